@@ -1,0 +1,10 @@
+/* scaffold: replaced by the real command */
+#include "cmd/nautes/commands.h"
+#include <stdio.h>
+int cmd_apply(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "nautes: apply: not built yet\n");
+    return NT_EXIT_ERROR;
+}

@@ -1,0 +1,21 @@
+/* alloc.h — allocation that cannot fail silently.
+ *
+ * The library never exits, but running out of memory is not a condition a user can act on
+ * from a diagnostic list: these wrappers abort() (after nothing else) instead of returning
+ * NULL, so every caller may use the result directly. */
+#ifndef NT_ALLOC_H
+#define NT_ALLOC_H
+
+#include <stddef.h>
+
+void *nt_xmalloc(size_t n);
+void *nt_xcalloc(size_t count, size_t size);
+void *nt_xrealloc(void *p, size_t n);
+/* Grow *p (an array of *cap items of `size` bytes) so that it holds at least `need` items. */
+void nt_xgrow(void **p, size_t *cap, size_t need, size_t size);
+char *nt_xstrdup(const char *s);              /* NULL in, NULL out */
+char *nt_xstrndup(const char *s, size_t n);
+
+#define NT_GROW(arr, cap, need) nt_xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+#endif

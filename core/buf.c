@@ -1,0 +1,106 @@
+#include "core/buf.h"
+
+#include "core/alloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void reserve(nt_buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need < b->len)
+        abort();
+    NT_GROW(b->data, b->cap, need);
+}
+
+void nt_buf_add(nt_buf *b, const void *data, size_t len)
+{
+    reserve(b, len);
+    if (len)
+        memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void nt_buf_adds(nt_buf *b, const char *s)
+{
+    nt_buf_add(b, s, strlen(s));
+}
+
+void nt_buf_addc(nt_buf *b, char c)
+{
+    nt_buf_add(b, &c, 1);
+}
+
+void nt_buf_vaddf(nt_buf *b, const char *fmt, va_list ap)
+{
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n < 0)
+        return;
+    reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void nt_buf_addf(nt_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nt_buf_vaddf(b, fmt, ap);
+    va_end(ap);
+}
+
+void nt_buf_add_redacted(nt_buf *b, const char *s, const char *secret)
+{
+    size_t sl = secret ? strlen(secret) : 0;
+    if (!sl) {
+        nt_buf_adds(b, s);
+        return;
+    }
+    const char *p;
+    while ((p = strstr(s, secret)) != NULL) {
+        nt_buf_add(b, s, (size_t)(p - s));
+        nt_buf_adds(b, "[REDACTED]");
+        s = p + sl;
+    }
+    nt_buf_adds(b, s);
+}
+
+const char *nt_buf_str(const nt_buf *b)
+{
+    return b->data ? b->data : "";
+}
+
+void nt_buf_reset(nt_buf *b)
+{
+    nt_buf_truncate(b, 0);
+}
+
+void nt_buf_truncate(nt_buf *b, size_t len)
+{
+    if (len < b->len) {
+        b->len = len;
+        b->data[len] = '\0';
+    }
+}
+
+char *nt_buf_detach(nt_buf *b)
+{
+    char *s = b->data ? b->data : nt_xstrdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return s;
+}
+
+void nt_buf_free(nt_buf *b)
+{
+    if (!b)
+        return;
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}

@@ -1,0 +1,37 @@
+/* buf.h — the one growable string builder of the project.
+ *
+ *   nt_buf b = NT_BUF_INIT;
+ *   nt_buf_addf(&b, "%s: %d", name, n);
+ *   use(nt_buf_str(&b));
+ *   nt_buf_free(&b);
+ *
+ * The data is always NUL-terminated once anything was added; nt_buf_str() returns "" for an
+ * empty buffer, never NULL. Binary data (with NUL bytes) may be added with nt_buf_add(). */
+#ifndef NT_BUF_H
+#define NT_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct nt_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} nt_buf;
+
+#define NT_BUF_INIT {NULL, 0, 0}
+
+void nt_buf_add(nt_buf *b, const void *data, size_t len);
+void nt_buf_adds(nt_buf *b, const char *s);
+void nt_buf_addc(nt_buf *b, char c);
+void nt_buf_addf(nt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nt_buf_vaddf(nt_buf *b, const char *fmt, va_list ap);
+/* Append s with every occurrence of `secret` (when non-empty) replaced by "[REDACTED]". */
+void nt_buf_add_redacted(nt_buf *b, const char *s, const char *secret);
+const char *nt_buf_str(const nt_buf *b);
+void nt_buf_reset(nt_buf *b);       /* length 0, memory kept */
+void nt_buf_truncate(nt_buf *b, size_t len);
+char *nt_buf_detach(nt_buf *b);     /* caller owns the string (never NULL); b is emptied */
+void nt_buf_free(nt_buf *b);
+
+#endif

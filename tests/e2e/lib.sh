@@ -1,0 +1,105 @@
+# Shared helpers for the end-to-end tests; each tests/e2e/test_*.sh sources this file.
+# The tests run the real binaries ($NAUTES, $NAUTES_DEVSERVER) and the local API server on a
+# loopback port chosen by the kernel. A case is one `check` (or ok/fail pair); the counts go to
+# $T_RESULT for tests/run-tests.sh.
+set -u
+: "${NAUTES:?NAUTES must name the nautes binary}"
+: "${NAUTES_DEVSERVER:?NAUTES_DEVSERVER must name the nautes-devserver binary}"
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+T_PASS=0
+T_FAIL=0
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nautes-e2e.XXXXXX")
+T_SERVER_PIDS=()
+WRAP=()
+if [ "${NAUTES_VALGRIND:-}" = 1 ]; then
+    WRAP=(valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99)
+fi
+
+t_cleanup() {
+    local pid
+    for pid in "${T_SERVER_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    rm -rf "$T_TMP"
+    [ -n "${T_RESULT:-}" ] && echo "$T_PASS $T_FAIL" >"$T_RESULT"
+    echo "$T_PASS passed, $T_FAIL failed"
+}
+trap t_cleanup EXIT
+
+ok() { T_PASS=$((T_PASS + 1)); echo "ok   - $*"; }
+fail() { T_FAIL=$((T_FAIL + 1)); echo "FAIL - $*"; }
+
+# nautes ARGS...: run the client (under valgrind when NAUTES_VALGRIND=1); output in $OUT/$ERR,
+# status in $RC.
+nautes() {
+    "${WRAP[@]}" "$NAUTES" "$@" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null
+    RC=$?
+    OUT=$(cat "$T_TMP/out")
+    ERR=$(cat "$T_TMP/err")
+    return 0
+}
+
+# check NAME EXPECTED_RC ARGS...: run nautes and compare the exit status.
+check_rc() {
+    local name=$1 want=$2
+    shift 2
+    nautes "$@"
+    if [ "$RC" = "$want" ]; then ok "$name"; else
+        fail "$name (exit $RC, want $want)"
+        echo "  stdout: $OUT" | head -20
+        echo "  stderr: $ERR" | head -20
+    fi
+}
+
+# assert_contains NAME HAYSTACK NEEDLE
+assert_contains() {
+    if grep -qF -- "$3" <<<"$2"; then ok "$1"; else
+        fail "$1 (missing: $3)"
+        echo "$2" | head -30 | sed 's/^/  | /'
+    fi
+}
+
+assert_not_contains() {
+    if grep -qF -- "$3" <<<"$2"; then
+        fail "$1 (unexpected: $3)"
+        echo "$2" | head -30 | sed 's/^/  | /'
+    else ok "$1"; fi
+}
+
+assert_eq() {
+    if [ "$2" = "$3" ]; then ok "$1"; else
+        fail "$1"
+        diff <(echo "$3") <(echo "$2") | head -40 | sed 's/^/  | /'
+    fi
+}
+
+# start_server [ARGS...]: start nautes-devserver on 127.0.0.1:0 with a fresh repository.
+# Sets SERVER_URL, SERVER_PID, SERVER_REPO, TOKEN (and exports NAUTES_API_SERVER/NAUTES_TOKEN).
+start_server() {
+    SERVER_REPO=${SERVER_REPO_OVERRIDE:-$T_TMP/repo-$RANDOM$RANDOM}
+    TOKEN=${TOKEN:-e2e-token-$RANDOM$RANDOM}
+    local fifo=$T_TMP/server-$RANDOM.out
+    "${WRAP[@]}" "$NAUTES_DEVSERVER" --listen 127.0.0.1:0 --repo "$SERVER_REPO" --token "$TOKEN" \
+        "$@" >"$fifo" 2>"$fifo.err" &
+    SERVER_PID=$!
+    T_SERVER_PIDS+=("$SERVER_PID")
+    local i
+    for i in $(seq 1 200); do
+        SERVER_URL=$(head -n1 "$fifo" 2>/dev/null)
+        case "$SERVER_URL" in http*://*) break ;; esac
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    case "$SERVER_URL" in
+    http*://*) ;;
+    *) echo "devserver did not start:"; cat "$fifo.err"; return 1 ;;
+    esac
+    SERVER_LOG=$fifo.err
+    export NAUTES_API_SERVER=$SERVER_URL NAUTES_TOKEN=$TOKEN
+}
+
+stop_server() {
+    kill "${1:-$SERVER_PID}" 2>/dev/null
+    wait "${1:-$SERVER_PID}" 2>/dev/null
+    return 0
+}
