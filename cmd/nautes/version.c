@@ -20,8 +20,9 @@ int cmd_version(int argc, char **argv)
     } else {
         int maj, min, rev;
         git_libgit2_version(&maj, &min, &rev);
-        printf("nautes %s (libyaml %s, %s, libgit2 %d.%d.%d)\n", NAUTES_VERSION,
-               yaml_get_version_string(), curl_version(), maj, min, rev);
+        const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+        printf("nautes %s (libyaml %s, libcurl %s, libgit2 %d.%d.%d)\n", NAUTES_VERSION,
+               yaml_get_version_string(), cv->version, maj, min, rev);
     }
     nt_strlist_free(&pos);
     nt_buf_free(&err);
