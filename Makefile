@@ -21,7 +21,7 @@ FUZZ_SECONDS ?= 60
 CC ?= cc
 PKGS = yaml-0.1 libcurl libcjson libgit2 libmicrohttpd libcrypto
 DEB_PKGS = pkg-config libyaml-dev libcurl4-openssl-dev libcjson-dev libgit2-dev libcmocka-dev \
-           libmicrohttpd-dev libssl-dev curl git
+           libmicrohttpd-dev libssl-dev curl git openssl
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
@@ -55,7 +55,7 @@ all: deps
 # Install the Debian -dev packages when pkg-config cannot find them (as root, or with sudo).
 deps:
 	@if ! pkg-config --exists $(PKGS) cmocka 2>/dev/null || ! command -v git >/dev/null \
-	    || ! command -v curl >/dev/null; then \
+	    || ! command -v curl >/dev/null || ! command -v openssl >/dev/null; then \
 	    echo "make deps: installing $(DEB_PKGS)"; \
 	    SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	    $$SUDO apt-get update -qq && \
