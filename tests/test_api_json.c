@@ -1,0 +1,348 @@
+/* Tests of core/api_json.c: the SaveCluster body, list parsing, protojson-like body reading
+ * and the GET shape of both generations. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core/api_json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static nt_cluster *host_cluster(void)
+{
+    nt_cluster *c = nt_cluster_new();
+    c->name = strdup("cluster-host");
+    nt_cluster_set_field(c, NT_F_API_SERVER, "https://8.217.50.114:6443", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_CLUSTER_TYPE, "physical", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_USAGE, "host", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_TRAEFIK_HTTP_NODE_PORT, "30080", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_TRAEFIK_HTTPS_NODE_PORT, "30443", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_KUBECONFIG, "apiVersion: v1\nclusters: []\n", NT_POS_NONE);
+    return c;
+}
+
+static void test_body_has_both_spellings_and_only_declared_fields(void **state)
+{
+    (void)state;
+    nt_cluster *c = host_cluster();
+    char *body = nt_api_body_build(c);
+    cJSON *j = cJSON_Parse(body);
+    assert_non_null(j);
+    assert_string_equal(cJSON_GetObjectItem(j, "cluster_kind")->valuestring, "kubernetes");
+    assert_null(cJSON_GetObjectItem(j, "name"));
+    assert_null(cJSON_GetObjectItem(j, "worker_type"));
+    assert_null(cJSON_GetObjectItem(j, "primary_domain"));
+    assert_null(cJSON_GetObjectItem(j, "reserved_namespaces_allowed_products"));
+    cJSON *t = cJSON_GetObjectItem(j, "traefik");
+    assert_string_equal(cJSON_GetObjectItem(t, "http_node_port")->valuestring, "30080");
+    assert_true(cJSON_IsString(cJSON_GetObjectItem(t, "https_node_port")));
+    cJSON *gw = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "components_list"), "gateway");
+    assert_string_equal(cJSON_GetObjectItem(gw, "name")->valuestring, "traefik");
+    cJSON *adds = cJSON_GetObjectItem(gw, "additions");
+    assert_string_equal(cJSON_GetObjectItem(adds, "httpNodePort")->valuestring, "30080");
+    assert_string_equal(cJSON_GetObjectItem(adds, "httpsNodePort")->valuestring, "30443");
+    assert_string_equal(cJSON_GetObjectItem(j, "kubeconfig")->valuestring,
+                        "apiVersion: v1\nclusters: []\n");
+    assert_non_null(strstr(body, "\\n")); /* escaped newline */
+    cJSON_Delete(j);
+    nt_api_body_free(body);
+    nt_cluster_free(c);
+}
+
+static void test_body_maps_hosts_into_additions(void **state)
+{
+    (void)state;
+    nt_cluster *c = nt_cluster_new();
+    c->name = strdup("w");
+    nt_cluster_set_field(c, NT_F_ARGOCD_HOST, "argocd.example", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_TEKTON_HOST, "tekton.example", NT_POS_NONE);
+    char *body = nt_api_body_build(c);
+    cJSON *j = cJSON_Parse(body);
+    cJSON *list = cJSON_GetObjectItem(j, "components_list");
+    assert_string_equal(cJSON_GetObjectItem(j, "argocd_host")->valuestring, "argocd.example");
+    assert_string_equal(cJSON_GetObjectItem(j, "tekton_host")->valuestring, "tekton.example");
+    assert_string_equal(
+        cJSON_GetObjectItem(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(list, "deployment"), "additions"), "host")
+            ->valuestring,
+        "argocd.example");
+    cJSON *p = cJSON_GetObjectItem(list, "pipeline");
+    assert_string_equal(cJSON_GetObjectItem(p, "namespace")->valuestring, "tekton-pipelines");
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(p, "additions"), "host")->valuestring,
+        "tekton.example");
+    assert_null(cJSON_GetObjectItem(j, "traefik"));
+    assert_null(cJSON_GetObjectItem(list, "gateway"));
+    cJSON_Delete(j);
+    nt_api_body_free(body);
+    nt_cluster_free(c);
+}
+
+static const char V04_LIST[] =
+    "{\"items\":[{\"name\":\"b\",\"cluster_kind\":\"kubernetes\",\"cluster_type\":\"physical\","
+    "\"usage\":\"host\",\"host_cluster\":\"\",\"primary_domain\":\"1.2.3.4.nip.io\","
+    "\"worker_type\":\"\",\"api_server\":\"https://1.2.3.4:6443\",\"components_list\":{"
+    "\"multi_tenant\":null,\"secret_sync\":null,\"gateway\":{\"name\":\"traefik\","
+    "\"namespace\":\"traefik\",\"additions\":{\"httpNodePort\":\"30080\",\"httpsNodePort\":"
+    "\"30443\"}},\"deployment\":null,\"progressive_delivery\":null,\"pipeline\":null,"
+    "\"event_listener\":null},\"reserved_namespaces_allowed_products\":{},"
+    "\"product_allowed_cluster_resources\":{\"p\":[{\"group\":\"g\",\"kind\":\"k\"}]}},"
+    "{\"name\":\"a\",\"cluster_kind\":\"kubernetes\",\"cluster_type\":\"virtual\",\"usage\":"
+    "\"worker\",\"host_cluster\":\"b\",\"primary_domain\":\"\",\"worker_type\":\"deployment\","
+    "\"api_server\":\"https://1.2.3.4:31456\",\"components_list\":{\"deployment\":{\"name\":"
+    "\"argocd\",\"namespace\":\"argocd\",\"additions\":{\"host\":\"argocd.a\"}}}}]}";
+
+static void test_v04_list_is_sorted_detected_and_maps_additions_back(void **state)
+{
+    (void)state;
+    nt_cluster_set *set = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_api_list_parse(V04_LIST, strlen(V04_LIST), &set, &d), 0);
+    assert_int_equal(set->gen, NT_GEN_V04);
+    assert_int_equal(set->n, 2);
+    assert_string_equal(set->items[0]->name, "a");
+    assert_true(set->visible_extras);
+    assert_true(set->visible & (1u << NT_F_TRAEFIK_HTTP_NODE_PORT));
+    assert_true(set->visible & (1u << NT_F_ARGOCD_HOST));
+    assert_false(set->visible & (1u << NT_F_KUBECONFIG));
+    assert_false(set->visible & (1u << NT_F_VCLUSTER_HTTPS_NODE_PORT));
+    nt_cluster *b = nt_cluster_set_find(set, "b");
+    assert_string_equal(nt_cluster_get(b, NT_F_TRAEFIK_HTTPS_NODE_PORT), "30443");
+    assert_string_equal(nt_cluster_get(b, NT_F_HOST_CLUSTER), "");
+    assert_true(b->comp[NT_C_MULTI_TENANT].is_null);
+    assert_int_equal(b->n_allowed, 1);
+    assert_string_equal(b->allowed[0].items[0].kind.s, "k");
+    assert_string_equal(nt_cluster_get(set->items[0], NT_F_ARGOCD_HOST), "argocd.a");
+    nt_cluster_set_free(set);
+    nt_diag_free(&d);
+}
+
+static void test_v03_list_hides_seed_fields(void **state)
+{
+    (void)state;
+    const char *body = "{\"items\":[{\"name\":\"h\",\"cluster_kind\":\"kubernetes\","
+                       "\"components_list\":{\"cert_mgt\":{\"name\":\"cert-manager\","
+                       "\"namespace\":\"cert-manager\"}}}]}";
+    nt_cluster_set *set = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_api_list_parse(body, strlen(body), &set, &d), 0);
+    assert_int_equal(set->gen, NT_GEN_V03);
+    assert_false(set->visible & (1u << NT_F_TRAEFIK_HTTP_NODE_PORT));
+    assert_false(set->visible & (1u << NT_F_ARGOCD_HOST));
+    assert_true(set->visible & (1u << NT_F_PRIMARY_DOMAIN));
+    nt_cluster_set_free(set);
+    nt_diag_free(&d);
+}
+
+static void test_empty_list_is_unknown_generation(void **state)
+{
+    (void)state;
+    nt_cluster_set *set = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_api_list_parse("{\"items\": []}", 13, &set, &d), 0);
+    assert_int_equal(set->gen, NT_GEN_UNKNOWN);
+    assert_int_equal(set->n, 0);
+    nt_cluster_set_free(set);
+    nt_diag_free(&d);
+}
+
+static void expect_list_error(const char *body, const char *want)
+{
+    nt_cluster_set *set = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_api_list_parse(body, strlen(body), &set, &d), -1);
+    assert_null(set);
+    assert_int_equal(d.n, 1);
+    if (!strstr(d.items[0].msg, want))
+        fail_msg("message \"%s\" lacks \"%s\"", d.items[0].msg, want);
+    nt_diag_free(&d);
+}
+
+static void test_html_truncated_and_wrong_types_give_one_clear_error(void **state)
+{
+    (void)state;
+    expect_list_error("<html><body>502 Bad Gateway</body></html>",
+                      "not JSON (it looks like an HTML page; is a proxy in the way?)");
+    expect_list_error("{\"items\":[{\"name\":\"a\"", "not complete JSON");
+    expect_list_error("", "is empty");
+    expect_list_error("[1,2]", "not an object");
+    expect_list_error("{\"items\":5}", "not a list");
+    expect_list_error("{\"items\":[{\"name\":\"a\",\"usage\":5}]}", "\"usage\"");
+    expect_list_error("{\"items\":[{\"name\":\"a\"},{\"name\":\"a\"}]}", "twice");
+    expect_list_error("{\"code\":500,\"reason\":\"\",\"message\":\"token is not found\"}",
+                      "token is not found");
+}
+
+static void test_error_body_is_parsed(void **state)
+{
+    (void)state;
+    const char *body = "{\"code\": 400, \"reason\": \"VALIDATOR\", \"message\": \"bad\", "
+                       "\"metadata\": {}}";
+    long code = 0;
+    char *reason = NULL, *msg = NULL;
+    assert_int_equal(nt_api_error_parse(body, strlen(body), &code, &reason, &msg), 0);
+    assert_int_equal(code, 400);
+    assert_string_equal(reason, "VALIDATOR");
+    assert_string_equal(msg, "bad");
+    free(reason);
+    free(msg);
+    assert_int_equal(nt_api_error_parse("404 page not found", 18, &code, &reason, &msg), -1);
+    assert_null(reason);
+}
+
+static void expect_codec(const char *body, const char *want)
+{
+    nt_cluster *c = NULL;
+    nt_buf err = NT_BUF_INIT;
+    assert_int_equal(nt_api_body_parse("x", body, strlen(body), &c, &err), -1);
+    assert_null(c);
+    if (!strstr(nt_buf_str(&err), want))
+        fail_msg("codec error \"%s\" lacks \"%s\"", nt_buf_str(&err), want);
+    assert_non_null(strstr(nt_buf_str(&err), "body unmarshal proto: "));
+    nt_buf_free(&err);
+}
+
+static void test_body_parse_refuses_what_protojson_refuses(void **state)
+{
+    (void)state;
+    expect_codec("{\"traefik\":{\"http_node_port\":30080}}",
+                 "invalid value for string type: 30080");
+    expect_codec("{\"api_server\":\"a\",\"api_server\":\"b\"}", "duplicate field \"api_server\"");
+    expect_codec("[1]", "syntax error (line 1:1): unexpected token [");
+    expect_codec("{\"api_server\": ", "syntax error");
+    expect_codec("not json", "syntax error");
+    expect_codec("{\"usage\":true}", "invalid value for string type: true");
+    expect_codec("{\"vcluster\":\"x\"}", "unexpected token");
+    expect_codec("{\"api_server\":\"\xff\"}", "invalid UTF-8");
+    expect_codec("{\"components_list\":{\"gateway\":{\"additions\":{\"a\":\"1\",\"a\":\"2\"}}}}",
+                 "duplicate map key \"a\"");
+}
+
+static void test_body_parse_drops_unknown_keys_and_treats_null_as_absent(void **state)
+{
+    (void)state;
+    const char *body =
+        "{\"apiServer\":\"x\",\"api_server\":\"https://h:1\",\"usage\":null,\"unknown\":{\"a\":"
+        "[1,2]},\"vcluster\":{\"https_node_port\":\"31000\"},\"components_list\":{\"gateway\":"
+        "{\"name\":\"traefik\",\"additions\":{\"httpNodePort\":\"30000\"}},\"pipeline\":null},"
+        "\"reserved_namespaces_allowed_products\":{\"argocd\":[\"p\",3]},"
+        "\"product_allowed_cluster_resources\":{\"p\":[{\"kind\":\"K\",\"group\":\"G\"},7]}}";
+    nt_cluster *c = NULL;
+    nt_buf err = NT_BUF_INIT;
+    assert_int_equal(nt_api_body_parse("n", body, strlen(body), &c, &err), 0);
+    assert_string_equal(c->name, "n");
+    assert_string_equal(nt_cluster_get(c, NT_F_API_SERVER), "https://h:1");
+    assert_null(nt_cluster_get(c, NT_F_USAGE));
+    assert_string_equal(nt_cluster_get(c, NT_F_VCLUSTER_HTTPS_NODE_PORT), "31000");
+    assert_true(c->has_vcluster);
+    assert_false(c->has_traefik);
+    assert_true(c->comp[NT_C_GATEWAY].declared);
+    assert_string_equal(nt_component_addition(&c->comp[NT_C_GATEWAY], "httpNodePort")->value.s,
+                        "30000");
+    assert_true(c->comp[NT_C_PIPELINE].is_null);
+    assert_false(c->comp[NT_C_DEPLOYMENT].declared);
+    assert_int_equal(c->reserved[0].n, 2);
+    assert_null(c->reserved[0].products[1].s); /* a non-string product */
+    assert_int_equal(c->allowed[0].n, 2);
+    assert_null(c->allowed[0].items[1].kind.s); /* a non-object resource */
+    nt_cluster_free(c);
+    nt_buf_free(&err);
+}
+
+static void test_empty_body_is_an_empty_cluster(void **state)
+{
+    (void)state;
+    nt_cluster *c = NULL;
+    nt_buf err = NT_BUF_INIT;
+    assert_int_equal(nt_api_body_parse("n", "", 0, &c, &err), 0);
+    assert_null(nt_cluster_get(c, NT_F_API_SERVER));
+    nt_cluster_free(c);
+}
+
+static void test_get_shape_has_every_key_in_order_per_generation(void **state)
+{
+    (void)state;
+    nt_cluster *c = host_cluster();
+    nt_cluster_set_field(c, NT_F_CLUSTER_KIND, "kubernetes", NT_POS_NONE);
+    c->has_components = true;
+    c->comp[NT_C_GATEWAY].declared = true;
+    nt_value_set(&c->comp[NT_C_GATEWAY].name, "traefik", NT_POS_NONE);
+    nt_value_set(&c->comp[NT_C_GATEWAY].ns, "traefik", NT_POS_NONE);
+    nt_component_set_addition(&c->comp[NT_C_GATEWAY], "httpsNodePort", "30443", NT_POS_NONE);
+    nt_component_set_addition(&c->comp[NT_C_GATEWAY], "httpNodePort", "30080", NT_POS_NONE);
+    c->comp[NT_C_EVENT_LISTENER].declared = true;
+    nt_value_set(&c->comp[NT_C_EVENT_LISTENER].name, "argo-events", NT_POS_NONE);
+    nt_cluster_add_reserved(c, "z", NT_POS_NONE);
+    nt_ns_products_add(nt_cluster_add_reserved(c, "a", NT_POS_NONE), "p", NT_POS_NONE);
+
+    cJSON *j = nt_api_cluster_to_json(c, NT_GEN_V04);
+    char *s = cJSON_PrintUnformatted(j);
+    assert_string_equal(
+        s, "{\"name\":\"cluster-host\",\"cluster_kind\":\"kubernetes\",\"cluster_type\":"
+           "\"physical\",\"usage\":\"host\",\"host_cluster\":\"\",\"primary_domain\":\"\","
+           "\"worker_type\":\"\",\"api_server\":\"https://8.217.50.114:6443\","
+           "\"components_list\":{\"multi_tenant\":null,\"secret_sync\":null,\"gateway\":{"
+           "\"name\":\"traefik\",\"namespace\":\"traefik\",\"additions\":{\"httpNodePort\":"
+           "\"30080\",\"httpsNodePort\":\"30443\"}},\"deployment\":null,"
+           "\"progressive_delivery\":null,\"pipeline\":null,\"event_listener\":null},"
+           "\"reserved_namespaces_allowed_products\":{\"a\":[\"p\"],\"z\":[]},"
+           "\"product_allowed_cluster_resources\":{}}");
+    assert_null(strstr(s, "kubeconfig"));
+    free(s);
+    cJSON_Delete(j);
+
+    j = nt_api_cluster_to_json(c, NT_GEN_V03);
+    cJSON *list = cJSON_GetObjectItem(j, "components_list");
+    assert_int_equal(cJSON_GetArraySize(list), 9);
+    assert_null(cJSON_GetObjectItem(list, "gateway"));
+    assert_true(cJSON_IsObject(cJSON_GetObjectItem(list, "event_listener")));
+    assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(list, "event_listener"), "additions"));
+    assert_null(cJSON_GetObjectItem(j, "traefik"));
+    cJSON_Delete(j);
+    nt_cluster_free(c);
+}
+
+static void test_get_shape_round_trips_through_the_list_parser(void **state)
+{
+    (void)state;
+    nt_cluster *c = host_cluster();
+    cJSON *items = cJSON_CreateArray();
+    cJSON_AddItemToArray(items, nt_api_cluster_to_json(c, NT_GEN_V03));
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "items", items);
+    char *s = cJSON_PrintUnformatted(root);
+    nt_cluster_set *set = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_api_list_parse(s, strlen(s), &set, &d), 0);
+    assert_int_equal(set->gen, NT_GEN_V03);
+    assert_string_equal(nt_cluster_get(set->items[0], NT_F_API_SERVER),
+                        "https://8.217.50.114:6443");
+    assert_null(nt_cluster_get(set->items[0], NT_F_KUBECONFIG));
+    nt_cluster_set_free(set);
+    free(s);
+    cJSON_Delete(root);
+    nt_cluster_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_body_has_both_spellings_and_only_declared_fields),
+        cmocka_unit_test(test_body_maps_hosts_into_additions),
+        cmocka_unit_test(test_v04_list_is_sorted_detected_and_maps_additions_back),
+        cmocka_unit_test(test_v03_list_hides_seed_fields),
+        cmocka_unit_test(test_empty_list_is_unknown_generation),
+        cmocka_unit_test(test_html_truncated_and_wrong_types_give_one_clear_error),
+        cmocka_unit_test(test_error_body_is_parsed),
+        cmocka_unit_test(test_body_parse_refuses_what_protojson_refuses),
+        cmocka_unit_test(test_body_parse_drops_unknown_keys_and_treats_null_as_absent),
+        cmocka_unit_test(test_empty_body_is_an_empty_cluster),
+        cmocka_unit_test(test_get_shape_has_every_key_in_order_per_generation),
+        cmocka_unit_test(test_get_shape_round_trips_through_the_list_parser),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
