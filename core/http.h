@@ -10,6 +10,7 @@
 #include "core/diag.h"
 #include "core/model.h"
 
+#include <curl/curl.h>
 #include <stdbool.h>
 
 typedef struct nt_http_config {
@@ -30,5 +31,33 @@ void nt_http_config_free(nt_http_config *cfg); /* frees the strings, wipes the t
  * section 6: token, tenant repository visibility, write access, TLS, connection) with a hint,
  * and the token redacted. Returns 0 or -1. */
 int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag);
+
+/* One request, set up the same way for the observer and the apply executor (core/apply.c):
+ * URL = base_url + path, Accept: application/json, the token as a Bearer header (never
+ * traced), TLS options, the timeout, the response body collected. The caller runs `easy`
+ * (curl_easy_perform, or through a multi handle), then calls nt_http_req_done. */
+typedef struct nt_http_req {
+    CURL *easy;
+    struct curl_slist *headers;
+    const nt_http_config *cfg;
+    char *method;       /* "GET", "POST", "DELETE" */
+    char *path;         /* "/api/v1/clusters/x?insecure_skip_check=true", for messages */
+    nt_buf resp;        /* response body */
+    bool too_big;       /* the answer was larger than the limit (aborted) */
+    char errbuf[CURL_ERROR_SIZE];
+} nt_http_req;
+
+/* Set up r. body (may be NULL) is borrowed and must outlive the transfer; a body is sent as
+ * Content-Type: application/json. Traces "> METHOD PATH" when cfg->verbose. Returns 0, or -1
+ * with a message in diag. */
+int nt_http_req_init(nt_http_req *r, const nt_http_config *cfg, const char *method,
+                     const char *path, const char *body, nt_diag *diag);
+/* After the transfer finished with `rc`: fill `resp` (pointing into r) for
+ * nt_api_error_classify, and trace "< 200 (12 ms, 3456 bytes)". *retry_after_sec (may be
+ * NULL) gets the Retry-After seconds, 0 when none. */
+struct nt_api_response;
+void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
+                      long *retry_after_sec);
+void nt_http_req_cleanup(nt_http_req *r); /* NULL and an un-initialised zeroed r are fine */
 
 #endif

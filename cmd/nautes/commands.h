@@ -59,4 +59,12 @@ int nt_print_diag(nt_diag *d, bool no_color);
 /* Report a usage error for `cmd` on stderr and return NT_EXIT_ERROR. */
 int nt_usage_error(const char *synopsis, const char *msg);
 
+/* cmd/nautes/connect.c: the HTTP configuration (core/http.h) from the common flags and the
+ * environment: --api-server or $NAUTES_API_SERVER, the token from --token-file or
+ * $NAUTES_TOKEN, --cacert, --insecure, --timeout, --verbose (trace on stderr). Errors and
+ * warnings (--insecure, a token over plain http to another host, a token file others can
+ * read) go to diag. Returns 0, or -1 (cfg is then empty). Free with nt_http_config_free. */
+struct nt_http_config;
+int nt_connect_config(const nt_common *c, struct nt_http_config *cfg, nt_diag *diag);
+
 #endif

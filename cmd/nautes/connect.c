@@ -1,0 +1,153 @@
+/* connect.c — the HTTP configuration from the common flags and the environment.
+ *
+ * The token comes from --token-file or $NAUTES_TOKEN, never from a command-line argument
+ * (other users see process arguments in ps). Warnings go to diag like every other message. */
+#include "cmd/nautes/commands.h"
+
+#include "core/alloc.h"
+#include "core/http.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NT_TOKEN_MAX 4096
+
+static void trace_stderr(void *ctx, const char *line)
+{
+    (void)ctx;
+    fprintf(stderr, "%s\n", line);
+    fflush(stderr);
+}
+
+/* Trim whitespace at both ends; NULL (and a message) when what is left is empty or holds
+ * characters that cannot go into a header. */
+static char *clean_token(char *s, const char *where, nt_diag *diag)
+{
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = 0;
+    size_t start = 0;
+    while (start < n && isspace((unsigned char)s[start]))
+        start++;
+    if (start == n) {
+        nt_diag_error(diag, "%s: the token is empty", where);
+        return NULL;
+    }
+    for (size_t i = start; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c == 0x7f) {
+            nt_diag_error(diag, "%s: the token must be one word on one line", where);
+            return NULL;
+        }
+    }
+    return nt_xstrdup(s + start);
+}
+
+static char *read_token_file(const char *path, nt_diag *diag)
+{
+    char *tok = NULL;
+    char buf[NT_TOKEN_MAX + 1];
+    struct stat st;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        nt_diag_error(diag, "--token-file %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
+        nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
+                    "--token-file %s can be read by other users: chmod 600 %s", path, path);
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    if (ferror(f)) {
+        nt_diag_error(diag, "--token-file %s: read error", path);
+    } else if (n == sizeof(buf) - 1 && fgetc(f) != EOF) {
+        nt_diag_error(diag, "--token-file %s: too large for a token", path);
+    } else {
+        buf[n] = 0;
+        if (memchr(buf, 0, n))
+            nt_diag_error(diag, "--token-file %s: not a text file", path);
+        else
+            tok = clean_token(buf, path, diag);
+    }
+    memset(buf, 0, sizeof(buf));
+    fclose(f);
+    return tok;
+}
+
+/* The host of an http(s) URL is loopback: localhost, 127.0.0.0/8, ::1. */
+static bool loopback_host(const char *url)
+{
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    size_t n;
+    if (*h == '[')
+        return !strncmp(h, "[::1]", 5);
+    n = strcspn(h, ":/?#");
+    if (n == 9 && !strncasecmp(h, "localhost", 9))
+        return true;
+    return !strncmp(h, "127.", 4);
+}
+
+int nt_connect_config(const nt_common *c, nt_http_config *cfg, nt_diag *diag)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    const char *url = c->api_server;
+    if (!url || !*url)
+        url = getenv("NAUTES_API_SERVER");
+    if (!url || !*url)
+        return nt_diag_error(diag, "no API server: pass --api-server URL or set "
+                                   "NAUTES_API_SERVER");
+    bool https = !strncasecmp(url, "https://", 8);
+    if (!https && strncasecmp(url, "http://", 7) != 0)
+        return nt_diag_error(diag, "API server URL %s must start with https:// or http://", url);
+    cfg->base_url = nt_xstrdup(url);
+    size_t n = strlen(cfg->base_url);
+    while (n > 8 && cfg->base_url[n - 1] == '/')
+        cfg->base_url[--n] = 0;
+
+    if (c->token_file) {
+        cfg->token = read_token_file(c->token_file, diag);
+        if (!cfg->token)
+            goto fail;
+    } else {
+        const char *env = getenv("NAUTES_TOKEN");
+        if (!env || !*env) {
+            nt_diag_error(diag, "no token: pass --token-file FILE or set NAUTES_TOKEN");
+            goto fail;
+        }
+        char *copy = nt_xstrdup(env);
+        cfg->token = clean_token(copy, "NAUTES_TOKEN", diag);
+        memset(copy, 0, strlen(copy));
+        free(copy);
+        if (!cfg->token)
+            goto fail;
+    }
+
+    if (c->cacert) {
+        if (access(c->cacert, R_OK) != 0) {
+            nt_diag_error(diag, "--cacert %s: %s", c->cacert, strerror(errno));
+            goto fail;
+        }
+        cfg->cacert = nt_xstrdup(c->cacert);
+    }
+    cfg->insecure = c->insecure;
+    if (c->insecure && https)
+        nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
+                    "--insecure: the server's TLS certificate is not verified; anyone on the "
+                    "path can read the token");
+    if (!https && !loopback_host(cfg->base_url))
+        nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
+                    "the token is sent unencrypted to %s (http://): use https://", cfg->base_url);
+    cfg->timeout_sec = c->timeout > 0 ? c->timeout : 300;
+    cfg->verbose = c->verbose;
+    cfg->trace = trace_stderr;
+    cfg->trace_ctx = NULL;
+    return 0;
+fail:
+    nt_http_config_free(cfg);
+    return -1;
+}

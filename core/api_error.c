@@ -1,0 +1,351 @@
+/* api_error.c — classify a failed request to the Nautes API (see api_error.h). */
+#include "core/api_error.h"
+
+#include "core/alloc.h"
+#include "core/api_json.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Longest server message shown (git output can run to pages). */
+#define NT_MSG_MAX 600
+
+static const char HINT_TOKEN_INVALID[] = "the token is invalid or expired";
+static const char HINT_NO_TOKEN[] = "no token was sent: pass --token-file FILE or set NAUTES_TOKEN";
+static const char HINT_REPO_INVISIBLE[] =
+    "the token's user cannot see the tenant configuration repository";
+static const char HINT_NO_PUSH[] = "the token's user cannot push to the tenant repository's main "
+                                   "branch";
+
+/* X509_V_ERR_* values (OpenSSL's x509_vfy.h), as CURLINFO_SSL_VERIFYRESULT reports them. */
+enum {
+    X509_UNABLE_TO_GET_ISSUER_CERT = 2,
+    X509_CERT_NOT_YET_VALID = 9,
+    X509_CERT_HAS_EXPIRED = 10,
+    X509_DEPTH_ZERO_SELF_SIGNED = 18,
+    X509_SELF_SIGNED_IN_CHAIN = 19,
+    X509_UNABLE_TO_GET_ISSUER_LOCALLY = 20,
+    X509_UNABLE_TO_VERIFY_LEAF = 21,
+    X509_HOSTNAME_MISMATCH = 62,
+};
+
+static bool has(const char *s, const char *needle)
+{
+    return s && strstr(s, needle) != NULL;
+}
+
+static bool has_nocase(const char *s, const char *needle)
+{
+    return s && strcasestr(s, needle) != NULL;
+}
+
+/* "401" as a number of its own (not inside "30401"). */
+static bool has_status_401(const char *s)
+{
+    for (const char *p = s; p && (p = strstr(p, "401")) != NULL; p += 3) {
+        bool before = p == s || !isdigit((unsigned char)p[-1]);
+        bool after = !isdigit((unsigned char)p[3]);
+        if (before && after)
+            return true;
+    }
+    return false;
+}
+
+void nt_api_redact(nt_buf *out, const char *s, const char *token)
+{
+    nt_buf t = NT_BUF_INIT;
+    nt_buf_add_redacted(&t, s ? s : "", token);
+    const char *p = nt_buf_str(&t);
+    for (;;) {
+        const char *sep = strstr(p, "://");
+        if (!sep) {
+            nt_buf_adds(out, p);
+            break;
+        }
+        sep += 3;
+        nt_buf_add(out, p, (size_t)(sep - p));
+        /* userinfo: up to '@' before any '/', space or end */
+        size_t n = strcspn(sep, "/@ \t\r\n\"'");
+        const char *colon = memchr(sep, ':', n);
+        if (sep[n] == '@' && colon) {
+            nt_buf_add(out, sep, (size_t)(colon - sep));
+            nt_buf_adds(out, ":[REDACTED]");
+            p = sep + n;
+        } else {
+            p = sep;
+        }
+    }
+    nt_buf_free(&t);
+}
+
+/* Append s as one line: control characters become spaces, runs of spaces collapse, and at
+ * most NT_MSG_MAX bytes are kept. */
+static void add_one_line(nt_buf *out, const char *s, size_t len)
+{
+    size_t start = out->len, kept = 0;
+    bool space = false;
+    for (size_t i = 0; i < len && s[i]; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f) {
+            space = kept > 0;
+            continue;
+        }
+        if (c == ' ') {
+            space = kept > 0;
+            continue;
+        }
+        if (space) {
+            nt_buf_addc(out, ' ');
+            space = false;
+        }
+        if (kept >= NT_MSG_MAX) {
+            nt_buf_adds(out, "...");
+            break;
+        }
+        nt_buf_addc(out, (char)c);
+        kept++;
+    }
+    if (out->len == start)
+        nt_buf_adds(out, "(empty answer)");
+}
+
+bool nt_api_transport_words(int curl_code, const char *detail, long ssl_verify_result,
+                            const char *base_url, long timeout_sec, nt_buf *out)
+{
+    const char *url = base_url && *base_url ? base_url : "the given URL";
+    const char *d = detail && *detail ? detail : curl_easy_strerror((CURLcode)curl_code);
+    switch ((CURLcode)curl_code) {
+    case CURLE_COULDNT_CONNECT:
+        if (has_nocase(d, "refused"))
+            nt_buf_addf(out, "connection refused: is the API server running at %s?", url);
+        else
+            nt_buf_addf(out, "cannot connect (%s): is the API server running at %s?", d, url);
+        return true;
+    case CURLE_COULDNT_RESOLVE_HOST:
+        nt_buf_addf(out, "cannot resolve the host name of %s: check --api-server", url);
+        return false;
+    case CURLE_OPERATION_TIMEDOUT:
+        nt_buf_addf(out, "timed out after %ld s (raise --timeout)", timeout_sec);
+        return true;
+    case CURLE_GOT_NOTHING:
+        nt_buf_adds(out, "the server closed the connection without answering");
+        return true;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+        nt_buf_addf(out, "the connection was broken (%s)", d);
+        return true;
+    case CURLE_PARTIAL_FILE:
+        nt_buf_adds(out, "the server's answer was cut short");
+        return true;
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        nt_buf_addf(out, "HTTP/2 error (%s)", d);
+        return true;
+    case CURLE_PEER_FAILED_VERIFICATION:
+        switch (ssl_verify_result) {
+        case X509_CERT_HAS_EXPIRED:
+            nt_buf_adds(out, "the server's TLS certificate has expired");
+            return false;
+        case X509_CERT_NOT_YET_VALID:
+            nt_buf_adds(out, "the server's TLS certificate is not valid yet (check the clock)");
+            return false;
+        case X509_UNABLE_TO_GET_ISSUER_CERT:
+        case X509_DEPTH_ZERO_SELF_SIGNED:
+        case X509_SELF_SIGNED_IN_CHAIN:
+        case X509_UNABLE_TO_GET_ISSUER_LOCALLY:
+        case X509_UNABLE_TO_VERIFY_LEAF:
+            nt_buf_adds(out, "TLS certificate signed by an unknown CA: pass --cacert FILE "
+                             "(the installer's ca.crt)");
+            return false;
+        case X509_HOSTNAME_MISMATCH:
+            nt_buf_addf(out, "the host name in %s does not match the server's TLS certificate",
+                        url);
+            return false;
+        default:
+            break;
+        }
+        if (has(d, "does not match target host") || has(d, "no alternative certificate subject"))
+            nt_buf_addf(out, "the host name in %s does not match the server's TLS certificate",
+                        url);
+        else if (has_nocase(d, "expired"))
+            nt_buf_adds(out, "the server's TLS certificate has expired");
+        else if (has_nocase(d, "issuer") || has_nocase(d, "self-signed") ||
+                 has_nocase(d, "self signed"))
+            nt_buf_adds(out, "TLS certificate signed by an unknown CA: pass --cacert FILE "
+                             "(the installer's ca.crt)");
+        else
+            nt_buf_addf(out, "the server's TLS certificate was refused (%s)", d);
+        return false;
+    case CURLE_SSL_CACERT_BADFILE:
+        nt_buf_adds(out, "cannot read the CA certificate file given with --cacert");
+        return false;
+    case CURLE_SSL_CONNECT_ERROR:
+        nt_buf_addf(out, "TLS handshake failed (%s): does %s speak HTTPS?", d, url);
+        return false;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+        nt_buf_addf(out, "%s is not a valid http:// or https:// URL: check --api-server", url);
+        return false;
+    case CURLE_ABORTED_BY_CALLBACK:
+        nt_buf_adds(out, "interrupted");
+        return false;
+    default:
+        nt_buf_addf(out, "request failed: %s", curl_easy_strerror((CURLcode)curl_code));
+        if (detail && *detail)
+            nt_buf_addf(out, " (%s)", detail);
+        return false;
+    }
+}
+
+/* A curl failure after which the server may have acted on the request. */
+static bool transport_lost(int code)
+{
+    switch ((CURLcode)code) {
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_GOT_NOTHING:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_json(const char *ct)
+{
+    return ct && has_nocase(ct, "json");
+}
+
+/* A validation failure: the same request will fail the same way (nautes-api.md 5.2, 6). */
+static bool is_validation(const char *msg, const char *reason)
+{
+    return has(reason, "VALIDATOR") || has(reason, "CODEC") || has(msg, "failed to validate") ||
+           has(msg, "failed to construct cluster") || has(msg, "invalid SaveRequest") ||
+           has(msg, "is not an https URL") || has(msg, "is required") ||
+           has(msg, "failed to match component type") || has(msg, "body unmarshal");
+}
+
+/* A git or GitLab failure worth another try: clone, fetch, push, merge (design.md 6). */
+static bool is_transient_git(const char *msg)
+{
+    return has_nocase(msg, "clone") || has_nocase(msg, "fetch") || has_nocase(msg, "push") ||
+           has_nocase(msg, "merge");
+}
+
+void nt_api_error_classify(const nt_api_response *r, const char *token, nt_api_error *out)
+{
+    memset(out, 0, sizeof(*out));
+    nt_buf msg = NT_BUF_INIT;
+    char *reason = NULL, *smsg = NULL;
+
+    if (r->curl_code != 0) {
+        nt_buf words = NT_BUF_INIT;
+        out->kind = NT_APIERR_TRANSPORT;
+        out->retryable = nt_api_transport_words(r->curl_code, r->curl_detail, r->ssl_verify_result,
+                                                r->base_url, r->timeout_sec, &words);
+        out->lost = transport_lost(r->curl_code);
+        nt_api_redact(&msg, nt_buf_str(&words), token);
+        nt_buf_free(&words);
+        goto done;
+    }
+    if (r->status >= 200 && r->status < 300)
+        goto done;
+
+    out->kind = NT_APIERR_HTTP;
+    out->lost = r->status >= 500;
+    long code = 0;
+    bool parsed = r->body && r->body_len &&
+                  nt_api_error_parse(r->body, r->body_len, &code, &reason, &smsg) == 0;
+    if (!parsed && r->status == 404) {
+        /* Go's default mux: an unknown route, so this URL is not the Nautes API (1). */
+        nt_buf_adds(&msg, "not the Nautes API (");
+        if (r->body && r->body_len && !is_json(r->content_type)) {
+            nt_buf line = NT_BUF_INIT;
+            add_one_line(&line, r->body, r->body_len < 80 ? r->body_len : 80);
+            nt_api_redact(&msg, nt_buf_str(&line), token);
+            nt_buf_free(&line);
+        } else {
+            nt_buf_adds(&msg, "HTTP 404");
+        }
+        nt_buf_adds(&msg, "): check --api-server");
+        goto done;
+    }
+
+    nt_buf line = NT_BUF_INIT;
+    if (parsed && smsg && *smsg) {
+        add_one_line(&line, smsg, strlen(smsg));
+    } else if (parsed && reason && *reason) {
+        nt_buf_adds(&line, reason);
+    } else if (r->body && r->body_len) {
+        nt_buf_addf(&line, "unexpected answer (%s): ",
+                    r->content_type && *r->content_type ? r->content_type : "no content type");
+        add_one_line(&line, r->body, r->body_len);
+    } else {
+        nt_buf_adds(&line, "(empty answer)");
+    }
+    nt_api_redact(&msg, nt_buf_str(&line), token);
+    nt_buf_free(&line);
+
+    const char *m = nt_buf_str(&msg);
+    if (has(m, "token is not found"))
+        out->hint = HINT_NO_TOKEN;
+    else if (has_status_401(m) || has(m, "Unauthorized") || r->status == 401)
+        out->hint = HINT_TOKEN_INVALID;
+    else if (has(reason, "PROJECT_NOT_FOUND") || has(reason, "NO_AUTHORIZATION") ||
+             has(m, "PROJECT_NOT_FOUND") || has(m, "NO_AUTHORIZATION") ||
+             has(m, "Project Not Found"))
+        out->hint = HINT_REPO_INVISIBLE;
+    else if (has(m, "not allowed to push") || has(m, "protected branch"))
+        out->hint = HINT_NO_PUSH;
+
+    out->not_found =
+        (has(m, "not found") || has(m, "does not exist")) && !out->hint && !has(m, "host cluster");
+    out->referenced = has(m, "referenced by") || has(m, "is referenced");
+
+    switch (r->status) {
+    case 429:
+    case 502:
+    case 503:
+    case 504:
+        out->retryable = true;
+        break;
+    case 500:
+        out->retryable = !out->hint && !out->not_found && !out->referenced &&
+                         !is_validation(m, reason) && is_transient_git(m);
+        break;
+    default:
+        out->retryable = false;
+    }
+
+done:
+    out->message = msg.len || out->kind != NT_APIERR_NONE ? nt_buf_detach(&msg) : NULL;
+    nt_buf_free(&msg);
+    free(reason);
+    free(smsg);
+}
+
+void nt_api_error_free(nt_api_error *e)
+{
+    if (!e)
+        return;
+    free(e->message);
+    e->message = NULL;
+}
+
+void nt_api_error_format(const nt_api_error *e, const char *cluster, const char *method,
+                         const char *path, long status, nt_buf *out)
+{
+    if (cluster)
+        nt_buf_addf(out, "cluster %s: ", cluster);
+    nt_buf_addf(out, "%s %s: ", method, path);
+    if (e->kind == NT_APIERR_HTTP)
+        nt_buf_addf(out, "HTTP %ld: ", status);
+    nt_buf_adds(out, e->message ? e->message : "failed");
+    if (e->hint)
+        nt_buf_addf(out, " (%s)", e->hint);
+}

@@ -1,0 +1,66 @@
+/* api_error.h — what went wrong with one request to the Nautes API, in words.
+ *
+ * The real API Server answers 500 for nearly everything (nautes-api.md 5), so a failure is
+ * understood from its message: a bad token, a tenant repository the token cannot see, no
+ * write access to `main`, a transient git failure worth retrying, a validation error never
+ * worth retrying. Transport failures (libcurl) are put in words too, never a bare curl code.
+ * Every message is redacted: the token, and any password in a URL (`https://u:TOKEN@host`,
+ * which a git error can echo). Pure functions: the unit tests feed them canned answers. */
+#ifndef NT_API_ERROR_H
+#define NT_API_ERROR_H
+
+#include "core/buf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What a finished request looked like, as far as classification cares. */
+typedef struct nt_api_response {
+    int curl_code;            /* CURLcode; 0 when an HTTP answer arrived */
+    const char *curl_detail;  /* libcurl's error buffer ("" or NULL when none) */
+    long ssl_verify_result;   /* CURLINFO_SSL_VERIFYRESULT (an X509_V_ERR_* value) */
+    long status;              /* HTTP status, 0 when no answer */
+    const char *content_type; /* NULL when none */
+    const char *body;         /* response body (may be NULL) */
+    size_t body_len;
+    const char *base_url; /* for "is the API server running at URL?" */
+    long timeout_sec;     /* for "timed out after N s" */
+} nt_api_response;
+
+typedef enum {
+    NT_APIERR_NONE = 0,  /* 2xx */
+    NT_APIERR_TRANSPORT, /* no HTTP answer: connection, TLS, timeout */
+    NT_APIERR_HTTP,      /* an HTTP error answer */
+} nt_api_error_kind;
+
+typedef struct nt_api_error {
+    nt_api_error_kind kind;
+    char *message;    /* the server's message or the transport failure, redacted */
+    const char *hint; /* static text, or NULL */
+    bool retryable;   /* connection failure, timeout, 429, 502-504, transient git 500 */
+    bool lost;        /* the request may have been carried out: no answer, or a 5xx */
+    bool not_found;   /* the message says the cluster is not found / does not exist */
+    bool referenced;  /* a delete refused because the cluster is still referenced */
+} nt_api_error;
+
+/* Classify r. `token` (may be NULL) is redacted from every message. out must be freed with
+ * nt_api_error_free. */
+void nt_api_error_classify(const nt_api_response *r, const char *token, nt_api_error *out);
+void nt_api_error_free(nt_api_error *e); /* frees the message; NULL is a no-op */
+
+/* One line for a user: "METHOD PATH: HTTP 500: MESSAGE (HINT)" or, for a transport error,
+ * "METHOD PATH: MESSAGE". A non-NULL cluster prefixes "cluster NAME: ". */
+void nt_api_error_format(const nt_api_error *e, const char *cluster, const char *method,
+                         const char *path, long status, nt_buf *out);
+
+/* Append s to out with the token and any URL password ("scheme://user:PASSWORD@") replaced
+ * by "[REDACTED]". */
+void nt_api_redact(nt_buf *out, const char *s, const char *token);
+
+/* Words for a libcurl failure: "connection refused: is the API server running at URL?",
+ * "certificate signed by an unknown CA: pass --cacert FILE", ... Appends to out. Returns
+ * true when the failure is worth retrying (connection refused or reset, timeout). */
+bool nt_api_transport_words(int curl_code, const char *detail, long ssl_verify_result,
+                            const char *base_url, long timeout_sec, nt_buf *out);
+
+#endif

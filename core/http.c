@@ -1,0 +1,236 @@
+/* http.c — requests to the Nautes API Server (libcurl); see http.h. */
+#include "core/http.h"
+
+#include "core/alloc.h"
+#include "core/api_error.h"
+#include "core/api_json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Largest answer accepted: a list of 100,000 clusters is ~100 MB. */
+#define NT_HTTP_MAX_BODY ((size_t)512 * 1024 * 1024)
+
+static void wipe(char *s)
+{
+    if (!s)
+        return;
+    volatile char *p = s;
+    while (*p)
+        *p++ = 0;
+}
+
+void nt_http_config_free(nt_http_config *cfg)
+{
+    if (!cfg)
+        return;
+    free(cfg->base_url);
+    wipe(cfg->token);
+    free(cfg->token);
+    free(cfg->cacert);
+    cfg->base_url = cfg->token = cfg->cacert = NULL;
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *ud)
+{
+    nt_http_req *r = ud;
+    size_t len = size * n;
+    if (r->resp.len + len > NT_HTTP_MAX_BODY) {
+        r->too_big = true;
+        return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+    }
+    nt_buf_add(&r->resp, data, len);
+    return len;
+}
+
+static void trace(const nt_http_config *cfg, const char *line)
+{
+    if (cfg->verbose && cfg->trace)
+        cfg->trace(cfg->trace_ctx, line);
+}
+
+int nt_http_req_init(nt_http_req *r, const nt_http_config *cfg, const char *method,
+                     const char *path, const char *body, nt_diag *diag)
+{
+    memset(r, 0, sizeof(*r));
+    r->cfg = cfg;
+    r->method = nt_xstrdup(method);
+    r->path = nt_xstrdup(path);
+    nt_buf url = NT_BUF_INIT, auth = NT_BUF_INIT;
+    int rc = -1;
+
+    if (!cfg->base_url || !*cfg->base_url) {
+        nt_diag_error(diag, "no API server: pass --api-server URL or set NAUTES_API_SERVER");
+        goto done;
+    }
+    r->easy = curl_easy_init();
+    if (!r->easy) {
+        nt_diag_error(diag, "cannot initialise libcurl");
+        goto done;
+    }
+    nt_buf_addf(&url, "%s%s", cfg->base_url, path);
+    CURL *e = r->easy;
+    curl_easy_setopt(e, CURLOPT_URL, nt_buf_str(&url));
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "nautes");
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L); /* never carry the token elsewhere */
+    if (cfg->timeout_sec > 0) {
+        curl_easy_setopt(e, CURLOPT_TIMEOUT, cfg->timeout_sec);
+        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, cfg->timeout_sec < 30 ? cfg->timeout_sec : 30L);
+    }
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    if (cfg->cacert)
+        curl_easy_setopt(e, CURLOPT_CAINFO, cfg->cacert);
+    if (cfg->insecure) {
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (!strcmp(method, "POST")) {
+        curl_easy_setopt(e, CURLOPT_POST, 1L);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, body ? body : "");
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? strlen(body) : 0));
+    } else if (strcmp(method, "GET") != 0) {
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+    }
+
+    r->headers = curl_slist_append(r->headers, "Accept: application/json");
+    if (body)
+        r->headers = curl_slist_append(r->headers, "Content-Type: application/json");
+    /* curl would send "Expect: 100-continue" for large bodies and wait for an answer. */
+    r->headers = curl_slist_append(r->headers, "Expect:");
+    if (cfg->token && *cfg->token) {
+        nt_buf_addf(&auth, "Authorization: Bearer %s", cfg->token);
+        r->headers = curl_slist_append(r->headers, nt_buf_str(&auth));
+    }
+    if (!r->headers) {
+        nt_diag_error(diag, "cannot build the request headers");
+        goto done;
+    }
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+
+    if (cfg->verbose && cfg->trace) {
+        nt_buf line = NT_BUF_INIT;
+        nt_buf_addf(&line, "> %s %s", method, path);
+        if (body)
+            nt_buf_addf(&line, " (%zu bytes)", strlen(body));
+        trace(cfg, nt_buf_str(&line));
+        nt_buf_free(&line);
+    }
+    rc = 0;
+done:
+    if (auth.data)
+        memset(auth.data, 0, auth.len);
+    nt_buf_free(&auth);
+    nt_buf_free(&url);
+    return rc;
+}
+
+void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
+                      long *retry_after_sec)
+{
+    memset(resp, 0, sizeof(*resp));
+    long status = 0, verify = 0;
+    char *ctype = NULL;
+    curl_off_t total_us = 0, ra = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &ctype);
+    curl_easy_getinfo(r->easy, CURLINFO_SSL_VERIFYRESULT, &verify);
+    curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total_us);
+    curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &ra);
+
+    resp->curl_code = (int)rc;
+    resp->curl_detail = r->errbuf;
+    if (r->too_big) {
+        resp->curl_detail = "the answer is larger than 512 MiB";
+    }
+    resp->ssl_verify_result = verify;
+    resp->status = rc == CURLE_OK ? status : 0;
+    resp->content_type = ctype;
+    resp->body = nt_buf_str(&r->resp);
+    resp->body_len = r->resp.len;
+    resp->base_url = r->cfg->base_url;
+    resp->timeout_sec = r->cfg->timeout_sec;
+    if (retry_after_sec)
+        *retry_after_sec = ra > 0 ? (long)ra : 0;
+
+    if (r->cfg->verbose && r->cfg->trace) {
+        nt_buf line = NT_BUF_INIT;
+        long ms = (long)(total_us / 1000);
+        if (rc == CURLE_OK) {
+            nt_buf_addf(&line, "< %ld (%ld ms, %zu bytes)", status, ms, r->resp.len);
+            if (ra > 0)
+                nt_buf_addf(&line, " Retry-After: %ld", (long)ra);
+        } else {
+            nt_buf words = NT_BUF_INIT;
+            nt_api_transport_words((int)rc, resp->curl_detail, verify, r->cfg->base_url,
+                                   r->cfg->timeout_sec, &words);
+            nt_buf_addf(&line, "< error after %ld ms: ", ms);
+            nt_api_redact(&line, nt_buf_str(&words), r->cfg->token);
+            nt_buf_free(&words);
+        }
+        trace(r->cfg, nt_buf_str(&line));
+        nt_buf_free(&line);
+    }
+}
+
+void nt_http_req_cleanup(nt_http_req *r)
+{
+    if (!r)
+        return;
+    if (r->easy)
+        curl_easy_cleanup(r->easy);
+    /* the slist holds a copy of the Authorization header: wipe it before freeing */
+    for (struct curl_slist *h = r->headers; h; h = h->next)
+        wipe(h->data);
+    curl_slist_free_all(r->headers);
+    free(r->method);
+    free(r->path);
+    nt_buf_free(&r->resp);
+    memset(r, 0, sizeof(*r));
+}
+
+int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
+{
+    static const char path[] = "/api/v1/clusters";
+    nt_http_req req;
+    nt_api_response resp;
+    nt_api_error err = {0};
+    nt_buf msg = NT_BUF_INIT;
+    int rc = -1;
+    *out = NULL;
+
+    if (nt_http_req_init(&req, cfg, "GET", path, NULL, diag) != 0)
+        goto done;
+    CURLcode cc = curl_easy_perform(req.easy);
+    nt_http_req_done(&req, cc, &resp, NULL);
+    nt_api_error_classify(&resp, cfg->token, &err);
+    if (err.kind != NT_APIERR_NONE) {
+        nt_buf full = NT_BUF_INIT;
+        nt_buf_addf(&full, "%s%s", cfg->base_url, path);
+        nt_api_error_format(&err, NULL, "GET", nt_buf_str(&full), resp.status, &msg);
+        nt_buf_free(&full);
+        nt_diag_error(diag, "%s", nt_buf_str(&msg));
+        goto done;
+    }
+    if (nt_api_list_parse(resp.body, resp.body_len, out, diag) != 0)
+        goto done;
+    free((*out)->source);
+    nt_buf src = NT_BUF_INIT;
+    nt_buf_addf(&src, "api %s", cfg->base_url);
+    (*out)->source = nt_buf_detach(&src);
+    rc = 0;
+done:
+    if (rc != 0 && *out) {
+        nt_cluster_set_free(*out);
+        *out = NULL;
+    }
+    nt_api_error_free(&err);
+    nt_buf_free(&msg);
+    nt_http_req_cleanup(&req);
+    return rc;
+}
