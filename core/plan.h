@@ -39,6 +39,7 @@ typedef struct nt_action {
     size_t n_changes;
     const nt_cluster *desired; /* borrowed; NULL for delete */
     const nt_cluster *actual;  /* borrowed; NULL for create */
+    char *label;               /* "virtual worker, deployment", "physical host" (or NULL) */
 } nt_action;
 
 typedef enum { NT_OP_DELETE = 0, NT_OP_SAVE } nt_op_kind;
@@ -63,6 +64,18 @@ typedef struct nt_plan {
     char *source;       /* observed source label */
     char fingerprint[65]; /* SHA-256 of the observed set's canonical form */
     size_t n_create, n_update, n_replace, n_delete;
+    /* added for saved plans (plan_file.h): the desired set's input files and hashes, the
+     * per-cluster hashes of the observed set (sorted by name), and the options used */
+    nt_input *inputs;
+    size_t n_inputs;
+    char **observed_names;
+    char (*observed_sha)[65];
+    size_t n_observed;
+    bool prune;
+    char **targets;
+    size_t n_targets;
+    char **force;
+    size_t n_force;
 } nt_plan;
 
 typedef struct nt_plan_opts {
@@ -71,10 +84,14 @@ typedef struct nt_plan_opts {
     size_t n_targets;
     const char *const *force;   /* --force-update NAME */
     size_t n_force;
+    bool skip_validation; /* do not re-run nt_validate_set / nt_validate_hosts (unit tests) */
 } nt_plan_opts;
 
 /* Normalise both sides, diff, order. Errors (prevent_destroy, physical update without a
- * kubeconfig, unknown --target, unknown host) go to diag; returns 0 or -1. */
+ * kubeconfig, unknown --target, unknown host) go to diag; returns 0 or -1.
+ * Unless opts->skip_validation, the desired set is validated again with the observed
+ * generation (nt_validate_set, gen = actual->gen) and the hosts with nt_validate_hosts.
+ * *out is set on success (NULL on error). */
 int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster_set *actual,
                   const nt_plan_opts *opts, nt_diag *diag);
 bool nt_plan_has_changes(const nt_plan *plan);
