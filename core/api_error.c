@@ -5,6 +5,7 @@
 #include "core/api_json.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,13 +113,13 @@ static void add_one_line(nt_buf *out, const char *s, size_t len)
 }
 
 bool nt_api_transport_words(int curl_code, const char *detail, long ssl_verify_result,
-                            const char *base_url, long timeout_sec, nt_buf *out)
+                            long os_errno, const char *base_url, long timeout_sec, nt_buf *out)
 {
     const char *url = base_url && *base_url ? base_url : "the given URL";
     const char *d = detail && *detail ? detail : curl_easy_strerror((CURLcode)curl_code);
     switch ((CURLcode)curl_code) {
     case CURLE_COULDNT_CONNECT:
-        if (has_nocase(d, "refused"))
+        if (os_errno == ECONNREFUSED || has_nocase(d, "refused"))
             nt_buf_addf(out, "connection refused: is the API server running at %s?", url);
         else
             nt_buf_addf(out, "cannot connect (%s): is the API server running at %s?", d, url);
@@ -247,7 +248,7 @@ void nt_api_error_classify(const nt_api_response *r, const char *token, nt_api_e
         nt_buf words = NT_BUF_INIT;
         out->kind = NT_APIERR_TRANSPORT;
         out->retryable = nt_api_transport_words(r->curl_code, r->curl_detail, r->ssl_verify_result,
-                                                r->base_url, r->timeout_sec, &words);
+                                                r->os_errno, r->base_url, r->timeout_sec, &words);
         out->lost = transport_lost(r->curl_code);
         nt_api_redact(&msg, nt_buf_str(&words), token);
         nt_buf_free(&words);

@@ -19,6 +19,7 @@ typedef struct nt_api_response {
     int curl_code;            /* CURLcode; 0 when an HTTP answer arrived */
     const char *curl_detail;  /* libcurl's error buffer ("" or NULL when none) */
     long ssl_verify_result;   /* CURLINFO_SSL_VERIFYRESULT (an X509_V_ERR_* value) */
+    long os_errno;            /* CURLINFO_OS_ERRNO (ECONNREFUSED, ...), 0 when unknown */
     long status;              /* HTTP status, 0 when no answer */
     const char *content_type; /* NULL when none */
     const char *body;         /* response body (may be NULL) */
@@ -61,6 +62,6 @@ void nt_api_redact(nt_buf *out, const char *s, const char *token);
  * "certificate signed by an unknown CA: pass --cacert FILE", ... Appends to out. Returns
  * true when the failure is worth retrying (connection refused or reset, timeout). */
 bool nt_api_transport_words(int curl_code, const char *detail, long ssl_verify_result,
-                            const char *base_url, long timeout_sec, nt_buf *out);
+                            long os_errno, const char *base_url, long timeout_sec, nt_buf *out);
 
 #endif

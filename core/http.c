@@ -134,12 +134,13 @@ void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
                       long *retry_after_sec)
 {
     memset(resp, 0, sizeof(*resp));
-    long status = 0, verify = 0;
+    long status = 0, verify = 0, oserr = 0;
     char *ctype = NULL;
     curl_off_t total_us = 0, ra = 0;
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &ctype);
     curl_easy_getinfo(r->easy, CURLINFO_SSL_VERIFYRESULT, &verify);
+    curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
     curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total_us);
     curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &ra);
 
@@ -149,6 +150,7 @@ void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
         resp->curl_detail = "the answer is larger than 512 MiB";
     }
     resp->ssl_verify_result = verify;
+    resp->os_errno = oserr;
     resp->status = rc == CURLE_OK ? status : 0;
     resp->content_type = ctype;
     resp->body = nt_buf_str(&r->resp);
@@ -167,7 +169,7 @@ void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
                 nt_buf_addf(&line, " Retry-After: %ld", (long)ra);
         } else {
             nt_buf words = NT_BUF_INIT;
-            nt_api_transport_words((int)rc, resp->curl_detail, verify, r->cfg->base_url,
+            nt_api_transport_words((int)rc, resp->curl_detail, verify, oserr, r->cfg->base_url,
                                    r->cfg->timeout_sec, &words);
             nt_buf_addf(&line, "< error after %ld ms: ", ms);
             nt_api_redact(&line, nt_buf_str(&words), r->cfg->token);
