@@ -26,6 +26,27 @@ const char *nt_action_name(nt_action_kind k)
     return "unknown";
 }
 
+char *nt_plan_label(const nt_cluster *c)
+{
+    if (!c)
+        return NULL;
+    const char *type = c->f[NT_F_CLUSTER_TYPE].s;
+    const char *usage = c->f[NT_F_USAGE].s;
+    const char *wt = c->f[NT_F_WORKER_TYPE].s;
+    nt_buf b = NT_BUF_INIT;
+    if (type && *type)
+        nt_buf_adds(&b, type);
+    if (usage && *usage)
+        nt_buf_addf(&b, "%s%s", b.len ? " " : "", usage);
+    if (wt && *wt && !(usage && !strcmp(usage, "host")))
+        nt_buf_addf(&b, "%s%s", b.len ? ", " : "", wt);
+    if (!b.len) {
+        nt_buf_free(&b);
+        return NULL;
+    }
+    return nt_buf_detach(&b);
+}
+
 /* ---- name index ------------------------------------------------------------------------ */
 
 static uint64_t hash_name(const char *s)

@@ -34,7 +34,7 @@ typedef struct nt_change {
 typedef struct nt_action {
     char *cluster;
     nt_action_kind kind;
-    char *reason;           /* why: replace field, cascade from a host, --force-update, prune */
+    char *reason; /* why: replace field, cascade from a host, --force-update, prune */
     nt_change *changes;
     size_t n_changes;
     const nt_cluster *desired; /* borrowed; NULL for delete */
@@ -46,22 +46,22 @@ typedef enum { NT_OP_DELETE = 0, NT_OP_SAVE } nt_op_kind;
 
 typedef struct nt_op {
     nt_op_kind kind;
-    size_t action;  /* index into plan->actions */
-    size_t *deps;   /* indices into plan->ops that must succeed first */
+    size_t action; /* index into plan->actions */
+    size_t *deps;  /* indices into plan->ops that must succeed first */
     size_t n_deps;
 } nt_op;
 
 typedef struct nt_plan {
     nt_action *actions; /* every declared or observed name, in execution order, no-ops last */
     size_t n_actions;
-    nt_op *ops;         /* topological order: deletes (dependents first), then saves */
+    nt_op *ops; /* topological order: deletes (dependents first), then saves */
     size_t n_ops;
-    char **unmanaged;   /* observed, not declared, not pruned */
+    char **unmanaged; /* observed, not declared, not pruned */
     size_t n_unmanaged;
-    char **unseen;      /* declared fields the source could not show ("kubeconfig", ...) */
+    char **unseen; /* declared fields the source could not show ("kubeconfig", ...) */
     size_t n_unseen;
-    nt_api_gen gen;     /* generation of the observed server */
-    char *source;       /* observed source label */
+    nt_api_gen gen;       /* generation of the observed server */
+    char *source;         /* observed source label */
     char fingerprint[65]; /* SHA-256 of the observed set's canonical form */
     size_t n_create, n_update, n_replace, n_delete;
     /* added for saved plans (plan_file.h): the desired set's input files and hashes, the
@@ -76,13 +76,15 @@ typedef struct nt_plan {
     size_t n_targets;
     char **force;
     size_t n_force;
+    char **args; /* the FILE arguments the plan was made from (absolute; plan_file.h) */
+    size_t n_args;
 } nt_plan;
 
 typedef struct nt_plan_opts {
     bool prune;                 /* delete observed clusters the files do not declare */
     const char *const *targets; /* --target NAME: those and what they depend on */
     size_t n_targets;
-    const char *const *force;   /* --force-update NAME */
+    const char *const *force; /* --force-update NAME */
     size_t n_force;
     bool skip_validation; /* do not re-run nt_validate_set / nt_validate_hosts (unit tests) */
 } nt_plan_opts;

@@ -11,27 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *label_of(const nt_cluster *c)
-{
-    if (!c)
-        return NULL;
-    const char *type = c->f[NT_F_CLUSTER_TYPE].s;
-    const char *usage = c->f[NT_F_USAGE].s;
-    const char *wt = c->f[NT_F_WORKER_TYPE].s;
-    nt_buf b = NT_BUF_INIT;
-    if (type && *type)
-        nt_buf_adds(&b, type);
-    if (usage && *usage)
-        nt_buf_addf(&b, "%s%s", b.len ? " " : "", usage);
-    if (wt && *wt && !(usage && !strcmp(usage, "host")))
-        nt_buf_addf(&b, "%s%s", b.len ? ", " : "", wt);
-    if (!b.len) {
-        nt_buf_free(&b);
-        return NULL;
-    }
-    return nt_buf_detach(&b);
-}
-
 static void add_change(nt_action *a, size_t *cap, const char *path, const char *old_val,
                        const char *new_val, bool sensitive)
 {
@@ -187,7 +166,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
             size_t k = new_action(p, &cap, d->name, o ? NT_ACT_DELETE : NT_ACT_NOOP);
             nt_action *a = &p->actions[k];
             a->actual = o;
-            a->label = label_of(o);
+            a->label = nt_plan_label(o);
             if (o) {
                 a->reason = nt_xstrdup("state: absent");
             } else {
@@ -201,7 +180,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
         nt_action *a = &p->actions[k];
         a->desired = d;
         a->actual = o;
-        a->label = label_of(d);
+        a->label = nt_plan_label(d);
         if (!o) {
             a->kind = NT_ACT_CREATE;
             nt_norm nd = NT_NORM_INIT;
@@ -232,7 +211,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
         if (opts && opts->prune) {
             size_t k = new_action(p, &cap, o->name, NT_ACT_DELETE);
             p->actions[k].actual = o;
-            p->actions[k].label = label_of(o);
+            p->actions[k].label = nt_plan_label(o);
             p->actions[k].reason = nt_xstrdup("not declared in these files (--prune)");
         } else {
             NT_GROW(p->unmanaged, unmanaged_cap, p->n_unmanaged + 1);

@@ -26,6 +26,8 @@ int nt_diff_compute(nt_plan *plan, const nt_cluster_set *desired, const nt_clust
  * of actions and ops, counts. */
 int nt_order_build(nt_plan *plan, const nt_plan_opts *opts, nt_diag *diag);
 
+/* "virtual worker, deployment", "physical host"; NULL when nothing is known. */
+char *nt_plan_label(const nt_cluster *c);
 /* Recount n_create ... n_delete from the actions. */
 void nt_plan_count(nt_plan *plan);
 /* Free one action's contents. */
