@@ -1,0 +1,267 @@
+/* Tests of core/tenant_repo.c: the Cluster file shape (nautes-api.md 7.4), the rendered files
+ * that hold what it lacks (7.3), the kustomization, removal, and reading it all back. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core/tenant_repo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char root[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(root, sizeof(root), "/tmp/nt-tenant-test-XXXXXX");
+    return mkdtemp(root) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[320];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *slurp(const char *rel)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    nt_buf b = NT_BUF_INIT;
+    char tmp[4096];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
+        nt_buf_add(&b, tmp, n);
+    fclose(f);
+    return nt_buf_detach(&b);
+}
+
+static bool exists(const char *rel)
+{
+    char path[512];
+    struct stat st;
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    return stat(path, &st) == 0;
+}
+
+static void comp(nt_cluster *c, nt_component_kind k, const char *name, const char *ns)
+{
+    c->has_components = true;
+    c->comp[k].declared = true;
+    nt_value_set(&c->comp[k].name, name, NT_POS_NONE);
+    nt_value_set(&c->comp[k].ns, ns, NT_POS_NONE);
+}
+
+static nt_cluster *v04_host(void)
+{
+    nt_cluster *c = nt_cluster_new();
+    c->name = strdup("cluster-host");
+    nt_cluster_set_field(c, NT_F_API_SERVER, "https://8.217.50.114:6443", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_CLUSTER_KIND, "kubernetes", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_CLUSTER_TYPE, "physical", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_USAGE, "host", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_HOST_CLUSTER, "", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_WORKER_TYPE, "", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_PRIMARY_DOMAIN, "8.217.50.114.nip.io", NT_POS_NONE);
+    comp(c, NT_C_GATEWAY, "traefik", "traefik");
+    nt_component_set_addition(&c->comp[NT_C_GATEWAY], "httpsNodePort", "30443", NT_POS_NONE);
+    nt_component_set_addition(&c->comp[NT_C_GATEWAY], "httpNodePort", "30080", NT_POS_NONE);
+    comp(c, NT_C_OAUTH_PROXY, "oauth2-proxy", "oauth2-proxy");
+    comp(c, NT_C_SECRET_MANAGEMENT, "vault", "vault");
+    return c;
+}
+
+static nt_cluster *v03_virtual(void)
+{
+    nt_cluster *c = nt_cluster_new();
+    c->name = strdup("vc1");
+    nt_cluster_set_field(c, NT_F_API_SERVER, "https://8.217.50.114:31456", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_CLUSTER_KIND, "kubernetes", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_CLUSTER_TYPE, "virtual", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_USAGE, "worker", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_WORKER_TYPE, "pipeline", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_HOST_CLUSTER, "cluster-host", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_PRIMARY_DOMAIN, "8.217.50.114.nip.io", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_ARGOCD_HOST, "argocd.vc1.8.217.50.114.nip.io", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_TEKTON_HOST, "tekton.vc1.8.217.50.114.nip.io", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_VCLUSTER_HTTPS_NODE_PORT, "31456", NT_POS_NONE);
+    for (int k = 0; k < NT_C_COUNT; k++)
+        if (nt_components[k].flags & NT_COMP_V03)
+            comp(c, (nt_component_kind)k, nt_components[k].default_name,
+                 nt_components[k].default_namespace);
+    nt_ns_products_add(nt_cluster_add_reserved(c, "tekton-pipelines", NT_POS_NONE), "p1",
+                       NT_POS_NONE);
+    return c;
+}
+
+static const char V04_HOST_FILE[] = "apiVersion: nautes.resource.nautes.io/v1alpha1\n"
+                                    "kind: Cluster\n"
+                                    "metadata:\n"
+                                    "  creationTimestamp: null\n"
+                                    "  name: cluster-host\n"
+                                    "  namespace: nautes\n"
+                                    "spec:\n"
+                                    "  apiServer: https://8.217.50.114:6443\n"
+                                    "  clusterKind: kubernetes\n"
+                                    "  clusterType: physical\n"
+                                    "  componentsList:\n"
+                                    "    gateway:\n"
+                                    "      additions:\n"
+                                    "        httpNodePort: \"30080\"\n"
+                                    "        httpsNodePort: \"30443\"\n"
+                                    "      name: traefik\n"
+                                    "      namespace: traefik\n"
+                                    "    oauthProxy:\n"
+                                    "      name: oauth2-proxy\n"
+                                    "      namespace: oauth2-proxy\n"
+                                    "    secretManagement:\n"
+                                    "      name: vault\n"
+                                    "      namespace: vault\n"
+                                    "  primaryDomain: 8.217.50.114.nip.io\n"
+                                    "  usage: host\n"
+                                    "status:\n"
+                                    "  productIDMap: null\n"
+                                    "  warnings: null\n";
+
+static void test_v04_host_file_is_exactly_the_real_shape(void **state)
+{
+    (void)state;
+    nt_cluster *c = v04_host();
+    nt_buf changed = NT_BUF_INIT;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_tenant_write_cluster(root, c, NT_GEN_V04, NULL, &changed, &d), 0);
+    char *s = slurp("nautes/overlays/production/clusters/cluster-host.yaml");
+    assert_string_equal(s, V04_HOST_FILE);
+    free(s);
+    s = slurp("nautes/overlays/production/clusters/kustomization.yaml");
+    assert_string_equal(s, "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+                           "kind: Kustomization\n"
+                           "resources:\n"
+                           "- cluster-host.yaml\n");
+    free(s);
+    assert_true(exists("host-clusters/cluster-host/production/traefik-app.yaml"));
+    assert_string_equal(nt_buf_str(&changed),
+                        "nautes/overlays/production/clusters/cluster-host.yaml\n"
+                        "nautes/overlays/production/clusters/kustomization.yaml\n"
+                        "host-clusters/cluster-host/production/traefik-app.yaml\n");
+
+    /* the same save again changes nothing */
+    nt_buf_reset(&changed);
+    assert_int_equal(nt_tenant_write_cluster(root, c, NT_GEN_V04, NULL, &changed, &d), 0);
+    assert_int_equal(changed.len, 0);
+    nt_buf_free(&changed);
+    nt_diag_free(&d);
+    nt_cluster_free(c);
+}
+
+static void test_v03_virtual_writes_rendered_files_and_reads_back_every_field(void **state)
+{
+    (void)state;
+    nt_cluster *h = v04_host();
+    nt_cluster *v = v03_virtual();
+    nt_buf changed = NT_BUF_INIT;
+    nt_diag d = NT_DIAG_INIT;
+    /* a v0.3 host: drop the v0.4 components and use the seed fields */
+    for (int k = 0; k < NT_C_COUNT; k++)
+        h->comp[k].declared = false;
+    nt_cluster_set_field(h, NT_F_TRAEFIK_HTTP_NODE_PORT, "30080", NT_POS_NONE);
+    nt_cluster_set_field(h, NT_F_TRAEFIK_HTTPS_NODE_PORT, "30443", NT_POS_NONE);
+    assert_int_equal(nt_tenant_write_cluster(root, h, NT_GEN_V03, NULL, &changed, &d), 0);
+    assert_int_equal(nt_tenant_write_cluster(root, v, NT_GEN_V03, NULL, &changed, &d), 0);
+    char *s = slurp("nautes/overlays/production/clusters/vc1.yaml");
+    assert_non_null(strstr(s, "  componentsList:\n    certMgt:\n      name: cert-manager\n"));
+    assert_non_null(strstr(s, "  productAllowedClusterResources: {}\n"));
+    assert_non_null(strstr(s, "  reservedNamespacesAllowedProducts:\n"
+                              "    tekton-pipelines:\n    - p1\n"));
+    assert_non_null(strstr(s, "  hostCluster: cluster-host\n"));
+    assert_non_null(strstr(s, "  workerType: pipeline\n"));
+    assert_null(strstr(s, "ort: ")); /* no port is in the Cluster file */
+    free(s);
+    s = slurp("host-clusters/cluster-host/vclusters/vc1/vcluster-initial/svc.yaml");
+    assert_non_null(strstr(s, "nodePort: 31456\n"));
+    free(s);
+    s = slurp("nautes/overlays/production/clusters/kustomization.yaml");
+    assert_non_null(strstr(s, "- cluster-host.yaml\n- vc1.yaml\n"));
+    free(s);
+
+    nt_tree_reader r = nt_tree_reader_fs;
+    r.ctx = root;
+    nt_cluster_set *set = NULL;
+    int rc = nt_tenant_read(&r, "test", &set, &d);
+    if (rc < 0) {
+        nt_buf out = NT_BUF_INIT;
+        nt_diag_format(&d, &out, false);
+        fail_msg("%s", nt_buf_str(&out));
+    }
+    assert_int_equal(set->n, 2);
+    assert_int_equal(set->gen, NT_GEN_V03);
+    assert_false(set->visible & (1u << NT_F_KUBECONFIG));
+    assert_true(set->visible & (1u << NT_F_VCLUSTER_HTTPS_NODE_PORT));
+    nt_cluster *rh = nt_cluster_set_find(set, "cluster-host");
+    nt_cluster *rv = nt_cluster_set_find(set, "vc1");
+    assert_string_equal(nt_cluster_get(rh, NT_F_TRAEFIK_HTTP_NODE_PORT), "30080");
+    assert_string_equal(nt_cluster_get(rh, NT_F_TRAEFIK_HTTPS_NODE_PORT), "30443");
+    assert_string_equal(nt_cluster_get(rv, NT_F_VCLUSTER_HTTPS_NODE_PORT), "31456");
+    assert_string_equal(nt_cluster_get(rv, NT_F_ARGOCD_HOST), "argocd.vc1.8.217.50.114.nip.io");
+    assert_string_equal(nt_cluster_get(rv, NT_F_TEKTON_HOST), "tekton.vc1.8.217.50.114.nip.io");
+    assert_string_equal(nt_cluster_get(rv, NT_F_HOST_CLUSTER), "cluster-host");
+    assert_string_equal(nt_cluster_get(rv, NT_F_WORKER_TYPE), "pipeline");
+    assert_int_equal(rv->n_reserved, 1);
+    nt_cluster_set_free(set);
+
+    /* removal takes the rendered files and the kustomization entry with it */
+    nt_buf_reset(&changed);
+    assert_int_equal(nt_tenant_remove_cluster(root, v, NT_GEN_V03, NULL, &changed, &d), 0);
+    assert_false(exists("nautes/overlays/production/clusters/vc1.yaml"));
+    assert_false(exists("runtimes/vc1-runtime"));
+    assert_false(exists("host-clusters/cluster-host/vclusters"));
+    assert_true(exists("host-clusters/cluster-host/production/traefik-app.yaml"));
+    assert_non_null(strstr(nt_buf_str(&changed),
+                           "host-clusters/cluster-host/vclusters/vc1/vcluster-initial/svc.yaml\n"));
+    s = slurp("nautes/overlays/production/clusters/kustomization.yaml");
+    assert_null(strstr(s, "vc1.yaml"));
+    free(s);
+    nt_buf_free(&changed);
+    nt_diag_free(&d);
+    nt_cluster_free(h);
+    nt_cluster_free(v);
+}
+
+static void test_reading_a_tree_without_clusters_gives_an_empty_set(void **state)
+{
+    (void)state;
+    nt_tree_reader r = nt_tree_reader_fs;
+    r.ctx = root;
+    nt_cluster_set *set = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_tenant_read(&r, "test", &set, &d), 0);
+    assert_int_equal(set->n, 0);
+    assert_int_equal(set->gen, NT_GEN_UNKNOWN);
+    nt_cluster_set_free(set);
+    nt_diag_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_v04_host_file_is_exactly_the_real_shape, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_v03_virtual_writes_rendered_files_and_reads_back_every_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reading_a_tree_without_clusters_gives_an_empty_set,
+                                        setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
