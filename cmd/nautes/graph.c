@@ -1,10 +1,56 @@
-/* scaffold: replaced by the real command */
+/* graph.c — `nautes graph FILE...`: the declared clusters' dependency graph in Graphviz DOT.
+ * No server is needed, and kubeconfig files are not read. */
 #include "cmd/nautes/commands.h"
+
+#include "core/load.h"
+#include "core/render.h"
+
 #include <stdio.h>
+
+static const char synopsis[] = "graph FILE...";
+static const char description[] =
+    "Print the dependency graph of the declared clusters in Graphviz DOT (virtual -> host).\n"
+    "Render it with: nautes graph clusters.yaml | dot -Tsvg > clusters.svg";
+
 int cmd_graph(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "nautes: graph: not built yet\n");
-    return NT_EXIT_ERROR;
+    bool help = false, no_color = false;
+    nt_strlist pos = {0};
+    const nt_option opts[] = {
+        {"no-color", OPT_BOOL, &no_color, NULL, "never colour the diagnostics", 0, 0},
+        OPT_END,
+    };
+    int rc = NT_EXIT_ERROR;
+    nt_diag diag = NT_DIAG_INIT;
+    nt_buf err = NT_BUF_INIT, out = NT_BUF_INIT;
+    nt_cluster_set *set = NULL;
+
+    if (opt_parse(opts, argc, argv, &pos, &help, &err) < 0) {
+        rc = nt_usage_error(synopsis, nt_buf_str(&err));
+        goto done;
+    }
+    if (help) {
+        opt_usage(stdout, synopsis, description, opts);
+        rc = NT_EXIT_OK;
+        goto done;
+    }
+    if (pos.n == 0) {
+        rc = nt_usage_error(synopsis, "graph needs at least one FILE (or directory)");
+        goto done;
+    }
+    if (nt_load_paths(&set, (const char *const *)pos.items, pos.n, NT_LOAD_NO_KUBECONFIG, &diag) ==
+        0) {
+        nt_render_dot(set, &out);
+        fputs(nt_buf_str(&out), stdout);
+        rc = NT_EXIT_OK;
+    }
+    if (nt_print_diag(&diag, no_color))
+        rc = NT_EXIT_ERROR;
+done:
+    nt_cluster_set_free(set);
+    nt_diag_free(&diag);
+    nt_buf_free(&err);
+    nt_buf_free(&out);
+    nt_strlist_free(&pos);
+    return rc;
 }

@@ -1,10 +1,149 @@
-/* scaffold: replaced by the real command */
+/* plan.c — `nautes plan FILE...`: load, validate, observe, plan, render (design.md 5, 8). */
 #include "cmd/nautes/commands.h"
+
+#include "core/http.h"
+#include "core/load.h"
+#include "core/observe.h"
+#include "core/plan.h"
+#include "core/plan_file.h"
+#include "core/render.h"
+#include "core/validate.h"
+
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char synopsis[] =
+    "plan FILE... [--out PLAN] [--json] [--detailed-exitcode] [--prune] [--target NAME]... "
+    "[--force-update NAME]...";
+static const char description[] =
+    "Show what apply would change, in the order it would change it. Reads the clusters the\n"
+    "files declare, observes the server (one GET) or the tenant repository (--state git:...),\n"
+    "and prints one action per cluster that differs. Exit 0 (no changes; or changes without\n"
+    "--detailed-exitcode), 1 on error, 2 when there are changes with --detailed-exitcode.";
+
+static double now_sec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int cmd_plan(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "nautes: plan: not built yet\n");
-    return NT_EXIT_ERROR;
+    nt_common c = NT_COMMON_INIT;
+    const char *out_path = NULL;
+    bool json = false, detailed = false, prune = false, help = false;
+    nt_strlist targets = {0}, force = {0}, pos = {0};
+    const nt_option opts[] = {
+        {"out", OPT_STRING, &out_path, "PLAN",
+         "save the plan to PLAN (JSON, mode 0600, no secrets) for nautes apply PLAN", 0, 0},
+        {"json", OPT_BOOL, &json, NULL, "print the plan as JSON (docs/plan-json.md)", 0, 0},
+        {"detailed-exitcode", OPT_BOOL, &detailed, NULL, "exit 2 when there are changes", 0, 0},
+        {"prune", OPT_BOOL, &prune, NULL, "delete clusters the files do not declare", 0, 0},
+        {"target", OPT_LIST, &targets, "NAME",
+         "plan only this cluster and what it depends on (repeatable)", 0, 0},
+        {"force-update", OPT_LIST, &force, "NAME",
+         "save this cluster even when nothing visible changed (repeatable)", 0, 0},
+        NT_COMMON_OPTIONS(c),
+        OPT_END,
+    };
+    int rc = NT_EXIT_ERROR;
+    nt_diag diag = NT_DIAG_INIT, pre = NT_DIAG_INIT;
+    nt_buf err = NT_BUF_INIT, out = NT_BUF_INIT;
+    nt_cluster_set *desired = NULL, *actual = NULL;
+    nt_plan *plan = NULL;
+    nt_http_config cfg;
+    bool have_cfg = false;
+    memset(&cfg, 0, sizeof(cfg));
+
+    if (opt_parse(opts, argc, argv, &pos, &help, &err) < 0) {
+        rc = nt_usage_error(synopsis, nt_buf_str(&err));
+        goto done;
+    }
+    if (help) {
+        opt_usage(stdout, synopsis, description, opts);
+        rc = NT_EXIT_OK;
+        goto done;
+    }
+    if (pos.n == 0) {
+        rc = nt_usage_error(synopsis, "plan needs at least one FILE (or directory)");
+        goto done;
+    }
+
+    double t0 = now_sec();
+    if (nt_load_paths(&desired, (const char *const *)pos.items, pos.n, 0, &diag) < 0)
+        goto report;
+    /* before anything touches the network: the rules of either generation */
+    nt_validate_opts vo = {NT_GEN_UNKNOWN, false};
+    if (nt_validate_set(desired, &vo, &pre) < 0 || nt_diag_has_errors(&pre)) {
+        nt_diag_move(&diag, &pre);
+        goto report;
+    }
+    nt_diag_free(&pre);
+
+    double t1 = now_sec();
+    if (nt_observe_is_git(c.state)) {
+        /* a token is optional for a repository; use it when one is configured */
+        nt_diag quiet = NT_DIAG_INIT;
+        have_cfg = nt_connect_config(&c, &cfg, &quiet) == 0;
+        nt_diag_free(&quiet);
+    } else {
+        if (nt_connect_config(&c, &cfg, &diag) < 0)
+            goto report;
+        have_cfg = true;
+    }
+    if (nt_observe(c.state, have_cfg ? &cfg : NULL, &actual, &diag) < 0)
+        goto report;
+
+    double t2 = now_sec();
+    nt_plan_opts po = {
+        .prune = prune,
+        .targets = (const char *const *)targets.items,
+        .n_targets = targets.n,
+        .force = (const char *const *)force.items,
+        .n_force = force.n,
+    };
+    if (nt_plan_build(&plan, desired, actual, &po, &diag) < 0)
+        goto report;
+    nt_plan_set_args(plan, (const char *const *)pos.items, pos.n);
+
+    if (json) {
+        nt_render_json(plan, false, &out);
+    } else {
+        nt_render_opts ro = {nt_use_color(1, c.no_color), c.verbose};
+        nt_render_text(plan, &ro, &out);
+    }
+    if (out_path && nt_plan_file_write(plan, out_path, &diag) < 0)
+        goto report;
+    double t3 = now_sec();
+    if (c.verbose)
+        fprintf(stderr,
+                "nautes: timing: load+validate %.3fs, observe %.3fs (%zu clusters), plan+render "
+                "%.3fs\n",
+                t1 - t0, t2 - t1, actual->n, t3 - t2);
+    fputs(nt_buf_str(&out), stdout);
+    fflush(stdout);
+    if (out_path && !json)
+        fprintf(stderr, "Saved the plan to %s; apply it with: nautes apply %s\n", out_path,
+                out_path);
+    rc = detailed && nt_plan_has_changes(plan) ? NT_EXIT_CHANGES : NT_EXIT_OK;
+
+report:
+    if (nt_print_diag(&diag, c.no_color))
+        rc = NT_EXIT_ERROR;
+done:
+    nt_plan_free(plan);
+    nt_cluster_set_free(actual);
+    nt_cluster_set_free(desired);
+    if (have_cfg)
+        nt_http_config_free(&cfg);
+    nt_diag_free(&diag);
+    nt_diag_free(&pre);
+    nt_buf_free(&err);
+    nt_buf_free(&out);
+    nt_strlist_free(&targets);
+    nt_strlist_free(&force);
+    nt_strlist_free(&pos);
+    return rc;
 }

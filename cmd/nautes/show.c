@@ -1,10 +1,60 @@
-/* scaffold: replaced by the real command */
+/* show.c — `nautes show PLAN [--json]`: print a saved plan (plan_file.h). */
 #include "cmd/nautes/commands.h"
+
+#include "core/plan_file.h"
+#include "core/render.h"
+
 #include <stdio.h>
+
+static const char synopsis[] = "show PLAN [--json]";
+static const char description[] =
+    "Print a plan saved with nautes plan --out PLAN, as text or as JSON (docs/plan-json.md).";
+
 int cmd_show(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "nautes: show: not built yet\n");
-    return NT_EXIT_ERROR;
+    bool json = false, help = false, no_color = false, verbose = false;
+    nt_strlist pos = {0};
+    const nt_option opts[] = {
+        {"json", OPT_BOOL, &json, NULL, "print the plan as JSON", 0, 0},
+        {"no-color", OPT_BOOL, &no_color, NULL, "never colour the output", 0, 0},
+        {"verbose", OPT_BOOL, &verbose, NULL, "also list the clusters that need no change", 0, 0},
+        OPT_END,
+    };
+    int rc = NT_EXIT_ERROR;
+    nt_diag diag = NT_DIAG_INIT;
+    nt_buf err = NT_BUF_INIT, out = NT_BUF_INIT;
+    nt_plan *plan = NULL;
+
+    if (opt_parse(opts, argc, argv, &pos, &help, &err) < 0) {
+        rc = nt_usage_error(synopsis, nt_buf_str(&err));
+        goto done;
+    }
+    if (help) {
+        opt_usage(stdout, synopsis, description, opts);
+        rc = NT_EXIT_OK;
+        goto done;
+    }
+    if (pos.n != 1) {
+        rc = nt_usage_error(synopsis, "show needs exactly one saved PLAN file");
+        goto done;
+    }
+    if (nt_plan_file_read(pos.items[0], &plan, &diag) == 0) {
+        if (json) {
+            nt_render_json(plan, false, &out);
+        } else {
+            nt_render_opts ro = {nt_use_color(1, no_color), verbose};
+            nt_render_text(plan, &ro, &out);
+        }
+        fputs(nt_buf_str(&out), stdout);
+        rc = NT_EXIT_OK;
+    }
+    if (nt_print_diag(&diag, no_color))
+        rc = NT_EXIT_ERROR;
+done:
+    nt_plan_free(plan);
+    nt_diag_free(&diag);
+    nt_buf_free(&err);
+    nt_buf_free(&out);
+    nt_strlist_free(&pos);
+    return rc;
 }
