@@ -1,0 +1,513 @@
+/* Tests of core/apply.c: backoff, progress lines, and the executor against a loopback fake
+ * server (order, skips, retries, lost answers, prune waits, interrupts). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core/apply.h"
+#include "tests/fake_server.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TOKEN "tok-APPLY-SECRET"
+
+/* ---- backoff ------------------------------------------------------------------------- */
+
+static void test_backoff_doubles_up_to_the_cap_with_full_jitter(void **state)
+{
+    (void)state;
+    assert_int_equal(nt_apply_backoff_ms(1, 1000, 30000, 0, 0.0), 0);
+    assert_int_equal(nt_apply_backoff_ms(1, 1000, 30000, 0, 0.5), 500);
+    assert_int_equal(nt_apply_backoff_ms(2, 1000, 30000, 0, 0.5), 1000);
+    assert_int_equal(nt_apply_backoff_ms(3, 1000, 30000, 0, 0.5), 2000);
+    assert_int_equal(nt_apply_backoff_ms(10, 1000, 30000, 0, 0.5), 15000);
+    assert_int_equal(nt_apply_backoff_ms(200, 1000, 30000, 0, 0.5), 15000);
+    assert_true(nt_apply_backoff_ms(4, 1000, 30000, 0, 0.9999) < 8000);
+}
+
+static void test_backoff_never_waits_less_than_retry_after(void **state)
+{
+    (void)state;
+    assert_int_equal(nt_apply_backoff_ms(1, 1000, 30000, 2, 0.5), 2000);
+    assert_int_equal(nt_apply_backoff_ms(5, 1000, 30000, 2, 0.5), 8000);
+}
+
+/* ---- a hand-built plan --------------------------------------------------------------- */
+
+typedef struct fixture {
+    nt_plan plan;
+    nt_cluster *clusters[8];
+    size_t n_clusters;
+} fixture;
+
+static nt_cluster *cluster(fixture *f, const char *name, const char *host)
+{
+    nt_cluster *c = nt_cluster_new();
+    c->name = strdup(name);
+    nt_cluster_set_field(c, NT_F_API_SERVER, "https://10.0.0.1:6443", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_CLUSTER_TYPE, host ? "virtual" : "physical", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_USAGE, host ? "worker" : "host", NT_POS_NONE);
+    if (host) {
+        nt_cluster_set_field(c, NT_F_HOST_CLUSTER, host, NT_POS_NONE);
+        nt_cluster_set_field(c, NT_F_WORKER_TYPE, "deployment", NT_POS_NONE);
+    } else {
+        nt_cluster_set_field(c, NT_F_KUBECONFIG, "kubeconfig-CONTENTS", NT_POS_NONE);
+    }
+    f->clusters[f->n_clusters++] = c;
+    return c;
+}
+
+static void add_action(fixture *f, const char *name, const char *host, nt_action_kind kind)
+{
+    nt_plan *p = &f->plan;
+    p->actions = realloc(p->actions, (p->n_actions + 1) * sizeof(*p->actions));
+    nt_action *a = &p->actions[p->n_actions++];
+    memset(a, 0, sizeof(*a));
+    a->cluster = strdup(name);
+    a->kind = kind;
+    nt_cluster *c = cluster(f, name, host);
+    if (kind != NT_ACT_DELETE)
+        a->desired = c;
+    if (kind != NT_ACT_CREATE)
+        a->actual = c;
+}
+
+/* deps: -1 terminated list of op indices */
+static void add_op(fixture *f, nt_op_kind kind, size_t action, const int *deps)
+{
+    nt_plan *p = &f->plan;
+    p->ops = realloc(p->ops, (p->n_ops + 1) * sizeof(*p->ops));
+    nt_op *op = &p->ops[p->n_ops++];
+    memset(op, 0, sizeof(*op));
+    op->kind = kind;
+    op->action = action;
+    size_t n = 0;
+    while (deps && deps[n] >= 0)
+        n++;
+    op->deps = calloc(n ? n : 1, sizeof(size_t));
+    for (size_t i = 0; i < n; i++)
+        op->deps[i] = (size_t)deps[i];
+    op->n_deps = n;
+}
+
+static void fixture_free(fixture *f)
+{
+    for (size_t i = 0; i < f->plan.n_actions; i++)
+        free(f->plan.actions[i].cluster);
+    for (size_t i = 0; i < f->plan.n_ops; i++)
+        free(f->plan.ops[i].deps);
+    free(f->plan.actions);
+    free(f->plan.ops);
+    for (size_t i = 0; i < f->n_clusters; i++)
+        nt_cluster_free(f->clusters[i]);
+}
+
+static nt_http_config config(const char *url)
+{
+    nt_http_config c = {0};
+    c.base_url = strdup(url);
+    c.token = strdup(TOKEN);
+    c.timeout_sec = 10;
+    return c;
+}
+
+static nt_apply_opts fast_opts(void)
+{
+    nt_apply_opts o = NT_APPLY_OPTS_INIT;
+    o.retry_base_ms = 5;
+    o.retry_cap_ms = 20;
+    o.seed = 42;
+    return o;
+}
+
+static const char OK_BODY[] = "{\"message\":\"Successfully saved x cluster\"}";
+
+static char *error_response(long status, const char *message)
+{
+    char body[1024];
+    snprintf(body, sizeof(body),
+             "{\"code\":%ld,\"reason\":\"\",\"message\":\"%s\",\"metadata\":{}}", status, message);
+    return fake_response((int)status, "application/json", body, NULL);
+}
+
+static int count_requests(fake_server *s, const char *prefix)
+{
+    int n = 0;
+    for (int i = 0; i < s->n_requests; i++)
+        n += !strncmp(s->requests[i], prefix, strlen(prefix));
+    return n;
+}
+
+/* ---- a failed host: its virtual skipped, an unrelated cluster applied ------------------ */
+
+static char *answer_host_invalid(fake_server *s, const char *req, int n)
+{
+    (void)s, (void)n;
+    if (!strncmp(req, "POST /api/v1/clusters/h1 ", 25))
+        return error_response(500, "failed to validate cluster, err: traefik parameter is "
+                                   "required when cluster type is 'Host Cluster'");
+    return fake_response(200, "application/json", OK_BODY, NULL);
+}
+
+typedef struct lines {
+    char text[16][512];
+    int n;
+} lines;
+
+static void record(void *ctx, nt_apply_event ev, const nt_plan *plan, size_t op,
+                   const nt_op_result *res, double elapsed, const char *detail)
+{
+    (void)res, (void)elapsed, (void)detail;
+    lines *l = ctx;
+    if (ev != NT_APPLY_EV_FINISHED || l->n >= 16)
+        return;
+    /* describe needs a report; build a one-op view */
+    nt_apply_report r = {0};
+    nt_op_result copy[16];
+    memset(copy, 0, sizeof(copy));
+    copy[op] = *res;
+    copy[op].duration = 0;
+    r.ops = copy;
+    r.n_ops = plan->n_ops;
+    nt_buf b = NT_BUF_INIT;
+    nt_apply_describe(plan, &r, op, &b);
+    snprintf(l->text[l->n++], sizeof(l->text[0]), "%s", nt_buf_str(&b));
+    nt_buf_free(&b);
+}
+
+static void test_a_failed_host_skips_its_virtuals_and_others_go_on(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "h1", NULL, NT_ACT_CREATE);
+    add_action(&f, "v1", "h1", NT_ACT_CREATE);
+    add_action(&f, "other", NULL, NT_ACT_CREATE);
+    add_op(&f, NT_OP_SAVE, 0, NULL);
+    add_op(&f, NT_OP_SAVE, 2, NULL);
+    add_op(&f, NT_OP_SAVE, 1, (int[]){0, -1});
+
+    fake_server s;
+    fake_start(&s, answer_host_invalid, NULL);
+    nt_http_config c = config(s.url);
+    nt_apply_opts o = fast_opts();
+    lines l = {0};
+    o.progress = record;
+    o.progress_ctx = &l;
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), -1);
+    fake_stop(&s);
+
+    assert_int_equal(d.n, 0);
+    assert_int_equal(r->ops[0].status, NT_OPST_FAILED);
+    assert_int_equal(r->ops[0].attempts, 1); /* a validation error is not retried */
+    assert_int_equal(r->ops[1].status, NT_OPST_OK);
+    assert_int_equal(r->ops[2].status, NT_OPST_SKIPPED);
+    assert_int_equal(r->ops[2].cause, 0);
+    assert_string_equal(l.text[0],
+                        "h1: failed: POST /api/v1/clusters/h1: HTTP 500: failed to validate "
+                        "cluster, err: traefik parameter is required when cluster type is "
+                        "'Host Cluster'");
+    assert_string_equal(l.text[1], "v1: skipped (its host h1 failed)");
+    assert_string_equal(l.text[2], "other: created (0.0s)");
+    assert_int_equal(s.n_requests, 2);
+
+    nt_buf b = NT_BUF_INIT;
+    nt_apply_summary(r, &b);
+    assert_string_equal(nt_buf_str(&b), "Apply failed: 1 created, 0 updated, 0 replaced, 0 "
+                                        "deleted, 1 failed, 1 skipped (0 retries).");
+    nt_buf_free(&b);
+
+    /* the request itself: JSON body with the kubeconfig, bearer token, content type */
+    const char *req = s.requests[0];
+    assert_non_null(strstr(req, "\r\nContent-Type: application/json\r\n"));
+    assert_non_null(strstr(req, "\r\nAccept: application/json\r\n"));
+    assert_non_null(strstr(req, "\r\nAuthorization: Bearer " TOKEN "\r\n"));
+    assert_non_null(strstr(req, "\"kubeconfig\""));
+    fake_free(&s);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
+/* ---- retries ------------------------------------------------------------------------- */
+
+static char *answer_503_then_ok(fake_server *s, const char *req, int n)
+{
+    (void)s, (void)req;
+    if (n == 0)
+        return fake_response(503, "text/html", "<h1>503 Service Unavailable</h1>", NULL);
+    if (n == 1)
+        return error_response(500, "failed to clone repository, err: exit status 128");
+    return fake_response(200, "application/json", OK_BODY, NULL);
+}
+
+static void test_transient_failures_are_retried_until_success(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "h1", NULL, NT_ACT_UPDATE);
+    add_op(&f, NT_OP_SAVE, 0, NULL);
+    fake_server s;
+    fake_start(&s, answer_503_then_ok, NULL);
+    nt_http_config c = config(s.url);
+    nt_apply_opts o = fast_opts();
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), 0);
+    fake_stop(&s);
+    assert_int_equal(r->ops[0].status, NT_OPST_OK);
+    assert_int_equal(r->ops[0].attempts, 3);
+    assert_int_equal(r->retries, 2);
+    assert_int_equal(r->n_updated, 1);
+    nt_buf b = NT_BUF_INIT;
+    nt_apply_summary(r, &b);
+    assert_string_equal(nt_buf_str(&b), "Apply complete: 0 created, 1 updated, 0 replaced, 0 "
+                                        "deleted, 0 failed, 0 skipped (2 retries).");
+    nt_buf_free(&b);
+    fake_free(&s);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
+static void test_retries_stop_at_the_limit(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "h1", NULL, NT_ACT_UPDATE);
+    add_op(&f, NT_OP_SAVE, 0, NULL);
+    fake_server s;
+    fake_start(&s, answer_503_then_ok, NULL);
+    nt_http_config c = config(s.url);
+    nt_apply_opts o = fast_opts();
+    o.retries = 1;
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), -1);
+    fake_stop(&s);
+    assert_int_equal(r->ops[0].status, NT_OPST_FAILED);
+    assert_int_equal(r->ops[0].attempts, 2);
+    assert_non_null(strstr(r->ops[0].error, "failed to clone repository"));
+    assert_non_null(strstr(r->ops[0].error, "(gave up after 2 attempts)"));
+    fake_free(&s);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
+/* ---- a DELETE whose answer was lost ---------------------------------------------------- */
+
+static char *answer_drop_then_not_found(fake_server *s, const char *req, int n)
+{
+    (void)s, (void)req;
+    if (n == 0)
+        return NULL; /* connection closed without an answer */
+    return error_response(500, "the cluster resource v1 is not found");
+}
+
+static void test_a_delete_not_found_after_a_lost_answer_succeeded(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "v1", "h1", NT_ACT_DELETE);
+    add_op(&f, NT_OP_DELETE, 0, NULL);
+    fake_server s;
+    fake_start(&s, answer_drop_then_not_found, NULL);
+    nt_http_config c = config(s.url);
+    nt_apply_opts o = fast_opts();
+    o.insecure_skip_check = true;
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), 0);
+    fake_stop(&s);
+    assert_int_equal(r->ops[0].status, NT_OPST_OK);
+    assert_true(r->ops[0].already_gone);
+    assert_int_equal(r->n_deleted, 1);
+    assert_int_equal(count_requests(&s, "DELETE /api/v1/clusters/v1?insecure_skip_check=true "), 2);
+    fake_free(&s);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
+static char *answer_not_found(fake_server *s, const char *req, int n)
+{
+    (void)s, (void)req, (void)n;
+    return error_response(500, "the cluster resource v1 is not found");
+}
+
+static void test_a_delete_not_found_at_first_is_a_failure(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "v1", "h1", NT_ACT_DELETE);
+    add_op(&f, NT_OP_DELETE, 0, NULL);
+    fake_server s;
+    fake_start(&s, answer_not_found, NULL);
+    nt_http_config c = config(s.url);
+    nt_apply_opts o = fast_opts();
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), -1);
+    fake_stop(&s);
+    assert_int_equal(r->ops[0].status, NT_OPST_FAILED);
+    assert_int_equal(r->ops[0].attempts, 1);
+    fake_free(&s);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
+/* ---- a host still referenced by the virtual this apply deleted -------------------------- */
+
+static char *answer_referenced_twice(fake_server *s, const char *req, int n)
+{
+    (void)n;
+    if (!strncmp(req, "DELETE /api/v1/clusters/h1 ", 27)) {
+        int seen = 0;
+        for (int i = 0; i < s->n_requests; i++)
+            seen += !strncmp(s->requests[i], "DELETE /api/v1/clusters/h1 ", 27);
+        if (seen <= 2)
+            return error_response(500, "unable to delete cluster h1 because the host cluster "
+                                       "is referenced by other virtual cluster");
+    }
+    return fake_response(200, "application/json", OK_BODY, NULL);
+}
+
+static void test_a_host_delete_waits_for_the_prune_of_its_virtuals(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "v1", "h1", NT_ACT_DELETE);
+    add_action(&f, "h1", NULL, NT_ACT_DELETE);
+    add_op(&f, NT_OP_DELETE, 0, NULL);
+    add_op(&f, NT_OP_DELETE, 1, (int[]){0, -1});
+    fake_server s;
+    fake_start(&s, answer_referenced_twice, NULL);
+    nt_http_config c = config(s.url);
+    nt_apply_opts o = fast_opts();
+    o.retries = 0; /* prune waits do not count against --retries */
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), 0);
+    fake_stop(&s);
+    assert_int_equal(r->ops[1].status, NT_OPST_OK);
+    assert_int_equal(r->ops[1].attempts, 3);
+    /* virtual first, then the host */
+    assert_true(!strncmp(s.requests[0], "DELETE /api/v1/clusters/v1 ", 27));
+    assert_true(!strncmp(s.requests[1], "DELETE /api/v1/clusters/h1 ", 27));
+    fake_free(&s);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
+static void test_a_host_delete_gives_up_after_wait_prune(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "v1", "h1", NT_ACT_DELETE);
+    add_action(&f, "h1", NULL, NT_ACT_DELETE);
+    add_op(&f, NT_OP_DELETE, 0, NULL);
+    add_op(&f, NT_OP_DELETE, 1, (int[]){0, -1});
+    fake_server s;
+    fake_start(&s, answer_referenced_twice, NULL);
+    nt_http_config c = config(s.url);
+    nt_apply_opts o = fast_opts();
+    o.wait_prune_sec = 0;
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), -1);
+    fake_stop(&s);
+    assert_int_equal(r->ops[1].status, NT_OPST_FAILED);
+    assert_int_equal(r->ops[1].attempts, 1);
+    fake_free(&s);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
+/* ---- interrupts and connection failures ---------------------------------------------- */
+
+static void test_an_interrupt_starts_nothing_new(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "h1", NULL, NT_ACT_CREATE);
+    add_op(&f, NT_OP_SAVE, 0, NULL);
+    nt_http_config c = config("http://127.0.0.1:1");
+    volatile sig_atomic_t stop = 1;
+    nt_apply_opts o = fast_opts();
+    o.interrupted = &stop;
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), -1);
+    assert_true(r->interrupted);
+    assert_int_equal(r->n_not_started, 1);
+    assert_int_equal(r->ops[0].attempts, 0);
+    nt_buf b = NT_BUF_INIT;
+    nt_apply_summary(r, &b);
+    assert_string_equal(nt_buf_str(&b), "Apply interrupted: 0 created, 0 updated, 0 replaced, 0 "
+                                        "deleted, 0 failed, 0 skipped, 1 not started (0 "
+                                        "retries).");
+    nt_buf_free(&b);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
+static void test_connection_refused_is_retried_then_reported(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "h1", NULL, NT_ACT_REPLACE);
+    add_op(&f, NT_OP_DELETE, 0, NULL);
+    add_op(&f, NT_OP_SAVE, 0, (int[]){0, -1});
+    char url[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d", fake_closed_port());
+    nt_http_config c = config(url);
+    nt_apply_opts o = fast_opts();
+    o.retries = 2;
+    lines l = {0};
+    o.progress = record;
+    o.progress_ctx = &l;
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), -1);
+    assert_int_equal(r->ops[0].attempts, 3);
+    assert_int_equal(r->retries, 2);
+    char want[256];
+    snprintf(want, sizeof(want),
+             "h1: failed: DELETE /api/v1/clusters/h1: connection refused: is the API server "
+             "running at %s? (gave up after 3 attempts)",
+             url);
+    assert_string_equal(l.text[0], want);
+    assert_string_equal(l.text[1], "h1: skipped (its delete failed)");
+    assert_null(strstr(r->ops[0].error, TOKEN));
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_backoff_doubles_up_to_the_cap_with_full_jitter),
+        cmocka_unit_test(test_backoff_never_waits_less_than_retry_after),
+        cmocka_unit_test(test_a_failed_host_skips_its_virtuals_and_others_go_on),
+        cmocka_unit_test(test_transient_failures_are_retried_until_success),
+        cmocka_unit_test(test_retries_stop_at_the_limit),
+        cmocka_unit_test(test_a_delete_not_found_after_a_lost_answer_succeeded),
+        cmocka_unit_test(test_a_delete_not_found_at_first_is_a_failure),
+        cmocka_unit_test(test_a_host_delete_waits_for_the_prune_of_its_virtuals),
+        cmocka_unit_test(test_a_host_delete_gives_up_after_wait_prune),
+        cmocka_unit_test(test_an_interrupt_starts_nothing_new),
+        cmocka_unit_test(test_connection_refused_is_retried_then_reported),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
