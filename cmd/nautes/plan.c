@@ -7,15 +7,17 @@
 #include "core/plan.h"
 #include "core/plan_file.h"
 #include "core/render.h"
+#include "core/render_junit.h"
 #include "core/validate.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 static const char synopsis[] =
     "plan FILE... [--out PLAN] [--json] [--detailed-exitcode] [--prune] [--target NAME]... "
-    "[--force-update NAME]...";
+    "[--force-update NAME]... [--junit FILE]";
 static const char description[] =
     "Show what apply would change, in the order it would change it. Reads the clusters the\n"
     "files declare, observes the server (one GET) or the tenant repository (--state git:...),\n"
@@ -29,10 +31,26 @@ static double now_sec(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* --junit FILE: the plan (or the errors of the run) as a JUnit report for CI. */
+static void write_junit(const char *path, const nt_plan *plan, nt_diag *diag)
+{
+    nt_buf x = NT_BUF_INIT;
+    nt_render_junit(plan, diag, &x);
+    FILE *f = fopen(path, "w");
+    bool bad = !f;
+    if (f) {
+        bad = fputs(nt_buf_str(&x), f) == EOF;
+        bad = (fclose(f) == EOF) || bad;
+    }
+    if (bad)
+        nt_diag_error(diag, "cannot write the JUnit report %s: %s", path, strerror(errno));
+    nt_buf_free(&x);
+}
+
 int cmd_plan(int argc, char **argv)
 {
     nt_common c = NT_COMMON_INIT;
-    const char *out_path = NULL;
+    const char *out_path = NULL, *junit_path = NULL;
     bool json = false, detailed = false, prune = false, help = false;
     nt_strlist targets = {0}, force = {0}, pos = {0};
     const nt_option opts[] = {
@@ -45,6 +63,8 @@ int cmd_plan(int argc, char **argv)
          "plan only this cluster and what it depends on (repeatable)", 0, 0},
         {"force-update", OPT_LIST, &force, "NAME",
          "save this cluster even when nothing visible changed (repeatable)", 0, 0},
+        {"junit", OPT_STRING, &junit_path, "FILE",
+         "also write the plan as a JUnit XML report to FILE (CI test reports)", 0, 0},
         NT_COMMON_OPTIONS(c),
         OPT_END,
     };
@@ -130,6 +150,8 @@ int cmd_plan(int argc, char **argv)
     rc = detailed && nt_plan_has_changes(plan) ? NT_EXIT_CHANGES : NT_EXIT_OK;
 
 report:
+    if (junit_path)
+        write_junit(junit_path, plan, &diag);
     if (nt_print_diag(&diag, c.no_color))
         rc = NT_EXIT_ERROR;
 done:
