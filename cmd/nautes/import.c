@@ -1,10 +1,259 @@
-/* scaffold: replaced by the real command */
+/* nautes import — write a clusters.yaml declaring what a source holds (onboarding).
+ *
+ * Observe (the API, or the tenant repository with --state git:...), keep the clusters whose
+ * names match a --name glob (fnmatch(3)), write them in the native format (core/emit_native.h)
+ * to --out or stdout. An existing --out file is never overwritten without --force: an import
+ * is usually the start of a hand-edited file, and losing the edits to a repeated command is
+ * worse than one more flag. The file is written next to its destination and renamed (or
+ * hard-linked, without --force) into place, so a failed run never leaves half a file. */
 #include "cmd/nautes/commands.h"
+
+#include "core/alloc.h"
+#include "core/emit_native.h"
+#include "core/http.h"
+#include "core/observe.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SYNOPSIS "import [--state SRC] [--out FILE [--force]] [--name GLOB]... [options]"
+#define KUBECONFIG_DIR "kubeconfigs"
+
+static const char *const description =
+    "Write a clusters.yaml that declares every cluster the source holds (the API Server, or\n"
+    "the tenant configuration repository with --state git:...), hosts first, with only the\n"
+    "fields the server did not default. Each physical cluster gets a kubeconfig_file:\n"
+    "kubeconfigs/NAME.yaml line: nautes never sees a kubeconfig, so create those files\n"
+    "before `nautes plan`. Without --out the file goes to standard output.";
+
+/* Observe through the source the common flags name (design.md section 7). A repository
+ * needs no API server; its token is used when one is configured (as plan does). */
+static int observe(const nt_common *common, nt_cluster_set **out, nt_diag *diag)
+{
+    nt_http_config cfg;
+    bool have_cfg;
+    if (nt_observe_is_git(common->state)) {
+        nt_diag quiet = NT_DIAG_INIT;
+        have_cfg = nt_connect_config(common, &cfg, &quiet) == 0;
+        nt_diag_free(&quiet);
+    } else {
+        if (nt_connect_config(common, &cfg, diag) < 0)
+            return -1;
+        have_cfg = true;
+    }
+    int rc = nt_observe(common->state, have_cfg ? &cfg : NULL, out, diag);
+    if (have_cfg)
+        nt_http_config_free(&cfg);
+    return rc;
+}
+
+/* Keep the clusters matching one of the globs; warn about a glob that matched nothing. */
+static void filter(nt_cluster_set *set, const nt_strlist *globs, nt_diag *diag)
+{
+    if (!globs->n)
+        return;
+    bool *used = nt_xcalloc(globs->n, sizeof(bool));
+    for (size_t i = set->n; i-- > 0;) {
+        const char *name = set->items[i]->name;
+        bool keep = false;
+        for (size_t g = 0; g < globs->n; g++)
+            if (fnmatch(globs->items[g], name, 0) == 0)
+                keep = used[g] = true;
+        if (!keep)
+            nt_cluster_set_remove(set, name);
+    }
+    for (size_t g = 0; g < globs->n; g++)
+        if (!used[g])
+            nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
+                        "--name '%s' matches no cluster of %s", globs->items[g],
+                        set->source ? set->source : "the source");
+    free(used);
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        data += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Write text to path with mode 0644: a temporary file beside it, then rename (force) or
+ * link (which fails when path exists, so nothing is overwritten even in a race). */
+static int write_file(const char *path, const nt_buf *text, bool force, nt_diag *diag)
+{
+    int rc = -1, fd = -1;
+    nt_buf tmp = NT_BUF_INIT;
+    char *copy = nt_xstrdup(path);
+    struct stat st;
+
+    if (!force && lstat(path, &st) == 0) {
+        nt_diag_error(diag,
+                      "%s already exists: pass --force to overwrite it, or choose another "
+                      "--out",
+                      path);
+        goto done;
+    }
+    nt_buf_addf(&tmp, "%s/.nautes-import-XXXXXX", dirname(copy));
+    fd = mkstemp(tmp.data);
+    if (fd < 0) {
+        nt_diag_error(diag, "cannot write %s: %s", path, strerror(errno));
+        nt_buf_reset(&tmp);
+        goto done;
+    }
+    if (fchmod(fd, 0644) < 0 || write_all(fd, text->data ? text->data : "", text->len) < 0 ||
+        fsync(fd) < 0) {
+        nt_diag_error(diag, "cannot write %s: %s", path, strerror(errno));
+        goto done;
+    }
+    if (close(fd) < 0) {
+        fd = -1;
+        nt_diag_error(diag, "cannot write %s: %s", path, strerror(errno));
+        goto done;
+    }
+    fd = -1;
+    if (force ? rename(tmp.data, path) : link(tmp.data, path)) {
+        if (errno == EEXIST)
+            nt_diag_error(diag,
+                          "%s already exists: pass --force to overwrite it, or choose "
+                          "another --out",
+                          path);
+        else
+            nt_diag_error(diag, "cannot write %s: %s", path, strerror(errno));
+        goto done;
+    }
+    rc = 0;
+done:
+    if (fd >= 0)
+        close(fd);
+    if (tmp.len && (rc < 0 || !force))
+        unlink(tmp.data); /* after a link the temporary name is dropped; after rename gone */
+    nt_buf_free(&tmp);
+    free(copy);
+    return rc;
+}
+
+/* One line on stderr saying what was written and which kubeconfig files to create. */
+static void summary(const nt_cluster_set *set, const char *out)
+{
+    size_t n = 0, physical = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        n++;
+        physical += nt_cluster_is_physical(set->items[i]);
+    }
+    fprintf(stderr, "nautes: imported %zu cluster%s from %s%s%s", n, n == 1 ? "" : "s",
+            set->source ? set->source : "the source", out ? " into " : "", out ? out : "");
+    if (!physical) {
+        fprintf(stderr, ".\n");
+        return;
+    }
+    char *copy = out ? nt_xstrdup(out) : NULL;
+    const char *dir = copy ? dirname(copy) : ".";
+    fprintf(stderr, "; create the kubeconfig file%s of %s: ", physical == 1 ? "" : "s",
+            physical == 1 ? "its physical cluster" : "its physical clusters");
+    bool first = true;
+    for (size_t i = 0; i < set->n; i++) {
+        if (!nt_cluster_is_physical(set->items[i]))
+            continue;
+        fprintf(stderr, "%s%s%s" KUBECONFIG_DIR "/%s.yaml", first ? "" : ", ",
+                strcmp(dir, ".") ? dir : "", strcmp(dir, ".") ? "/" : "", set->items[i]->name);
+        first = false;
+    }
+    fprintf(stderr, "\n");
+    free(copy);
+}
+
 int cmd_import(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "nautes: import: not built yet\n");
-    return NT_EXIT_ERROR;
+    nt_common common = NT_COMMON_INIT;
+    const char *out = NULL;
+    bool force = false, help = false;
+    nt_strlist names = {0}, pos = {0};
+    nt_buf err = NT_BUF_INIT, text = NT_BUF_INIT;
+    nt_diag diag = NT_DIAG_INIT;
+    nt_cluster_set *set = NULL;
+    int rc = NT_EXIT_ERROR;
+    const nt_option opts[] = {
+        {"out", OPT_STRING, &out, "FILE",
+         "write the file here (mode 0644) instead of standard output", 0, 0},
+        {"force", OPT_BOOL, &force, NULL, "overwrite the --out file if it exists", 0, 0},
+        {"name", OPT_LIST, &names, "GLOB",
+         "import only clusters whose name matches the glob (repeatable; quote it: 'prod-*')", 0, 0},
+        NT_COMMON_OPTIONS(common),
+        OPT_END,
+    };
+
+    if (opt_parse(opts, argc, argv, &pos, &help, &err) < 0) {
+        rc = nt_usage_error(SYNOPSIS, nt_buf_str(&err));
+        goto done;
+    }
+    if (help) {
+        opt_usage(stdout, SYNOPSIS, description, opts);
+        rc = NT_EXIT_OK;
+        goto done;
+    }
+    if (pos.n) {
+        nt_buf_addf(&err, "import takes no file argument ('%s'): write the result with --out FILE",
+                    pos.items[0]);
+        rc = nt_usage_error(SYNOPSIS, nt_buf_str(&err));
+        goto done;
+    }
+    if (force && !out) {
+        rc = nt_usage_error(SYNOPSIS, "--force only applies to --out FILE");
+        goto done;
+    }
+    if (out && !strcmp(out, "-"))
+        out = NULL;
+    if (out && !force && access(out, F_OK) == 0) { /* fail before any network request */
+        nt_diag_error(&diag,
+                      "%s already exists: pass --force to overwrite it, or choose "
+                      "another --out",
+                      out);
+        goto done;
+    }
+
+    if (observe(&common, &set, &diag) < 0 || !set)
+        goto done;
+    filter(set, &names, &diag);
+    if (names.n && set->n == 0) {
+        nt_diag_error(&diag, "no cluster of %s matches --name: nothing to import",
+                      set->source ? set->source : "the source");
+        goto done;
+    }
+    nt_emit_opts eo = {set->source, KUBECONFIG_DIR};
+    if (nt_emit_native(set, &eo, &text, &diag) < 0)
+        goto done;
+    if (out) {
+        if (write_file(out, &text, force, &diag) < 0)
+            goto done;
+    } else if (fwrite(text.data, 1, text.len, stdout) != text.len || fflush(stdout) != 0) {
+        nt_diag_error(&diag, "cannot write to standard output: %s", strerror(errno));
+        goto done;
+    }
+    rc = NT_EXIT_OK;
+
+done:
+    if (diag.n)
+        nt_print_diag(&diag, common.no_color);
+    if (rc == NT_EXIT_OK && set)
+        summary(set, out);
+    nt_cluster_set_free(set);
+    nt_diag_free(&diag);
+    nt_buf_free(&text);
+    nt_buf_free(&err);
+    nt_strlist_free(&names);
+    nt_strlist_free(&pos);
+    return rc;
 }
