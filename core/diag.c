@@ -64,7 +64,8 @@ bool nt_diag_has_errors(const nt_diag *d)
 void nt_diag_move(nt_diag *dst, nt_diag *src)
 {
     NT_GROW(dst->items, dst->cap, dst->n + src->n);
-    memcpy(dst->items + dst->n, src->items, src->n * sizeof(*src->items));
+    if (src->n)
+        memcpy(dst->items + dst->n, src->items, src->n * sizeof(*src->items));
     dst->n += src->n;
     dst->n_errors += src->n_errors;
     dst->n_warnings += src->n_warnings;

@@ -119,7 +119,9 @@ static void report_parser_error(ctx *x, yaml_parser_t *p, const char *data, size
         nt_pos at = offset_pos(x, data, len, p->problem_offset);
         nt_diag_add(x->diag, NT_SEV_ERROR, at, NULL,
                     "invalid input: %s (byte 0x%02x); the file must be UTF-8 text",
-                    p->problem ? p->problem : "unreadable", (unsigned)p->problem_value & 0xffu);
+                    p->problem ? p->problem : "unreadable",
+                    p->problem_offset < len ? (unsigned)(unsigned char)data[p->problem_offset]
+                                            : 0u);
         return;
     }
     nt_pos at = mark_pos(x, p->problem_mark);

@@ -4,6 +4,7 @@
 #include "core/validate.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static const char synopsis[] = "validate [--api-version v0.3|v0.4] [--no-color] FILE|DIR...";
 
@@ -26,7 +27,7 @@ int cmd_validate(int argc, char **argv)
     };
     nt_strlist pos = {0};
     nt_buf err = NT_BUF_INIT;
-    nt_diag diag = NT_DIAG_INIT;
+    nt_diag diag = NT_DIAG_INIT, checks = NT_DIAG_INIT, kept = NT_DIAG_INIT;
     nt_cluster_set *set = NULL;
     nt_validate_opts vo = {NT_GEN_UNKNOWN, false};
     int rc = NT_EXIT_ERROR;
@@ -53,7 +54,21 @@ int cmd_validate(int argc, char **argv)
         goto done;
     }
     nt_load_paths(&set, (const char *const *)pos.items, pos.n, 0, &diag);
-    nt_validate_set(set, &vo, &diag);
+    nt_validate_set(set, &vo, &checks);
+    /* A cluster whose entry did not load cleanly gets no rule diagnostics: they would only
+     * repeat the load error ("api_server is required" after "api_server: expected a
+     * string"). The user fixes the structure, then sees the rules. */
+    for (size_t i = 0; i < checks.n; i++) {
+        nt_diag_item *it = &checks.items[i];
+        bool broken = false;
+        for (size_t j = 0; j < diag.n && it->cluster && !broken; j++)
+            broken = diag.items[j].sev == NT_SEV_ERROR && diag.items[j].cluster &&
+                     !strcmp(diag.items[j].cluster, it->cluster);
+        if (!broken)
+            nt_diag_addc(&kept, it->sev, it->code, (nt_pos){it->file, it->line, it->col},
+                         it->cluster, "%s", it->msg);
+    }
+    nt_diag_move(&diag, &kept);
     if (nt_print_diag(&diag, no_color)) {
         rc = NT_EXIT_ERROR;
         goto done;
@@ -76,6 +91,8 @@ int cmd_validate(int argc, char **argv)
 done:
     nt_cluster_set_free(set);
     nt_diag_free(&diag);
+    nt_diag_free(&checks);
+    nt_diag_free(&kept);
     nt_strlist_free(&pos);
     nt_buf_free(&err);
     return rc;

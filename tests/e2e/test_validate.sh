@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# nautes validate: every testdata/invalid/NAME.yaml gives exactly NAME.expected on stderr and
+# exit 1; every example and every testdata/valid file validates (exit 0).
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT" || exit 1
+unset NAUTES_TEST_UNSET_IP NAUTES_TEST_UNSET_PORT NAUTES_TEST_UNSET_KUBECONFIG \
+    NAUTES_TEST_UNSET_DOMAIN NAUTES_TEST_UNSET_KUBECONFIG_FILE GO_HOST_KUBECONFIG
+
+for f in testdata/invalid/*.yaml; do
+    name=$(basename "$f" .yaml)
+    nautes validate --no-color "$f"
+    want=$(cat "testdata/invalid/$name.expected")
+    if [ "$RC" = 1 ] && [ "$ERR" = "$want" ] && [ -z "$OUT" ]; then
+        ok "invalid/$name is reported exactly"
+    else
+        fail "invalid/$name (exit $RC)"
+        diff <(echo "$want") <(echo "$ERR") | head -20 | sed 's/^/  | /'
+    fi
+done
+
+for f in examples/*.yaml testdata/valid/*.yaml testdata/valid/*.yml; do
+    [ -f "$f" ] || continue
+    check_rc "$f validates" 0 validate --no-color "$f"
+    assert_not_contains "$f has no error" "$ERR" "error:"
+done
+
+nautes validate --no-color testdata/valid
+assert_eq "a directory is read as one set" "$OUT" \
+    "4 files, 7 clusters: valid (2 hosts, 4 workers, 1 to delete)"
+
+nautes validate examples/host-and-virtual-deployment.yaml
+assert_eq "the summary counts hosts, workers and deletions" "$OUT" \
+    "1 file, 2 clusters: valid (1 host, 1 worker, 0 to delete)"
+
+nautes validate --no-color examples/virtual-pipeline-worker.yaml
+assert_contains "an undeclared host is a note, not an error" "$ERR" \
+    "note: host_cluster 'cluster-host' is not declared in these files; it must already exist on the server (cluster vcluster-pipeline)"
+
+nautes validate --no-color testdata/valid/physical-without-traefik.yaml
+assert_contains "traefik is a v0.3 warning by default" "$ERR" "required by v0.3 API servers"
+check_rc "with --api-version v0.3 a missing traefik is an error" 1 validate --no-color \
+    --api-version v0.3 testdata/valid/physical-without-traefik.yaml
+check_rc "with --api-version v0.4 traefik is not needed" 0 validate --no-color \
+    --api-version v0.4 testdata/valid/physical-without-traefik.yaml
+assert_eq "and nothing is printed" "$ERR" ""
+
+NAUTES_TEST_UNSET_IP=10.9.9.9 nautes validate --no-color testdata/invalid/env-var-unset.yaml
+assert_not_contains "a set variable is no longer reported" "$ERR" "NAUTES_TEST_UNSET_IP"
+
+check_rc "validate without files is a usage error" 1 validate
+assert_contains "and prints the usage" "$ERR" "usage: nautes validate"
+check_rc "an unknown flag is a usage error" 1 validate --frobnicate examples/delete-clusters.yaml
+check_rc "--help prints usage and succeeds" 0 validate --help
+assert_contains "--help lists --no-color" "$OUT" "--no-color"
+
+check_rc "a missing file is an error" 1 validate --no-color "$T_TMP/none.yaml"
+assert_contains "naming the file" "$ERR" "$T_TMP/none.yaml: error: cannot read: No such file or directory"
+mkdir -p "$T_TMP/noyaml"
+touch "$T_TMP/noyaml/readme.txt"
+check_rc "a directory without YAML is an error" 1 validate --no-color "$T_TMP/noyaml"
+assert_contains "saying so" "$ERR" "the directory holds no *.yaml or *.yml file"
+
+# a file just over the size limit, generated here (never committed)
+big=$T_TMP/big.yaml
+{ echo "clusters:"; echo "  - name: big"; printf '    api_server: "'; } >"$big"
+head -c $((64 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >>"$big"
+echo '"' >>"$big"
+check_rc "a file over 64 MiB is refused" 1 validate --no-color "$big"
+assert_contains "with the limit in the message" "$ERR" "larger than the 64 MiB limit"
+rm -f "$big"
+
+# the kubeconfig never appears in any message
+secret=$T_TMP/secret.yaml
+cat >"$secret" <<'YAML'
+clusters:
+  - name: leaky
+    api_server: https://10.0.0.1:6443
+    cluster_type: physical
+    usage: host
+    traefik: {http_node_port: "30080", https_node_port: "30443"}
+    kubeconfig: "TOPSECRET-kubeconfig-text"
+YAML
+nautes validate --no-color "$secret"
+assert_not_contains "a bad kubeconfig is never quoted" "$ERR" "TOPSECRET"
