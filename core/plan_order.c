@@ -57,6 +57,102 @@ static int cmp_noop(const void *a, const void *b)
     return strcmp(sort_plan->actions[x].cluster, sort_plan->actions[y].cluster);
 }
 
+/* Kahn's algorithm over the kept operations perm[0..nk), taking among the ready ones the
+ * smallest by cmp_op (group, then name), so the order is stable and readable. perm is
+ * rewritten in execution order. -1 on a cycle (perm then holds the sorted prefix and the
+ * rest in any order). */
+static void heap_push(size_t *h, size_t *n, size_t v)
+{
+    size_t i = (*n)++;
+    h[i] = v;
+    while (i > 0) {
+        size_t up = (i - 1) / 2;
+        if (cmp_op(&h[i], &h[up]) >= 0)
+            break;
+        size_t t = h[i];
+        h[i] = h[up];
+        h[up] = t;
+        i = up;
+    }
+}
+
+static size_t heap_pop(size_t *h, size_t *n)
+{
+    size_t top = h[0];
+    h[0] = h[--(*n)];
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < *n && cmp_op(&h[l], &h[m]) < 0)
+            m = l;
+        if (r < *n && cmp_op(&h[r], &h[m]) < 0)
+            m = r;
+        if (m == i)
+            break;
+        size_t t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+    return top;
+}
+
+static int topo_sort(const tmp_op *ops, size_t *perm, size_t nk, size_t nops)
+{
+    size_t *indeg = nt_xcalloc(nops + 1, sizeof(size_t));
+    size_t *start = nt_xcalloc(nops + 2, sizeof(size_t)); /* reverse edges, CSR */
+    bool *kept = nt_xcalloc(nops + 1, sizeof(bool));
+    for (size_t i = 0; i < nk; i++)
+        kept[perm[i]] = true;
+    size_t edges = 0;
+    for (size_t i = 0; i < nk; i++) {
+        const tmp_op *o = &ops[perm[i]];
+        for (size_t d = 0; d < o->n_deps; d++) {
+            start[o->deps[d] + 1]++;
+            edges++;
+        }
+        indeg[perm[i]] = o->n_deps;
+    }
+    for (size_t i = 0; i < nops; i++)
+        start[i + 1] += start[i];
+    size_t *rev = nt_xcalloc(edges + 1, sizeof(size_t));
+    size_t *fill = nt_xcalloc(nops + 1, sizeof(size_t));
+    for (size_t i = 0; i < nk; i++) {
+        const tmp_op *o = &ops[perm[i]];
+        for (size_t d = 0; d < o->n_deps; d++) {
+            size_t from = o->deps[d];
+            rev[start[from] + fill[from]++] = perm[i];
+        }
+    }
+    size_t *heap = nt_xcalloc(nk + 1, sizeof(size_t)), hn = 0;
+    for (size_t i = 0; i < nk; i++)
+        if (!indeg[perm[i]])
+            heap_push(heap, &hn, perm[i]);
+    size_t out = 0;
+    while (hn) {
+        size_t v = heap_pop(heap, &hn);
+        perm[out++] = v;
+        kept[v] = false;
+        for (size_t e = start[v]; e < start[v + 1]; e++)
+            if (--indeg[rev[e]] == 0)
+                heap_push(heap, &hn, rev[e]);
+    }
+    int rc = 0;
+    if (out < nk) {
+        rc = -1;
+        for (size_t i = 0; i < nops; i++)
+            if (kept[i])
+                perm[out++] = i;
+    }
+    free(indeg);
+    free(start);
+    free(kept);
+    free(rev);
+    free(fill);
+    free(heap);
+    return rc;
+}
+
 int nt_order_build(nt_plan *p, const nt_plan_opts *opts, nt_diag *diag)
 {
     int rc = 0;
@@ -165,7 +261,10 @@ int nt_order_build(nt_plan *p, const nt_plan_opts *opts, nt_diag *diag)
             perm[nk++] = i;
     sort_plan = p;
     sort_ops = ops;
-    qsort(perm, nk, sizeof(size_t), cmp_op);
+    if (topo_sort(ops, perm, nk, nops) < 0)
+        rc = nt_diag_add(diag, NT_SEV_ERROR, NT_POS_NONE, NULL,
+                         "dependency cycle between the clusters' operations (a host that is "
+                         "also a virtual cluster?)");
     newop = nt_xcalloc(nops + 1, sizeof(size_t));
     for (size_t i = 0; i < nk; i++)
         newop[perm[i]] = i;
@@ -216,11 +315,6 @@ int nt_order_build(nt_plan *p, const nt_plan_opts *opts, nt_diag *diag)
         o->deps = nt_xcalloc(t->n_deps + 1, sizeof(size_t));
         for (size_t d = 0; d < t->n_deps; d++) {
             o->deps[d] = newop[t->deps[d]];
-            if (o->deps[d] >= i)
-                rc = nt_diag_add(diag, NT_SEV_ERROR, NT_POS_NONE, p->actions[o->action].cluster,
-                                 "dependency cycle: %s waits for %s, which comes after it",
-                                 p->actions[o->action].cluster,
-                                 p->actions[ops[t->deps[d]].action].cluster);
         }
         qsort(o->deps, o->n_deps, sizeof(size_t), cmp_size);
     }

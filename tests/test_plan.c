@@ -1,0 +1,499 @@
+/* Tests of the diff and the order (core/plan_diff.c, core/plan_order.c, core/plan.c): each
+ * action type, replace reasons and cascades, prune, unmanaged clusters, prevent_destroy,
+ * --force-update, kubeconfig checks, operation order and dependencies, --target. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "tests/plan_fixtures.h"
+
+static const fx_obs host_and_virtual[] = {FX_HOST("cluster-host"),
+                                          FX_VIRT("cluster-virtual", "cluster-host", "31456")};
+static const char *const host_and_virtual_yaml =
+    "clusters:\n" Y_HOST("cluster-host") Y_VIRT("cluster-virtual", "cluster-host", "31456");
+
+static void test_matching_file_plans_no_change_against_v04(void **state)
+{
+    (void)state;
+    nt_cluster_set *want = fx_load(host_and_virtual_yaml);
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_non_null(p);
+    assert_false(nt_plan_has_changes(p));
+    assert_int_equal(p->n_ops, 0);
+    assert_int_equal(p->n_actions, 2);
+    assert_int_equal(p->actions[0].kind, NT_ACT_NOOP);
+    /* v0.4 shows the traefik ports (additions); never the kubeconfig or the vcluster port */
+    assert_int_equal(p->n_unseen, 2);
+    assert_string_equal(p->unseen[0], "kubeconfig");
+    assert_string_equal(p->unseen[1], "vcluster.https_node_port");
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_matching_file_plans_no_change_against_v03_and_lists_seed_fields_once(void **st)
+{
+    (void)st;
+    nt_cluster_set *want = fx_load(host_and_virtual_yaml);
+    nt_cluster_set *have = fx_observe(NT_GEN_V03, host_and_virtual, 2);
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_non_null(p);
+    assert_false(nt_plan_has_changes(p));
+    assert_int_equal(p->n_unseen, 4);
+    assert_string_equal(p->unseen[0], "kubeconfig");
+    assert_string_equal(p->unseen[1], "traefik.http_node_port");
+    assert_string_equal(p->unseen[2], "traefik.https_node_port");
+    assert_string_equal(p->unseen[3], "vcluster.https_node_port");
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_undeclared_cluster_is_created_with_kubeconfig_sensitive(void **state)
+{
+    (void)state;
+    nt_cluster_set *want = fx_load(host_and_virtual_yaml);
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, NULL, 0);
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_non_null(p);
+    assert_int_equal(p->n_create, 2);
+    const nt_action *h = fx_action(p, "cluster-host");
+    assert_int_equal(h->kind, NT_ACT_CREATE);
+    const nt_change *kc = fx_change(h, "kubeconfig");
+    assert_non_null(kc);
+    assert_true(kc->sensitive);
+    assert_null(kc->new_val);
+    assert_string_equal(fx_change(h, "traefik.http_node_port")->new_val, "30080");
+    assert_string_equal(fx_change(h, "cluster_kind")->new_val, "kubernetes");
+    char *ops = fx_ops(p);
+    assert_string_equal(ops, "POST cluster-host, POST cluster-virtual");
+    free(ops);
+    assert_int_equal(p->ops[1].n_deps, 1);
+    assert_int_equal(p->ops[1].deps[0], 0);
+    assert_int_equal(p->ops[0].n_deps, 0);
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_changed_field_is_an_update_with_old_and_new_value(void **state)
+{
+    (void)state;
+    nt_cluster_set *want = fx_load("clusters:\n" Y_HOST("cluster-host") "    primary_domain: "
+                                                                        "new.example.com\n");
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_non_null(p);
+    const nt_action *a = fx_action(p, "cluster-host");
+    assert_int_equal(a->kind, NT_ACT_UPDATE);
+    assert_int_equal(a->n_changes, 1);
+    assert_string_equal(a->changes[0].path, "primary_domain");
+    assert_string_equal(a->changes[0].old_val, "10.0.0.1.nip.io");
+    assert_string_equal(a->changes[0].new_val, "new.example.com");
+    assert_int_equal(p->n_update, 1);
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_traefik_port_change_is_seen_on_v04_only(void **state)
+{
+    (void)state;
+    fx_obs h = FX_HOST("cluster-host");
+    h.http = "30081";
+    nt_cluster_set *want = fx_load("clusters:\n" Y_HOST("cluster-host"));
+    nt_cluster_set *v4 = fx_observe(NT_GEN_V04, &h, 1);
+    nt_cluster_set *v3 = fx_observe(NT_GEN_V03, &h, 1);
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p4 = fx_plan(want, v4, NULL, &d);
+    nt_plan *p3 = fx_plan(want, v3, NULL, &d);
+    const nt_change *c = fx_change(fx_action(p4, "cluster-host"), "traefik.http_node_port");
+    assert_non_null(c);
+    assert_string_equal(c->old_val, "30081");
+    assert_string_equal(c->new_val, "30080");
+    assert_false(nt_plan_has_changes(p3));
+    nt_plan_free(p4);
+    nt_plan_free(p3);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(v4);
+    nt_cluster_set_free(v3);
+    nt_diag_free(&d);
+}
+
+static void test_type_change_is_a_replace_with_the_reason(void **state)
+{
+    (void)state;
+    fx_obs o = FX_HOST("cluster-x");
+    o.usage = "worker";
+    o.wt = "pipeline";
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, (fx_obs[]){FX_HOST("cluster-host"), o}, 2);
+    nt_cluster_set *want = fx_load("clusters:\n" Y_HOST("cluster-host") Y_VIRT(
+        "cluster-x", "cluster-host", "31456") "    primary_domain: 10.0.0.1.nip.io\n");
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_non_null(p);
+    const nt_action *a = fx_action(p, "cluster-x");
+    assert_int_equal(a->kind, NT_ACT_REPLACE);
+    assert_string_equal(a->reason,
+                        "cluster_type changes from physical to virtual: the API Server accepts "
+                        "such a change and breaks later, so the cluster is deleted and created "
+                        "again");
+    char *ops = fx_ops(p);
+    assert_string_equal(ops, "DELETE cluster-x, POST cluster-x");
+    free(ops);
+    assert_int_equal(p->ops[1].n_deps, 1);
+    assert_int_equal(p->ops[1].deps[0], 0);
+    assert_int_equal(p->n_replace, 1);
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_replacing_a_host_replaces_its_virtual_clusters(void **state)
+{
+    (void)state;
+    fx_obs h = FX_HOST("cluster-host");
+    h.usage = "worker";
+    h.wt = "deployment"; /* observed as a physical worker: becomes a host = replace */
+    nt_cluster_set *have = fx_observe(
+        NT_GEN_V04, (fx_obs[]){h, FX_VIRT("cluster-virtual", "cluster-host", "31456")}, 2);
+    nt_cluster_set *want = fx_load(host_and_virtual_yaml);
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_non_null(p);
+    const nt_action *v = fx_action(p, "cluster-virtual");
+    assert_int_equal(v->kind, NT_ACT_REPLACE);
+    assert_string_equal(v->reason, "its host cluster-host is replaced");
+    assert_non_null(strstr(fx_action(p, "cluster-host")->reason,
+                           "its virtual clusters are replaced too: cluster-virtual"));
+    char *ops = fx_ops(p);
+    assert_string_equal(ops, "DELETE cluster-virtual, DELETE cluster-host, POST cluster-host, "
+                             "POST cluster-virtual");
+    free(ops);
+    /* host DELETE waits for the virtual DELETE; host POST for its DELETE; virtual POST for
+     * its DELETE and the host POST */
+    assert_int_equal(p->ops[0].n_deps, 0);
+    assert_int_equal(p->ops[1].n_deps, 1);
+    assert_int_equal(p->ops[1].deps[0], 0);
+    assert_int_equal(p->ops[2].n_deps, 1);
+    assert_int_equal(p->ops[2].deps[0], 1);
+    assert_int_equal(p->ops[3].n_deps, 2);
+    assert_int_equal(p->ops[3].deps[0], 0);
+    assert_int_equal(p->ops[3].deps[1], 2);
+    assert_int_equal(p->n_replace, 2);
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_state_absent_deletes_virtual_before_host(void **state)
+{
+    (void)state;
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_cluster_set *want = fx_load("clusters:\n"
+                                   "  - name: cluster-virtual\n    state: absent\n"
+                                   "  - name: cluster-host\n    state: absent\n"
+                                   "  - name: never-existed\n    state: absent\n");
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_non_null(p);
+    char *ops = fx_ops(p);
+    assert_string_equal(ops, "DELETE cluster-virtual, DELETE cluster-host");
+    free(ops);
+    assert_int_equal(p->ops[1].n_deps, 1);
+    assert_int_equal(p->n_delete, 2);
+    assert_int_equal(fx_action(p, "never-existed")->kind, NT_ACT_NOOP);
+    assert_true(fx_has_diag(&d, NT_SEV_NOTE, "does not exist"));
+    assert_false(nt_diag_has_errors(&d));
+    /* actions are in execution order, no-ops last */
+    assert_string_equal(p->actions[0].cluster, "cluster-virtual");
+    assert_string_equal(p->actions[2].cluster, "never-existed");
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_undeclared_clusters_are_unmanaged_without_prune(void **state)
+{
+    (void)state;
+    nt_cluster_set *have =
+        fx_observe(NT_GEN_V04,
+                   (fx_obs[]){FX_HOST("cluster-host"), FX_VIRT("zz-other", "cluster-host", "31000"),
+                              FX_VIRT("aa-other", "cluster-host", "31001")},
+                   3);
+    nt_cluster_set *want = fx_load("clusters:\n" Y_HOST("cluster-host"));
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_non_null(p);
+    assert_false(nt_plan_has_changes(p));
+    assert_int_equal(p->n_unmanaged, 2);
+    assert_string_equal(p->unmanaged[0], "aa-other");
+    assert_string_equal(p->unmanaged[1], "zz-other");
+    nt_plan_free(p);
+
+    nt_plan_opts o = {.prune = true};
+    p = fx_plan(want, have, &o, &d);
+    assert_non_null(p);
+    assert_int_equal(p->n_delete, 2);
+    assert_int_equal(p->n_unmanaged, 0);
+    assert_string_equal(fx_action(p, "aa-other")->reason, "not declared in these files (--prune)");
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_prevent_destroy_turns_a_delete_into_an_error(void **state)
+{
+    (void)state;
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
+    nt_cluster_set *want = fx_load("clusters:\n  - name: cluster-host\n    state: absent\n"
+                                   "    prevent_destroy: true\n");
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_null(p);
+    assert_true(fx_has_diag(&d, NT_SEV_ERROR, "cluster cluster-host has prevent_destroy"));
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_force_update_saves_an_unchanged_cluster_and_refuses_unknown_names(void **state)
+{
+    (void)state;
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_cluster_set *want = fx_load(host_and_virtual_yaml);
+    nt_diag d = NT_DIAG_INIT;
+    const char *force[] = {"cluster-host"};
+    nt_plan_opts o = {.force = force, .n_force = 1};
+    nt_plan *p = fx_plan(want, have, &o, &d);
+    assert_non_null(p);
+    const nt_action *a = fx_action(p, "cluster-host");
+    assert_int_equal(a->kind, NT_ACT_UPDATE);
+    assert_string_equal(a->reason, "forced (--force-update)");
+    assert_int_equal(p->n_ops, 1);
+    nt_plan_free(p);
+
+    const char *bad[] = {"nope"};
+    nt_plan_opts o2 = {.force = bad, .n_force = 1};
+    p = fx_plan(want, have, &o2, &d);
+    assert_null(p);
+    assert_true(fx_has_diag(&d, NT_SEV_ERROR, "--force-update nope"));
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_physical_save_without_kubeconfig_is_an_error(void **state)
+{
+    (void)state;
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
+    nt_cluster_set *want = fx_load("clusters:\n  - name: cluster-host\n"
+                                   "    api_server: https://10.0.0.1:6443\n"
+                                   "    cluster_type: physical\n    usage: host\n"
+                                   "    primary_domain: other.example.com\n");
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_null(p);
+    assert_true(fx_has_diag(&d, NT_SEV_ERROR,
+                            "the API Server needs the kubeconfig of a physical cluster on every "
+                            "save; declare kubeconfig or kubeconfig_file"));
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_deleting_a_host_whose_virtual_stays_is_an_error(void **state)
+{
+    (void)state;
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_cluster_set *want = fx_load("clusters:\n  - name: cluster-host\n    state: absent\n");
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_null(p);
+    assert_true(fx_has_diag(&d, NT_SEV_ERROR, "its virtual cluster cluster-virtual stays"));
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_operations_wait_only_for_what_they_depend_on(void **state)
+{
+    (void)state;
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, NULL, 0);
+    nt_cluster_set *want = fx_load("clusters:\n" Y_HOST("h1") Y_HOST("h2") Y_VIRT(
+        "a-on-h2", "h2", "31000") Y_VIRT("b-on-h1", "h1", "31001"));
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_non_null(p);
+    char *ops = fx_ops(p);
+    assert_string_equal(ops, "POST h1, POST h2, POST a-on-h2, POST b-on-h1");
+    free(ops);
+    assert_int_equal(p->ops[0].n_deps, 0);
+    assert_int_equal(p->ops[1].n_deps, 0);
+    assert_int_equal(p->ops[2].n_deps, 1);
+    assert_int_equal(p->ops[2].deps[0], 1);
+    assert_int_equal(p->ops[3].n_deps, 1);
+    assert_int_equal(p->ops[3].deps[0], 0);
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_target_plans_the_cluster_and_its_host_only(void **state)
+{
+    (void)state;
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, NULL, 0);
+    nt_cluster_set *want = fx_load("clusters:\n" Y_HOST("h1") Y_HOST("h2") Y_VIRT(
+        "a-on-h2", "h2", "31000") Y_VIRT("b-on-h1", "h1", "31001"));
+    nt_diag d = NT_DIAG_INIT;
+    const char *targets[] = {"a-on-h2"};
+    nt_plan_opts o = {.targets = targets, .n_targets = 1};
+    nt_plan *p = fx_plan(want, have, &o, &d);
+    assert_non_null(p);
+    char *ops = fx_ops(p);
+    assert_string_equal(ops, "POST h2, POST a-on-h2");
+    free(ops);
+    assert_int_equal(p->n_actions, 2);
+    assert_int_equal(p->n_create, 2);
+    nt_plan_free(p);
+
+    const char *bad[] = {"missing"};
+    nt_plan_opts o2 = {.targets = bad, .n_targets = 1};
+    p = fx_plan(want, have, &o2, &d);
+    assert_null(p);
+    assert_true(fx_has_diag(&d, NT_SEV_ERROR, "--target missing"));
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_maps_compare_as_sets_and_declared_maps_own_their_keys(void **state)
+{
+    (void)state;
+    fx_obs h = FX_HOST("cluster-host");
+    h.maps = "\"reserved_namespaces_allowed_products\":{\"traefik\":[\"p2\",\"p1\"]},"
+             "\"product_allowed_cluster_resources\":{\"p1\":[{\"group\":\"g\",\"kind\":\"K\"},"
+             "{\"group\":\"a\",\"kind\":\"B\"}],\"p9\":[]}";
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, &h, 1);
+    nt_cluster_set *same = fx_load("clusters:\n" Y_HOST(
+        "cluster-host") "    reserved_namespaces_allowed_products: {traefik: [p1, p2]}\n");
+    nt_cluster_set *diff =
+        fx_load("clusters:\n" Y_HOST("cluster-host") "    product_allowed_cluster_resources:\n"
+                                                     "      p1: [{kind: B, group: a}, {kind: K, "
+                                                     "group: g}, {kind: B, group: a}]\n");
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(same, have, NULL, &d);
+    assert_non_null(p);
+    assert_false(nt_plan_has_changes(p));
+    nt_plan_free(p);
+    p = fx_plan(diff, have, NULL, &d);
+    assert_non_null(p);
+    const nt_action *a = fx_action(p, "cluster-host");
+    assert_int_equal(a->kind, NT_ACT_UPDATE);
+    assert_int_equal(a->n_changes, 1);
+    assert_string_equal(a->changes[0].path, "product_allowed_cluster_resources.p9");
+    assert_string_equal(a->changes[0].old_val, "[]");
+    assert_null(a->changes[0].new_val);
+    nt_plan_free(p);
+    nt_cluster_set_free(same);
+    nt_cluster_set_free(diff);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_server_defaults_and_v04_event_listener_are_never_changes(void **state)
+{
+    (void)state;
+    fx_obs w = FX_HOST("pipe");
+    w.usage = "worker";
+    w.wt = "pipeline";
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, &w, 1);
+    nt_cluster_set *want = fx_load("clusters:\n  - name: pipe\n"
+                                   "    api_server: https://10.0.0.1:6443\n"
+                                   "    cluster_type: physical\n    usage: worker\n"
+                                   "    worker_type: pipeline\n" KC "    components_list:\n"
+                                   "      pipeline: {name: tekton}\n"
+                                   "      event_listener: {name: argo-events}\n"
+                                   "      gateway: {additions: {httpNodePort: \"030080\"}}\n");
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_non_null(p);
+    assert_false(nt_plan_has_changes(p));
+    bool listed = false;
+    for (size_t i = 0; i < p->n_unseen; i++)
+        listed |= !strncmp(p->unseen[i], "components_list.event_listener", 30);
+    assert_true(listed);
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_fingerprint_does_not_depend_on_list_order(void **state)
+{
+    (void)state;
+    fx_obs rev[] = {host_and_virtual[1], host_and_virtual[0]};
+    nt_cluster_set *a = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_cluster_set *b = fx_observe(NT_GEN_V04, rev, 2);
+    fx_obs changed[] = {host_and_virtual[0], host_and_virtual[1]};
+    changed[1].pd = "elsewhere.example.com";
+    nt_cluster_set *c = fx_observe(NT_GEN_V04, changed, 2);
+    nt_cluster_set *want = fx_load(host_and_virtual_yaml);
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *pa = fx_plan(want, a, NULL, &d), *pb = fx_plan(want, b, NULL, &d),
+            *pc = fx_plan(want, c, NULL, &d);
+    assert_string_equal(pa->fingerprint, pb->fingerprint);
+    assert_string_not_equal(pa->fingerprint, pc->fingerprint);
+    assert_int_equal(pa->n_observed, 2);
+    assert_string_equal(pa->observed_names[0], "cluster-host");
+    nt_plan_free(pa);
+    nt_plan_free(pb);
+    nt_plan_free(pc);
+    nt_cluster_set_free(a);
+    nt_cluster_set_free(b);
+    nt_cluster_set_free(c);
+    nt_cluster_set_free(want);
+    nt_diag_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_matching_file_plans_no_change_against_v04),
+        cmocka_unit_test(test_matching_file_plans_no_change_against_v03_and_lists_seed_fields_once),
+        cmocka_unit_test(test_undeclared_cluster_is_created_with_kubeconfig_sensitive),
+        cmocka_unit_test(test_changed_field_is_an_update_with_old_and_new_value),
+        cmocka_unit_test(test_traefik_port_change_is_seen_on_v04_only),
+        cmocka_unit_test(test_type_change_is_a_replace_with_the_reason),
+        cmocka_unit_test(test_replacing_a_host_replaces_its_virtual_clusters),
+        cmocka_unit_test(test_state_absent_deletes_virtual_before_host),
+        cmocka_unit_test(test_undeclared_clusters_are_unmanaged_without_prune),
+        cmocka_unit_test(test_prevent_destroy_turns_a_delete_into_an_error),
+        cmocka_unit_test(test_force_update_saves_an_unchanged_cluster_and_refuses_unknown_names),
+        cmocka_unit_test(test_physical_save_without_kubeconfig_is_an_error),
+        cmocka_unit_test(test_deleting_a_host_whose_virtual_stays_is_an_error),
+        cmocka_unit_test(test_operations_wait_only_for_what_they_depend_on),
+        cmocka_unit_test(test_target_plans_the_cluster_and_its_host_only),
+        cmocka_unit_test(test_maps_compare_as_sets_and_declared_maps_own_their_keys),
+        cmocka_unit_test(test_server_defaults_and_v04_event_listener_are_never_changes),
+        cmocka_unit_test(test_fingerprint_does_not_depend_on_list_order),
+    };
+    return cmocka_run_group_tests(tests, 0, 0);
+}
