@@ -1,0 +1,120 @@
+/* Tests of core/buf.c: the one string builder. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core/buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void test_an_empty_buffer_reads_as_the_empty_string(void **state)
+{
+    (void)state;
+    nt_buf b = NT_BUF_INIT;
+    assert_string_equal(nt_buf_str(&b), "");
+    assert_int_equal(b.len, 0);
+    nt_buf_free(&b);
+    nt_buf_free(NULL);
+}
+
+static void test_appends_strings_characters_and_formats(void **state)
+{
+    (void)state;
+    nt_buf b = NT_BUF_INIT;
+    nt_buf_adds(&b, "cluster");
+    nt_buf_addc(&b, '-');
+    nt_buf_addf(&b, "%s:%d", "host", 6443);
+    assert_string_equal(nt_buf_str(&b), "cluster-host:6443");
+    assert_int_equal(b.len, strlen("cluster-host:6443"));
+    nt_buf_free(&b);
+}
+
+static void test_grows_to_hold_a_megabyte(void **state)
+{
+    (void)state;
+    nt_buf b = NT_BUF_INIT;
+    for (int i = 0; i < 1024 * 1024; i++)
+        nt_buf_addc(&b, (char)('a' + i % 26));
+    assert_int_equal(b.len, 1024 * 1024);
+    assert_int_equal(b.data[b.len], '\0');
+    assert_int_equal(b.data[27], 'b');
+    nt_buf_addf(&b, "%0*d", 5000, 7);
+    assert_int_equal(b.len, 1024 * 1024 + 5000);
+    nt_buf_free(&b);
+}
+
+static void test_binary_data_keeps_its_nul_bytes(void **state)
+{
+    (void)state;
+    nt_buf b = NT_BUF_INIT;
+    nt_buf_add(&b, "a\0b", 3);
+    assert_int_equal(b.len, 3);
+    assert_memory_equal(b.data, "a\0b", 3);
+    nt_buf_free(&b);
+}
+
+static void test_reset_and_truncate_keep_the_memory(void **state)
+{
+    (void)state;
+    nt_buf b = NT_BUF_INIT;
+    nt_buf_adds(&b, "abcdef");
+    char *mem = b.data;
+    nt_buf_truncate(&b, 3);
+    assert_string_equal(nt_buf_str(&b), "abc");
+    nt_buf_truncate(&b, 10); /* longer than the content: no change */
+    assert_string_equal(nt_buf_str(&b), "abc");
+    nt_buf_reset(&b);
+    assert_string_equal(nt_buf_str(&b), "");
+    assert_ptr_equal(b.data, mem);
+    nt_buf_free(&b);
+}
+
+static void test_detach_hands_over_the_string_and_empties_the_buffer(void **state)
+{
+    (void)state;
+    nt_buf b = NT_BUF_INIT;
+    char *empty = nt_buf_detach(&b);
+    assert_non_null(empty);
+    assert_string_equal(empty, "");
+    free(empty);
+    nt_buf_adds(&b, "kept");
+    char *s = nt_buf_detach(&b);
+    assert_string_equal(s, "kept");
+    assert_null(b.data);
+    assert_int_equal(b.len, 0);
+    free(s);
+    nt_buf_free(&b);
+}
+
+static void test_redaction_replaces_every_occurrence_of_the_secret(void **state)
+{
+    (void)state;
+    nt_buf b = NT_BUF_INIT;
+    nt_buf_add_redacted(&b, "https://u:TOK@git/x TOK end", "TOK");
+    assert_string_equal(nt_buf_str(&b), "https://u:[REDACTED]@git/x [REDACTED] end");
+    nt_buf_reset(&b);
+    nt_buf_add_redacted(&b, "nothing secret", "");
+    assert_string_equal(nt_buf_str(&b), "nothing secret");
+    nt_buf_reset(&b);
+    nt_buf_add_redacted(&b, "no secret given", NULL);
+    assert_string_equal(nt_buf_str(&b), "no secret given");
+    nt_buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_an_empty_buffer_reads_as_the_empty_string),
+        cmocka_unit_test(test_appends_strings_characters_and_formats),
+        cmocka_unit_test(test_grows_to_hold_a_megabyte),
+        cmocka_unit_test(test_binary_data_keeps_its_nul_bytes),
+        cmocka_unit_test(test_reset_and_truncate_keep_the_memory),
+        cmocka_unit_test(test_detach_hands_over_the_string_and_empties_the_buffer),
+        cmocka_unit_test(test_redaction_replaces_every_occurrence_of_the_secret),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,245 @@
+/* Tests of core/model.c: the cluster model, sets with their name index, and field tables. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core/model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static nt_cluster *named(const char *name)
+{
+    nt_cluster *c = nt_cluster_new();
+    c->name = strdup(name);
+    return c;
+}
+
+static void test_field_table_is_indexed_by_field_id(void **state)
+{
+    (void)state;
+    for (int i = 0; i < NT_F_COUNT; i++) {
+        assert_int_equal(nt_fields[i].id, i);
+        assert_int_equal(nt_field_by_name(nt_fields[i].snake), i);
+        assert_int_equal(nt_field_by_name(nt_fields[i].camel), i);
+    }
+    assert_int_equal(nt_field_by_name("apiServer"), NT_F_API_SERVER);
+    assert_int_equal(nt_field_by_name("traefik.https_node_port"), NT_F_TRAEFIK_HTTPS_NODE_PORT);
+    assert_int_equal(nt_field_by_name("vcluster.httpsNodePort"), NT_F_VCLUSTER_HTTPS_NODE_PORT);
+    assert_int_equal(nt_field_by_name("nope"), NT_F_COUNT);
+    assert_true(nt_fields[NT_F_KUBECONFIG].flags & NT_FIELD_SENSITIVE);
+    assert_true(nt_fields[NT_F_WORKER_TYPE].flags & NT_FIELD_REPLACE);
+    assert_true(nt_fields[NT_F_TRAEFIK_HTTP_NODE_PORT].flags & NT_FIELD_PORT);
+}
+
+static void test_component_table_knows_both_spellings_and_defaults(void **state)
+{
+    (void)state;
+    for (int i = 0; i < NT_C_COUNT; i++) {
+        assert_int_equal(nt_components[i].id, i);
+        assert_int_equal(nt_component_by_name(nt_components[i].camel), i);
+        if (nt_components[i].snake)
+            assert_int_equal(nt_component_by_name(nt_components[i].snake), i);
+    }
+    assert_int_equal(nt_component_by_name("multiTenant"), NT_C_MULTI_TENANT);
+    assert_int_equal(nt_component_by_name("oauthProxy"), NT_C_OAUTH_PROXY);
+    assert_int_equal(nt_component_by_name("gatway"), NT_C_COUNT);
+    assert_string_equal(nt_components[NT_C_PIPELINE].default_namespace, "tekton-pipelines");
+    assert_string_equal(nt_components[NT_C_MULTI_TENANT].default_namespace, "hnc-system");
+}
+
+static void test_generation_names_parse_back(void **state)
+{
+    (void)state;
+    nt_api_gen g = NT_GEN_UNKNOWN;
+    assert_int_equal(nt_gen_parse("v0.3", &g), 0);
+    assert_int_equal(g, NT_GEN_V03);
+    assert_int_equal(nt_gen_parse("0.4", &g), 0);
+    assert_int_equal(g, NT_GEN_V04);
+    assert_int_equal(nt_gen_parse("v0.5", &g), -1);
+    assert_int_equal(nt_gen_parse(NULL, &g), -1);
+    assert_string_equal(nt_gen_name(NT_GEN_V03), "v0.3");
+    assert_string_equal(nt_gen_name(NT_GEN_UNKNOWN), "unknown");
+}
+
+static void test_a_set_finds_ten_thousand_names_and_refuses_duplicates(void **state)
+{
+    (void)state;
+    nt_cluster_set *set = nt_cluster_set_new();
+    char name[32];
+    for (int i = 0; i < 10000; i++) {
+        snprintf(name, sizeof name, "cluster-%05d", (i * 7919) % 10000);
+        assert_int_equal(nt_cluster_set_add(set, named(name), NULL), 0);
+    }
+    assert_int_equal(set->n, 10000);
+    for (int i = 0; i < 10000; i++) {
+        snprintf(name, sizeof name, "cluster-%05d", i);
+        nt_cluster *c = nt_cluster_set_find(set, name);
+        assert_non_null(c);
+        assert_string_equal(c->name, name);
+    }
+    assert_null(nt_cluster_set_find(set, "cluster-10000"));
+    nt_cluster *dup = named("cluster-00042"), *existing = NULL;
+    assert_int_equal(nt_cluster_set_add(set, dup, &existing), -1);
+    assert_non_null(existing);
+    assert_string_equal(existing->name, "cluster-00042");
+    assert_ptr_not_equal(existing, dup);
+    nt_cluster_free(dup);
+    nt_cluster_set_free(set);
+}
+
+static void test_sort_orders_by_name_and_keeps_lookups_working(void **state)
+{
+    (void)state;
+    nt_cluster_set *set = nt_cluster_set_new();
+    const char *names[] = {"a.b", "a-b", "a", "zeta", "b"};
+    for (int i = 0; i < 5; i++)
+        nt_cluster_set_add(set, named(names[i]), NULL);
+    nt_cluster_set_sort(set);
+    const char *want[] = {"a", "a-b", "a.b", "b", "zeta"};
+    for (int i = 0; i < 5; i++)
+        assert_string_equal(set->items[i]->name, want[i]);
+    for (int i = 0; i < 5; i++)
+        assert_ptr_equal(nt_cluster_set_find(set, want[i]), set->items[i]);
+    nt_cluster_set_free(set);
+}
+
+static void test_remove_frees_the_cluster_and_keeps_the_others_findable(void **state)
+{
+    (void)state;
+    nt_cluster_set *set = nt_cluster_set_new();
+    char name[32];
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "c%d", i);
+        nt_cluster_set_add(set, named(name), NULL);
+    }
+    for (int i = 0; i < 100; i += 2) {
+        snprintf(name, sizeof name, "c%d", i);
+        assert_int_equal(nt_cluster_set_remove(set, name), 0);
+    }
+    assert_int_equal(nt_cluster_set_remove(set, "c0"), -1);
+    assert_int_equal(set->n, 50);
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "c%d", i);
+        if (i % 2)
+            assert_non_null(nt_cluster_set_find(set, name));
+        else
+            assert_null(nt_cluster_set_find(set, name));
+    }
+    /* removing everything leaves a usable empty set */
+    for (int i = 1; i < 100; i += 2) {
+        snprintf(name, sizeof name, "c%d", i);
+        assert_int_equal(nt_cluster_set_remove(set, name), 0);
+    }
+    assert_null(nt_cluster_set_find(set, "c1"));
+    assert_int_equal(nt_cluster_set_add(set, named("again"), NULL), 0);
+    assert_non_null(nt_cluster_set_find(set, "again"));
+    nt_cluster_set_free(set);
+}
+
+static nt_cluster *full_cluster(const char *file)
+{
+    nt_cluster *c = named("full");
+    nt_pos p = {file, 3, 5};
+    nt_cluster_set_field(c, NT_F_API_SERVER, "https://10.0.0.1:6443", p);
+    nt_cluster_set_field(c, NT_F_KUBECONFIG, "apiVersion: v1", p);
+    nt_value_set(&c->kubeconfig_file, "kc.yaml", p);
+    c->comp[NT_C_GATEWAY].declared = true;
+    nt_value_set(&c->comp[NT_C_GATEWAY].name, "traefik", p);
+    nt_component_set_addition(&c->comp[NT_C_GATEWAY], "httpNodePort", "30080", p);
+    nt_component_set_addition(&c->comp[NT_C_GATEWAY], "httpNodePort", "30081", p);
+    nt_ns_products *r = nt_cluster_add_reserved(c, "tekton-pipelines", p);
+    nt_ns_products_add(r, "product-a", p);
+    nt_product_resources *a = nt_cluster_add_allowed(c, "product-a", p);
+    nt_resource *res = nt_product_resources_add(a, p);
+    nt_value_set(&res->kind, "ClusterRole", p);
+    nt_value_set(&res->group, "rbac.authorization.k8s.io", p);
+    return c;
+}
+
+static void test_clone_is_deep_and_equal(void **state)
+{
+    (void)state;
+    nt_cluster *c = full_cluster("f.yaml");
+    nt_cluster *d = nt_cluster_clone(c);
+    assert_ptr_not_equal(d->name, c->name);
+    assert_string_equal(d->name, "full");
+    assert_string_equal(nt_cluster_get(d, NT_F_API_SERVER), "https://10.0.0.1:6443");
+    assert_ptr_not_equal(d->f[NT_F_API_SERVER].s, c->f[NT_F_API_SERVER].s);
+    assert_ptr_equal(d->f[NT_F_API_SERVER].pos.file, c->f[NT_F_API_SERVER].pos.file);
+    assert_int_equal(d->comp[NT_C_GATEWAY].n_additions, 1);
+    assert_string_equal(nt_component_addition(&d->comp[NT_C_GATEWAY], "httpNodePort")->value.s,
+                        "30081");
+    assert_null(nt_component_addition(&d->comp[NT_C_GATEWAY], "host"));
+    assert_string_equal(d->reserved[0].products[0].s, "product-a");
+    assert_string_equal(d->allowed[0].items[0].group.s, "rbac.authorization.k8s.io");
+    nt_cluster_free(c);
+    /* the clone survives its original */
+    assert_string_equal(d->allowed[0].items[0].kind.s, "ClusterRole");
+    assert_string_equal(d->kubeconfig_file.s, "kc.yaml");
+    nt_cluster_free(d);
+    nt_cluster_free(NULL);
+    assert_null(nt_cluster_clone(NULL));
+}
+
+static void test_kind_helpers_and_label_read_the_declared_strings(void **state)
+{
+    (void)state;
+    nt_cluster *c = named("k");
+    char buf[64];
+    assert_false(nt_cluster_is_virtual(c));
+    assert_string_equal(nt_cluster_kind_label(c, buf, sizeof buf), "? ?");
+    nt_cluster_set_field(c, NT_F_CLUSTER_TYPE, "virtual", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_USAGE, "worker", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_WORKER_TYPE, "pipeline", NT_POS_NONE);
+    assert_true(nt_cluster_is_virtual(c));
+    assert_true(nt_cluster_is_worker(c));
+    assert_false(nt_cluster_is_physical(c));
+    assert_false(nt_cluster_is_host(c));
+    assert_string_equal(nt_cluster_kind_label(c, buf, sizeof buf), "virtual worker (pipeline)");
+    nt_cluster_set_field(c, NT_F_WORKER_TYPE, NULL, NT_POS_NONE);
+    assert_null(nt_cluster_get(c, NT_F_WORKER_TYPE));
+    nt_cluster_free(c);
+}
+
+static void test_interned_file_names_are_shared(void **state)
+{
+    (void)state;
+    nt_cluster_set *set = nt_cluster_set_new();
+    char path[] = "dir/a.yaml";
+    const char *a = nt_cluster_set_intern(set, path);
+    path[4] = 'b';
+    const char *b = nt_cluster_set_intern(set, path);
+    assert_string_equal(a, "dir/a.yaml");
+    assert_ptr_equal(nt_cluster_set_intern(set, "dir/a.yaml"), a);
+    assert_ptr_not_equal(a, b);
+    assert_null(nt_cluster_set_intern(set, NULL));
+    char sha[65];
+    nt_sha256_hex("abc", 3, sha);
+    assert_string_equal(sha, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    nt_cluster_set_add_input(set, "dir/a.yaml", sha);
+    assert_int_equal(set->n_inputs, 1);
+    assert_string_equal(set->inputs[0].sha256, sha);
+    nt_cluster_set_free(set);
+    nt_cluster_set_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_field_table_is_indexed_by_field_id),
+        cmocka_unit_test(test_component_table_knows_both_spellings_and_defaults),
+        cmocka_unit_test(test_generation_names_parse_back),
+        cmocka_unit_test(test_a_set_finds_ten_thousand_names_and_refuses_duplicates),
+        cmocka_unit_test(test_sort_orders_by_name_and_keeps_lookups_working),
+        cmocka_unit_test(test_remove_frees_the_cluster_and_keeps_the_others_findable),
+        cmocka_unit_test(test_clone_is_deep_and_equal),
+        cmocka_unit_test(test_kind_helpers_and_label_read_the_declared_strings),
+        cmocka_unit_test(test_interned_file_names_are_shared),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
