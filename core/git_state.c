@@ -591,6 +591,9 @@ int nt_git_observe(const char *spec, const nt_http_config *cfg, nt_cluster_set *
 
     *out = NULL;
     git_libgit2_init();
+    /* Trees larger than 4 KiB are not cached by default, and the clusters directory's tree
+     * (one entry per cluster) is read again for every file looked up below it: cache it. */
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)64 << 20);
     s.sec.token = cfg ? cfg->token : NULL;
     if (parse_spec(spec, &s, diag) < 0)
         goto done;
