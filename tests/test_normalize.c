@@ -1,0 +1,127 @@
+/* Tests of core/normalize.c: the canonical form both sides of a diff are compared in. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core/normalize.h"
+#include "tests/plan_fixtures.h"
+
+static void test_ports_lose_leading_zeros_only_when_all_digits(void **state)
+{
+    (void)state;
+    char *a = nt_normalize_port("030080"), *b = nt_normalize_port("30080"),
+         *c = nt_normalize_port("0"), *d = nt_normalize_port("0x1F"), *e = nt_normalize_port("");
+    assert_string_equal(a, "30080");
+    assert_string_equal(b, "30080");
+    assert_string_equal(c, "0");
+    assert_string_equal(d, "0x1F");
+    assert_string_equal(e, "");
+    assert_null(nt_normalize_port(NULL));
+    free(a), free(b), free(c), free(d), free(e);
+}
+
+static void test_desired_form_holds_only_declared_fields_and_the_sent_defaults(void **state)
+{
+    (void)state;
+    nt_cluster_set *s = fx_load("clusters:\n" Y_HOST("h") "    components_list:\n"
+                                                          "      gateway: {name: traefik}\n"
+                                                          "      deployment: null\n");
+    nt_norm n = NT_NORM_INIT;
+    nt_normalize_desired(s->items[0], &n);
+    /* cluster_kind is sent when omitted; primary_domain is not declared */
+    assert_string_equal(nt_norm_find(&n, "cluster_kind")->value, "kubernetes");
+    assert_null(nt_norm_find(&n, "primary_domain"));
+    assert_null(nt_norm_find(&n, "worker_type"));
+    /* a YAML number port is the same string */
+    assert_string_equal(nt_norm_find(&n, "traefik.http_node_port")->value, "30080");
+    /* a component given only by name gets its default namespace */
+    assert_string_equal(nt_norm_find(&n, "components_list.gateway.namespace")->value, "traefik");
+    assert_null(nt_norm_find(&n, "components_list.deployment.name"));
+    const nt_norm_entry *kc = nt_norm_find(&n, "kubeconfig");
+    assert_non_null(kc);
+    assert_true(kc->sensitive);
+    assert_string_equal(kc->value, "");
+    for (size_t i = 1; i < n.n; i++)
+        assert_true(strcmp(n.e[i - 1].path, n.e[i].path) < 0);
+    nt_norm_free(&n);
+    nt_cluster_set_free(s);
+}
+
+static void test_observed_form_holds_only_what_the_source_shows(void **state)
+{
+    (void)state;
+    fx_obs h = FX_HOST("h");
+    nt_cluster_set *v3 = fx_observe(NT_GEN_V03, &h, 1);
+    nt_cluster_set *v4 = fx_observe(NT_GEN_V04, &h, 1);
+    nt_norm n3 = NT_NORM_INIT, n4 = NT_NORM_INIT;
+    nt_normalize_observed(v3->items[0], v3, &n3);
+    nt_normalize_observed(v4->items[0], v4, &n4);
+    assert_null(nt_norm_find(&n3, "traefik.http_node_port"));
+    assert_string_equal(nt_norm_find(&n4, "traefik.http_node_port")->value, "30080");
+    assert_string_equal(nt_norm_find(&n3, "components_list.ingress_controller.name")->value,
+                        "traefik");
+    assert_string_equal(nt_norm_find(&n4, "components_list.gateway.additions.httpsNodePort")->value,
+                        "30443");
+    assert_null(nt_norm_find(&n4, "kubeconfig"));
+    nt_norm_free(&n3);
+    nt_norm_free(&n4);
+    nt_cluster_set_free(v3);
+    nt_cluster_set_free(v4);
+}
+
+static void test_visibility_follows_the_generation(void **state)
+{
+    (void)state;
+    nt_cluster_set *v3 = fx_observe(NT_GEN_V03, (fx_obs[]){FX_HOST("h")}, 1);
+    nt_cluster_set *v4 = fx_observe(NT_GEN_V04, (fx_obs[]){FX_HOST("h")}, 1);
+    assert_false(nt_normalize_visible(v3, "kubeconfig"));
+    assert_false(nt_normalize_visible(v4, "kubeconfig"));
+    assert_false(nt_normalize_visible(v4, "vcluster.https_node_port"));
+    assert_false(nt_normalize_visible(v3, "argocd_host"));
+    assert_true(nt_normalize_visible(v4, "argocd_host"));
+    assert_true(nt_normalize_visible(v3, "primary_domain"));
+    assert_false(nt_normalize_visible(v3, "components_list.gateway.name"));
+    assert_true(nt_normalize_visible(v4, "components_list.gateway.name"));
+    assert_false(nt_normalize_visible(v4, "components_list.event_listener.name"));
+    assert_true(nt_normalize_visible(v3, "components_list.event_listener.name"));
+    assert_false(nt_normalize_visible(v3, "components_list.deployment.additions.host"));
+    assert_true(nt_normalize_visible(v4, "reserved_namespaces_allowed_products.x"));
+    /* the tenant repository shows every component */
+    free(v4->source);
+    v4->source = nt_xstrdup("git /tmp/repo#main");
+    assert_true(nt_normalize_visible(v4, "components_list.event_listener.name"));
+    nt_cluster_set_free(v3);
+    nt_cluster_set_free(v4);
+}
+
+static void test_cluster_hash_changes_with_a_visible_field_only(void **state)
+{
+    (void)state;
+    fx_obs a = FX_HOST("h"), b = FX_HOST("h");
+    b.pd = "other.nip.io";
+    nt_cluster_set *sa = fx_observe(NT_GEN_V04, &a, 1), *sb = fx_observe(NT_GEN_V04, &b, 1);
+    char ha[65], hb[65], ha2[65];
+    nt_normalize_cluster_hash(sa->items[0], sa, ha);
+    nt_normalize_cluster_hash(sb->items[0], sb, hb);
+    nt_normalize_cluster_hash(sa->items[0], sa, ha2);
+    assert_string_not_equal(ha, hb);
+    assert_string_equal(ha, ha2);
+    assert_int_equal(strlen(ha), 64);
+    nt_cluster_set_free(sa);
+    nt_cluster_set_free(sb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ports_lose_leading_zeros_only_when_all_digits),
+        cmocka_unit_test(test_desired_form_holds_only_declared_fields_and_the_sent_defaults),
+        cmocka_unit_test(test_observed_form_holds_only_what_the_source_shows),
+        cmocka_unit_test(test_visibility_follows_the_generation),
+        cmocka_unit_test(test_cluster_hash_changes_with_a_visible_field_only),
+    };
+    return cmocka_run_group_tests(tests, 0, 0);
+}

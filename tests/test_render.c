@@ -1,0 +1,210 @@
+/* Tests of core/render_text.c, core/render_json.c and core/render_dot.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core/render.h"
+#include "tests/plan_fixtures.h"
+
+/* A plan with one of each action against a v0.4 server, and an unmanaged cluster. */
+static nt_plan *mixed_plan(nt_cluster_set **want, nt_cluster_set **have)
+{
+    fx_obs pw = FX_HOST("pw");
+    pw.usage = "worker";
+    pw.wt = "pipeline";
+    pw.api = "https://10.0.0.2:6443";
+    *have = fx_observe(NT_GEN_V04,
+                       (fx_obs[]){FX_HOST("host"), FX_VIRT("old-v", "host", "31000"), pw,
+                                  FX_VIRT("zz-unmanaged", "host", "31002")},
+                       4);
+    *want = fx_load("clusters:\n" Y_HOST("host") "    primary_domain: apps.example.com\n" Y_VIRT(
+        "new-v", "host", "31001") "  - name: old-v\n    state: absent\n"
+                                  "  - name: pw\n    api_server: https://10.0.0.2:6443\n"
+                                  "    cluster_type: physical\n    usage: worker\n"
+                                  "    worker_type: deployment\n" KC);
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(*want, *have, NULL, &d);
+    nt_diag_free(&d);
+    return p;
+}
+
+static const char expected_text[] =
+    "- destroy old-v (virtual worker, deployment)\n"
+    "    reason: state: absent\n"
+    "-/+ replace pw (physical worker, deployment)\n"
+    "    reason: worker_type changes from pipeline to deployment: the API Server accepts such "
+    "a change and breaks later, so the cluster is deleted and created again\n"
+    "    worker_type: \"pipeline\" -> \"deployment\"\n"
+    "~ update host (physical host)\n"
+    "    primary_domain: \"10.0.0.1.nip.io\" -> \"apps.example.com\"\n"
+    "+ create new-v (virtual worker, deployment)\n"
+    "    + api_server: \"https://10.0.0.1:31001\"\n"
+    "    + cluster_kind: \"kubernetes\"\n"
+    "    + cluster_type: \"virtual\"\n"
+    "    + host_cluster: \"host\"\n"
+    "    + usage: \"worker\"\n"
+    "    + vcluster.https_node_port: \"31001\"\n"
+    "    + worker_type: \"deployment\"\n"
+    "\n"
+    "Not managed by these files (left alone; --prune would delete them):\n"
+    "  zz-unmanaged\n"
+    "\n"
+    "Not compared (the API does not return them): kubeconfig\n"
+    "\n"
+    "Plan: 1 to add, 1 to change, 1 to replace, 1 to destroy.\n";
+
+static void test_text_of_a_mixed_plan_is_exact(void **state)
+{
+    (void)state;
+    nt_cluster_set *want, *have;
+    nt_plan *p = mixed_plan(&want, &have);
+    assert_non_null(p);
+    nt_buf b = NT_BUF_INIT;
+    nt_render_opts o = {false, false};
+    nt_render_text(p, &o, &b);
+    assert_string_equal(nt_buf_str(&b), expected_text);
+    assert_null(strstr(nt_buf_str(&b), "SECRET-KUBE-TOKEN"));
+    assert_null(strstr(nt_buf_str(&b), "\033["));
+    nt_buf_free(&b);
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+}
+
+static void test_text_is_coloured_only_when_asked(void **state)
+{
+    (void)state;
+    nt_cluster_set *want, *have;
+    nt_plan *p = mixed_plan(&want, &have);
+    nt_buf b = NT_BUF_INIT;
+    nt_render_opts o = {true, false};
+    nt_render_text(p, &o, &b);
+    assert_non_null(strstr(nt_buf_str(&b), "\033[32m+ create\033[0m new-v"));
+    assert_non_null(strstr(nt_buf_str(&b), "\033[33m~ update\033[0m host"));
+    assert_non_null(strstr(nt_buf_str(&b), "\033[31m- destroy\033[0m old-v"));
+    nt_buf_free(&b);
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+}
+
+static void test_no_changes_says_so_and_verbose_lists_the_unchanged(void **state)
+{
+    (void)state;
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, (fx_obs[]){FX_HOST("host")}, 1);
+    nt_cluster_set *want = fx_load("clusters:\n" Y_HOST("host"));
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    nt_buf b = NT_BUF_INIT;
+    nt_render_opts o = {false, false};
+    nt_render_text(p, &o, &b);
+    assert_string_equal(nt_buf_str(&b), "Not compared (the API does not return them): kubeconfig\n"
+                                        "\n"
+                                        "No changes. The clusters match the files.\n");
+    nt_buf_reset(&b);
+    o.verbose = true;
+    nt_render_text(p, &o, &b);
+    assert_non_null(strstr(nt_buf_str(&b), "= no change host (physical host)\n"));
+    nt_buf_free(&b);
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+static void test_json_has_the_documented_schema_and_no_secret(void **state)
+{
+    (void)state;
+    nt_cluster_set *want, *have;
+    nt_plan *p = mixed_plan(&want, &have);
+    nt_buf b = NT_BUF_INIT;
+    nt_render_json(p, false, &b);
+    assert_null(strstr(nt_buf_str(&b), "SECRET-KUBE-TOKEN"));
+    cJSON *j = cJSON_Parse(nt_buf_str(&b));
+    assert_non_null(j);
+    assert_null(cJSON_GetObjectItem(j, "nautes_plan"));
+    assert_int_equal(cJSON_GetObjectItem(j, "format_version")->valueint, 1);
+    assert_string_equal(cJSON_GetObjectItem(j, "server_generation")->valuestring, "v0.4");
+    assert_string_equal(cJSON_GetObjectItem(j, "source")->valuestring, "api http://127.0.0.1:8000");
+    cJSON *actions = cJSON_GetObjectItem(j, "actions");
+    assert_int_equal(cJSON_GetArraySize(actions), 4);
+    cJSON *a0 = cJSON_GetArrayItem(actions, 0);
+    assert_string_equal(cJSON_GetObjectItem(a0, "cluster")->valuestring, "old-v");
+    assert_string_equal(cJSON_GetObjectItem(a0, "action")->valuestring, "delete");
+    assert_string_equal(cJSON_GetObjectItem(a0, "reason")->valuestring, "state: absent");
+    cJSON *a2 = cJSON_GetArrayItem(actions, 2);
+    cJSON *c0 = cJSON_GetArrayItem(cJSON_GetObjectItem(a2, "changes"), 0);
+    assert_string_equal(cJSON_GetObjectItem(c0, "path")->valuestring, "primary_domain");
+    assert_string_equal(cJSON_GetObjectItem(c0, "old")->valuestring, "10.0.0.1.nip.io");
+    assert_string_equal(cJSON_GetObjectItem(c0, "new")->valuestring, "apps.example.com");
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(c0, "sensitive")));
+    cJSON *ops = cJSON_GetObjectItem(j, "operations");
+    assert_int_equal(cJSON_GetArraySize(ops), 5);
+    cJSON *op1 = cJSON_GetArrayItem(ops, 1);
+    assert_string_equal(cJSON_GetObjectItem(op1, "method")->valuestring, "DELETE");
+    assert_string_equal(cJSON_GetObjectItem(op1, "cluster")->valuestring, "pw");
+    cJSON *op4 = cJSON_GetArrayItem(ops, 4);
+    assert_string_equal(cJSON_GetObjectItem(op4, "method")->valuestring, "POST");
+    assert_string_equal(cJSON_GetObjectItem(op4, "cluster")->valuestring, "pw");
+    assert_int_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(op4, "depends_on"), 0)->valueint, 1);
+    assert_int_equal(
+        cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(ops, 2), "depends_on")), 0);
+    assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "unmanaged"), 0)->valuestring,
+                        "zz-unmanaged");
+    assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "not_compared"), 0)->valuestring,
+                        "kubeconfig");
+    cJSON *sum = cJSON_GetObjectItem(j, "summary");
+    assert_int_equal(cJSON_GetObjectItem(sum, "add")->valueint, 1);
+    assert_int_equal(cJSON_GetObjectItem(sum, "change")->valueint, 1);
+    assert_int_equal(cJSON_GetObjectItem(sum, "replace")->valueint, 1);
+    assert_int_equal(cJSON_GetObjectItem(sum, "destroy")->valueint, 1);
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(j, "input_files")));
+    assert_int_equal(strlen(cJSON_GetObjectItem(j, "observed_fingerprint")->valuestring), 64);
+    /* the kubeconfig change of the replace is shown, sensitive, without a value */
+    cJSON *a1 = cJSON_GetArrayItem(actions, 1);
+    assert_string_equal(cJSON_GetObjectItem(a1, "action")->valuestring, "replace");
+    cJSON_Delete(j);
+    nt_buf_free(&b);
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+}
+
+static void test_dot_has_virtual_to_host_edges_and_styles_absent_ones(void **state)
+{
+    (void)state;
+    nt_cluster_set *s = fx_load("clusters:\n" Y_HOST("host") Y_VIRT("v", "host", "31000") Y_VIRT(
+        "w", "elsewhere", "31001") "  - name: gone\n    state: absent\n");
+    nt_buf b = NT_BUF_INIT;
+    nt_render_dot(s, &b);
+    assert_string_equal(nt_buf_str(&b),
+                        "digraph nautes {\n"
+                        "    rankdir=BT;\n"
+                        "    node [shape=box, fontname=\"sans-serif\"];\n"
+                        "    \"host\" [label=\"host\\nphysical host\"];\n"
+                        "    \"v\" [label=\"v\\nvirtual worker, deployment\"];\n"
+                        "    \"w\" [label=\"w\\nvirtual worker, deployment\"];\n"
+                        "    \"gone\" [label=\"gone\\n(absent)\", style=dashed, color=gray50, "
+                        "fontcolor=gray50];\n"
+                        "    \"elsewhere\" [label=\"elsewhere\\n(not declared)\", style=dotted];\n"
+                        "    \"v\" -> \"host\";\n"
+                        "    \"w\" -> \"elsewhere\";\n"
+                        "}\n");
+    nt_buf_free(&b);
+    nt_cluster_set_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_of_a_mixed_plan_is_exact),
+        cmocka_unit_test(test_text_is_coloured_only_when_asked),
+        cmocka_unit_test(test_no_changes_says_so_and_verbose_lists_the_unchanged),
+        cmocka_unit_test(test_json_has_the_documented_schema_and_no_secret),
+        cmocka_unit_test(test_dot_has_virtual_to_host_edges_and_styles_absent_ones),
+    };
+    return cmocka_run_group_tests(tests, 0, 0);
+}
