@@ -7,6 +7,7 @@
 #include "core/render_junit.h"
 
 #include "core/alloc.h"
+#include "core/render.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -95,33 +96,6 @@ static void esc(nt_buf *out, const char *s, bool attr)
     }
 }
 
-static void value(nt_buf *b, const char *v, bool sensitive)
-{
-    if (sensitive)
-        nt_buf_adds(b, "(sensitive)");
-    else if (!v)
-        nt_buf_adds(b, "(none)");
-    else
-        nt_buf_addf(b, "\"%s\"", v);
-}
-
-static const char *symbol(nt_action_kind k)
-{
-    switch (k) {
-    case NT_ACT_CREATE:
-        return "+ create";
-    case NT_ACT_UPDATE:
-        return "~ update";
-    case NT_ACT_REPLACE:
-        return "-/+ replace";
-    case NT_ACT_DELETE:
-        return "- destroy";
-    case NT_ACT_NOOP:
-        break;
-    }
-    return "  no-op";
-}
-
 /* The failure type: the action's name (nt_action_name's words, kept here so that the
  * renderer depends on plan.h's types only). */
 static const char *kind_name(nt_action_kind k)
@@ -141,31 +115,23 @@ static const char *kind_name(nt_action_kind k)
     return "no-op";
 }
 
-/* The plan's lines for one action: a header, the reason, one line per changed field. */
+/* The plan's lines for one action, exactly as `nautes plan` prints them (no colour): the
+ * text renderer run on a plan of that one action, cut after the action's own lines. */
 static void change_lines(nt_buf *b, const nt_action *a)
 {
-    nt_buf_addf(b, "%s %s", symbol(a->kind), a->cluster);
-    if (a->label)
-        nt_buf_addf(b, " (%s)", a->label);
-    nt_buf_addc(b, '\n');
-    if (a->reason && *a->reason)
-        nt_buf_addf(b, "    # %s\n", a->reason);
-    for (size_t i = 0; i < a->n_changes; i++) {
-        const nt_change *c = &a->changes[i];
-        if (!c->old_val && !c->sensitive) {
-            nt_buf_addf(b, "    + %s: ", c->path);
-            value(b, c->new_val, false);
-        } else if (!c->new_val && !c->sensitive) {
-            nt_buf_addf(b, "    - %s: ", c->path);
-            value(b, c->old_val, false);
-        } else {
-            nt_buf_addf(b, "    ~ %s: ", c->path);
-            value(b, c->old_val, c->sensitive);
-            nt_buf_adds(b, " -> ");
-            value(b, c->new_val, c->sensitive);
-        }
-        nt_buf_addc(b, '\n');
-    }
+    nt_plan one;
+    memset(&one, 0, sizeof(one));
+    one.actions = (nt_action *)a;
+    one.n_actions = 1;
+    nt_render_opts ro = {false, false};
+    nt_buf t = NT_BUF_INIT;
+    nt_render_text(&one, &ro, &t);
+    const char *s = nt_buf_str(&t);
+    const char *end = strchr(s, '\n');
+    while (end && !strncmp(end + 1, "    ", 4))
+        end = strchr(end + 1, '\n');
+    nt_buf_add(b, s, end ? (size_t)(end - s + 1) : strlen(s));
+    nt_buf_free(&t);
 }
 
 /* The short summary GitLab shows next to a failed test. */
