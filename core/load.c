@@ -116,12 +116,23 @@ static void report_parser_error(ctx *x, yaml_parser_t *p, const char *data, size
         return;
     }
     if (p->error == YAML_READER_ERROR) {
-        nt_pos at = offset_pos(x, data, len, p->problem_offset);
+        size_t off = p->problem_offset;
+        unsigned byte = p->problem_value >= 0 ? (unsigned)p->problem_value & 0xffu
+                        : off < len           ? (unsigned)(unsigned char)data[off]
+                                              : 0u;
+        /* a bad trailing octet is reported at the character it belongs to */
+        for (size_t k = 1; k <= 3 && off >= k && p->problem &&
+                           !strcmp(p->problem, "invalid trailing UTF-8 octet");
+             k++) {
+            if ((unsigned char)data[off - k] >= 0xC0) {
+                off -= k;
+                break;
+            }
+        }
+        nt_pos at = offset_pos(x, data, len, off);
         nt_diag_add(x->diag, NT_SEV_ERROR, at, NULL,
                     "invalid input: %s (byte 0x%02x); the file must be UTF-8 text",
-                    p->problem ? p->problem : "unreadable",
-                    p->problem_offset < len ? (unsigned)(unsigned char)data[p->problem_offset]
-                                            : 0u);
+                    p->problem ? p->problem : "unreadable", byte);
         return;
     }
     nt_pos at = mark_pos(x, p->problem_mark);
