@@ -1,0 +1,559 @@
+/* nautes-devserver — a local stand-in for the Nautes API Server (design.md section 9).
+ *
+ * libmicrohttpd serves (one thread per connection, so a slow request or --latency never holds
+ * up another), handlers.c answers, store.c keeps the tenant repository. The first line of
+ * stdout is the URL; SIGTERM or SIGINT stop it cleanly. Requests are logged to stderr
+ * (method, path, status, duration), never a header or a body. */
+#include "devserver.h"
+
+#include "core/alloc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <microhttpd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "usage: nautes-devserver --listen HOST:PORT --repo DIR --token TOKEN\n"
+    "                        [--read-only-token TOKEN] [--api-version v0.3|v0.4]\n"
+    "                        [--tls-cert FILE --tls-key FILE] [--latency MS] [--fault SPEC]...\n"
+    "\n"
+    "A local Nautes API Server: the four cluster endpoints of the real one (same JSON, status\n"
+    "codes, messages, defaults, checks), storing clusters in the git repository DIR as the\n"
+    "real server stores them in the tenant configuration repository. DIR is created (git\n"
+    "init, branch main) when missing; kubeconfigs go to DIR.kubeconfigs.json (mode 0600).\n"
+    "\n"
+    "  --listen HOST:PORT       address to listen on; port 0 lets the kernel choose. The URL\n"
+    "                           is printed as the first line of output.\n"
+    "  --repo DIR               the tenant configuration repository (a git working tree)\n"
+    "  --token TOKEN            the token a client sends as `Authorization: Bearer TOKEN`\n"
+    "  --read-only-token TOKEN  a second token that may read; its writes fail as a push to a\n"
+    "                           protected branch does\n"
+    "  --api-version V          v0.3 (default, the seed document's API) or v0.4\n"
+    "  --tls-cert FILE          serve HTTPS with this PEM certificate (chain) ...\n"
+    "  --tls-key FILE           ... and this PEM private key\n"
+    "  --latency MS             wait MS milliseconds before each request's work (outside the\n"
+    "                           write lock), as the real server spends its time cloning\n"
+    "  --fault SPEC             inject a failure (repeatable; see below)\n"
+    "  --help                   this text\n"
+    "\n";
+
+static ds_server S;
+
+typedef struct ds_conn {
+    nt_buf body;
+    bool too_big;
+    struct timespec start;
+    long sec;
+    unsigned long seq;
+    int status;
+    bool dropped;
+    char *method, *path; /* for the log line */
+} ds_conn;
+
+/* ---- in-flight table (collide) ----------------------------------------------------------- */
+
+static void inflight_add(ds_conn *c)
+{
+    pthread_mutex_lock(&S.fault_lock);
+    c->seq = ++S.next_seq;
+    NT_GROW(S.inflight, S.cap_inflight, S.n_inflight + 1);
+    S.inflight[S.n_inflight++] = (ds_inflight){c->sec, c->seq};
+    pthread_mutex_unlock(&S.fault_lock);
+}
+
+static void inflight_remove(const ds_conn *c)
+{
+    pthread_mutex_lock(&S.fault_lock);
+    for (size_t i = 0; i < S.n_inflight; i++)
+        if (S.inflight[i].seq == c->seq) {
+            S.inflight[i] = S.inflight[--S.n_inflight];
+            break;
+        }
+    pthread_mutex_unlock(&S.fault_lock);
+}
+
+static bool collides(const ds_conn *c)
+{
+    bool hit = false;
+    pthread_mutex_lock(&S.fault_lock);
+    for (size_t i = 0; i < S.n_inflight && !hit; i++)
+        hit = S.inflight[i].sec == c->sec && S.inflight[i].seq < c->seq;
+    pthread_mutex_unlock(&S.fault_lock);
+    return hit;
+}
+
+/* ---- faults ------------------------------------------------------------------------------ */
+
+typedef struct fault_hits {
+    long delay_ms;
+    const ds_fault *status, *drop, *collide;
+} fault_hits;
+
+static void faults_match(const char *method, const char *path, fault_hits *h)
+{
+    memset(h, 0, sizeof(*h));
+    pthread_mutex_lock(&S.fault_lock);
+    for (size_t i = 0; i < S.n_faults; i++) {
+        ds_fault *f = &S.faults[i];
+        if (f->method && strcasecmp(f->method, method))
+            continue;
+        if (f->path && fnmatch(f->path, path, 0) != 0)
+            continue;
+        f->seen++;
+        bool hit;
+        if (f->nth)
+            hit = f->seen == (unsigned long)f->nth;
+        else if (f->share >= 0)
+            hit = (double)rand_r(&S.rand_state) / ((double)RAND_MAX + 1.0) < f->share;
+        else
+            hit = true;
+        if (!hit)
+            continue;
+        h->delay_ms += f->delay_ms;
+        if (f->status && !h->status && !h->collide)
+            h->status = f;
+        if (f->drop && !h->drop)
+            h->drop = f;
+        if (f->collide && !h->collide && !h->status)
+            h->collide = f;
+    }
+    pthread_mutex_unlock(&S.fault_lock);
+}
+
+static void sleep_ms(long ms)
+{
+    if (ms <= 0)
+        return;
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+/* ---- responses --------------------------------------------------------------------------- */
+
+typedef struct drop_ctx {
+    char *data;
+    size_t len, half;
+} drop_ctx;
+
+static ssize_t drop_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    drop_ctx *d = cls;
+    if (pos >= d->half)
+        return MHD_CONTENT_READER_END_WITH_ERROR; /* close the connection mid-body */
+    size_t n = d->half - (size_t)pos;
+    if (n > max)
+        n = max;
+    memcpy(buf, d->data + pos, n);
+    return (ssize_t)n;
+}
+
+static void drop_free(void *cls)
+{
+    drop_ctx *d = cls;
+    free(d->data);
+    free(d);
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn, ds_reply *r)
+{
+    struct MHD_Response *resp;
+    if (r->drop) {
+        drop_ctx *d = nt_xcalloc(1, sizeof(*d));
+        d->len = r->body.len;
+        d->half = r->body.len / 2;
+        d->data = nt_buf_detach(&r->body);
+        resp = MHD_create_response_from_callback(d->len, 4096, drop_reader, d, drop_free);
+    } else {
+        resp = MHD_create_response_from_buffer(r->body.len, (void *)nt_buf_str(&r->body),
+                                               MHD_RESPMEM_MUST_COPY);
+    }
+    if (!resp)
+        return MHD_NO;
+    if (r->ctype)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
+    if (r->status == 404)
+        MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (r->location)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
+    if (r->retry_after >= 0) {
+        char ra[32];
+        snprintf(ra, sizeof(ra), "%ld", r->retry_after);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+    }
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* ---- request handling -------------------------------------------------------------------- */
+
+typedef struct query_args {
+    const char *keys[32];
+    const char *vals[32];
+    size_t n;
+} query_args;
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    query_args *q = cls;
+    if (q->n < 32) {
+        q->keys[q->n] = key;
+        q->vals[q->n] = value;
+        q->n++;
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
+{
+    (void)cls;
+    (void)version;
+    ds_conn *c = *req_cls;
+    if (!c) {
+        c = nt_xcalloc(1, sizeof(*c));
+        clock_gettime(CLOCK_MONOTONIC, &c->start);
+        c->sec = (long)time(NULL);
+        c->method = nt_xstrdup(method);
+        c->path = nt_xstrdup(url);
+        inflight_add(c);
+        *req_cls = c;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (c->body.len + *upload_data_size > DS_MAX_BODY)
+            c->too_big = true;
+        else
+            nt_buf_add(&c->body, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    sleep_ms(S.latency_ms);
+    fault_hits h;
+    faults_match(method, url, &h);
+    sleep_ms(h.delay_ms);
+
+    ds_reply r = {0, NULL, NT_BUF_INIT, NULL, -1, false};
+    if (h.collide && collides(c)) {
+        nt_buf m = NT_BUF_INIT;
+        nt_buf_addf(&m,
+                    "failed to clone repository, err: fatal: destination path "
+                    "'/tmp/product%ld/" DS_REPO_NAME
+                    "' already exists and is not an empty directory.",
+                    c->sec);
+        ds_reply_error(&r, 500, "", nt_buf_str(&m));
+        nt_buf_free(&m);
+    } else if (h.status) {
+        if (h.status->status == 500)
+            ds_reply_error(&r, 500, "",
+                           h.status->message
+                               ? h.status->message
+                               : "failed to clone repository, err: fatal: unable to access "
+                                 "'https://gitlab.nautes.local/tenant/" DS_REPO_NAME
+                                 ".git/': The requested URL returned error: 502");
+        else {
+            const char *phrase = MHD_get_reason_phrase_for((unsigned)h.status->status);
+            nt_buf m = NT_BUF_INIT;
+            nt_buf_addf(&m, "%s",
+                        h.status->message ? h.status->message
+                                          : (phrase && *phrase ? phrase : "Error"));
+            ds_reply_text(&r, h.status->status, nt_buf_str(&m));
+            nt_buf_free(&m);
+        }
+        r.retry_after = h.status->retry_after;
+    } else {
+        query_args q = {.n = 0};
+        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
+        const char *auth =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+        const char *ctype =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        ds_handle(&S, method, url, auth, ctype, q.keys, q.vals, q.n, nt_buf_str(&c->body),
+                  c->body.len, c->too_big, &r);
+        r.drop = h.drop != NULL;
+    }
+    c->status = r.status;
+    c->dropped = r.drop;
+    enum MHD_Result ret = send_reply(conn, &r);
+    nt_buf_free(&r.body);
+    free(r.location);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    ds_conn *c = *req_cls;
+    if (!c)
+        return;
+    (void)conn;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double ms = (double)(now.tv_sec - c->start.tv_sec) * 1000.0 +
+                (double)(now.tv_nsec - c->start.tv_nsec) / 1e6;
+    if (c->status)
+        fprintf(stderr, "%s %s %d %.1fms%s%s\n", c->method, c->path, c->status, ms,
+                c->dropped ? " (dropped)" : "",
+                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK || c->dropped ? "" : " (aborted)");
+    else
+        fprintf(stderr, "%s %s - %.1fms (the client went away before the request was complete)\n",
+                c->method, c->path, ms);
+    inflight_remove(c);
+    nt_buf_free(&c->body);
+    free(c->method);
+    free(c->path);
+    free(c);
+    *req_cls = NULL;
+}
+
+/* ---- startup ----------------------------------------------------------------------------- */
+
+static char *read_file(const char *path, nt_buf *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        nt_buf_addf(err, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    nt_buf b = NT_BUF_INIT;
+    char tmp[8192];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
+        nt_buf_add(&b, tmp, n);
+    fclose(f);
+    return nt_buf_detach(&b);
+}
+
+static int parse_listen(const char *s, struct sockaddr_in *sa, nt_buf *err)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon) {
+        nt_buf_addf(err, "--listen %s: expected HOST:PORT (e.g. 127.0.0.1:0)", s);
+        return -1;
+    }
+    char *host = nt_xstrndup(s, (size_t)(colon - s));
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    memset(sa, 0, sizeof(*sa));
+    sa->sin_family = AF_INET;
+    int rc = 0;
+    if (!strcmp(host, "localhost"))
+        strcpy(host, "127.0.0.1");
+    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1) {
+        nt_buf_addf(err, "--listen %s: HOST must be an IPv4 address such as 127.0.0.1", s);
+        rc = -1;
+    } else if (end == colon + 1 || *end || port < 0 || port > 65535) {
+        nt_buf_addf(err, "--listen %s: PORT must be 0-65535", s);
+        rc = -1;
+    }
+    sa->sin_port = htons((uint16_t)port);
+    free(host);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    enum { O_LISTEN = 1, O_REPO, O_TOKEN, O_RO, O_API, O_CERT, O_KEY, O_LAT, O_FAULT, O_HELP };
+    static const struct option opts[] = {
+        {"listen", required_argument, NULL, O_LISTEN},
+        {"repo", required_argument, NULL, O_REPO},
+        {"token", required_argument, NULL, O_TOKEN},
+        {"read-only-token", required_argument, NULL, O_RO},
+        {"api-version", required_argument, NULL, O_API},
+        {"tls-cert", required_argument, NULL, O_CERT},
+        {"tls-key", required_argument, NULL, O_KEY},
+        {"latency", required_argument, NULL, O_LAT},
+        {"fault", required_argument, NULL, O_FAULT},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *listen = NULL, *cert_file = NULL, *key_file = NULL;
+    char *cert = NULL, *key = NULL;
+    nt_buf err = NT_BUF_INIT;
+    int rc = 2, o;
+    struct MHD_Daemon *d = NULL;
+    bool git_up = false;
+    S.gen = NT_GEN_V03;
+    S.rand_state = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (o) {
+        case O_LISTEN:
+            listen = optarg;
+            break;
+        case O_REPO:
+            free(S.repo);
+            S.repo = nt_xstrdup(optarg);
+            break;
+        case O_TOKEN:
+            free(S.token);
+            S.token = nt_xstrdup(optarg);
+            break;
+        case O_RO:
+            free(S.ro_token);
+            S.ro_token = nt_xstrdup(optarg);
+            break;
+        case O_API:
+            if (nt_gen_parse(optarg, &S.gen) < 0) {
+                nt_buf_addf(&err, "--api-version %s: expected v0.3 or v0.4", optarg);
+                goto usage_error;
+            }
+            break;
+        case O_CERT:
+            cert_file = optarg;
+            break;
+        case O_KEY:
+            key_file = optarg;
+            break;
+        case O_LAT: {
+            char *end;
+            S.latency_ms = strtol(optarg, &end, 10);
+            if (end == optarg || *end || S.latency_ms < 0 || S.latency_ms > 600000) {
+                nt_buf_addf(&err, "--latency %s: expected milliseconds (0-600000)", optarg);
+                goto usage_error;
+            }
+            break;
+        }
+        case O_FAULT: {
+            S.faults = nt_xrealloc(S.faults, (S.n_faults + 1) * sizeof(*S.faults));
+            if (ds_fault_parse(optarg, &S.faults[S.n_faults], &err) < 0)
+                goto usage_error;
+            S.n_faults++;
+            break;
+        }
+        case O_HELP:
+            fputs(usage, stdout);
+            fputs(ds_fault_help, stdout);
+            rc = 0;
+            goto done;
+        default:
+            nt_buf_addf(&err, "unknown or incomplete option '%s'", argv[optind - 1]);
+            goto usage_error;
+        }
+    }
+    if (optind < argc) {
+        nt_buf_addf(&err, "unexpected argument '%s'", argv[optind]);
+        goto usage_error;
+    }
+    if (!listen || !S.repo || !S.token || !*S.token) {
+        nt_buf_adds(&err, "--listen, --repo and --token are required");
+        goto usage_error;
+    }
+    if (!cert_file != !key_file) {
+        nt_buf_adds(&err, "--tls-cert and --tls-key go together");
+        goto usage_error;
+    }
+    struct sockaddr_in sa;
+    if (parse_listen(listen, &sa, &err) < 0)
+        goto usage_error;
+    rc = 1;
+    if (cert_file && (!(cert = read_file(cert_file, &err)) || !(key = read_file(key_file, &err))))
+        goto fail;
+    if (cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        nt_buf_adds(&err, "this libmicrohttpd has no TLS support");
+        goto fail;
+    }
+    size_t rl = strlen(S.repo);
+    while (rl > 1 && S.repo[rl - 1] == '/')
+        S.repo[--rl] = 0;
+    nt_buf ks = NT_BUF_INIT;
+    nt_buf_addf(&ks, "%s.kubeconfigs.json", S.repo);
+    S.kube_store = nt_buf_detach(&ks);
+
+    git_libgit2_init();
+    git_up = true;
+    pthread_mutex_init(&S.write_lock, NULL);
+    pthread_mutex_init(&S.fault_lock, NULL);
+    pthread_rwlock_init(&S.state_lock, NULL);
+    if (ds_store_open(&S, &err) < 0)
+        goto fail;
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
+    if (cert)
+        flags |= MHD_USE_TLS;
+    if (cert)
+        d = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+            MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+            MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+            MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_END);
+    else
+        d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+                             MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_CONNECTION_TIMEOUT,
+                             120u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+    if (!d) {
+        nt_buf_addf(&err, "cannot listen on %s (address in use, or a bad TLS certificate/key?)",
+                    listen);
+        goto fail;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    char addr[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof(addr));
+    printf("%s://%s:%u\n", cert ? "https" : "http", addr, info ? info->port : 0);
+    fflush(stdout);
+    fprintf(stderr, "nautes-devserver: API %s, repository %s, %zu fault(s)\n", nt_gen_name(S.gen),
+            S.repo, S.n_faults);
+
+    int sig = 0;
+    sigwait(&set, &sig);
+    fprintf(stderr, "nautes-devserver: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    rc = 0;
+    goto done;
+
+usage_error:
+    fprintf(stderr, "nautes-devserver: %s\n%s", nt_buf_str(&err),
+            "run `nautes-devserver --help` for the flags\n");
+    rc = 2;
+    goto done;
+fail:
+    fprintf(stderr, "nautes-devserver: %s\n", nt_buf_str(&err));
+    rc = 1;
+done:
+    if (d)
+        MHD_stop_daemon(d);
+    ds_store_close(&S);
+    if (git_up) {
+        git_libgit2_shutdown();
+        pthread_mutex_destroy(&S.write_lock);
+        pthread_mutex_destroy(&S.fault_lock);
+        pthread_rwlock_destroy(&S.state_lock);
+    }
+    for (size_t i = 0; i < S.n_faults; i++)
+        ds_fault_free(&S.faults[i]);
+    free(S.faults);
+    free(S.inflight);
+    free(S.repo);
+    free(S.kube_store);
+    if (S.token)
+        memset(S.token, 0, strlen(S.token));
+    free(S.token);
+    free(S.ro_token);
+    if (key)
+        memset(key, 0, strlen(key));
+    free(key);
+    free(cert);
+    nt_buf_free(&err);
+    return rc;
+}

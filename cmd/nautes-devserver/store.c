@@ -1,0 +1,405 @@
+/* store.c — the tenant configuration repository (libgit2) and the kubeconfig store.
+ *
+ * Every change is written through core/tenant_repo.c (temporary file + rename per file),
+ * staged, and committed on `main` as one commit with the real server's message (v0.3 and
+ * v0.4.0 style: `[API] Save_Cluster: NAME.` / `[API] Delete_Cluster: NAME.`). The commit is
+ * the last step; if anything fails before it, the touched paths are restored from HEAD, so
+ * the working tree, the branch and the in-memory state never disagree. Kubeconfigs go to
+ * REPO.kubeconfigs.json next to the repository (mode 0600), as the real server keeps them in
+ * Vault, outside git. */
+#include "devserver.h"
+
+#include "core/alloc.h"
+#include "core/tenant_repo.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void git_err(nt_buf *err, const char *what)
+{
+    const git_error *e = git_error_last();
+    nt_buf_addf(err, "%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+}
+
+static int commit_paths(ds_server *s, const char *changed, const char *message, nt_buf *err);
+
+/* ---- kubeconfig store -------------------------------------------------------------------- */
+
+static cJSON *kube_load(const ds_server *s)
+{
+    FILE *f = fopen(s->kube_store, "rb");
+    if (!f)
+        return cJSON_CreateObject();
+    nt_buf b = NT_BUF_INIT;
+    char tmp[8192];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
+        nt_buf_add(&b, tmp, n);
+    fclose(f);
+    cJSON *j = cJSON_Parse(nt_buf_str(&b));
+    nt_buf_free(&b);
+    if (!cJSON_IsObject(j)) {
+        cJSON_Delete(j);
+        j = cJSON_CreateObject();
+    }
+    return j;
+}
+
+int ds_store_put_kubeconfig(ds_server *s, const char *name, const char *kubeconfig, nt_buf *err)
+{
+    cJSON *j = kube_load(s);
+    cJSON_DeleteItemFromObjectCaseSensitive(j, name);
+    cJSON_AddStringToObject(j, name, kubeconfig);
+    char *text = cJSON_Print(j);
+    cJSON_Delete(j);
+    nt_buf tmp = NT_BUF_INIT;
+    nt_buf_addf(&tmp, "%s.tmp-XXXXXX", s->kube_store);
+    int rc = -1;
+    int fd = mkstemp(tmp.data);
+    if (fd < 0) {
+        nt_buf_addf(err, "cannot write the kubeconfig store: %s", strerror(errno));
+        goto done;
+    }
+    size_t len = strlen(text), off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, text + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            break;
+        off += (size_t)w;
+    }
+    if (off < len || fchmod(fd, 0600) < 0 || fsync(fd) < 0) {
+        close(fd);
+        unlink(nt_buf_str(&tmp));
+        nt_buf_addf(err, "cannot write the kubeconfig store: %s", strerror(errno));
+        goto done;
+    }
+    close(fd);
+    if (rename(nt_buf_str(&tmp), s->kube_store) < 0) {
+        unlink(nt_buf_str(&tmp));
+        nt_buf_addf(err, "cannot write the kubeconfig store: %s", strerror(errno));
+        goto done;
+    }
+    rc = 0;
+done:
+    if (text) {
+        memset(text, 0, strlen(text));
+        free(text);
+    }
+    nt_buf_free(&tmp);
+    return rc;
+}
+
+/* ---- opening ----------------------------------------------------------------------------- */
+
+/* A new repository: `main`, and the empty clusters directory the installer creates. */
+static int init_repo(ds_server *s, nt_buf *err)
+{
+    git_repository_init_options o;
+    git_repository_init_options_init(&o, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+    o.flags = GIT_REPOSITORY_INIT_MKPATH;
+    o.initial_head = "main";
+    if (git_repository_init_ext(&s->git, s->repo, &o) < 0) {
+        git_err(err, "cannot create the repository");
+        return -1;
+    }
+    return 0;
+}
+
+static int first_commit(ds_server *s, nt_buf *err)
+{
+    nt_buf rel = NT_BUF_INIT, path = NT_BUF_INIT, changed = NT_BUF_INIT;
+    nt_buf_addf(&rel, "%s/kustomization.yaml", NT_CLUSTERS_DIR);
+    nt_buf_addf(&path, "%s/%s", s->repo, NT_CLUSTERS_DIR);
+    int rc = -1;
+    /* mkdir -p */
+    for (char *p = path.data + strlen(s->repo) + 1; *p; p++) {
+        if (*p == '/') {
+            *p = 0;
+            mkdir(path.data, 0755);
+            *p = '/';
+        }
+    }
+    mkdir(path.data, 0755);
+    nt_buf_addf(&path, "/kustomization.yaml");
+    FILE *f = fopen(nt_buf_str(&path), "wx");
+    if (f) {
+        fputs("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n",
+              f);
+        fclose(f);
+    }
+    nt_buf_addf(&changed, "%s\n", nt_buf_str(&rel));
+    rc = commit_paths(s, nt_buf_str(&changed), "Initial tenant configuration", err);
+    nt_buf_free(&rel);
+    nt_buf_free(&path);
+    nt_buf_free(&changed);
+    return rc;
+}
+
+int ds_store_open(ds_server *s, nt_buf *err)
+{
+    struct stat st;
+    if (stat(s->repo, &st) < 0) {
+        if (init_repo(s, err) < 0)
+            return -1;
+    } else if (!S_ISDIR(st.st_mode)) {
+        nt_buf_addf(err, "--repo %s is not a directory", s->repo);
+        return -1;
+    } else if (git_repository_open_ext(&s->git, s->repo, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+        /* an empty directory becomes a repository; anything else is refused */
+        DIR *d = opendir(s->repo);
+        bool emptydir = true;
+        struct dirent *e;
+        while (d && (e = readdir(d)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+                emptydir = false;
+        if (d)
+            closedir(d);
+        if (!emptydir) {
+            nt_buf_addf(err, "--repo %s exists and is not a git repository", s->repo);
+            return -1;
+        }
+        if (init_repo(s, err) < 0)
+            return -1;
+    }
+    if (git_repository_is_bare(s->git)) {
+        nt_buf_addf(err, "--repo %s is a bare repository; give a working tree", s->repo);
+        return -1;
+    }
+    if (git_repository_head_unborn(s->git) == 1 && first_commit(s, err) < 0)
+        return -1;
+
+    nt_tree_reader r = nt_tree_reader_fs;
+    r.ctx = s->repo;
+    nt_diag d = NT_DIAG_INIT;
+    nt_buf label = NT_BUF_INIT;
+    nt_buf_addf(&label, "%s", s->repo);
+    nt_cluster_set *set = NULL;
+    int rc = nt_tenant_read(&r, nt_buf_str(&label), &set, &d);
+    if (rc < 0) {
+        nt_buf_adds(err, "cannot read the repository's clusters: ");
+        for (size_t i = 0; i < d.n; i++)
+            if (d.items[i].sev == NT_SEV_ERROR) {
+                nt_diag_format_item(&d.items[i], err, false);
+                break;
+            }
+        nt_cluster_set_free(set);
+    } else {
+        s->clusters = set;
+    }
+    nt_diag_free(&d);
+    nt_buf_free(&label);
+    return rc;
+}
+
+void ds_store_close(ds_server *s)
+{
+    git_repository_free(s->git);
+    s->git = NULL;
+    nt_cluster_set_free(s->clusters);
+    s->clusters = NULL;
+}
+
+/* ---- commits ----------------------------------------------------------------------------- */
+
+/* Stage every path of `changed` (one per line) and commit when the tree differs from HEAD.
+ * Returns 0 (committed or nothing to commit) or -1. */
+static int commit_paths(ds_server *s, const char *changed, const char *message, nt_buf *err)
+{
+    git_index *idx = NULL;
+    git_tree *tree = NULL;
+    git_commit *parent = NULL;
+    git_signature *sig = NULL;
+    git_oid tree_id, commit_id;
+    int rc = -1;
+    if (git_repository_index(&idx, s->git) < 0) {
+        git_err(err, "cannot open the index");
+        goto done;
+    }
+    for (const char *p = changed; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *rel = nt_xstrndup(p, n);
+        nt_buf full = NT_BUF_INIT;
+        nt_buf_addf(&full, "%s/%s", s->repo, rel);
+        struct stat st;
+        int r = stat(nt_buf_str(&full), &st) == 0 ? git_index_add_bypath(idx, rel)
+                                                  : git_index_remove_bypath(idx, rel);
+        nt_buf_free(&full);
+        free(rel);
+        if (r < 0) {
+            git_err(err, "cannot stage a change");
+            goto done;
+        }
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
+    if (git_index_write_tree(&tree_id, idx) < 0) {
+        git_err(err, "cannot write the tree");
+        goto done;
+    }
+    int unborn = git_repository_head_unborn(s->git);
+    if (unborn != 1) {
+        git_oid head;
+        if (git_reference_name_to_id(&head, s->git, "HEAD") < 0 ||
+            git_commit_lookup(&parent, s->git, &head) < 0) {
+            git_err(err, "cannot read HEAD");
+            goto done;
+        }
+        if (git_oid_equal(git_commit_tree_id(parent), &tree_id)) {
+            rc = git_index_write(idx) < 0 ? -1 : 0; /* nothing changed: no commit */
+            goto done;
+        }
+    }
+    if (git_tree_lookup(&tree, s->git, &tree_id) < 0 ||
+        git_signature_now(&sig, DS_AUTHOR_NAME, DS_AUTHOR_EMAIL) < 0) {
+        git_err(err, "cannot prepare the commit");
+        goto done;
+    }
+    const git_commit *parents[1] = {parent};
+    if (git_commit_create(&commit_id, s->git, "HEAD", sig, sig, NULL, message, tree, parent ? 1 : 0,
+                          parents) < 0) {
+        git_err(err, "cannot commit");
+        goto done;
+    }
+    if (git_index_write(idx) < 0) {
+        git_err(err, "cannot write the index");
+        goto done;
+    }
+    rc = 0;
+done:
+    git_signature_free(sig);
+    git_tree_free(tree);
+    git_commit_free(parent);
+    git_index_free(idx);
+    return rc;
+}
+
+/* Put every path of `changed` back as HEAD has it (a file HEAD lacks is removed) and reload
+ * the index from disk. */
+static void restore_paths(ds_server *s, const char *changed)
+{
+    git_object *head = NULL;
+    git_tree *tree = NULL;
+    git_index *idx = NULL;
+    if (git_revparse_single(&head, s->git, "HEAD^{tree}") == 0)
+        tree = (git_tree *)head;
+    for (const char *p = changed; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *rel = nt_xstrndup(p, n);
+        nt_buf full = NT_BUF_INIT;
+        nt_buf_addf(&full, "%s/%s", s->repo, rel);
+        git_tree_entry *e = NULL;
+        if (tree && git_tree_entry_bypath(&e, tree, rel) == 0) {
+            git_blob *blob = NULL;
+            if (git_blob_lookup(&blob, s->git, git_tree_entry_id(e)) == 0) {
+                char *slash = strrchr(full.data, '/');
+                *slash = 0;
+                for (char *q = full.data + strlen(s->repo) + 1; *q; q++)
+                    if (*q == '/') {
+                        *q = 0;
+                        mkdir(full.data, 0755);
+                        *q = '/';
+                    }
+                mkdir(full.data, 0755);
+                *slash = '/';
+                FILE *f = fopen(nt_buf_str(&full), "wb");
+                if (f) {
+                    fwrite(git_blob_rawcontent(blob), 1, (size_t)git_blob_rawsize(blob), f);
+                    fclose(f);
+                }
+                git_blob_free(blob);
+            }
+            git_tree_entry_free(e);
+        } else {
+            unlink(nt_buf_str(&full));
+            /* prune emptied directories */
+            char *slash;
+            while ((slash = strrchr(full.data, '/')) &&
+                   (size_t)(slash - full.data) > strlen(s->repo)) {
+                *slash = 0;
+                if (rmdir(full.data) < 0)
+                    break;
+            }
+        }
+        nt_buf_free(&full);
+        free(rel);
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
+    if (git_repository_index(&idx, s->git) == 0) {
+        git_index_read(idx, 1);
+        git_index_free(idx);
+    }
+    git_object_free(head);
+}
+
+int ds_store_save(ds_server *s, nt_cluster *stored, nt_buf *err)
+{
+    nt_buf changed = NT_BUF_INIT, msg = NT_BUF_INIT;
+    nt_diag d = NT_DIAG_INIT;
+    int rc = -1;
+    nt_buf_addf(&msg, "[API] Save_Cluster: %s.", stored->name);
+    if (nt_tenant_write_cluster(s->repo, stored, s->gen, s->clusters, &changed, &d) < 0) {
+        nt_buf_adds(err, "failed to save config, err: ");
+        if (d.n)
+            nt_buf_adds(err, d.items[0].msg);
+        goto fail;
+    }
+    if (commit_paths(s, nt_buf_str(&changed), nt_buf_str(&msg), err) < 0)
+        goto fail;
+    pthread_rwlock_wrlock(&s->state_lock);
+    nt_cluster_set_remove(s->clusters, stored->name);
+    nt_cluster_set_add(s->clusters, stored, NULL);
+    pthread_rwlock_unlock(&s->state_lock);
+    rc = 0;
+    goto done;
+fail:
+    restore_paths(s, nt_buf_str(&changed));
+    nt_cluster_free(stored);
+done:
+    nt_buf_free(&changed);
+    nt_buf_free(&msg);
+    nt_diag_free(&d);
+    return rc;
+}
+
+int ds_store_delete(ds_server *s, const char *name, nt_buf *err)
+{
+    nt_buf changed = NT_BUF_INIT, msg = NT_BUF_INIT;
+    nt_diag d = NT_DIAG_INIT;
+    int rc = -1;
+    const nt_cluster *stored = nt_cluster_set_find(s->clusters, name);
+    if (!stored) {
+        nt_buf_addf(err, "the cluster resource %s is not found", name);
+        goto done;
+    }
+    nt_buf_addf(&msg, "[API] Delete_Cluster: %s.", name);
+    if (nt_tenant_remove_cluster(s->repo, stored, s->gen, s->clusters, &changed, &d) < 0 ||
+        commit_paths(s, nt_buf_str(&changed), nt_buf_str(&msg), err) < 0) {
+        if (d.n)
+            nt_buf_addf(err, "failed to save config, err: %s", d.items[0].msg);
+        restore_paths(s, nt_buf_str(&changed));
+        goto done;
+    }
+    pthread_rwlock_wrlock(&s->state_lock);
+    nt_cluster_set_remove(s->clusters, name);
+    pthread_rwlock_unlock(&s->state_lock);
+    rc = 0;
+done:
+    nt_buf_free(&changed);
+    nt_buf_free(&msg);
+    nt_diag_free(&d);
+    return rc;
+}
