@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 BUILD=${1:?usage: run-tests.sh BUILD [unit|e2e] [FILTER]}
 WHAT=${2:-all}
 FILTER=${3:-}
-export NAUTES="$PWD/$BUILD/nautes" NAUTES_DEVSERVER="$PWD/$BUILD/nautes-devserver"
+case "$BUILD" in /*) ;; *) BUILD="$PWD/$BUILD" ;; esac
+export NAUTES="$BUILD/nautes" NAUTES_DEVSERVER="$BUILD/nautes-devserver"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 unset NO_COLOR NAUTES_TOKEN NAUTES_API_SERVER
