@@ -14,8 +14,9 @@ shift || true
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(10000 100000)
 cd "$(dirname "$0")/.."
-NAUTES=$PWD/$BUILD/nautes
-DEVSERVER=$PWD/$BUILD/nautes-devserver
+case "$BUILD" in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
+NAUTES=$BUILD/nautes
+DEVSERVER=$BUILD/nautes-devserver
 [ -x "$NAUTES" ] && [ -x "$DEVSERVER" ] || { echo "build $NAUTES and $DEVSERVER first (make)"; exit 1; }
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/nautes-bench-plan.XXXXXX")
 SERVER_PID=

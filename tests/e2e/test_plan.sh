@@ -120,6 +120,13 @@ for GEN in v0.3 v0.4; do
             "Not compared (the API does not return them): kubeconfig, vcluster.https_node_port"
     fi
 
+    check_rc "$GEN: --state git: reads the tenant repository" 0 plan matching.yaml \
+        --state "git:$SERVER_REPO" --detailed-exitcode
+    assert_contains "$GEN: the repository matches the file too" "$OUT" \
+        "No changes. The clusters match the files."
+    assert_contains "$GEN: the repository shows all but the kubeconfig" "$OUT" \
+        "Not compared (the tenant repository does not hold them): kubeconfig"
+
     check_rc "$GEN: changes exit 2 with --detailed-exitcode" 2 plan mixed.yaml --detailed-exitcode
     check_rc "$GEN: changes exit 0 without --detailed-exitcode" 0 plan mixed.yaml
     assert_eq "$GEN: the text plan of every action type" "$OUT" \
