@@ -9,6 +9,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 T_PASS=0
 T_FAIL=0
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nautes-e2e.XXXXXX")
+# --state git:URL fetches into $XDG_CACHE_HOME/nautes: keep the tests' caches out of ~/.cache
+export XDG_CACHE_HOME=$T_TMP/cache
 T_SERVER_PIDS=()
 WRAP=()
 if [ "${NAUTES_VALGRIND:-}" = 1 ]; then
