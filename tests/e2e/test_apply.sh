@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# `nautes apply` against nautes-devserver: confirmation, order, retries of transient failures
+# (503 and 429 with Retry-After, a dropped connection, a timeout), no retry of a validation
+# error, the read-only token's hint, `collide` at parallelism 2, failure isolation, a re-run
+# converging, SIGINT, a stale saved plan, deletes virtual-before-host, and no secret in any
+# output.
+. "$(dirname "$0")/lib.sh"
+
+export NAUTES_RETRY_BASE_MS=50 # short backoff for the tests (default 1000)
+W=$T_TMP/work
+mkdir -p "$W"
+cp "$ROOT/examples/kubeconfigs/host.yaml" "$W/kubeconfig.yaml"
+KUBE_SECRET=$(sed -n 's/^ *client-key-data: //p' "$W/kubeconfig.yaml")
+
+# write_file FILE h1 h2 ...: hosts hN (physical), each with virtual workers vN-a and vN-b,
+# except hosts whose name ends in "x" (no virtual clusters).
+write_file() {
+    local f=$1 h i=0
+    shift
+    echo "clusters:" >"$f"
+    for h in "$@"; do
+        i=$((i + 1))
+        cat >>"$f" <<EOF
+  - name: $h
+    api_server: https://10.1.$i.1:6443
+    cluster_type: physical
+    usage: host
+    primary_domain: 10.1.$i.1.nip.io
+    traefik: {http_node_port: "30080", https_node_port: "30443"}
+    kubeconfig_file: kubeconfig.yaml
+EOF
+        case "$h" in *x) continue ;; esac
+        for v in a b; do
+            cat >>"$f" <<EOF
+  - name: v$i-$v
+    api_server: https://10.1.$i.1:3145$([ $v = a ] && echo 1 || echo 2)
+    cluster_type: virtual
+    usage: worker
+    worker_type: deployment
+    host_cluster: $h
+    primary_domain: 10.1.$i.1.nip.io
+    vcluster: {https_node_port: "3145$([ $v = a ] && echo 1 || echo 2)"}
+EOF
+        done
+    done
+}
+commits() { git -C "$SERVER_REPO" rev-list --count HEAD 2>/dev/null || echo 0; }
+subjects() { git -C "$SERVER_REPO" log --reverse --format=%s | cat; }
+summary() { grep -E '^Apply (complete|failed|interrupted):' <<<"$OUT"; }
+ALL_OUTPUT=
+
+cd "$W"
+write_file clusters.yaml h1 h2x
+
+# ---- confirmation ----------------------------------------------------------------------------
+start_server
+BASE=$(commits) # the server's initial commit
+check_rc "without a terminal apply needs --auto-approve" 1 apply clusters.yaml
+assert_eq "it says so at once" "$ERR" \
+    "nautes: stdin is not a terminal: pass --auto-approve to apply without confirmation"
+assert_eq "and sends nothing" "$(commits)" "$BASE"
+
+# ---- a first apply: hosts before their virtual clusters, every line, the summary --------------
+check_rc "apply creates everything" 0 apply clusters.yaml --auto-approve --verbose
+ALL_OUTPUT+=$OUT$ERR
+assert_eq "one line per cluster, hosts first" \
+    "$(grep -E '^[a-z0-9-]+: ' <<<"$OUT" | sed 's/ (.*//')" \
+    "h1: created
+h2x: created
+v1-a: created
+v1-b: created"
+assert_eq "the summary" "$(summary)" \
+    "Apply complete: 4 created, 0 updated, 0 replaced, 0 deleted, 0 failed, 0 skipped (0 retries)."
+assert_contains "--verbose traces each request" "$ERR" "> POST /api/v1/clusters/v1-a"
+assert_eq "one commit per cluster" "$(($(commits) - BASE))" 4
+
+# ---- a re-run changes nothing ----------------------------------------------------------------
+check_rc "a second apply succeeds" 0 apply clusters.yaml --auto-approve
+assert_contains "it has nothing to do" "$OUT" "No changes."
+assert_eq "and writes nothing" "$(($(commits) - BASE))" 4
+
+# ---- deletes: virtual clusters before their host ----------------------------------------------
+cat >absent.yaml <<EOF
+clusters:
+  - {name: h1, state: absent}
+  - {name: v1-a, state: absent}
+  - {name: v1-b, state: absent}
+EOF
+check_rc "deleting a host and its virtual clusters works" 0 apply absent.yaml --auto-approve \
+    --parallelism 4
+ALL_OUTPUT+=$OUT$ERR
+last3=$(subjects | tail -3)
+assert_eq "the virtual clusters' deletes are committed first, the host's last" \
+    "$(sed -n 1,2p <<<"$last3" | grep -c 'v1-[ab]')$(sed -n 3p <<<"$last3" | grep -c 'h1')" "21"
+assert_eq "the summary counts deletes" "$(summary)" \
+    "Apply complete: 0 created, 0 updated, 0 replaced, 3 deleted, 0 failed, 0 skipped (0 retries)."
+stop_server
+
+# ---- transient failures are retried -----------------------------------------------------------
+for spec in "status=503,retry-after=1" "status=429,retry-after=1"; do
+    start_server --fault "$spec,nth=1,method=POST"
+    t0=$(date +%s%N)
+    check_rc "a ${spec%%,*} then success" 0 apply clusters.yaml --auto-approve
+    t1=$(date +%s%N)
+    assert_contains "${spec%%,*}: the retry is reported" "$ERR" "HTTP ${spec:7:3}"
+    assert_contains "${spec%%,*}: the summary counts it" "$(summary)" "(1 retry)."
+    if [ $(((t1 - t0) / 1000000)) -ge 1000 ]; then ok "${spec%%,*}: Retry-After was honoured"; else
+        fail "${spec%%,*}: Retry-After was honoured ($(((t1 - t0) / 1000000)) ms)"
+    fi
+    stop_server
+done
+
+start_server --fault "drop,nth=2,method=POST"
+check_rc "a dropped connection is retried" 0 apply clusters.yaml --auto-approve
+assert_contains "the drop is reported" "$ERR" "h2x"
+assert_contains "the dropped answer costs one retry" "$(summary)" "4 created"
+assert_contains "one retry" "$(summary)" "(1 retry)."
+stop_server
+
+start_server --fault "delay=2500,nth=1,method=POST"
+check_rc "a timeout is retried" 0 apply clusters.yaml --auto-approve --timeout 1
+assert_contains "the timeout is reported in words" "$ERR" "timed out after 1 s"
+assert_contains "the timeout costs a retry" "$(summary)" "Apply complete: 4 created"
+stop_server
+
+# ---- a validation error: not retried, dependents skipped, others go on; a re-run converges -----
+start_server --fault "status=500,message=failed to validate cluster: err: traefik parameter is required,method=POST,path=/api/v1/clusters/h1"
+check_rc "a failing host fails the apply" 1 apply clusters.yaml --auto-approve
+ALL_OUTPUT+=$OUT$ERR
+assert_contains "the failure names cluster, request, status and message" "$OUT" \
+    "h1: failed: POST /api/v1/clusters/h1: HTTP 500: failed to validate cluster: err: traefik parameter is required"
+assert_contains "its virtual clusters are skipped (a)" "$OUT" "v1-a: skipped (its host h1 failed)"
+assert_contains "its virtual clusters are skipped (b)" "$OUT" "v1-b: skipped (its host h1 failed)"
+assert_contains "an unrelated cluster is still created" "$OUT" "h2x: created"
+assert_eq "a validation error is not retried" "$(summary)" \
+    "Apply failed: 1 created, 0 updated, 0 replaced, 0 deleted, 1 failed, 2 skipped (0 retries)."
+stop_server
+# the same repository, without the fault: only what is missing is done
+SERVER_REPO_OVERRIDE=$SERVER_REPO start_server
+check_rc "the same apply again converges" 0 apply clusters.yaml --auto-approve
+assert_eq "it only does what was missing" "$(summary)" \
+    "Apply complete: 3 created, 0 updated, 0 replaced, 0 deleted, 0 failed, 0 skipped (0 retries)."
+check_rc "and then there is nothing left" 0 plan clusters.yaml --detailed-exitcode
+stop_server
+unset SERVER_REPO_OVERRIDE
+
+# ---- a read-only token ------------------------------------------------------------------------
+start_server --read-only-token "ro-token-$$"
+NAUTES_TOKEN="ro-token-$$" nautes apply clusters.yaml --auto-approve
+assert_eq "a read-only token fails" "$RC" 1
+assert_contains "with the write-access hint" "$OUT" \
+    "(the token's user cannot push to the tenant repository's main branch)"
+assert_contains "and is not retried" "$(summary)" "(0 retries)."
+assert_not_contains "the read-only token is not printed" "$OUT$ERR" "ro-token-$$"
+stop_server
+
+# ---- collide: why parallelism defaults to 1 ---------------------------------------------------
+write_file many.yaml ax bx cx dx
+start_server --fault collide --latency 300
+check_rc "parallelism 2 breaks on a server that clones per second" 1 apply many.yaml \
+    --auto-approve --parallelism 2 --retries 0
+assert_contains "with the real server's clone failure" "$OUT" "failed to clone repository"
+stop_server
+start_server --fault collide --latency 300
+check_rc "parallelism 1 (the default) does not" 0 apply many.yaml --auto-approve
+stop_server
+
+# ---- SIGINT: in-flight requests finish, nothing new starts -----------------------------------
+start_server --latency 500
+"${WRAP[@]}" "$NAUTES" apply many.yaml --auto-approve >"$T_TMP/int.out" 2>"$T_TMP/int.err" </dev/null &
+pid=$!
+for _ in $(seq 100); do grep -q '^Plan: ' "$T_TMP/int.out" 2>/dev/null && break; sleep 0.05; done
+sleep 0.2
+kill -INT "$pid"
+wait "$pid"
+RC=$?
+OUT=$(cat "$T_TMP/int.out")
+assert_eq "an interrupted apply exits 1" "$RC" 1
+assert_contains "it says it was interrupted" "$(summary)" "Apply interrupted: "
+assert_contains "and what was not started" "$(summary)" "not started"
+assert_contains "the request in flight finished" "$OUT" "ax: created"
+n=$(commits)
+sleep 0.5
+assert_eq "nothing was sent after the interrupt" "$(commits)" "$n"
+stop_server
+
+# ---- saved plans ------------------------------------------------------------------------------
+start_server
+check_rc "plan --out saves a plan" 0 plan clusters.yaml --out "$W/saved.plan"
+check_rc "a fresh saved plan is applied without a question" 0 apply "$W/saved.plan"
+assert_contains "the saved plan's changes are made" "$(summary)" "Apply complete: 4 created"
+check_rc "plan --out again" 0 plan clusters.yaml --out "$W/saved2.plan" --force-update h2x
+sed -i 's/10.1.2.1.nip.io/changed.example.com/' clusters.yaml
+check_rc "a saved plan is refused when a file changed" 1 apply "$W/saved2.plan"
+assert_contains "it says the plan is stale" "$ERR" "the saved plan is stale"
+assert_contains "and names the file" "$ERR" "clusters.yaml"
+write_file clusters.yaml h1 h2x
+check_rc "plan --out once more" 0 plan clusters.yaml --out "$W/saved3.plan" --force-update h2x
+curl -sS -o /dev/null -X DELETE "$SERVER_URL/api/v1/clusters/v1-b" -H "Authorization: Bearer $TOKEN"
+check_rc "a saved plan is refused when the server changed" 1 apply "$W/saved3.plan"
+assert_contains "it names the cluster that changed" "$ERR" "v1-b"
+stop_server
+
+# ---- secrets never shown -----------------------------------------------------------------------
+assert_not_contains "the token never appears in any output" "$ALL_OUTPUT" "$TOKEN"
+assert_not_contains "the kubeconfig never appears in any output" "$ALL_OUTPUT" "$KUBE_SECRET"

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The HTTP side of the client, through `nautes plan` (the observer's one GET): where the API
+# server and the token come from, each failure in words with its hint, TLS (a CA generated
+# here with openssl), and that the token never shows up in any output.
+. "$(dirname "$0")/lib.sh"
+
+FILE=$ROOT/examples/host-and-virtual-deployment.yaml
+
+start_server
+unset NAUTES_API_SERVER
+
+# ---- where the server and the token come from ---------------------------------------------
+check_rc "no API server is an error" 1 plan "$FILE"
+assert_contains "no API server says what to do" "$ERR" \
+    "no API server: pass --api-server URL or set NAUTES_API_SERVER"
+
+export NAUTES_API_SERVER=$SERVER_URL
+unset NAUTES_TOKEN
+check_rc "no token is an error" 1 plan "$FILE"
+assert_contains "no token says what to do" "$ERR" "no token: pass --token-file FILE or set NAUTES_TOKEN"
+
+printf '%s\n' "$TOKEN" >"$T_TMP/token"
+chmod 644 "$T_TMP/token"
+check_rc "a token file with a trailing newline works" 0 plan "$FILE" --token-file "$T_TMP/token"
+assert_contains "a token file others can read gives a warning" "$ERR" \
+    "can be read by other users: chmod 600"
+chmod 600 "$T_TMP/token"
+check_rc "a private token file gives no warning" 0 plan "$FILE" --token-file "$T_TMP/token"
+assert_not_contains "no warning for a private token file" "$ERR" "warning"
+
+check_rc "the token is never a command-line argument" 1 plan "$FILE" --token "$TOKEN"
+assert_not_contains "the refused argument is not echoed" "$ERR$OUT" "$TOKEN"
+
+export NAUTES_TOKEN=$TOKEN
+
+# ---- failures in words ---------------------------------------------------------------------
+NAUTES_TOKEN=wrong-token-1234 nautes plan "$FILE"
+assert_eq "a wrong token fails" "$RC" 1
+assert_contains "a wrong token gets the hint" "$ERR" "the token is invalid or expired"
+assert_not_contains "the wrong token is not printed" "$ERR" "wrong-token-1234"
+
+check_rc "a URL that is not the API fails" 1 plan "$FILE" --api-server "$SERVER_URL/not-here"
+assert_contains "a plain 404 is explained" "$ERR" \
+    "not the Nautes API (404 page not found): check --api-server"
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo 9)
+check_rc "nothing listening fails" 1 plan "$FILE" --api-server "http://127.0.0.1:$PORT"
+assert_contains "nothing listening is explained" "$ERR" \
+    "connection refused: is the API server running at http://127.0.0.1:$PORT?"
+
+check_rc "plain http to another host is warned about" 1 plan "$FILE" \
+    --api-server "http://nautes-api.invalid:8000" --timeout 5
+assert_contains "the token-over-http warning" "$ERR" \
+    "the token is sent unencrypted to http://nautes-api.invalid:8000 (http://): use https://"
+
+# ---- --verbose traces requests, never the token ------------------------------------------------
+check_rc "plan --verbose works" 0 plan "$FILE" --verbose
+assert_contains "the trace shows the request" "$ERR" "> GET /api/v1/clusters"
+if grep -Eq '^< 200 \([0-9]+ ms, [0-9]+ bytes\)$' <<<"$ERR"; then ok "the trace shows status, time and size"; else
+    fail "the trace shows status, time and size"
+    echo "$ERR" | sed 's/^/  | /'
+fi
+assert_not_contains "the token is not in the trace" "$ERR$OUT" "$TOKEN"
+assert_not_contains "no Authorization header in the trace" "$ERR" "Authorization"
+stop_server
+
+# ---- TLS with a private CA -----------------------------------------------------------------
+if command -v openssl >/dev/null; then
+    P=$T_TMP/pki
+    mkdir -p "$P"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=nautes test CA" \
+        -keyout "$P/ca.key" -out "$P/ca.crt" 2>/dev/null
+    mkcert() { # name SAN
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=$1" -keyout "$P/$1.key" \
+            -out "$P/$1.csr" 2>/dev/null
+        printf 'subjectAltName=%s\n' "$2" >"$P/$1.ext"
+        openssl x509 -req -in "$P/$1.csr" -CA "$P/ca.crt" -CAkey "$P/ca.key" -CAcreateserial \
+            -days 2 -extfile "$P/$1.ext" -out "$P/$1.crt" 2>/dev/null
+    }
+    mkcert server "IP:127.0.0.1,DNS:localhost"
+    mkcert other "DNS:apiserver.example.com"
+
+    start_server --tls-cert "$P/server.crt" --tls-key "$P/server.key"
+    case "$SERVER_URL" in https://*) ok "the devserver serves https" ;; *) fail "the devserver serves https ($SERVER_URL)" ;; esac
+    check_rc "a certificate from an unknown CA is refused" 1 plan "$FILE"
+    assert_contains "the unknown CA is explained" "$ERR" \
+        "TLS certificate signed by an unknown CA: pass --cacert FILE"
+    check_rc "--cacert trusts the private CA" 0 plan "$FILE" --cacert "$P/ca.crt"
+    assert_not_contains "no warning with --cacert" "$ERR" "warning"
+    check_rc "--insecure skips verification" 0 plan "$FILE" --insecure
+    assert_contains "--insecure warns" "$ERR" "warning: --insecure: the server's TLS certificate is not verified"
+    check_rc "a missing --cacert file is an error" 1 plan "$FILE" --cacert "$P/nope.crt"
+    assert_contains "the missing CA file is named" "$ERR" "--cacert $P/nope.crt"
+    stop_server
+
+    start_server --tls-cert "$P/other.crt" --tls-key "$P/other.key"
+    check_rc "a certificate for another name is refused" 1 plan "$FILE" --cacert "$P/ca.crt"
+    assert_contains "the name mismatch is explained" "$ERR" "does not match the server's TLS certificate"
+    stop_server
+else
+    ok "openssl not installed: TLS cases skipped"
+fi
