@@ -66,5 +66,9 @@ int nt_usage_error(const char *synopsis, const char *msg);
  * read) go to diag. Returns 0, or -1 (cfg is then empty). Free with nt_http_config_free. */
 struct nt_http_config;
 int nt_connect_config(const nt_common *c, struct nt_http_config *cfg, nt_diag *diag);
+/* The same for a --state git: source: no API server needed, the token optional (used for
+ * HTTPS repositories when --token-file or $NAUTES_TOKEN gives one), --cacert, --insecure.
+ * Errors: an unreadable --token-file or --cacert. Returns 0, or -1 (cfg is then empty). */
+int nt_connect_config_git(const nt_common *c, struct nt_http_config *cfg, nt_diag *diag);
 
 #endif

@@ -151,3 +151,43 @@ fail:
     nt_http_config_free(cfg);
     return -1;
 }
+
+int nt_connect_config_git(const nt_common *c, nt_http_config *cfg, nt_diag *diag)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    if (c->token_file) {
+        cfg->token = read_token_file(c->token_file, diag);
+        if (!cfg->token)
+            goto fail;
+    } else {
+        const char *env = getenv("NAUTES_TOKEN");
+        if (env && *env) {
+            char *copy = nt_xstrdup(env);
+            cfg->token = clean_token(copy, "NAUTES_TOKEN", diag);
+            memset(copy, 0, strlen(copy));
+            free(copy);
+            if (!cfg->token)
+                goto fail;
+        }
+    }
+    if (c->cacert) {
+        if (access(c->cacert, R_OK) != 0) {
+            nt_diag_error(diag, "--cacert %s: %s", c->cacert, strerror(errno));
+            goto fail;
+        }
+        cfg->cacert = nt_xstrdup(c->cacert);
+    }
+    cfg->insecure = c->insecure;
+    if (c->insecure)
+        nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
+                    "--insecure: the repository's TLS certificate is not verified; anyone on "
+                    "the path can read the token");
+    cfg->timeout_sec = c->timeout > 0 ? c->timeout : 300;
+    cfg->verbose = c->verbose;
+    cfg->trace = trace_stderr;
+    cfg->trace_ctx = NULL;
+    return 0;
+fail:
+    nt_http_config_free(cfg);
+    return -1;
+}

@@ -39,9 +39,9 @@ static int observe(const nt_common *common, nt_cluster_set **out, nt_diag *diag)
     nt_http_config cfg;
     bool have_cfg;
     if (nt_observe_is_git(common->state)) {
-        nt_diag quiet = NT_DIAG_INIT;
-        have_cfg = nt_connect_config(common, &cfg, &quiet) == 0;
-        nt_diag_free(&quiet);
+        if (nt_connect_config_git(common, &cfg, diag) < 0)
+            return -1;
+        have_cfg = true;
     } else {
         if (nt_connect_config(common, &cfg, diag) < 0)
             return -1;

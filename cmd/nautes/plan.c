@@ -105,9 +105,9 @@ int cmd_plan(int argc, char **argv)
     double t1 = now_sec();
     if (nt_observe_is_git(c.state)) {
         /* a token is optional for a repository; use it when one is configured */
-        nt_diag quiet = NT_DIAG_INIT;
-        have_cfg = nt_connect_config(&c, &cfg, &quiet) == 0;
-        nt_diag_free(&quiet);
+        if (nt_connect_config_git(&c, &cfg, &diag) < 0)
+            goto report;
+        have_cfg = true;
     } else {
         if (nt_connect_config(&c, &cfg, &diag) < 0)
             goto report;
