@@ -206,6 +206,9 @@ for o in d["operations"]:
     printf 'clusters:\n  - name: other\n    state: absent\n    prevent_destroy: true\n' >pd.yaml
     check_rc "$GEN: prevent_destroy refuses a delete" 1 plan pd.yaml
     assert_contains "$GEN: prevent_destroy message" "$ERR" "cluster other has prevent_destroy: true"
+    printf 'clusters:\n  - name: orphan\n    api_server: https://10.1.0.1:31460\n    cluster_type: virtual\n    usage: worker\n    worker_type: deployment\n    host_cluster: ghost\n' >orphan.yaml
+    check_rc "$GEN: a virtual cluster on a host that exists nowhere is an error" 1 plan orphan.yaml
+    assert_contains "$GEN: the missing host is named" "$ERR" "ghost"
     stop_server
 done
 
