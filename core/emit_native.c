@@ -540,8 +540,8 @@ static void header(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
     if (set->gen != NT_GEN_UNKNOWN)
         nt_buf_addf(out, " (API %s)", nt_gen_name(set->gen));
     nt_buf_adds(out, ".\n# Only what the server did not choose itself is declared: a field left "
-                     "out keeps the\n# server's value. `nautes plan` of this file shows no "
-                     "changes until you edit it.\n");
+                     "out keeps the\n# server's value. Once the kubeconfig files named below "
+                     "exist, `nautes plan` of\n# this file shows no changes.\n");
     if (!set->visible)
         return;
     size_t line = 0, n = 0;
@@ -552,7 +552,7 @@ static void header(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
             continue; /* a v0.4 server shows these as components additions */
         if (n++ == 0) {
             line = out->len;
-            nt_buf_adds(out, "# Not visible in this source, so left as the server has them:");
+            nt_buf_adds(out, "# This source does not show:");
         } else {
             nt_buf_addc(out, ',');
         }
@@ -563,7 +563,8 @@ static void header(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
         nt_buf_addf(out, " %s", nt_fields[f].snake);
     }
     if (n)
-        nt_buf_adds(out, ".\n");
+        nt_buf_adds(out, ".\n# Those are left out (the server keeps its values) unless a comment "
+                         "below says otherwise.\n");
 }
 
 int nt_emit_native(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *out, nt_diag *diag)
