@@ -15,9 +15,13 @@
 #include "core/git_state.h"
 #include "core/tenant_repo.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <ftw.h>
 #include <git2.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -576,6 +580,130 @@ static void test_a_password_in_the_url_and_the_token_never_appear_in_errors(void
     assert_null(strstr(msg, "hunter2"));
 }
 
+/* A one-thread HTTP server that answers every request 401 (Basic) and records the
+ * Authorization headers it was sent: what libgit2's credential callback gave. */
+typedef struct auth_server {
+    int fd;
+    int port;
+    char auth[4][256];
+    int n_auth;
+    int n_requests;
+} auth_server;
+
+static void *auth_serve(void *arg)
+{
+    auth_server *a = arg;
+    for (int i = 0; i < 4; i++) {
+        int c = accept(a->fd, NULL, NULL);
+        if (c < 0)
+            break;
+        char req[8192];
+        size_t n = 0;
+        ssize_t r;
+        while (n < sizeof(req) - 1 && (r = recv(c, req + n, sizeof(req) - 1 - n, 0)) > 0) {
+            n += (size_t)r;
+            req[n] = '\0';
+            if (strstr(req, "\r\n\r\n"))
+                break;
+        }
+        req[n] = '\0';
+        a->n_requests++;
+        const char *h = strstr(req, "Authorization: ");
+        if (h && a->n_auth < 4) {
+            h += strlen("Authorization: ");
+            size_t len = strcspn(h, "\r\n");
+            snprintf(a->auth[a->n_auth++], sizeof(a->auth[0]), "%.*s", (int)len, h);
+        }
+        const char resp[] = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"t\"\r\n"
+                            "Content-Length: 0\r\nConnection: close\r\n\r\n";
+        send(c, resp, sizeof(resp) - 1, MSG_NOSIGNAL);
+        close(c);
+    }
+    return NULL;
+}
+
+static void auth_start(auth_server *a, pthread_t *t)
+{
+    memset(a, 0, sizeof(*a));
+    a->fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(a->fd >= 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(a->fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(listen(a->fd, 4), 0);
+    socklen_t len = sizeof(sa);
+    assert_int_equal(getsockname(a->fd, (struct sockaddr *)&sa, &len), 0);
+    a->port = ntohs(sa.sin_port);
+    assert_int_equal(pthread_create(t, NULL, auth_serve, a), 0);
+}
+
+static void auth_stop(auth_server *a, pthread_t t)
+{
+    shutdown(a->fd, SHUT_RDWR);
+    close(a->fd);
+    pthread_join(t, NULL);
+}
+
+static void test_the_token_is_sent_as_the_password_of_user_oauth2(void **state)
+{
+    fx *f = *state;
+    auth_server a;
+    pthread_t t;
+    auth_start(&a, &t);
+    nt_http_config cfg = {0};
+    cfg.token = "glpat-test-token";
+    nt_buf url = NT_BUF_INIT;
+    nt_buf_addf(&url, "http://127.0.0.1:%d/tenant/config.git", a.port);
+    const char *msg = observe_err(f, nt_buf_str(&url), &cfg);
+    /* one attempt with the token, then a clear refusal (no loop asking again) */
+    assert_int_equal(a.n_auth, 1);
+    assert_string_equal(a.auth[0], "Basic b2F1dGgyOmdscGF0LXRlc3QtdG9rZW4="); /* oauth2:token */
+    nt_buf want = NT_BUF_INIT;
+    nt_buf_addf(&want, "%s refused the access token", nt_buf_str(&url));
+    assert_prefix(msg, nt_buf_str(&want));
+    assert_null(strstr(msg, "glpat"));
+    auth_stop(&a, t);
+    nt_buf_free(&want);
+    nt_buf_free(&url);
+}
+
+static void test_a_user_named_in_the_url_gets_the_token(void **state)
+{
+    fx *f = *state;
+    auth_server a;
+    pthread_t t;
+    auth_start(&a, &t);
+    nt_http_config cfg = {0};
+    cfg.token = "glpat-test-token";
+    nt_buf url = NT_BUF_INIT;
+    nt_buf_addf(&url, "http://someone@127.0.0.1:%d/tenant/config.git", a.port);
+    observe_err(f, nt_buf_str(&url), &cfg);
+    /* libgit2 first tries the URL's own credentials ("someone:"), then asks the callback */
+    assert_true(a.n_auth >= 1 && a.n_auth <= 2);
+    assert_string_equal(a.auth[a.n_auth - 1],
+                        "Basic c29tZW9uZTpnbHBhdC10ZXN0LXRva2Vu"); /* someone:token */
+    auth_stop(&a, t);
+    nt_buf_free(&url);
+}
+
+static void test_without_a_token_authentication_is_a_clear_error(void **state)
+{
+    fx *f = *state;
+    auth_server a;
+    pthread_t t;
+    auth_start(&a, &t);
+    nt_buf url = NT_BUF_INIT, want = NT_BUF_INIT;
+    nt_buf_addf(&url, "http://127.0.0.1:%d/tenant/config.git", a.port);
+    nt_buf_addf(&want, "%s needs authentication: set NAUTES_TOKEN or --token-file",
+                nt_buf_str(&url));
+    assert_prefix(observe_err(f, nt_buf_str(&url), NULL), nt_buf_str(&want));
+    assert_int_equal(a.n_auth, 0);
+    auth_stop(&a, t);
+    nt_buf_free(&url);
+    nt_buf_free(&want);
+}
+
 static void test_an_empty_spec_is_a_usage_error(void **state)
 {
     fx *f = *state;
@@ -639,6 +767,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_an_unreachable_url_is_a_clear_error, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_a_password_in_the_url_and_the_token_never_appear_in_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_the_token_is_sent_as_the_password_of_user_oauth2,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_user_named_in_the_url_gets_the_token, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_without_a_token_authentication_is_a_clear_error, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_an_empty_spec_is_a_usage_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thousands_of_cluster_files_are_read, setup, teardown),
     };
