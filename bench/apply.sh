@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# bench/apply.sh BUILD — `nautes apply` of 1,000 clusters (10 hosts, 990 virtual workers) on
+# the local server with --latency 50, at parallelism 1, 8 and 32, against:
+#   (a) the seed document's way: one curl process per cluster in a shell loop;
+#   (b) the lower bound depth x latency + N x latency / parallelism (depth 2: hosts, then
+#       their virtual clusters).
+# and a second apply of the unchanged file (it must send no write at all).
+# Prints a markdown table. A benchmark, not a test: `make bench` runs it (bench/run.sh).
+#
+# Knobs (environment): BENCH_HOSTS (10), BENCH_VIRTUALS (990), BENCH_LATENCY_MS (50),
+# BENCH_PARALLELISM ("1 8 32").
+set -euo pipefail
+BUILD=${1:-build}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+NAUTES=$BUILD/nautes
+DEVSERVER=$BUILD/nautes-devserver
+HOSTS=${BENCH_HOSTS:-10}
+VIRTUALS=${BENCH_VIRTUALS:-990}
+LATENCY=${BENCH_LATENCY_MS:-50}
+PARS=${BENCH_PARALLELISM:-1 8 32}
+N=$((HOSTS + VIRTUALS))
+DEPTH=2
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/nautes-bench-apply.XXXXXX")
+TOKEN=bench-token-$RANDOM$RANDOM
+SERVER_PID=
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for bin in "$NAUTES" "$DEVSERVER"; do
+    [ -x "$bin" ] || { echo "bench/apply.sh: $bin is missing: run make first" >&2; exit 1; }
+done
+
+# ---- inputs: clusters.yaml for nautes, one JSON body per cluster for the curl loop ----------
+cp "$ROOT/examples/kubeconfigs/host.yaml" "$WORK/kubeconfig.yaml"
+KUBE_JSON=$(awk '{gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "%s\\n", $0}' "$WORK/kubeconfig.yaml")
+mkdir -p "$WORK/bodies"
+{
+    echo "clusters:"
+    i=0
+    per=$(((VIRTUALS + HOSTS - 1) / HOSTS))
+    for h in $(seq 1 "$HOSTS"); do
+        ip=10.0.$h.1
+        cat <<EOF
+  - name: host-$h
+    api_server: https://$ip:6443
+    cluster_type: physical
+    usage: host
+    primary_domain: $ip.nip.io
+    traefik: {http_node_port: "30080", https_node_port: "30443"}
+    kubeconfig_file: kubeconfig.yaml
+EOF
+        printf '{"api_server":"https://%s:6443","cluster_kind":"kubernetes","cluster_type":"physical","usage":"host","primary_domain":"%s.nip.io","traefik":{"http_node_port":"30080","https_node_port":"30443"},"kubeconfig":"%s"}' \
+            "$ip" "$ip" "$KUBE_JSON" >"$WORK/bodies/0-host-$h.json"
+    done
+    for h in $(seq 1 "$HOSTS"); do
+        ip=10.0.$h.1
+        for v in $(seq 1 "$per"); do
+            [ "$i" -lt "$VIRTUALS" ] || break
+            i=$((i + 1))
+            port=$((31000 + v))
+            cat <<EOF
+  - name: vc-$h-$v
+    api_server: https://$ip:$port
+    cluster_type: virtual
+    usage: worker
+    worker_type: deployment
+    host_cluster: host-$h
+    primary_domain: $ip.nip.io
+    vcluster: {https_node_port: "$port"}
+EOF
+            printf '{"api_server":"https://%s:%s","cluster_kind":"kubernetes","cluster_type":"virtual","usage":"worker","worker_type":"deployment","host_cluster":"host-%s","primary_domain":"%s.nip.io","vcluster":{"https_node_port":"%s"}}' \
+                "$ip" "$port" "$h" "$ip" "$port" >"$WORK/bodies/1-vc-$h-$v.json"
+        done
+    done
+} >"$WORK/clusters.yaml"
+printf '%s\n' "$TOKEN" >"$WORK/token"
+chmod 600 "$WORK/token"
+
+start_server() {
+    rm -rf "$WORK/repo"
+    "$DEVSERVER" --listen 127.0.0.1:0 --repo "$WORK/repo" --token "$TOKEN" \
+        --latency "$LATENCY" >"$WORK/server.out" 2>"$WORK/server.log" &
+    SERVER_PID=$!
+    URL=
+    for _ in $(seq 200); do
+        URL=$(head -n1 "$WORK/server.out" 2>/dev/null || true)
+        case "$URL" in http*) break ;; esac
+        sleep 0.05
+    done
+    case "$URL" in http*) ;; *) echo "devserver did not start" >&2; cat "$WORK/server.log" >&2; exit 1 ;; esac
+    export NAUTES_API_SERVER=$URL
+}
+stop_server() {
+    kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+}
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+bound() { awk -v d=$DEPTH -v l="$LATENCY" -v n=$N -v p="$1" 'BEGIN { printf "%.2f", (d * l + n * l / p) / 1000 }'; }
+ratio() { awk -v t="$1" -v b="$2" 'BEGIN { printf "%.2f", t / b }'; }
+commits() { git -C "$WORK/repo" rev-list --count HEAD 2>/dev/null || echo 0; }
+
+cd "$WORK"
+ROWS=()
+for p in $PARS; do
+    start_server
+    t0=$(now)
+    "$NAUTES" apply clusters.yaml --token-file token --auto-approve --parallelism "$p" \
+        >"$WORK/apply-$p.out" 2>&1 || { echo "apply at parallelism $p failed:" >&2; tail -5 "$WORK/apply-$p.out" >&2; exit 1; }
+    t1=$(now)
+    t=$(secs "$t0" "$t1")
+    b=$(bound "$p")
+    ROWS+=("| nautes apply | $p | $t | $b | $(ratio "$t" "$b") | $(commits) |")
+    if [ "$p" = "$(echo $PARS | awk '{print $1}')" ]; then
+        FIRST=$t
+        c0=$(commits)
+        t0=$(now)
+        "$NAUTES" apply clusters.yaml --token-file token --auto-approve --parallelism "$p" \
+            >"$WORK/again.out" 2>&1
+        t1=$(now)
+        AGAIN=$(secs "$t0" "$t1")
+        AGAIN_WRITES=$(($(commits) - c0))
+    fi
+    stop_server
+done
+
+start_server
+t0=$(now)
+for f in "$WORK"/bodies/*.json; do
+    name=$(basename "$f" .json)
+    name=${name#?-}
+    curl -sS -o /dev/null -f -X POST "$URL/api/v1/clusters/$name" \
+        -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d @"$f"
+done
+t1=$(now)
+t=$(secs "$t0" "$t1")
+b=$(bound 1)
+ROWS+=("| curl loop (one process per cluster) | 1 | $t | $b | $(ratio "$t" "$b") | $(commits) |")
+stop_server
+
+echo
+echo "Apply of $N clusters ($HOSTS hosts, $VIRTUALS virtual workers) on nautes-devserver with"
+echo "--latency $LATENCY (ms per request); bound = depth x latency + N x latency / parallelism"
+echo "with depth $DEPTH. Wall-clock seconds, including planning (one GET)."
+echo
+echo "| method | parallelism | seconds | bound (s) | x bound | commits |"
+echo "|---|---:|---:|---:|---:|---:|"
+printf '%s\n' "${ROWS[@]}"
+echo
+echo "Second apply of the unchanged file: $AGAIN s ($(awk -v a="$AGAIN" -v f="$FIRST" 'BEGIN { printf "%.2f", 100 * a / f }')% of the first), $AGAIN_WRITES new commits."
