@@ -97,7 +97,7 @@ static void emit(runner *r, nt_apply_event ev, size_t i, const char *detail)
     double el = 0;
     if (r->st[i].first_ms)
         el = (double)(now_ms() - r->st[i].first_ms) / 1000.0;
-    r->o->progress(r->o->progress_ctx, ev, r->plan, i, &r->rep->ops[i], el, detail);
+    r->o->progress(r->o->progress_ctx, ev, r->plan, r->rep, i, el, detail);
 }
 
 static void finish(runner *r, size_t i, nt_op_status status)

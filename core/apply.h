@@ -58,8 +58,11 @@ typedef enum {
     NT_APPLY_EV_IN_FLIGHT, /* every tick_ms for each op still running; detail = NULL */
 } nt_apply_event;
 
-typedef void (*nt_apply_progress_fn)(void *ctx, nt_apply_event ev, const nt_plan *plan, size_t op,
-                                     const nt_op_result *res, double elapsed, const char *detail);
+/* Called from inside nt_apply_run. `report->ops[op]` is the op's state so far (the counts
+ * are filled only at the end); elapsed is seconds since the op's first request. */
+typedef void (*nt_apply_progress_fn)(void *ctx, nt_apply_event ev, const nt_plan *plan,
+                                     const nt_apply_report *report, size_t op, double elapsed,
+                                     const char *detail);
 
 typedef struct nt_apply_opts {
     long parallelism;         /* >= 1; default 1 (see above) */

@@ -158,21 +158,20 @@ typedef struct lines {
     int n;
 } lines;
 
-static void record(void *ctx, nt_apply_event ev, const nt_plan *plan, size_t op,
-                   const nt_op_result *res, double elapsed, const char *detail)
+static void record(void *ctx, nt_apply_event ev, const nt_plan *plan, const nt_apply_report *report,
+                   size_t op, double elapsed, const char *detail)
 {
-    (void)res, (void)elapsed, (void)detail;
+    (void)elapsed, (void)detail;
     lines *l = ctx;
     if (ev != NT_APPLY_EV_FINISHED || l->n >= 16)
         return;
-    /* describe needs a report; build a one-op view */
-    nt_apply_report r = {0};
+    /* the same report with durations zeroed, so the lines compare exactly */
+    nt_apply_report r = *report;
     nt_op_result copy[16];
-    memset(copy, 0, sizeof(copy));
-    copy[op] = *res;
-    copy[op].duration = 0;
+    memcpy(copy, report->ops, report->n_ops * sizeof(*copy));
+    for (size_t i = 0; i < report->n_ops; i++)
+        copy[i].duration = 0;
     r.ops = copy;
-    r.n_ops = plan->n_ops;
     nt_buf b = NT_BUF_INIT;
     nt_apply_describe(plan, &r, op, &b);
     snprintf(l->text[l->n++], sizeof(l->text[0]), "%s", nt_buf_str(&b));

@@ -52,18 +52,15 @@ static const char *doing(const nt_plan *plan, size_t i)
     return plan->actions[op->action].kind == NT_ACT_CREATE ? "creating" : "saving";
 }
 
-static void on_progress(void *ctx, nt_apply_event ev, const nt_plan *plan, size_t i,
-                        const nt_op_result *res, double elapsed, const char *detail)
+static void on_progress(void *ctx, nt_apply_event ev, const nt_plan *plan,
+                        const nt_apply_report *report, size_t i, double elapsed, const char *detail)
 {
     (void)ctx;
     const char *name = plan->actions[plan->ops[i].action].cluster;
     switch (ev) {
     case NT_APPLY_EV_FINISHED: {
-        nt_apply_report one = {0};
-        one.ops = (nt_op_result *)res - i; /* describe indexes the report by op */
-        one.n_ops = plan->n_ops;
         nt_buf b = NT_BUF_INIT;
-        nt_apply_describe(plan, &one, i, &b);
+        nt_apply_describe(plan, report, i, &b);
         printf("%s\n", nt_buf_str(&b));
         fflush(stdout);
         nt_buf_free(&b);
@@ -225,8 +222,7 @@ int cmd_apply(int argc, char **argv)
     nt_diag_free(&diag);
 
     if (!nt_plan_has_changes(plan) || plan->n_ops == 0) {
-        printf("Nothing to apply.\n");
-        rc = NT_EXIT_OK;
+        rc = NT_EXIT_OK; /* the plan's summary already said "No changes." */
         goto done;
     }
     if (!saved && !auto_approve && !confirm()) {
