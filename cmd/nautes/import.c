@@ -124,7 +124,10 @@ static int write_file(const char *path, const nt_buf *text, bool force, nt_diag 
         goto done;
     }
     fd = -1;
-    if (force ? rename(tmp.data, path) : link(tmp.data, path)) {
+    int moved = force ? rename(tmp.data, path) : link(tmp.data, path);
+    if (moved < 0 && !force && errno != EEXIST && errno != ENOENT && lstat(path, &st) < 0)
+        moved = rename(tmp.data, path); /* a file system without hard links */
+    if (moved < 0) {
         if (errno == EEXIST)
             nt_diag_error(diag,
                           "%s already exists: pass --force to overwrite it, or choose "
@@ -138,8 +141,8 @@ static int write_file(const char *path, const nt_buf *text, bool force, nt_diag 
 done:
     if (fd >= 0)
         close(fd);
-    if (tmp.len && (rc < 0 || !force))
-        unlink(tmp.data); /* after a link the temporary name is dropped; after rename gone */
+    if (tmp.len)
+        unlink(tmp.data); /* after link: drop the temporary name; after rename: ENOENT */
     nt_buf_free(&tmp);
     free(copy);
     return rc;

@@ -108,6 +108,8 @@ round_trip() {
     check_rc "$gen: --force overwrites it" 0 import --out "$dir/imp/clusters.yaml" --force
     assert_not_contains "$gen: ... with the fresh import" "$(cat "$dir/imp/clusters.yaml")" \
         "# edited"
+    assert_eq "$gen: no temporary file is left beside it" \
+        "$(find "$dir/imp" -name '.nautes-import-*' | wc -l)" 0
     check_rc "$gen: --name imports a subset" 0 import --name 'cluster-*'
     assert_eq "$gen: ... the matching clusters" "$(grep '^- name:' <<<"$OUT" | tr '\n' ' ')" \
         "- name: cluster-host - name: cluster-virtual "
