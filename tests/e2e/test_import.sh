@@ -6,16 +6,49 @@
 source "$(dirname "$0")/lib.sh"
 export NAUTES_RETRY_BASE_MS=10
 
-DEMO=$ROOT/examples/demo
-KUBE_HOST=$DEMO/kubeconfigs/host.yaml
-KUBE_WORKER=$DEMO/kubeconfigs/worker.yaml
+KUBECONFIG_TEXT='apiVersion: v1
+kind: Config
+clusters:
+  - name: default
+    cluster: {server: "https://127.0.0.1:6443", certificate-authority-data: ZHVtbXk=}
+users:
+  - name: default
+    user: {token: dummy}
+'
 
-# The tenant: the demo's three clusters, plus a physical worker whose values differ from the
-# server's defaults everywhere the file format allows, so that import must write them.
+# The tenant of the seed document (a host with a virtual deployment worker, a physical
+# pipeline worker), plus a physical worker whose values differ from the server's defaults
+# everywhere the file format allows, so that import must write them.
 write_tenant() {
     mkdir -p "$1/kubeconfigs"
-    cp "$DEMO/clusters.yaml" "$1/"
-    cp "$KUBE_HOST" "$KUBE_WORKER" "$1/kubeconfigs/"
+    printf '%s' "$KUBECONFIG_TEXT" >"$1/kubeconfigs/any.yaml"
+    cat >"$1/clusters.yaml" <<'EOF'
+clusters:
+  - name: cluster-host
+    api_server: https://8.217.50.114:6443
+    cluster_type: physical
+    usage: host
+    primary_domain: 8.217.50.114.nip.io
+    traefik: {http_node_port: "30080", https_node_port: "30443"}
+    kubeconfig_file: kubeconfigs/any.yaml
+  - name: cluster-virtual
+    api_server: https://8.217.50.114:31456
+    cluster_type: virtual
+    usage: worker
+    worker_type: deployment
+    host_cluster: cluster-host
+    primary_domain: 8.217.50.114.nip.io
+    argocd_host: argocd.cluster-virtual.8.217.50.114.nip.io
+    vcluster: {https_node_port: "31456"}
+  - name: physical-pipeline
+    api_server: https://8.217.50.115:6443
+    cluster_type: physical
+    usage: worker
+    worker_type: pipeline
+    tekton_host: tekton.physical-pipeline.8.217.50.115.nip.io
+    traefik: {http_node_port: "30080", https_node_port: "30443"}
+    kubeconfig_file: kubeconfigs/any.yaml
+EOF
     cat >"$1/custom.yaml" <<'EOF'
 clusters:
   - name: custom-worker
@@ -34,16 +67,17 @@ clusters:
     product_allowed_cluster_resources:
       product-a:
         - {kind: Namespace, group: core}
-    kubeconfig_file: kubeconfigs/worker.yaml
+    kubeconfig_file: kubeconfigs/any.yaml
 EOF
 }
 
-# provide_kubeconfigs DIR: the files an import asks for, from the demo's dummy kubeconfigs.
+# provide_kubeconfigs DIR: the files an import asks for.
 provide_kubeconfigs() {
     mkdir -p "$1/kubeconfigs"
-    cp "$KUBE_HOST" "$1/kubeconfigs/cluster-host.yaml"
-    cp "$KUBE_WORKER" "$1/kubeconfigs/physical-pipeline.yaml"
-    cp "$KUBE_WORKER" "$1/kubeconfigs/custom-worker.yaml"
+    local name
+    for name in cluster-host physical-pipeline custom-worker; do
+        printf '%s' "$KUBECONFIG_TEXT" >"$1/kubeconfigs/$name.yaml"
+    done
 }
 
 round_trip() {
@@ -163,9 +197,10 @@ assert_eq "bash completion: nautes pl -> plan" "$(complete_line nautes pl)" "pla
 assert_eq "bash completion: a command's flags" "$(complete_line nautes plan --det)" \
     "--detailed-exitcode"
 assert_eq "bash completion: cluster names for --target from the files on the line" \
-    "$(complete_line nautes plan "$DEMO/clusters.yaml" --target '')" \
+    "$(complete_line nautes plan "$T_TMP/v0.4/tenant" --target '')" \
     "cluster-host
 cluster-virtual
+custom-worker
 physical-pipeline"
 assert_eq "bash completion: --state" "$(complete_line nautes import --state a)" "api"
 if command -v zsh >/dev/null; then
