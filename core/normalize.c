@@ -27,26 +27,37 @@ char *nt_normalize_port(const char *s)
     return nt_xstrdup(s);
 }
 
-static void norm_add(nt_norm *n, char *path, char *value, bool sensitive)
+static nt_norm_entry *norm_push(nt_norm *n)
 {
     NT_GROW(n->e, n->cap, n->n + 1);
-    n->e[n->n].path = path;
-    n->e[n->n].value = value;
-    n->e[n->n].sensitive = sensitive;
-    n->n++;
+    nt_norm_entry *e = &n->e[n->n++];
+    memset(e, 0, sizeof(*e));
+    return e;
 }
 
-static void norm_addf(nt_norm *n, const char *value, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void norm_addf(nt_norm *n, const char *value, const char *fmt, ...)
+/* Take ownership of path and value. */
+static void norm_add(nt_norm *n, char *path, char *value, bool sensitive)
 {
-    nt_buf p = NT_BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    nt_buf_vaddf(&p, fmt, ap);
-    va_end(ap);
-    norm_add(n, nt_buf_detach(&p), nt_normalize_port(value), false);
+    nt_norm_entry *e = norm_push(n);
+    e->path = path;
+    e->value = value;
+    e->own_path = e->own_value = true;
+    e->sensitive = sensitive;
+}
+
+/* Borrow a static path; the value is borrowed unless it needs canonicalising (a number with
+ * leading zeros). */
+static void norm_add_static(nt_norm *n, const char *path, const char *value)
+{
+    nt_norm_entry *e = norm_push(n);
+    e->path = path;
+    size_t len = strlen(value);
+    if (len > 1 && value[0] == '0' && strspn(value, "0123456789") == len) {
+        e->value = nt_normalize_port(value);
+        e->own_value = true;
+    } else {
+        e->value = value;
+    }
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -62,8 +73,10 @@ static void norm_finish(nt_norm *n)
     for (size_t i = 0; i < n->n; i++) {
         if (w > 0 && !strcmp(n->e[w - 1].path, n->e[i].path)) {
             /* a duplicate path: the later spelling wins */
-            free(n->e[w - 1].path);
-            free(n->e[w - 1].value);
+            if (n->e[w - 1].own_path)
+                free((char *)n->e[w - 1].path);
+            if (n->e[w - 1].own_value)
+                free((char *)n->e[w - 1].value);
             n->e[w - 1] = n->e[i];
             continue;
         }
@@ -77,8 +90,10 @@ void nt_norm_free(nt_norm *n)
     if (!n)
         return;
     for (size_t i = 0; i < n->n; i++) {
-        free(n->e[i].path);
-        free(n->e[i].value);
+        if (n->e[i].own_path)
+            free((char *)n->e[i].path);
+        if (n->e[i].own_value)
+            free((char *)n->e[i].value);
     }
     free(n->e);
     for (size_t i = 0; i < n->n_owned; i++)
@@ -179,6 +194,34 @@ static void add_maps(const nt_cluster *c, nt_norm *out)
     }
 }
 
+/* "components_list.<key>.name" / ".namespace" for each kind, in nt_component_kind order
+ * (checked against nt_components by test_normalize). */
+static const char *const comp_paths[NT_C_COUNT][2] = {
+#define CP(k)                                                                                      \
+    {                                                                                              \
+        COMPONENTS_KEY "." k ".name", COMPONENTS_KEY "." k ".namespace"                            \
+    }
+    CP("multi_tenant"),
+    CP("secret_sync"),
+    CP("gateway"),
+    CP("deployment"),
+    CP("progressive_delivery"),
+    CP("pipeline"),
+    CP("event_listener"),
+    CP("cert_mgt"),
+    CP("secret_mgt"),
+    CP("ingress_controller"),
+    CP("oauthProxy"),
+    CP("secretManagement"),
+    CP("certManagement"),
+#undef CP
+};
+
+const char *nt_normalize_component_path(nt_component_kind k, bool ns)
+{
+    return comp_paths[k][ns ? 1 : 0];
+}
+
 static const char *component_key(nt_component_kind k)
 {
     return nt_components[k].snake ? nt_components[k].snake : nt_components[k].camel;
@@ -198,12 +241,12 @@ static void add_component(const nt_component *comp, nt_component_kind k, bool de
 {
     const char *key = component_key(k);
     if (comp->name.s)
-        norm_addf(out, comp->name.s, COMPONENTS_KEY ".%s.name", key);
+        norm_add_static(out, comp_paths[k][0], comp->name.s);
     const char *ns = comp->ns.s;
     if (!ns && desired && comp->name.s)
         ns = default_namespace_of(comp->name.s);
     if (ns)
-        norm_addf(out, ns, COMPONENTS_KEY ".%s.namespace", key);
+        norm_add_static(out, comp_paths[k][1], ns);
     for (size_t i = 0; i < comp->n_additions; i++) {
         if (!comp->additions[i].value.s)
             continue;
@@ -223,10 +266,14 @@ void nt_normalize_desired(const nt_cluster *c, nt_norm *out)
             v = "kubernetes"; /* the tool sends it when omitted */
         if (!v)
             continue;
-        if (nt_fields[f].flags & NT_FIELD_SENSITIVE)
-            norm_add(out, nt_xstrdup(nt_fields[f].snake), nt_xstrdup(""), true);
-        else
-            norm_addf(out, v, "%s", nt_fields[f].snake);
+        if (nt_fields[f].flags & NT_FIELD_SENSITIVE) {
+            nt_norm_entry *e = norm_push(out);
+            e->path = nt_fields[f].snake;
+            e->value = "";
+            e->sensitive = true;
+        } else {
+            norm_add_static(out, nt_fields[f].snake, v);
+        }
     }
     for (int k = 0; k < NT_C_COUNT; k++) {
         const nt_component *comp = &c->comp[k];
@@ -291,18 +338,14 @@ void nt_normalize_observed(const nt_cluster *c, const nt_cluster_set *set, nt_no
     for (int f = 0; f < NT_F_COUNT; f++) {
         if (!c->f[f].s || !(set->visible & (1u << f)) || (nt_fields[f].flags & NT_FIELD_SENSITIVE))
             continue;
-        norm_addf(out, c->f[f].s, "%s", nt_fields[f].snake);
+        norm_add_static(out, nt_fields[f].snake, c->f[f].s);
     }
     if (set->visible_extras) {
         for (int k = 0; k < NT_C_COUNT; k++) {
             const nt_component *comp = &c->comp[k];
             if (comp->is_null || (!comp->name.s && !comp->ns.s && !comp->n_additions))
                 continue;
-            nt_buf p = NT_BUF_INIT;
-            nt_buf_addf(&p, COMPONENTS_KEY ".%s", component_key((nt_component_kind)k));
-            bool vis = nt_normalize_visible(set, nt_buf_str(&p));
-            nt_buf_free(&p);
-            if (vis)
+            if (nt_normalize_visible(set, comp_paths[k][0]))
                 add_component(comp, (nt_component_kind)k, false, set, out);
         }
         add_maps(c, out);
@@ -324,19 +367,26 @@ void nt_normalize_cluster_hash(const nt_cluster *c, const nt_cluster_set *set, c
 {
     nt_norm n = NT_NORM_INIT;
     nt_normalize_observed(c, set, &n);
+    nt_norm_hash(c->name, &n, out);
+    nt_norm_free(&n);
+}
+
+void nt_norm_hash(const char *name, const nt_norm *n, char out[65])
+{
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned mdlen = 0;
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    EVP_DigestUpdate(ctx, c->name, strlen(c->name) + 1);
-    for (size_t i = 0; i < n.n; i++) {
-        EVP_DigestUpdate(ctx, n.e[i].path, strlen(n.e[i].path) + 1);
-        EVP_DigestUpdate(ctx, n.e[i].value, strlen(n.e[i].value) + 1);
+    EVP_DigestUpdate(ctx, name, strlen(name) + 1);
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->e[i].sensitive)
+            continue;
+        EVP_DigestUpdate(ctx, n->e[i].path, strlen(n->e[i].path) + 1);
+        EVP_DigestUpdate(ctx, n->e[i].value, strlen(n->e[i].value) + 1);
     }
     EVP_DigestFinal_ex(ctx, md, &mdlen);
     EVP_MD_CTX_free(ctx);
     hex_of(md, out);
-    nt_norm_free(&n);
 }
 
 static const nt_cluster_set *sort_set;
@@ -349,13 +399,21 @@ static int cmp_index(const void *a, const void *b)
 
 void nt_normalize_fingerprint(const nt_cluster_set *set, char out[65], char (*hashes)[65])
 {
-    size_t n = set->n;
-    char(*h)[65] = hashes ? hashes : nt_xcalloc(n + 1, sizeof(*h));
-    size_t *order = nt_xcalloc(n + 1, sizeof(*order));
-    for (size_t i = 0; i < n; i++) {
+    char(*h)[65] = hashes ? hashes : nt_xcalloc(set->n + 1, sizeof(*h));
+    for (size_t i = 0; i < set->n; i++)
         nt_normalize_cluster_hash(set->items[i], set, h[i]);
+    nt_normalize_fingerprint_of(set, h, out);
+    if (!hashes)
+        free(h);
+}
+
+void nt_normalize_fingerprint_of(const nt_cluster_set *set, char (*const hashes)[65], char out[65])
+{
+    size_t n = set->n;
+    char(*const h)[65] = hashes;
+    size_t *order = nt_xcalloc(n + 1, sizeof(*order));
+    for (size_t i = 0; i < n; i++)
         order[i] = i;
-    }
     sort_set = set;
     qsort(order, n, sizeof(*order), cmp_index);
     sort_set = NULL;
@@ -374,6 +432,4 @@ void nt_normalize_fingerprint(const nt_cluster_set *set, char out[65], char (*ha
     EVP_MD_CTX_free(ctx);
     hex_of(md, out);
     free(order);
-    if (!hashes)
-        free(h);
 }

@@ -20,10 +20,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Entries borrow their strings from static tables and from the cluster when no
+ * canonicalisation was needed (so a cluster must outlive its nt_norm); own_* says what to
+ * free. */
 typedef struct nt_norm_entry {
-    char *path;
-    char *value;    /* canonical value; for the map paths a JSON array */
-    bool sensitive; /* kubeconfig: never printed, never hashed into anything saved */
+    const char *path;
+    const char *value; /* canonical value; for the map paths a JSON array */
+    bool sensitive;    /* kubeconfig: never printed, never hashed into anything saved */
+    bool own_path, own_value;
 } nt_norm_entry;
 
 typedef struct nt_norm {
@@ -51,6 +55,9 @@ void nt_normalize_observed(const nt_cluster *c, const nt_cluster_set *set, nt_no
  * categories only when the generation has them.) */
 bool nt_normalize_visible(const nt_cluster_set *set, const char *path);
 
+/* "components_list.<key>.name" (ns false) or ".namespace" (ns true) of a component kind. */
+const char *nt_normalize_component_path(nt_component_kind k, bool ns);
+
 /* The entry at path, or NULL. */
 const nt_norm_entry *nt_norm_find(const nt_norm *n, const char *path);
 void nt_norm_free(nt_norm *n);
@@ -60,6 +67,10 @@ char *nt_normalize_port(const char *s);
 
 /* SHA-256 (hex) of a cluster's canonical observed form (name and visible entries). */
 void nt_normalize_cluster_hash(const nt_cluster *c, const nt_cluster_set *set, char out[65]);
+/* The same from an already normalised observed form n of the cluster `name`. */
+void nt_norm_hash(const char *name, const nt_norm *n, char out[65]);
+/* The set fingerprint from per-cluster hashes given in the set's item order. */
+void nt_normalize_fingerprint_of(const nt_cluster_set *set, char (*const hashes)[65], char out[65]);
 
 /* The fingerprint of an observed set: SHA-256 over every cluster sorted by name, of
  * "name SHA\n" with each cluster's nt_normalize_cluster_hash. hashes (may be NULL) receives

@@ -157,12 +157,12 @@ static int cmp_index(const void *a, const void *b)
                   sort_set->items[*(const size_t *)b]->name);
 }
 
-/* Per-cluster hashes of the observed set, sorted by name, and the fingerprint over them. */
-static void fingerprint(nt_plan *p, const nt_cluster_set *actual)
+/* Per-cluster hashes of the observed set (h, in item order, from the diff), sorted by name,
+ * and the fingerprint over them. */
+static void fingerprint(nt_plan *p, const nt_cluster_set *actual, char (*h)[65])
 {
     size_t n = actual->n;
-    char(*h)[65] = nt_xcalloc(n + 1, sizeof(*h));
-    nt_normalize_fingerprint(actual, p->fingerprint, h);
+    nt_normalize_fingerprint_of(actual, h, p->fingerprint);
     size_t *order = nt_xcalloc(n + 1, sizeof(size_t));
     for (size_t i = 0; i < n; i++)
         order[i] = i;
@@ -177,7 +177,6 @@ static void fingerprint(nt_plan *p, const nt_cluster_set *actual)
     }
     p->n_observed = n;
     free(order);
-    free(h);
 }
 
 int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster_set *actual,
@@ -187,6 +186,7 @@ int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster
     int rc = 0;
     nt_diag local = NT_DIAG_INIT;
     nt_plan *p = nt_xcalloc(1, sizeof(*p));
+    char(*hashes)[65] = nt_xcalloc(actual->n + 1, sizeof(*hashes));
     p->gen = actual->gen;
     p->source = nt_xstrdup(actual->source ? actual->source : "");
 
@@ -195,7 +195,7 @@ int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster
         nt_validate_set(desired, &vo, &local);
         nt_validate_hosts(desired, actual, &local);
     }
-    if (nt_diff_compute(p, desired, actual, opts, &local) < 0)
+    if (nt_diff_compute(p, desired, actual, opts, hashes, &local) < 0)
         rc = -1;
     if (!nt_diag_has_errors(&local) && nt_order_build(p, opts, &local) < 0)
         rc = -1;
@@ -205,7 +205,7 @@ int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster
     if (rc < 0)
         goto done;
 
-    fingerprint(p, actual);
+    fingerprint(p, actual, hashes);
     p->inputs = nt_xcalloc(desired->n_inputs + 1, sizeof(nt_input));
     for (size_t i = 0; i < desired->n_inputs; i++) {
         p->inputs[i].path = nt_xstrdup(desired->inputs[i].path);
@@ -222,6 +222,7 @@ int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster
     *out = p;
     p = NULL;
 done:
+    free(hashes);
     nt_diag_free(&local);
     nt_plan_free(p);
     return rc;

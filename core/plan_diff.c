@@ -60,13 +60,13 @@ static const char *or_none(const char *s)
 /* Compare a declared, observed cluster; fills a->changes and returns the replace field (or
  * NT_F_COUNT). */
 static nt_field compare(nt_plan *p, size_t *unseen_cap, nt_action *a, const nt_cluster *d,
-                        const nt_cluster *o, const nt_cluster_set *actual)
+                        const nt_cluster *o, const nt_cluster_set *actual, const nt_norm *obs)
 {
-    nt_norm nd = NT_NORM_INIT, no = NT_NORM_INIT;
+    nt_norm nd = NT_NORM_INIT;
+    const nt_norm no = *obs;
     size_t cap = 0;
     nt_field replace = NT_F_COUNT;
     nt_normalize_desired(d, &nd);
-    nt_normalize_observed(o, actual, &no);
     for (size_t i = 0; i < nd.n; i++) {
         const nt_norm_entry *e = &nd.e[i];
         if (!nt_normalize_visible(actual, e->path)) {
@@ -102,7 +102,6 @@ static nt_field compare(nt_plan *p, size_t *unseen_cap, nt_action *a, const nt_c
         }
     }
     nt_norm_free(&nd);
-    nt_norm_free(&no);
     return replace;
 }
 
@@ -153,70 +152,76 @@ static const char *host_of(const nt_cluster *c)
 }
 
 int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_set *actual,
-                    const nt_plan_opts *opts, nt_diag *diag)
+                    const nt_plan_opts *opts, char (*hashes)[65], nt_diag *diag)
 {
     int rc = 0;
     size_t cap = 0, unseen_cap = 0, unmanaged_cap = 0;
     nt_name_index ix = {NULL, 0};
 
-    for (size_t i = 0; i < desired->n; i++) {
-        const nt_cluster *d = desired->items[i];
-        const nt_cluster *o = nt_cluster_set_find(actual, d->name);
-        if (d->state == NT_STATE_ABSENT) {
-            size_t k = new_action(p, &cap, d->name, o ? NT_ACT_DELETE : NT_ACT_NOOP);
-            nt_action *a = &p->actions[k];
-            a->actual = o;
-            a->label = nt_plan_label(o);
-            if (o) {
-                a->reason = nt_xstrdup("state: absent");
-            } else {
-                a->reason = nt_xstrdup("state: absent, and it does not exist: nothing to do");
-                nt_diag_add(diag, NT_SEV_NOTE, d->state_pos.line ? d->state_pos : d->pos, d->name,
-                            "state: absent, and the cluster does not exist: nothing to do");
-            }
-            continue;
-        }
-        size_t k = new_action(p, &cap, d->name, NT_ACT_NOOP);
-        nt_action *a = &p->actions[k];
-        a->desired = d;
-        a->actual = o;
-        a->label = nt_plan_label(d);
-        if (!o) {
-            a->kind = NT_ACT_CREATE;
-            nt_norm nd = NT_NORM_INIT;
-            size_t ccap = 0;
-            nt_normalize_desired(d, &nd);
-            for (size_t j = 0; j < nd.n; j++)
-                add_change(a, &ccap, nd.e[j].path, NULL, nd.e[j].value, nd.e[j].sensitive);
-            nt_norm_free(&nd);
-            continue;
-        }
-        nt_field rf = compare(p, &unseen_cap, a, d, o, actual);
-        drop_empty_changes(a);
-        if (rf != NT_F_COUNT) {
-            a->kind = NT_ACT_REPLACE;
-            set_replace_reason(a, rf, d, o);
-        } else if (a->n_changes) {
-            a->kind = NT_ACT_UPDATE;
-        } else if (is_forced(opts, d->name)) {
-            a->kind = NT_ACT_UPDATE;
-            a->reason = nt_xstrdup("forced (--force-update)");
-        }
-    }
-
+    /* every observed cluster is normalised once: for its diff and for the fingerprint */
     for (size_t i = 0; i < actual->n; i++) {
         const nt_cluster *o = actual->items[i];
-        if (nt_cluster_set_find(desired, o->name))
-            continue;
-        if (opts && opts->prune) {
+        const nt_cluster *d = nt_cluster_set_find(desired, o->name);
+        nt_norm no = NT_NORM_INIT;
+        nt_normalize_observed(o, actual, &no);
+        if (hashes)
+            nt_norm_hash(o->name, &no, hashes[i]);
+        if (!d && opts && opts->prune) {
             size_t k = new_action(p, &cap, o->name, NT_ACT_DELETE);
             p->actions[k].actual = o;
             p->actions[k].label = nt_plan_label(o);
             p->actions[k].reason = nt_xstrdup("not declared in these files (--prune)");
-        } else {
+        } else if (!d) {
             NT_GROW(p->unmanaged, unmanaged_cap, p->n_unmanaged + 1);
             p->unmanaged[p->n_unmanaged++] = nt_xstrdup(o->name);
+        } else if (d->state == NT_STATE_ABSENT) {
+            size_t k = new_action(p, &cap, d->name, NT_ACT_DELETE);
+            p->actions[k].actual = o;
+            p->actions[k].label = nt_plan_label(o);
+            p->actions[k].reason = nt_xstrdup("state: absent");
+        } else {
+            size_t k = new_action(p, &cap, d->name, NT_ACT_NOOP);
+            nt_action *a = &p->actions[k];
+            a->desired = d;
+            a->actual = o;
+            a->label = nt_plan_label(d);
+            nt_field rf = compare(p, &unseen_cap, a, d, o, actual, &no);
+            drop_empty_changes(a);
+            if (rf != NT_F_COUNT) {
+                a->kind = NT_ACT_REPLACE;
+                set_replace_reason(a, rf, d, o);
+            } else if (a->n_changes) {
+                a->kind = NT_ACT_UPDATE;
+            } else if (is_forced(opts, d->name)) {
+                a->kind = NT_ACT_UPDATE;
+                a->reason = nt_xstrdup("forced (--force-update)");
+            }
         }
+        nt_norm_free(&no);
+    }
+
+    for (size_t i = 0; i < desired->n; i++) {
+        const nt_cluster *d = desired->items[i];
+        if (nt_cluster_set_find(actual, d->name))
+            continue;
+        if (d->state == NT_STATE_ABSENT) {
+            size_t k = new_action(p, &cap, d->name, NT_ACT_NOOP);
+            p->actions[k].reason =
+                nt_xstrdup("state: absent, and it does not exist: nothing to do");
+            nt_diag_add(diag, NT_SEV_NOTE, d->state_pos.line ? d->state_pos : d->pos, d->name,
+                        "state: absent, and the cluster does not exist: nothing to do");
+            continue;
+        }
+        size_t k = new_action(p, &cap, d->name, NT_ACT_CREATE);
+        nt_action *a = &p->actions[k];
+        a->desired = d;
+        a->label = nt_plan_label(d);
+        nt_norm nd = NT_NORM_INIT;
+        size_t ccap = 0;
+        nt_normalize_desired(d, &nd);
+        for (size_t j = 0; j < nd.n; j++)
+            add_change(a, &ccap, nd.e[j].path, NULL, nd.e[j].value, nd.e[j].sensitive);
+        nt_norm_free(&nd);
     }
     if (p->n_unmanaged > 1)
         qsort(p->unmanaged, p->n_unmanaged, sizeof(char *), cmp_str);

@@ -18,9 +18,10 @@ void nt_name_index_free(nt_name_index *ix);
 #define NT_NO_ACTION ((size_t)-1)
 
 /* Diff (plan_diff.c): one action per declared or observed name, unmanaged and unseen lists,
- * cascades of replaced hosts, prevent_destroy, --force-update, kubeconfig checks. */
+ * cascades of replaced hosts, prevent_destroy, --force-update, kubeconfig checks. hashes
+ * (when non-NULL, actual->n slots) receives each observed cluster's canonical hash. */
 int nt_diff_compute(nt_plan *plan, const nt_cluster_set *desired, const nt_cluster_set *actual,
-                    const nt_plan_opts *opts, nt_diag *diag);
+                    const nt_plan_opts *opts, char (*hashes)[65], nt_diag *diag);
 
 /* Order (plan_order.c): the operations and their dependencies, --target, execution order
  * of actions and ops, counts. */

@@ -114,6 +114,23 @@ static void test_cluster_hash_changes_with_a_visible_field_only(void **state)
     nt_cluster_set_free(sb);
 }
 
+static void test_component_paths_follow_the_model_table(void **state)
+{
+    (void)state;
+    for (int k = 0; k < NT_C_COUNT; k++) {
+        const char *key = nt_components[k].snake ? nt_components[k].snake : nt_components[k].camel;
+        nt_buf want = NT_BUF_INIT;
+        nt_buf_addf(&want, "components_list.%s.name", key);
+        assert_string_equal(nt_normalize_component_path((nt_component_kind)k, false),
+                            nt_buf_str(&want));
+        nt_buf_reset(&want);
+        nt_buf_addf(&want, "components_list.%s.namespace", key);
+        assert_string_equal(nt_normalize_component_path((nt_component_kind)k, true),
+                            nt_buf_str(&want));
+        nt_buf_free(&want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +139,7 @@ int main(void)
         cmocka_unit_test(test_observed_form_holds_only_what_the_source_shows),
         cmocka_unit_test(test_visibility_follows_the_generation),
         cmocka_unit_test(test_cluster_hash_changes_with_a_visible_field_only),
+        cmocka_unit_test(test_component_paths_follow_the_model_table),
     };
     return cmocka_run_group_tests(tests, 0, 0);
 }
