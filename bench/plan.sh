@@ -107,10 +107,12 @@ for N in "${SIZES[@]}"; do
         >"$D/server.out" 2>"$D/server.err" &
     SERVER_PID=$!
     URL=
-    for _ in $(seq 1 600); do
+    # the server reads every Cluster file at startup: allow minutes for 100,000
+    for _ in $(seq 1 3000); do
         URL=$(head -n1 "$D/server.out" 2>/dev/null || true)
         case "$URL" in http*://*) break ;; esac
-        sleep 0.1
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.2
     done
     case "$URL" in http*://*) ;; *) echo "devserver did not start: $(cat "$D/server.err")"; exit 1 ;; esac
     # warm up, then the best of 3 for the GET and for the plan
