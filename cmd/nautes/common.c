@@ -30,7 +30,9 @@ int nt_print_diag(nt_diag *d, bool no_color)
 
 int nt_usage_error(const char *synopsis, const char *msg)
 {
-    fprintf(stderr, "nautes: %s\nusage: nautes %s\nRun 'nautes help' for the list of commands.\n",
-            msg, synopsis);
+    /* the command is the synopsis' first word: point at its own help */
+    size_t n = strcspn(synopsis, " ");
+    fprintf(stderr, "nautes: %s\nusage: nautes %s\nRun 'nautes help %.*s' for its options.\n", msg,
+            synopsis, (int)n, synopsis);
     return NT_EXIT_ERROR;
 }
