@@ -59,7 +59,15 @@ int ds_fault_parse(const char *spec, ds_fault *out, nt_buf *err)
         } else if (!strcmp(w, "collide") && !v) {
             out->collide = action = true;
         } else if (!v) {
-            nt_buf_addf(err, "fault '%s': '%s' needs a value (%s=...)", spec, w, w);
+            bool known = false;
+            static const char *const keys[] = {"status",      "delay",  "nth",  "share",
+                                               "retry-after", "method", "path", "message"};
+            for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+                known |= !strcmp(w, keys[i]);
+            if (known)
+                nt_buf_addf(err, "fault '%s': '%s' needs a value (%s=...)", spec, w, w);
+            else
+                nt_buf_addf(err, "fault '%s': unknown word '%s' (see --help)", spec, w);
             goto done;
         } else if (!strcmp(w, "status")) {
             if (parse_long(v, 100, 599, &n) < 0) {

@@ -241,13 +241,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
 
-    sleep_ms(S.latency_ms);
+    /* the real server clones first thing: a collision is decided on arrival */
     fault_hits h;
     faults_match(method, url, &h);
-    sleep_ms(h.delay_ms);
+    bool collided = h.collide && collides(c);
+    sleep_ms(S.latency_ms + h.delay_ms);
 
     ds_reply r = {0, NULL, NT_BUF_INIT, NULL, -1, false};
-    if (h.collide && collides(c)) {
+    if (collided) {
         nt_buf m = NT_BUF_INIT;
         nt_buf_addf(&m,
                     "failed to clone repository, err: fatal: destination path "

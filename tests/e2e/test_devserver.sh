@@ -20,6 +20,9 @@ post() { # post PATH BODY [CURL-ARGS...]
     shift 2
     req POST "$path" -H "$(auth)" -H "$JSON" --data-binary "$body" "$@"
 }
+post_as() { # post_as TOKEN PATH BODY
+    req POST "$2" -H "Authorization: Bearer $1" -H "$JSON" --data-binary "$3"
+}
 expect() { # expect NAME CODE BODY-SUBSTRING
     if [ "$CODE" = "$2" ] && grep -qF -- "$3" <<<"$BODY"; then ok "$1"; else
         fail "$1 (HTTP $CODE, want $2 with: $3)"
@@ -101,7 +104,7 @@ post /api/v1/clusters/vc0 '{"api_server":"https://1.2.3.4:6443","cluster_kind":"
 expect "virtual worker without host: 500" 500 "the 'Host Cluster' for virtual cluster is required"
 post /api/v1/clusters/vc0 '{"api_server":"https://1.2.3.4:6443","cluster_kind":"kubernetes","cluster_type":"virtual","usage":"worker","worker_type":"deployment","host_cluster":"nohost"}'
 expect "virtual worker on a missing host: 500" 500 "the host cluster nohost is invalid or does not exist"
-post /api/v1/clusters/cluster-host "$HOST_BODY" -H "Authorization: Bearer wrong"
+post_as wrong /api/v1/clusters/cluster-host "$HOST_BODY"
 expect "save with a wrong token: 500 401" 500 "401 Unauthorized"
 
 before=$(commits)
@@ -133,7 +136,7 @@ expect "GET a missing cluster: 500 not found" 500 "the cluster resource nope is 
 # read-only token
 req GET /api/v1/clusters/vc1 -H "Authorization: Bearer ro-token"
 expect "read-only token reads" 200 '"name":"vc1"'
-post /api/v1/clusters/vc1 "$VC_BODY" -H "Authorization: Bearer ro-token"
+post_as ro-token /api/v1/clusters/vc1 "$VC_BODY"
 expect "read-only token cannot write" 500 "failed to save git config to git repo, err: push data: remote: GitLab: You are not allowed to push code to protected branches on this project."
 req DELETE /api/v1/clusters/vc1 -H "Authorization: Bearer ro-token"
 expect "read-only token cannot delete" 500 "You are not allowed to push code to protected branches"
@@ -220,14 +223,15 @@ assert_eq "the working tree is clean after every change" "$(git -C "$R" status -
 
 # hostile names and bodies
 before=$(commits)
-post /api/v1/clusters/Bad_Name "$VC_BODY"
+post /api/v1/clusters/Bad_Name "$HOST_BODY"
 expect "a non DNS-1123 name is refused with a 500" 500 'metadata.name: Invalid value: \"Bad_Name\"'
-post /api/v1/clusters/bad%FFname "$VC_BODY"
+post /api/v1/clusters/bad%FFname "$HOST_BODY"
 expect "invalid UTF-8 in a name: 500" 500 'Invalid value: \"bad\\xffname\"'
 post "/api/v1/clusters/..%2F..%2Fescape" "$VC_BODY"
 assert_eq "an encoded .. path is cleaned away (301)" "$CODE" 301
 head -c 10485760 /dev/zero | tr '\0' ' ' >"$T_TMP/big"
 CODE=$(curl -s -o "$T_TMP/body" -w '%{http_code}' -X POST -H "$(auth)" -H "$JSON" --data-binary @"$T_TMP/big" "$SERVER_URL/api/v1/clusters/big")
+BODY=$(cat "$T_TMP/body")
 expect "a 10 MB body: 400 CODEC" 400 "larger than 4194304 bytes"
 python3 - "$SERVER_URL" <<'EOF'
 import socket, sys, urllib.parse
@@ -271,7 +275,7 @@ stop_server
 SERVER_REPO_OVERRIDE=$R start_server || exit 1
 unset SERVER_REPO_OVERRIDE
 req GET /api/v1/clusters -H "$(auth)"
-assert_eq "a restart serves what the repository holds" "$(grep -o '"name":"[a-z0-9-]*","cluster_kind' <<<"$BODY" | cut -d'"' -f4 | tr '\n' ' ')" "cluster-host vc1 "
+assert_eq "a restart serves what the repository holds" "$(grep -o '"name":"[a-z0-9-]*","cluster_kind' <<<"$BODY" | cut -d'"' -f4 | tr '\n' ' ')" "cluster-host pipe1 vc1 "
 req DELETE /api/v1/clusters/cluster-host -H "$(auth)"
 expect "... and still knows the references" 500 "cluster referenced by [cluster/vc1]"
 kill -INT "$SERVER_PID"
