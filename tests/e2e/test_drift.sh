@@ -49,6 +49,17 @@ assert_eq "the cache is private (0700)" "$(stat -c %a "$CACHE_DIR" 2>/dev/null)"
 if grep -rqF -- "$TOKEN" "$XDG_CACHE_HOME"; then fail "the token is written nowhere in the cache"
 else ok "the token is written nowhere in the cache"; fi
 
+# two runs sharing a cold cache: one clones while the other waits for the lock
+PIDS=()
+for i in 1 2; do
+    XDG_CACHE_HOME=$T_TMP/shared "${WRAP[@]}" "$NAUTES" plan "$F" --detailed-exitcode \
+        --state "git:file://$SERVER_REPO" >"$T_TMP/par$i.out" 2>&1 </dev/null &
+    PIDS+=($!)
+done
+wait "${PIDS[0]}"; r1=$?
+wait "${PIDS[1]}"; r2=$?
+assert_eq "two runs sharing one cache both succeed" "$r1 $r2" "0 0"
+
 # ---- drift: an edit committed behind the tool's back -------------------------------------
 sed -i 's/^  primaryDomain: .*/  primaryDomain: drifted.example.com/' \
     "$SERVER_REPO/$DIR/cluster-host.yaml"
