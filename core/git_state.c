@@ -284,6 +284,9 @@ static int cred_cb(git_credential **out, const char *url, const char *user_from_
 {
     cred_ctx *c = payload;
     (void)url;
+    if (allowed & GIT_CREDENTIAL_USERNAME) /* SSH asks for the user name first */
+        return git_credential_username_new(out,
+                                           user_from_url && *user_from_url ? user_from_url : "git");
     if (c->attempts++ > 0) {
         c->refused = true;
         git_error_set_str(GIT_ERROR_NET, "the credentials were refused");
