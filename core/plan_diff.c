@@ -40,6 +40,14 @@ static void unseen_add(nt_plan *p, size_t *cap, const char *path)
     if (!strncmp(path, "reserved_namespaces_allowed_products.", 37) ||
         !strncmp(path, "product_allowed_cluster_resources.", 34))
         len = (size_t)(strchr(path, '.') - path);
+    if (!strncmp(path, "components_list.", 16)) {
+        /* a whole category ("components_list.gateway") or its additions */
+        const char *dot = strchr(path + 16, '.');
+        if (dot && !strncmp(dot, ".additions.", 11))
+            len = (size_t)(dot - path) + 10;
+        else if (dot)
+            len = (size_t)(dot - path);
+    }
     for (size_t i = 0; i < p->n_unseen; i++)
         if (strlen(p->unseen[i]) == len && !strncmp(p->unseen[i], path, len))
             return;
