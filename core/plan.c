@@ -149,10 +149,9 @@ static void strv_free(char **v, size_t n)
     free(v);
 }
 
-static const nt_cluster_set *sort_set;
-
-static int cmp_index(const void *a, const void *b)
+static int cmp_index(const void *a, const void *b, void *ctx)
 {
+    const nt_cluster_set *sort_set = ctx;
     return strcmp(sort_set->items[*(const size_t *)a]->name,
                   sort_set->items[*(const size_t *)b]->name);
 }
@@ -166,9 +165,7 @@ static void fingerprint(nt_plan *p, const nt_cluster_set *actual, char (*h)[65])
     size_t *order = nt_xcalloc(n + 1, sizeof(size_t));
     for (size_t i = 0; i < n; i++)
         order[i] = i;
-    sort_set = actual;
-    qsort(order, n, sizeof(size_t), cmp_index);
-    sort_set = NULL;
+    qsort_r(order, n, sizeof(size_t), cmp_index, (void *)actual);
     p->observed_names = nt_xcalloc(n + 1, sizeof(char *));
     p->observed_sha = nt_xcalloc(n + 1, sizeof(*p->observed_sha));
     for (size_t i = 0; i < n; i++) {

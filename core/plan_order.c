@@ -34,11 +34,16 @@ static const char *host_of(const nt_cluster *c)
     return h && *h ? h : NULL;
 }
 
-static const nt_plan *sort_plan;
-static const tmp_op *sort_ops;
+/* What the comparisons need (passed as qsort_r's context: no global state). */
+typedef struct sort_ctx {
+    const nt_plan *plan;
+    const tmp_op *ops;
+} sort_ctx;
 
-static int cmp_op(const void *a, const void *b)
+static int cmp_op(const void *a, const void *b, void *ctx)
 {
+    const nt_plan *sort_plan = ((const sort_ctx *)ctx)->plan;
+    const tmp_op *sort_ops = ((const sort_ctx *)ctx)->ops;
     const tmp_op *x = &sort_ops[*(const size_t *)a], *y = &sort_ops[*(const size_t *)b];
     if (x->group != y->group)
         return x->group < y->group ? -1 : 1;
@@ -51,8 +56,9 @@ static int cmp_size(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int cmp_noop(const void *a, const void *b)
+static int cmp_noop(const void *a, const void *b, void *ctx)
 {
+    const nt_plan *sort_plan = ((const sort_ctx *)ctx)->plan;
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
     return strcmp(sort_plan->actions[x].cluster, sort_plan->actions[y].cluster);
 }
@@ -61,13 +67,13 @@ static int cmp_noop(const void *a, const void *b)
  * smallest by cmp_op (group, then name), so the order is stable and readable. perm is
  * rewritten in execution order. -1 on a cycle (perm then holds the sorted prefix and the
  * rest in any order). */
-static void heap_push(size_t *h, size_t *n, size_t v)
+static void heap_push(size_t *h, size_t *n, size_t v, sort_ctx *ctx)
 {
     size_t i = (*n)++;
     h[i] = v;
     while (i > 0) {
         size_t up = (i - 1) / 2;
-        if (cmp_op(&h[i], &h[up]) >= 0)
+        if (cmp_op(&h[i], &h[up], ctx) >= 0)
             break;
         size_t t = h[i];
         h[i] = h[up];
@@ -76,16 +82,16 @@ static void heap_push(size_t *h, size_t *n, size_t v)
     }
 }
 
-static size_t heap_pop(size_t *h, size_t *n)
+static size_t heap_pop(size_t *h, size_t *n, sort_ctx *ctx)
 {
     size_t top = h[0];
     h[0] = h[--(*n)];
     size_t i = 0;
     for (;;) {
         size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < *n && cmp_op(&h[l], &h[m]) < 0)
+        if (l < *n && cmp_op(&h[l], &h[m], ctx) < 0)
             m = l;
-        if (r < *n && cmp_op(&h[r], &h[m]) < 0)
+        if (r < *n && cmp_op(&h[r], &h[m], ctx) < 0)
             m = r;
         if (m == i)
             break;
@@ -97,7 +103,7 @@ static size_t heap_pop(size_t *h, size_t *n)
     return top;
 }
 
-static int topo_sort(const tmp_op *ops, size_t *perm, size_t nk, size_t nops)
+static int topo_sort(const tmp_op *ops, size_t *perm, size_t nk, size_t nops, sort_ctx *ctx)
 {
     size_t *indeg = nt_xcalloc(nops + 1, sizeof(size_t));
     size_t *start = nt_xcalloc(nops + 2, sizeof(size_t)); /* reverse edges, CSR */
@@ -127,15 +133,15 @@ static int topo_sort(const tmp_op *ops, size_t *perm, size_t nk, size_t nops)
     size_t *heap = nt_xcalloc(nk + 1, sizeof(size_t)), hn = 0;
     for (size_t i = 0; i < nk; i++)
         if (!indeg[perm[i]])
-            heap_push(heap, &hn, perm[i]);
+            heap_push(heap, &hn, perm[i], ctx);
     size_t out = 0;
     while (hn) {
-        size_t v = heap_pop(heap, &hn);
+        size_t v = heap_pop(heap, &hn, ctx);
         perm[out++] = v;
         kept[v] = false;
         for (size_t e = start[v]; e < start[v + 1]; e++)
             if (--indeg[rev[e]] == 0)
-                heap_push(heap, &hn, rev[e]);
+                heap_push(heap, &hn, rev[e], ctx);
     }
     int rc = 0;
     if (out < nk) {
@@ -259,9 +265,8 @@ int nt_order_build(nt_plan *p, const nt_plan_opts *opts, nt_diag *diag)
     for (size_t i = 0; i < nops; i++)
         if (keep[ops[i].action])
             perm[nk++] = i;
-    sort_plan = p;
-    sort_ops = ops;
-    if (topo_sort(ops, perm, nk, nops) < 0)
+    sort_ctx sc = {p, ops};
+    if (topo_sort(ops, perm, nk, nops, &sc) < 0)
         rc = nt_diag_add(diag, NT_SEV_ERROR, NT_POS_NONE, NULL,
                          "dependency cycle between the clusters' operations (a host that is "
                          "also a virtual cluster?)");
@@ -287,9 +292,7 @@ int nt_order_build(nt_plan *p, const nt_plan_opts *opts, nt_diag *diag)
             placed[i] = true;
             order[nord++] = i;
         }
-    qsort(order + first_noop, nord - first_noop, sizeof(size_t), cmp_noop);
-    sort_plan = NULL;
-    sort_ops = NULL;
+    qsort_r(order + first_noop, nord - first_noop, sizeof(size_t), cmp_noop, &sc);
 
     nt_action *acts = nt_xcalloc(nord + 1, sizeof(nt_action));
     for (size_t i = 0; i < nord; i++) {
