@@ -338,7 +338,10 @@ static int fetch_fail(int r, const cred_ctx *cc, const git_src *s, nt_diag *diag
                     s->display);
     else
         nt_buf_addf(&pre, "cannot reach %s", s->display);
-    git_fail(diag, &s->sec, nt_buf_str(&pre));
+    if (cc->refused) /* the message is ours: libgit2 would only repeat the callback's words */
+        nt_diag_error(diag, "%s", nt_buf_str(&pre));
+    else
+        git_fail(diag, &s->sec, nt_buf_str(&pre));
     nt_buf_free(&pre);
     return -1;
 }

@@ -660,8 +660,11 @@ static void test_the_token_is_sent_as_the_password_of_user_oauth2(void **state)
     assert_int_equal(a.n_auth, 1);
     assert_string_equal(a.auth[0], "Basic b2F1dGgyOmdscGF0LXRlc3QtdG9rZW4="); /* oauth2:token */
     nt_buf want = NT_BUF_INIT;
-    nt_buf_addf(&want, "%s refused the access token", nt_buf_str(&url));
-    assert_prefix(msg, nt_buf_str(&want));
+    nt_buf_addf(&want,
+                "%s refused the access token (expired, revoked, or without read_repository on "
+                "this project)",
+                nt_buf_str(&url));
+    assert_string_equal(msg, nt_buf_str(&want));
     assert_null(strstr(msg, "glpat"));
     auth_stop(&a, t);
     nt_buf_free(&want);
@@ -695,9 +698,11 @@ static void test_without_a_token_authentication_is_a_clear_error(void **state)
     auth_start(&a, &t);
     nt_buf url = NT_BUF_INIT, want = NT_BUF_INIT;
     nt_buf_addf(&url, "http://127.0.0.1:%d/tenant/config.git", a.port);
-    nt_buf_addf(&want, "%s needs authentication: set NAUTES_TOKEN or --token-file",
+    nt_buf_addf(&want,
+                "%s needs authentication: set NAUTES_TOKEN or --token-file to a GitLab access "
+                "token with read_repository",
                 nt_buf_str(&url));
-    assert_prefix(observe_err(f, nt_buf_str(&url), NULL), nt_buf_str(&want));
+    assert_string_equal(observe_err(f, nt_buf_str(&url), NULL), nt_buf_str(&want));
     assert_int_equal(a.n_auth, 0);
     auth_stop(&a, t);
     nt_buf_free(&url);
