@@ -199,6 +199,27 @@ for o in d["operations"]:
     assert_not_contains "$GEN: the kubeconfig never appears" "$all" "$KC_MARK"
     assert_contains "$GEN: --verbose reports the timing" "$ERR" "nautes: timing:"
 
+    check_rc "$GEN: --force-update saves an unchanged cluster" 2 plan matching.yaml \
+        --force-update cluster-virtual --detailed-exitcode
+    assert_contains "$GEN: --force-update reason" "$OUT" "~ update cluster-virtual (virtual worker, deployment)
+    reason: forced (--force-update)"
+    check_rc "$GEN: --force-update of an undeclared cluster is an error" 1 plan matching.yaml \
+        --force-update other
+    printf 'clusters:\n  - name: never-was\n    state: absent\n' >gone.yaml
+    check_rc "$GEN: absent and not on the server is nothing to do" 0 plan gone.yaml --detailed-exitcode
+    assert_contains "$GEN: ... with a note" "$ERR" "state: absent, and the cluster does not exist"
+
+    # colour only on a terminal, never with NO_COLOR or --no-color
+    if command -v script >/dev/null; then
+        tty_out=$(cd "$W" && script -qc "'$NAUTES' plan mixed.yaml" /dev/null </dev/null)
+        assert_contains "$GEN: colour on a terminal" "$tty_out" $'\033[33m~ update\033[0m cluster-host'
+        tty_out=$(cd "$W" && script -qc "'$NAUTES' plan mixed.yaml --no-color" /dev/null </dev/null)
+        assert_not_contains "$GEN: no colour with --no-color" "$tty_out" $'\033['
+        tty_out=$(cd "$W" && NO_COLOR=1 script -qc "'$NAUTES' plan mixed.yaml" /dev/null </dev/null)
+        assert_not_contains "$GEN: no colour with NO_COLOR" "$tty_out" $'\033['
+    fi
+    assert_not_contains "$GEN: no colour into a pipe" "$(cat "$T_TMP/out")" $'\033['
+
     # errors: prevent_destroy, a physical save without its kubeconfig
     sed 's/^    kubeconfig_file: .*//' mixed.yaml >nokc.yaml
     check_rc "$GEN: a physical update without kubeconfig is an error" 1 plan nokc.yaml
