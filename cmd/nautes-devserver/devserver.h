@@ -51,6 +51,12 @@ typedef struct ds_server {
     pthread_mutex_t write_lock;  /* one change at a time, as a git push */
     pthread_rwlock_t state_lock; /* clusters */
     nt_cluster_set *clusters;    /* what the repository holds (defaults applied) */
+    unsigned long version;       /* bumped on every change of clusters */
+
+    pthread_mutex_t cache_lock; /* the unfiltered list's JSON, for version cache_version */
+    char *list_cache;
+    size_t list_cache_len;
+    unsigned long cache_version;
     git_repository *git;
 
     pthread_mutex_t fault_lock; /* fault counters, in-flight table, random state */

@@ -260,6 +260,36 @@ static void handle_list(ds_server *s, const char *const *qk, const char *const *
         reply_500(r, nt_buf_str(&msg));
         goto done;
     }
+    if (!fs) {
+        /* the whole list is served from a cache rebuilt after each change */
+        pthread_mutex_lock(&s->cache_lock);
+        if (!s->list_cache || s->cache_version != s->version) {
+            free(s->list_cache);
+            s->list_cache = NULL;
+            cJSON *root = cJSON_CreateObject();
+            cJSON *items = cJSON_AddArrayToObject(root, "items");
+            size_t n = s->clusters->n;
+            nt_cluster **v = nt_xcalloc(n ? n : 1, sizeof(*v));
+            if (n)
+                memcpy(v, s->clusters->items, n * sizeof(*v));
+            qsort(v, n, sizeof(*v), cmp_file_order);
+            for (size_t i = 0; i < n; i++)
+                cJSON_AddItemToArray(items, nt_api_cluster_to_json(v[i], s->gen));
+            s->list_cache = cJSON_PrintUnformatted(root);
+            s->list_cache_len = s->list_cache ? strlen(s->list_cache) : 0;
+            s->cache_version = s->version;
+            cJSON_Delete(root);
+            free(v);
+        }
+        r->status = 200;
+        r->ctype = "application/json";
+        nt_buf_reset(&r->body);
+        nt_buf_add(&r->body, s->list_cache ? s->list_cache : "{\"items\":[]}",
+                   s->list_cache ? s->list_cache_len : 12);
+        pthread_mutex_unlock(&s->cache_lock);
+        pthread_rwlock_unlock(&s->state_lock);
+        goto done;
+    }
     size_t n = s->clusters->n;
     nt_cluster **v = nt_xcalloc(n ? n : 1, sizeof(*v));
     if (n)

@@ -479,6 +479,7 @@ int main(int argc, char **argv)
     git_up = true;
     pthread_mutex_init(&S.write_lock, NULL);
     pthread_mutex_init(&S.fault_lock, NULL);
+    pthread_mutex_init(&S.cache_lock, NULL);
     pthread_rwlock_init(&S.state_lock, NULL);
     if (ds_store_open(&S, &err) < 0)
         goto fail;
@@ -539,6 +540,7 @@ done:
         git_libgit2_shutdown();
         pthread_mutex_destroy(&S.write_lock);
         pthread_mutex_destroy(&S.fault_lock);
+        pthread_mutex_destroy(&S.cache_lock);
         pthread_rwlock_destroy(&S.state_lock);
     }
     for (size_t i = 0; i < S.n_faults; i++)

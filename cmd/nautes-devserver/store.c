@@ -194,6 +194,7 @@ int ds_store_open(ds_server *s, nt_buf *err)
         nt_cluster_set_free(set);
     } else {
         s->clusters = set;
+        s->version = 1;
     }
     nt_diag_free(&d);
     nt_buf_free(&label);
@@ -202,6 +203,8 @@ int ds_store_open(ds_server *s, nt_buf *err)
 
 void ds_store_close(ds_server *s)
 {
+    free(s->list_cache);
+    s->list_cache = NULL;
     git_repository_free(s->git);
     s->git = NULL;
     nt_cluster_set_free(s->clusters);
@@ -362,6 +365,7 @@ int ds_store_save(ds_server *s, nt_cluster *stored, nt_buf *err)
     pthread_rwlock_wrlock(&s->state_lock);
     nt_cluster_set_remove(s->clusters, stored->name);
     nt_cluster_set_add(s->clusters, stored, NULL);
+    s->version++;
     pthread_rwlock_unlock(&s->state_lock);
     rc = 0;
     goto done;
@@ -395,6 +399,7 @@ int ds_store_delete(ds_server *s, const char *name, nt_buf *err)
     }
     pthread_rwlock_wrlock(&s->state_lock);
     nt_cluster_set_remove(s->clusters, name);
+    s->version++;
     pthread_rwlock_unlock(&s->state_lock);
     rc = 0;
 done:
