@@ -336,6 +336,11 @@ static int fetch_fail(int r, const cred_ctx *cc, const git_src *s, nt_diag *diag
                     "%s refused the access token (expired, revoked, or without "
                     "read_repository on this project)",
                     s->display);
+    else if (strstr(git_msg(), "status code: 404"))
+        nt_buf_addf(&pre,
+                    "no git repository at %s (check the URL, and that the token can "
+                    "read the project)",
+                    s->display);
     else
         nt_buf_addf(&pre, "cannot reach %s", s->display);
     if (cc->refused) /* the message is ours: libgit2 would only repeat the callback's words */
