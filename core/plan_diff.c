@@ -65,6 +65,26 @@ static const char *or_none(const char *s)
     return s && *s ? s : "(none)";
 }
 
+/* Does the server keep no place for `path` in this cluster? A v0.4 server keeps only the
+ * component categories of the cluster's kind (nautes-api.md 3.2) and drops the rest
+ * silently, and the seed fields (traefik.*, argocd_host, tekton_host) live in those
+ * categories' additions: a virtual deployment worker has no gateway, a host no deployment.
+ * Declaring one of them is then not a change the server could ever make. */
+static bool kept_nowhere(const nt_norm *obs, const char *path)
+{
+    nt_field f = nt_field_by_name(path);
+    if (f != NT_F_COUNT)
+        return (nt_fields[f].flags & NT_FIELD_V03_ONLY) != 0;
+    if (strncmp(path, "components_list.", 16) != 0)
+        return false;
+    const char *dot = strchr(path + 16, '.');
+    size_t len = dot ? (size_t)(dot - path) + 1 : strlen(path);
+    for (size_t i = 0; i < obs->n; i++)
+        if (!strncmp(obs->e[i].path, path, len))
+            return false;
+    return true;
+}
+
 /* Compare a declared, observed cluster; fills a->changes and returns the replace field (or
  * NT_F_COUNT). */
 static nt_field compare(nt_plan *p, size_t *unseen_cap, nt_action *a, const nt_cluster *d,
@@ -83,6 +103,8 @@ static nt_field compare(nt_plan *p, size_t *unseen_cap, nt_action *a, const nt_c
         }
         const nt_norm_entry *ov = nt_norm_find(&no, e->path);
         if (ov && !strcmp(ov->value, e->value))
+            continue;
+        if (!ov && kept_nowhere(&no, e->path))
             continue;
         add_change(a, &cap, e->path, ov ? ov->value : NULL, e->value, e->sensitive);
         nt_field f = nt_field_by_name(e->path);

@@ -446,6 +446,29 @@ static void test_server_defaults_and_v04_event_listener_are_never_changes(void *
     nt_diag_free(&d);
 }
 
+static void test_fields_the_server_keeps_nowhere_for_the_kind_are_not_changes(void **state)
+{
+    (void)state;
+    nt_cluster_set *have =
+        fx_observe(NT_GEN_V04, (fx_obs[]){FX_HOST("h"), FX_VIRT("v", "h", "31000")}, 2);
+    /* v0.4: a virtual deployment worker has no gateway (so no traefik ports), a host no
+     * deployment component (so no argocd_host) */
+    nt_cluster_set *want =
+        fx_load("clusters:\n" Y_HOST("h") "    argocd_host: argocd.h.nip.io\n" Y_VIRT(
+            "v", "h",
+            "31000") "    traefik: {http_node_port: 30080, https_node_port: 30443}\n"
+                     "    components_list:\n"
+                     "      gateway: {name: traefik, additions: {httpNodePort: \"30080\"}}\n");
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_non_null(p);
+    assert_false(nt_plan_has_changes(p));
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
 static void test_fingerprint_does_not_depend_on_list_order(void **state)
 {
     (void)state;
@@ -493,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_target_plans_the_cluster_and_its_host_only),
         cmocka_unit_test(test_maps_compare_as_sets_and_declared_maps_own_their_keys),
         cmocka_unit_test(test_server_defaults_and_v04_event_listener_are_never_changes),
+        cmocka_unit_test(test_fields_the_server_keeps_nowhere_for_the_kind_are_not_changes),
         cmocka_unit_test(test_fingerprint_does_not_depend_on_list_order),
     };
     return cmocka_run_group_tests(tests, 0, 0);
