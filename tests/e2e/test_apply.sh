@@ -60,6 +60,18 @@ assert_eq "it says so at once" "$ERR" \
     "nautes: stdin is not a terminal: pass --auto-approve to apply without confirmation"
 assert_eq "and sends nothing" "$(commits)" "$BASE"
 
+# on a terminal (script(1) gives it one): only "yes" goes ahead
+if command -v script >/dev/null; then
+    OUT=$(printf 'no\n' | script -qec "$NAUTES apply clusters.yaml --no-color" /dev/null)
+    RC=$?
+    assert_eq "on a terminal anything but yes cancels" "$RC" 1
+    assert_contains "the question is asked" "$OUT" "Apply these changes? Only 'yes' is accepted: "
+    assert_contains "and the answer respected" "$OUT" "Apply cancelled."
+    assert_eq "nothing is sent after no" "$(commits)" "$BASE"
+else
+    ok "script(1) not installed: terminal confirmation not tested"
+fi
+
 # ---- a first apply: hosts before their virtual clusters, every line, the summary --------------
 check_rc "apply creates everything" 0 apply clusters.yaml --auto-approve --verbose
 ALL_OUTPUT+=$OUT$ERR
