@@ -160,11 +160,12 @@ static void default_addition(nt_component *comp, const char *key, const char *va
         nt_component_set_addition(comp, key, value, NT_POS_NONE);
 }
 
-/* The first diagnostic that is an error. */
+/* The first diagnostic that is an error. Additions are left to check_additions, which sees
+ * them after defaults and words them as the real server does. */
 static const nt_diag_item *first_error(const nt_diag *d)
 {
     for (size_t i = 0; i < d->n; i++)
-        if (d->items[i].sev == NT_SEV_ERROR)
+        if (d->items[i].sev == NT_SEV_ERROR && d->items[i].code != NT_RULE_ADDITION_INVALID)
             return &d->items[i];
     return NULL;
 }

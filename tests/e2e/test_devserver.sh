@@ -303,6 +303,14 @@ post /api/v1/clusters/x4 '{"api_server":"https://10.1.2.3:6443","cluster_kind":"
 expect "v0.4 missing host" 500 "failed to get host cluster, err: cluster nope is not found"
 post /api/v1/clusters/x4 '{"api_server":"https://api.example.com:6443","cluster_kind":"kubernetes","cluster_type":"virtual","usage":"worker","worker_type":"deployment","host_cluster":"h4"}'
 expect "v0.4 defaults need an IP" 500 "the value  of the component matches incorrectly"
+post /api/v1/clusters/x4 '{"api_server":"https://10.1.2.3:6443","cluster_kind":"kubernetes","cluster_type":"physical","usage":"host","components_list":{"gateway":{"name":"traefik","additions":{"httpNodePort":"80a"}}},"kubeconfig":'"$KUBE_JSON"'}'
+expect "v0.4 additions must match their pattern" 500 '"message":"validation of component list failed with errors: the value 80a of the component matches incorrectly, meeting the following rule: ^[0-9]+$"'
+post /api/v1/clusters/x4 '{"api_server":"https://10.1.2.3:6443","cluster_kind":"kubernetes","cluster_type":"physical","usage":"host","reserved_namespaces_allowed_products":{"argocd":["p"]},"kubeconfig":'"$KUBE_JSON"'}'
+expect "v0.4 reserved namespace must be a component namespace" 500 "failed to validate cluster, err: reserved namespace argocd is not in component list"
+post /api/v1/clusters/x4 '{"api_server":"https://10.1.2.3:6443","cluster_kind":"kubernetes","cluster_type":"physical","usage":"host","product_allowed_cluster_resources":{"p":["x"]},"kubeconfig":'"$KUBE_JSON"'}'
+expect "allowed resources must be objects" 500 "the cluster information of p must be an struct 'ClusterResourceInfo' type"
+post /api/v1/clusters/x4 '{"api_server":"https://10.1.2.3:6443","cluster_kind":"kubernetes","cluster_type":"physical","usage":"host","reserved_namespaces_allowed_products":{"traefik":[1]},"kubeconfig":'"$KUBE_JSON"'}'
+expect "reserved namespace values must be strings" 500 "the value of the reserved namespace must be a string"
 req DELETE /api/v1/clusters/h4 -H "$(auth)"
 expect "v0.4 delete of a referenced host" 500 "failed to remove cluster h4, this cluster is referenced by p4"
 req DELETE /api/v1/clusters/x4 -H "$(auth)"
