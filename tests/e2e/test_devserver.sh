@@ -315,6 +315,15 @@ req DELETE /api/v1/clusters/h4 -H "$(auth)"
 expect "v0.4 delete of a referenced host" 500 "failed to remove cluster h4, this cluster is referenced by p4"
 req DELETE /api/v1/clusters/x4 -H "$(auth)"
 expect "v0.4 delete of a missing cluster" 500 "the cluster resource x4 is not found"
+before=$(commits)
+: >"$R/runtimes/w4-runtime" # a file where a directory must go: the save fails half-way
+post /api/v1/clusters/w4 '{"api_server":"https://10.1.2.3:6443","cluster_kind":"kubernetes","cluster_type":"physical","usage":"worker","worker_type":"deployment","kubeconfig":'"$KUBE_JSON"'}'
+expect "a write that fails half-way is a 500" 500 "failed to save config, err: cannot create"
+assert_eq "... leaves no commit" "$(commits)" "$before"
+assert_eq "... and no half-written file" "$(git -C "$R" status --porcelain --untracked-files=all)" "?? runtimes/w4-runtime"
+req GET /api/v1/clusters/w4 -H "$(auth)"
+expect "... and no cluster" 500 "the cluster resource w4 is not found"
+rm -f "$R/runtimes/w4-runtime"
 stop_server
 
 # ---- faults ---------------------------------------------------------------------------------
