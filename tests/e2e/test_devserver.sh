@@ -30,6 +30,16 @@ expect() { # expect NAME CODE BODY-SUBSTRING
     fi
 }
 commits() { git -C "$SERVER_REPO" rev-list --count main; }
+# stop_ok NAME: SIGTERM the server; it must exit 0 (under ASan: no leak, no error).
+stop_ok() {
+    kill "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID"
+    local rc=$?
+    if [ "$rc" = 0 ]; then ok "$1: clean shutdown"; else
+        fail "$1: exit $rc"
+        tail -20 "$SERVER_LOG" | sed 's/^/  | /'
+    fi
+}
 
 KUBE=$'apiVersion: v1\nclusters:\n- cluster:\n    server: https://10.0.0.1:6443\n  name: c\ncontexts: []\nusers:\n- name: u\n  user:\n    token: secret-in-kubeconfig\n'
 KUBE_JSON=$(printf '%s' "$KUBE" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')
@@ -271,7 +281,7 @@ assert_eq "500 connections at once all get answers" "$(cat "$T_TMP/load")" 500
 # restart on the same repository
 post /api/v1/clusters/cluster-host "$HOST_BODY"
 post /api/v1/clusters/vc1 "$VC_BODY"
-stop_server
+stop_ok "v0.3 server"
 SERVER_REPO_OVERRIDE=$R start_server || exit 1
 unset SERVER_REPO_OVERRIDE
 req GET /api/v1/clusters -H "$(auth)"
@@ -324,7 +334,7 @@ assert_eq "... and no half-written file" "$(git -C "$R" status --porcelain --unt
 req GET /api/v1/clusters/w4 -H "$(auth)"
 expect "... and no cluster" 500 "the cluster resource w4 is not found"
 rm -f "$R/runtimes/w4-runtime"
-stop_server
+stop_ok "v0.4 server"
 
 # ---- faults ---------------------------------------------------------------------------------
 start_server --fault 'status=503,nth=2,method=POST,path=/api/v1/clusters/*,retry-after=1' \
@@ -349,7 +359,7 @@ rc=$?
 [ "$rc" != 0 ] && ok "fault: drop cuts the answer (curl exit $rc)" || fail "drop: curl succeeded"
 req GET /api/v1/clusters/vc1 -H "$(auth)"
 expect "fault: the dropped delete was carried out" 500 "the cluster resource vc1 is not found"
-stop_server
+stop_ok "faults server"
 
 start_server --latency 400 --fault collide || exit 1
 pids=()
@@ -359,7 +369,7 @@ for i in 1 2 3; do
 done
 wait "${pids[@]}"
 assert_contains "collide: a request in the same second fails like the real server" "$(cat "$T_TMP"/c1 "$T_TMP"/c2 "$T_TMP"/c3)" "failed to clone repository, err: fatal: destination path '/tmp/product"
-stop_server
+stop_ok "collide server"
 
 # ---- TLS ----------------------------------------------------------------------------------
 P=$T_TMP/pki
@@ -374,4 +384,4 @@ req GET /api/v1/clusters -H "$(auth)" --cacert "$P/ca.crt"
 expect "TLS: verified with the CA" 200 '{"items":[]}'
 curl -s -o /dev/null "$SERVER_URL/api/v1/clusters"
 [ $? = 60 ] && ok "TLS: unknown CA is refused by curl" || fail "TLS: curl accepted an unknown CA"
-stop_server
+stop_ok "TLS server"
