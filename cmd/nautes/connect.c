@@ -104,6 +104,10 @@ int nt_connect_config(const nt_common *c, nt_http_config *cfg, nt_diag *diag)
     bool https = !strncasecmp(url, "https://", 8);
     if (!https && strncasecmp(url, "http://", 7) != 0)
         return nt_diag_error(diag, "API server URL %s must start with https:// or http://", url);
+    const char *host = strstr(url, "://") + 3;
+    if (memchr(host, '@', strcspn(host, "/?#")))
+        return nt_diag_error(diag, "the API server URL must not hold a user or password: pass "
+                                   "the token with --token-file FILE or NAUTES_TOKEN");
     cfg->base_url = nt_xstrdup(url);
     size_t n = strlen(cfg->base_url);
     while (n > 8 && cfg->base_url[n - 1] == '/')

@@ -14,6 +14,12 @@ check_rc "no API server is an error" 1 plan "$FILE"
 assert_contains "no API server says what to do" "$ERR" \
     "no API server: pass --api-server URL or set NAUTES_API_SERVER"
 
+check_rc "credentials in the URL are refused" 1 plan "$FILE" \
+    --api-server "${SERVER_URL/:\/\//://user:pw-in-url@}"
+assert_contains "credentials in the URL: what to do instead" "$ERR" \
+    "the API server URL must not hold a user or password"
+assert_not_contains "credentials in the URL are not echoed" "$ERR" "pw-in-url"
+
 export NAUTES_API_SERVER=$SERVER_URL
 unset NAUTES_TOKEN
 check_rc "no token is an error" 1 plan "$FILE"
