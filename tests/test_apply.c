@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define TOKEN "tok-APPLY-SECRET"
 
@@ -493,6 +494,65 @@ static void test_connection_refused_is_retried_then_reported(void **state)
     fixture_free(&f);
 }
 
+/* ---- progress while a request is in flight ----------------------------------------------- */
+
+static char *answer_slowly(fake_server *s, const char *req, int n)
+{
+    (void)s, (void)req, (void)n;
+    struct timespec ts = {0, 350000000};
+    nanosleep(&ts, NULL);
+    return fake_response(200, "application/json", OK_BODY, NULL);
+}
+
+typedef struct ticks {
+    int started, in_flight, finished;
+    double last_elapsed;
+} ticks;
+
+static void count_events(void *ctx, nt_apply_event ev, const nt_plan *plan,
+                         const nt_apply_report *report, size_t op, double elapsed,
+                         const char *detail)
+{
+    (void)plan, (void)report, (void)op, (void)detail;
+    ticks *t = ctx;
+    if (ev == NT_APPLY_EV_STARTED)
+        t->started++;
+    else if (ev == NT_APPLY_EV_IN_FLIGHT) {
+        t->in_flight++;
+        t->last_elapsed = elapsed;
+    } else if (ev == NT_APPLY_EV_FINISHED)
+        t->finished++;
+}
+
+static void test_a_slow_request_reports_progress_while_in_flight(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "h1", NULL, NT_ACT_CREATE);
+    add_op(&f, NT_OP_SAVE, 0, NULL);
+    fake_server s;
+    fake_start(&s, answer_slowly, NULL);
+    nt_http_config c = config(s.url);
+    nt_apply_opts o = fast_opts();
+    o.tick_ms = 100;
+    ticks t = {0};
+    o.progress = count_events;
+    o.progress_ctx = &t;
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), 0);
+    fake_stop(&s);
+    assert_int_equal(t.started, 1);
+    assert_int_equal(t.finished, 1);
+    assert_true(t.in_flight >= 2); /* every 100 ms of a 350 ms request */
+    assert_true(t.last_elapsed > 0.15);
+    assert_true(r->ops[0].duration >= 0.35);
+    fake_free(&s);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -507,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_a_host_delete_gives_up_after_wait_prune),
         cmocka_unit_test(test_an_interrupt_starts_nothing_new),
         cmocka_unit_test(test_connection_refused_is_retried_then_reported),
+        cmocka_unit_test(test_a_slow_request_reports_progress_while_in_flight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
