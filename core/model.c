@@ -351,6 +351,7 @@ void nt_cluster_set_free(nt_cluster_set *set)
     for (size_t i = 0; i < set->n_files; i++)
         free(set->files[i]);
     free(set->files);
+    free(set->file_index);
     for (size_t i = 0; i < set->n_inputs; i++)
         free(set->inputs[i].path);
     free(set->inputs);
@@ -358,16 +359,46 @@ void nt_cluster_set_free(nt_cluster_set *set)
     free(set);
 }
 
+static void file_index_insert(nt_cluster_set *set, size_t i)
+{
+    size_t mask = set->file_index_cap - 1;
+    size_t h = (size_t)hash_name(set->files[i]) & mask;
+    while (set->file_index[h])
+        h = (h + 1) & mask;
+    set->file_index[h] = i + 1;
+}
+
+/* Interning is a hash lookup: the git source interns one name per Cluster file. */
 const char *nt_cluster_set_intern(nt_cluster_set *set, const char *path)
 {
     if (!path)
         return NULL;
-    for (size_t i = set->n_files; i-- > 0;)
-        if (!strcmp(set->files[i], path))
-            return set->files[i];
+    if (set->file_index_cap) {
+        size_t mask = set->file_index_cap - 1;
+        size_t h = (size_t)hash_name(path) & mask;
+        while (set->file_index[h]) {
+            const char *f = set->files[set->file_index[h] - 1];
+            if (!strcmp(f, path))
+                return f;
+            h = (h + 1) & mask;
+        }
+    }
     NT_GROW(set->files, set->cap_files, set->n_files + 1);
     set->files[set->n_files] = nt_xstrdup(path);
-    return set->files[set->n_files++];
+    set->n_files++;
+    if (set->n_files * 2 > set->file_index_cap) {
+        size_t cap = set->file_index_cap ? set->file_index_cap * 2 : 16;
+        while (cap < set->n_files * 2)
+            cap *= 2;
+        free(set->file_index);
+        set->file_index = nt_xcalloc(cap, sizeof(size_t));
+        set->file_index_cap = cap;
+        for (size_t i = 0; i < set->n_files; i++)
+            file_index_insert(set, i);
+    } else {
+        file_index_insert(set, set->n_files - 1);
+    }
+    return set->files[set->n_files - 1];
 }
 
 static void index_insert(nt_cluster_set *set, size_t item)

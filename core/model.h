@@ -222,6 +222,8 @@ typedef struct nt_cluster_set {
 
     char **files; /* interned file names that nt_pos.file points at */
     size_t n_files, cap_files;
+    size_t *file_index; /* open-addressing hash of files positions + 1 */
+    size_t file_index_cap;
 
     nt_input *inputs;
     size_t n_inputs, cap_inputs;
