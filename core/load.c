@@ -62,6 +62,13 @@ typedef struct ctx {
     bool alias_reported;
 } ctx;
 
+/* A whole-file position: printed as "file: error: ..." */
+static nt_pos file_pos(const char *file)
+{
+    nt_pos p = {file, 0, 0};
+    return p;
+}
+
 static nt_pos mark_pos(const ctx *x, yaml_mark_t m)
 {
     return (nt_pos){x->file, (unsigned)m.line + 1, (unsigned)m.column + 1};
@@ -111,8 +118,7 @@ static nt_pos offset_pos(const ctx *x, const char *data, size_t len, size_t off)
 static void report_parser_error(ctx *x, yaml_parser_t *p, const char *data, size_t len)
 {
     if (p->error == YAML_MEMORY_ERROR) {
-        nt_diag_add(x->diag, NT_SEV_ERROR, (nt_pos){x->file, 0, 0}, NULL,
-                    "out of memory while parsing");
+        nt_diag_add(x->diag, NT_SEV_ERROR, file_pos(x->file), NULL, "out of memory while parsing");
         return;
     }
     if (p->error == YAML_READER_ERROR) {
@@ -173,7 +179,7 @@ static int parse_stream(ctx *x, const char *data, size_t len, node ***docs, size
     bool done = false;
 
     if (!yaml_parser_initialize(&p)) {
-        nt_diag_add(x->diag, NT_SEV_ERROR, (nt_pos){x->file, 0, 0}, NULL,
+        nt_diag_add(x->diag, NT_SEV_ERROR, file_pos(x->file), NULL,
                     "could not initialise the YAML parser");
         return -1;
     }
@@ -979,7 +985,7 @@ static int load_data(nt_cluster_set *set, const char *name, const char *data, si
     size_t ndocs = 0, cap = 0, nonempty = 0;
 
     if (len > NT_LOAD_MAX_FILE) {
-        err(&x, (nt_pos){x.file, 0, 0}, NULL, "the file is larger than the 64 MiB limit");
+        err(&x, file_pos(x.file), NULL, "the file is larger than the 64 MiB limit");
         goto done;
     }
     if (parse_stream(&x, data, len, &docs, &ndocs, &cap) == 0) {
@@ -1001,7 +1007,7 @@ static int load_data(nt_cluster_set *set, const char *name, const char *data, si
             }
         }
         if (nonempty == 0)
-            err(&x, (nt_pos){x.file, 0, 0}, NULL,
+            err(&x, file_pos(x.file), NULL,
                 "no clusters declared: the file is empty (write 'clusters:' and a list of "
                 "entries)");
     }
@@ -1040,7 +1046,7 @@ static int load_file(nt_cluster_set *set, const char *path, unsigned flags, nt_d
     char *data = NULL;
     size_t len = 0;
     if (read_file(path, &data, &len) < 0)
-        return nt_diag_add(diag, NT_SEV_ERROR, (nt_pos){path, 0, 0}, NULL, "cannot read: %s",
+        return nt_diag_add(diag, NT_SEV_ERROR, file_pos(path), NULL, "cannot read: %s",
                            read_error(errno));
     int rc = load_data(set, path, data, len, flags, diag);
     free(data);
@@ -1065,7 +1071,7 @@ static int load_dir(nt_cluster_set *set, const char *path, unsigned flags, nt_di
     size_t n = 0, cap = 0;
     int rc = 0;
     if (!d)
-        return nt_diag_add(diag, NT_SEV_ERROR, (nt_pos){path, 0, 0}, NULL, "cannot read: %s",
+        return nt_diag_add(diag, NT_SEV_ERROR, file_pos(path), NULL, "cannot read: %s",
                            strerror(errno));
     size_t pl = strlen(path);
     bool slash = pl && path[pl - 1] == '/';
@@ -1085,7 +1091,7 @@ static int load_dir(nt_cluster_set *set, const char *path, unsigned flags, nt_di
     }
     closedir(d);
     if (n == 0) {
-        rc = nt_diag_add(diag, NT_SEV_ERROR, (nt_pos){path, 0, 0}, NULL,
+        rc = nt_diag_add(diag, NT_SEV_ERROR, file_pos(path), NULL,
                          "the directory holds no *.yaml or *.yml file");
     } else {
         qsort(names, n, sizeof(char *), cmp_str);

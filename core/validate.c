@@ -257,7 +257,7 @@ static bool ns_ok(const nt_cluster *c, nt_api_gen gen, kind5 k, const char *ns)
 
 static void list_namespaces(const nt_cluster *c, nt_api_gen gen, kind5 k, nt_buf *out)
 {
-    const char *seen[NT_C_COUNT];
+    const char *seen[NT_C_COUNT] = {0};
     size_t n = 0;
     for (int i = 0; i < NT_C_COUNT; i++) {
         if (!applies(gen, k, (nt_component_kind)i))
