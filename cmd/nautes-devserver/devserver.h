@@ -98,9 +98,9 @@ int ds_rules_delete(ds_server *s, const nt_cluster *stored, nt_buf *msg);
 /* store.c */
 int ds_store_open(ds_server *s, nt_buf *err);
 void ds_store_close(ds_server *s);
-/* Write (stored != NULL) or remove (stored == NULL, name given) under s->write_lock; one
- * commit when something changed; on failure the working tree is restored from HEAD.
- * The in-memory state is updated only after the commit. */
+/* Save `stored` (taken over: kept in s->clusters or freed) or delete `name`; the caller holds
+ * s->write_lock. One commit when something changed; on failure the touched paths are
+ * restored from HEAD. The in-memory state is updated only after the commit. */
 int ds_store_save(ds_server *s, nt_cluster *stored, nt_buf *err);
 int ds_store_delete(ds_server *s, const char *name, nt_buf *err);
 int ds_store_put_kubeconfig(ds_server *s, const char *name, const char *kubeconfig, nt_buf *err);
