@@ -17,10 +17,27 @@ if [ "${NAUTES_VALGRIND:-}" = 1 ]; then
     WRAP=(valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99)
 fi
 
+# Stop a server with SIGTERM; one that has not exited 10 s later is killed and counted as a
+# failure (a clean shutdown on SIGTERM is part of the server's contract).
+t_stop_pid() {
+    local pid=$1 i
+    kill "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+    for i in $(seq 1 100); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -9 "$pid" 2>/dev/null
+        fail "nautes-devserver (pid $pid) did not stop within 10 s of SIGTERM"
+    fi
+    wait "$pid" 2>/dev/null
+    return 0
+}
+
 t_cleanup() {
     local pid
     for pid in "${T_SERVER_PIDS[@]}"; do
-        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+        t_stop_pid "$pid"
     done
     rm -rf "$T_TMP"
     [ -n "${T_RESULT:-}" ] && echo "$T_PASS $T_FAIL" >"$T_RESULT"
@@ -101,7 +118,5 @@ start_server() {
 }
 
 stop_server() {
-    kill "${1:-$SERVER_PID}" 2>/dev/null
-    wait "${1:-$SERVER_PID}" 2>/dev/null
-    return 0
+    t_stop_pid "${1:-$SERVER_PID}"
 }
