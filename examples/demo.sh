@@ -7,8 +7,9 @@
 set -euo pipefail
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-NAUTES=$ROOT/$BUILD/nautes
-DEVSERVER=$ROOT/$BUILD/nautes-devserver
+case "$BUILD" in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+NAUTES=$BUILD/nautes
+DEVSERVER=$BUILD/nautes-devserver
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/nautes-demo.XXXXXX")
 SERVER_PID=
 cleanup() {
@@ -74,6 +75,9 @@ set -e
 step "Apply fixes it"
 run "$NAUTES" apply clusters.yaml "${TF[@]}" --auto-approve
 run "$NAUTES" plan clusters.yaml "${TF[@]}" --detailed-exitcode
+
+step "The drift check CI runs: read the tenant repository itself (every field but the kubeconfig)"
+run "$NAUTES" plan clusters.yaml --state "git:$WORK/tenant" --detailed-exitcode
 
 step "What the server wrote: the tenant repository's history"
 git -C "$WORK/tenant" log --format='%h %s' | cat
