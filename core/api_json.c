@@ -490,7 +490,7 @@ int nt_api_list_parse(const char *body, size_t len, nt_cluster_set **out, nt_dia
                           "the URL the Nautes API server?)");
         goto done;
     }
-    const cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
+    cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
     if (!items) {
         const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
         if (cJSON_IsString(msg))
@@ -508,9 +508,11 @@ int nt_api_list_parse(const char *body, size_t len, nt_cluster_set **out, nt_dia
     set = nt_cluster_set_new();
     set->gen = NT_GEN_UNKNOWN;
     size_t idx = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, items)
-    {
+    /* Each item's JSON tree is freed as soon as it is converted, so the peak holds one
+     * parsed tree less than a whole copy of the list (the plan's memory budget). */
+    cJSON *it, *next;
+    for (it = items ? items->child : NULL; it; it = next) {
+        next = it->next;
         nt_cluster *c = NULL;
         nt_buf e = NT_BUF_INIT;
         if (nt_api_cluster_from_json(it, &c, &e) < 0) {
@@ -530,6 +532,7 @@ int nt_api_list_parse(const char *body, size_t len, nt_cluster_set **out, nt_dia
             nt_cluster_free(c);
             goto done;
         }
+        cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
         idx++;
     }
     unsigned vis = 0;
