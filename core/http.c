@@ -4,9 +4,12 @@
 #include "core/alloc.h"
 #include "core/api_error.h"
 #include "core/api_json.h"
+#include "core/apply.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Largest answer accepted: a list of 100,000 clusters is ~100 MB. */
 #define NT_HTTP_MAX_BODY ((size_t)512 * 1024 * 1024)
@@ -196,25 +199,57 @@ void nt_http_req_cleanup(nt_http_req *r)
     memset(r, 0, sizeof(*r));
 }
 
+/* Sleep ms milliseconds (the observer's backoff; the executor has its own event loop). */
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
 int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
 {
     static const char path[] = "/api/v1/clusters";
-    nt_http_req req;
+    nt_http_req req = {0};
     nt_api_response resp;
     nt_api_error err = {0};
     nt_buf msg = NT_BUF_INIT;
     int rc = -1;
+    long attempt = 0, retry_after = 0;
     *out = NULL;
 
-    if (nt_http_req_init(&req, cfg, "GET", path, NULL, diag) != 0)
-        goto done;
-    CURLcode cc = curl_easy_perform(req.easy);
-    nt_http_req_done(&req, cc, &resp, NULL);
-    nt_api_error_classify(&resp, cfg->token, &err);
+    for (;;) {
+        if (nt_http_req_init(&req, cfg, "GET", path, NULL, diag) != 0)
+            goto done;
+        CURLcode cc = curl_easy_perform(req.easy);
+        nt_http_req_done(&req, cc, &resp, &retry_after);
+        nt_api_error_classify(&resp, cfg->token, &err);
+        if (err.kind == NT_APIERR_NONE || !err.retryable || attempt >= cfg->retries)
+            break;
+        /* a transient failure (connection, timeout, 429, 502-504): wait and ask again */
+        attempt++;
+        long base = cfg->retry_base_ms > 0 ? cfg->retry_base_ms : 1000;
+        long delay = nt_apply_backoff_ms((unsigned)attempt, base, 30000, retry_after,
+                                         (double)rand() / ((double)RAND_MAX + 1.0));
+        if (cfg->verbose && cfg->trace) {
+            nt_buf t = NT_BUF_INIT;
+            nt_buf_addf(&t, "  retrying GET %s in %ld ms (retry %ld of %ld)", path, delay,
+                        attempt, cfg->retries);
+            cfg->trace(cfg->trace_ctx, nt_buf_str(&t));
+            nt_buf_free(&t);
+        }
+        nt_api_error_free(&err);
+        memset(&err, 0, sizeof(err));
+        nt_http_req_cleanup(&req);
+        memset(&req, 0, sizeof(req));
+        sleep_ms(delay);
+    }
     if (err.kind != NT_APIERR_NONE) {
         nt_buf full = NT_BUF_INIT;
         nt_buf_addf(&full, "%s%s", cfg->base_url, path);
         nt_api_error_format(&err, NULL, "GET", nt_buf_str(&full), resp.status, &msg);
+        if (attempt)
+            nt_buf_addf(&msg, " (after %ld %s)", attempt, attempt == 1 ? "retry" : "retries");
         nt_buf_free(&full);
         nt_diag_error(diag, "%s", nt_buf_str(&msg));
         goto done;

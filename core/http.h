@@ -19,6 +19,8 @@ typedef struct nt_http_config {
     char *cacert;     /* CA bundle file, or NULL for the system store */
     bool insecure;    /* skip TLS verification (a warning was printed by cmd/) */
     long timeout_sec; /* per request */
+    long retries;       /* the observer's GET: retries after a transient failure (0: none) */
+    long retry_base_ms; /* backoff base (exponential, full jitter, Retry-After honoured) */
     bool verbose;     /* trace requests through `trace` (token redacted) */
     void (*trace)(void *ctx, const char *line);
     void *trace_ctx;
@@ -26,7 +28,8 @@ typedef struct nt_http_config {
 
 void nt_http_config_free(nt_http_config *cfg); /* frees the strings, wipes the token */
 
-/* Observe through the API: exactly one GET /api/v1/clusters. On success *out is the observed
+/* Observe through the API: exactly one GET /api/v1/clusters (sent again, up to cfg->retries
+ * times, only after a transient failure: connection, timeout, 429, 502-504). On success *out is the observed
  * set (nt_api_list_parse) with set->source "api URL". Errors are classified (design.md
  * section 6: token, tenant repository visibility, write access, TLS, connection) with a hint,
  * and the token redacted. Returns 0 or -1. */

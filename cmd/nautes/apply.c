@@ -105,20 +105,6 @@ static bool confirm(void)
     return strcmp(line, "yes") == 0;
 }
 
-static long env_ms(const char *name, long dflt)
-{
-    const char *s = getenv(name);
-    if (!s || !*s)
-        return dflt;
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || v < 1 || v > 600000) {
-        fprintf(stderr, "nautes: warning: ignoring %s=%s (want milliseconds, 1-600000)\n", name, s);
-        return dflt;
-    }
-    return v;
-}
 
 int cmd_apply(int argc, char **argv)
 {
@@ -206,6 +192,7 @@ int cmd_apply(int argc, char **argv)
     if (nt_connect_config(&c, &cfg, &diag) < 0)
         goto report;
     have_cfg = true;
+    cfg.retries = retries;
     if (nt_observe(c.state, &cfg, &actual, &diag) < 0)
         goto report;
     if (nt_plan_build(&plan, desired, actual, &po, &diag) < 0)
@@ -247,7 +234,7 @@ int cmd_apply(int argc, char **argv)
     ao.retries = retries;
     ao.wait_prune_sec = wait_prune;
     ao.insecure_skip_check = c.insecure_skip_check;
-    ao.retry_base_ms = env_ms("NAUTES_RETRY_BASE_MS", 1000);
+    ao.retry_base_ms = nt_env_ms("NAUTES_RETRY_BASE_MS", 1000);
     ao.tick_ms = isatty(1) ? 10000 : 0;
     ao.progress = on_progress;
     ao.interrupted = &interrupted;

@@ -56,6 +56,9 @@ typedef struct nt_common {
 bool nt_use_color(int fd, bool no_color);
 /* Print the diagnostics to stderr (sorted, one per line); returns 1 when any is an error. */
 int nt_print_diag(nt_diag *d, bool no_color);
+/* A duration in milliseconds from the environment (1-600000), or dflt (with a warning when
+ * the variable is set but not such a number). */
+long nt_env_ms(const char *name, long dflt);
 /* Report a usage error for `cmd` on stderr and return NT_EXIT_ERROR. */
 int nt_usage_error(const char *synopsis, const char *msg);
 

@@ -147,6 +147,8 @@ int nt_connect_config(const nt_common *c, nt_http_config *cfg, nt_diag *diag)
         nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
                     "the token is sent unencrypted to %s (http://): use https://", cfg->base_url);
     cfg->timeout_sec = c->timeout > 0 ? c->timeout : 300;
+    cfg->retries = 3;
+    cfg->retry_base_ms = nt_env_ms("NAUTES_RETRY_BASE_MS", 1000);
     cfg->verbose = c->verbose;
     cfg->trace = trace_stderr;
     cfg->trace_ctx = NULL;
@@ -187,6 +189,8 @@ int nt_connect_config_git(const nt_common *c, nt_http_config *cfg, nt_diag *diag
                     "--insecure: the repository's TLS certificate is not verified; anyone on "
                     "the path can read the token");
     cfg->timeout_sec = c->timeout > 0 ? c->timeout : 300;
+    cfg->retries = 3;
+    cfg->retry_base_ms = nt_env_ms("NAUTES_RETRY_BASE_MS", 1000);
     cfg->verbose = c->verbose;
     cfg->trace = trace_stderr;
     cfg->trace_ctx = NULL;
@@ -194,4 +198,20 @@ int nt_connect_config_git(const nt_common *c, nt_http_config *cfg, nt_diag *diag
 fail:
     nt_http_config_free(cfg);
     return -1;
+}
+
+long nt_env_ms(const char *name, long dflt)
+{
+    const char *s = getenv(name);
+    if (!s || !*s)
+        return dflt;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < 1 || v > 600000) {
+        fprintf(stderr, "nautes: warning: ignoring %s=%s (want milliseconds, 1-600000)\n", name,
+                s);
+        return dflt;
+    }
+    return v;
 }

@@ -106,3 +106,23 @@ if command -v openssl >/dev/null; then
 else
     ok "openssl not installed: TLS cases skipped"
 fi
+
+# ---- the observer's GET is retried after a transient failure, never after a real error ------
+export NAUTES_RETRY_BASE_MS=20
+start_server --fault 'status=503,method=GET,nth=1' --fault 'status=429,method=GET,nth=2,retry-after=1'
+export NAUTES_TOKEN=$TOKEN
+check_rc "a 503 then a 429 on the list are retried, then the plan succeeds" 0 plan "$FILE" --verbose
+assert_contains "the retries are traced" "$ERR" "retrying GET /api/v1/clusters"
+assert_contains "Retry-After is honoured (1 s)" "$ERR" "in 1000 ms (retry 2 of 3)"
+stop_server
+start_server --fault 'status=503,method=GET'
+check_rc "a list that keeps failing gives up after 3 retries" 1 plan "$FILE"
+assert_contains "saying how many retries it took" "$ERR" "HTTP 503"
+assert_contains "... and that it retried" "$ERR" "(after 3 retries)"
+stop_server
+start_server
+NAUTES_TOKEN=not-the-token
+check_rc "a wrong token is not retried" 1 plan "$FILE" --verbose
+assert_not_contains "no retry for a 500 that is not transient" "$ERR" "retrying"
+stop_server
+unset NAUTES_RETRY_BASE_MS
