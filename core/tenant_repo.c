@@ -138,6 +138,17 @@ static void em_seq(emitter *em)
     em_event(em, &ev);
 }
 
+/* An empty list as `[]` (a flow sequence: a plain scalar "[]" would be emitted quoted, a
+ * string that reads back as one). */
+static void em_empty_seq(emitter *em)
+{
+    yaml_event_t ev;
+    yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_FLOW_SEQUENCE_STYLE);
+    em_event(em, &ev);
+    yaml_sequence_end_event_initialize(&ev);
+    em_event(em, &ev);
+}
+
 static void em_end_map(emitter *em)
 {
     yaml_event_t ev;
@@ -233,7 +244,7 @@ static void emit_reserved(emitter *em, const nt_cluster *c)
     for (size_t i = 0; i < c->n_reserved; i++) {
         em_key(em, v[i]->ns);
         if (!v[i]->n) {
-            em_plain(em, "[]");
+            em_empty_seq(em);
             continue;
         }
         em_seq(em);
@@ -261,7 +272,7 @@ static void emit_allowed(emitter *em, const nt_cluster *c)
     for (size_t i = 0; i < c->n_allowed; i++) {
         em_key(em, v[i]->product);
         if (!v[i]->n) {
-            em_plain(em, "[]");
+            em_empty_seq(em);
             continue;
         }
         em_seq(em);
@@ -540,7 +551,7 @@ static int kustomization_file(char **names, size_t n, nt_buf *out)
     em_kv(&em, "kind", "Kustomization");
     em_key(&em, "resources");
     if (!n) {
-        em_plain(&em, "[]");
+        em_empty_seq(&em);
     } else {
         em_seq(&em);
         for (size_t i = 0; i < n; i++)
