@@ -105,9 +105,30 @@ static void test_redaction_replaces_every_occurrence_of_the_secret(void **state)
     nt_buf_free(&b);
 }
 
+static void test_a_long_secret_is_redacted_even_inside_a_word(void **state)
+{
+    (void)state;
+    nt_buf b = NT_BUF_INIT;
+    nt_buf_add_redacted(&b, "xglpat-0123456789y and glpat-0123456789", "glpat-0123456789");
+    assert_string_equal(nt_buf_str(&b), "x[REDACTED]y and [REDACTED]");
+    nt_buf_free(&b);
+}
+
+static void test_a_short_secret_inside_a_longer_word_is_left_alone(void **state)
+{
+    (void)state;
+    nt_buf b = NT_BUF_INIT;
+    nt_buf_add_redacted(&b, "protected branches, token ro, ro@host, (ro)", "ro");
+    assert_string_equal(nt_buf_str(&b),
+                        "protected branches, token [REDACTED], [REDACTED]@host, ([REDACTED])");
+    nt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_long_secret_is_redacted_even_inside_a_word),
+        cmocka_unit_test(test_a_short_secret_inside_a_longer_word_is_left_alone),
         cmocka_unit_test(test_an_empty_buffer_reads_as_the_empty_string),
         cmocka_unit_test(test_appends_strings_characters_and_formats),
         cmocka_unit_test(test_grows_to_hold_a_megabyte),
