@@ -569,7 +569,9 @@ int nt_api_error_parse(const char *body, size_t len, long *code, char **reason, 
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "code");
     const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "reason");
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
-    if (!cJSON_IsNumber(c) || !cJSON_IsString(m))
+    /* a code no server sends (1e999, -1e300) is not that shape, and no long can hold it */
+    if (!cJSON_IsNumber(c) || !cJSON_IsString(m) ||
+        !(c->valuedouble > -1e9 && c->valuedouble < 1e9))
         goto done;
     *code = (long)c->valuedouble;
     *reason = nt_xstrdup(cJSON_IsString(r) ? r->valuestring : "");
