@@ -55,7 +55,18 @@ static int git_fail(nt_diag *diag, const secrets *sec, const char *prefix)
     add_redacted(&b, git_msg(), sec);
     while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
         nt_buf_truncate(&b, b.len - 1);
-    nt_diag_error(diag, "%s: %s", prefix, nt_buf_str(&b));
+    /* mbedTLS lists one reason per line: keep the message on one line */
+    nt_buf one = NT_BUF_INIT;
+    for (size_t i = 0; i < b.len; i++) {
+        if (b.data[i] == '\r')
+            continue;
+        if (b.data[i] == '\n')
+            nt_buf_adds(&one, "; ");
+        else
+            nt_buf_addc(&one, b.data[i]);
+    }
+    nt_diag_error(diag, "%s: %s", prefix, nt_buf_str(&one));
+    nt_buf_free(&one);
     nt_buf_free(&b);
     return -1;
 }
@@ -321,7 +332,25 @@ static int cert_skip_cb(git_cert *cert, int valid, const char *host, void *paylo
 static int fetch_fail(int r, const cred_ctx *cc, const git_src *s, nt_diag *diag)
 {
     nt_buf pre = NT_BUF_INIT;
-    if (r == GIT_ECERTIFICATE)
+    /* libgit2 (mbedTLS) says "the SSL certificate is invalid: 0xNN - ..." with the
+     * verification flags: 0x01 expired, 0x04 name mismatch, 0x08 not trusted */
+    const char *flags = r == GIT_ECERTIFICATE ? strstr(git_msg(), "invalid: 0x") : NULL;
+    unsigned long vf = flags ? strtoul(flags + 9, NULL, 16) : 0;
+    if (r == GIT_ECERTIFICATE && (vf & 0x08))
+        nt_buf_addf(&pre,
+                    "the TLS certificate of %s is not trusted (give its CA with --cacert "
+                    "FILE, or --insecure)",
+                    s->display);
+    else if (r == GIT_ECERTIFICATE && (vf & 0x01))
+        nt_buf_addf(&pre,
+                    "the TLS certificate of %s has expired (it must be renewed on the server)",
+                    s->display);
+    else if (r == GIT_ECERTIFICATE && (vf & 0x04))
+        nt_buf_addf(&pre,
+                    "the host name in %s does not match the repository's TLS certificate (use "
+                    "the name the certificate was issued for)",
+                    s->display);
+    else if (r == GIT_ECERTIFICATE)
         nt_buf_addf(&pre,
                     "the TLS certificate of %s is not trusted (give its CA with --cacert "
                     "FILE, or --insecure)",
