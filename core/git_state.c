@@ -655,7 +655,8 @@ int nt_git_observe(const char *spec, const nt_http_config *cfg, nt_cluster_set *
             goto done;
     } else {
         struct stat st;
-        if (stat(s.where, &st) < 0) {
+        /* s.where is set by the spec parser (nt_xstrndup never returns NULL) */
+        if (stat(s.where, &st) < 0) { // NOLINT(clang-analyzer-core.NonNullParamChecker)
             nt_diag_error(diag, "no such repository %s: %s", s.display, strerror(errno));
             goto done;
         }

@@ -76,7 +76,7 @@ static void norm_finish(nt_norm *n)
             if (n->e[w - 1].own_path)
                 free((char *)n->e[w - 1].path);
             if (n->e[w - 1].own_value)
-                free((char *)n->e[w - 1].value);
+                free((char *)n->e[w - 1].value); /* NOLINT: w - 1 < i, never the same entry */
             n->e[w - 1] = n->e[i];
             continue;
         }

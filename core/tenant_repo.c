@@ -1079,7 +1079,8 @@ static int fs_list(void *ctx, const char *dir, char ***names, size_t *n, nt_buf 
         (*names)[(*n)++] = nt_xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(*names, *n, sizeof(**names), cmp_cstr);
+    if (*n > 1)
+        qsort(*names, *n, sizeof(**names), cmp_cstr);
 done:
     nt_buf_free(&full);
     return rc;
