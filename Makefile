@@ -17,6 +17,7 @@ BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
 BUILD ?= build
 FUZZ_SECONDS ?= 60
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 CC ?= cc
 PKGS = yaml-0.1 libcurl libcjson libgit2 libmicrohttpd libcrypto
@@ -50,7 +51,7 @@ PROGRAMS = $(BUILD)/nautes $(if $(DEVSERVER_SRC),$(BUILD)/nautes-devserver)
 SAN_PROGRAMS = $(SAN)/nautes $(if $(DEVSERVER_SRC),$(SAN)/nautes-devserver)
 
 all: deps
-	@$(MAKE) --no-print-directory $(PROGRAMS)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAMS)
 
 # Install the Debian -dev packages when pkg-config cannot find them (as root, or with sudo).
 deps:
@@ -100,7 +101,7 @@ UNIT_BINS = $(patsubst tests/%.c,$(SAN)/tests/%,$(TEST_SRC))
 .SECONDARY:
 
 test: deps
-	@$(MAKE) --no-print-directory $(UNIT_BINS) $(SAN_PROGRAMS) $(PROGRAMS)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(UNIT_BINS) $(SAN_PROGRAMS) $(PROGRAMS)
 	@tests/run-tests.sh $(SAN)
 
 unit: deps
