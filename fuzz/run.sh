@@ -20,6 +20,18 @@ TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${ALL[@]}")
 OUT=${FUZZ_BUILD:-build/fuzz}
 CC=${FUZZ_CC:-clang}
+fuzzer_ok() {
+    echo 'int LLVMFuzzerTestOneInput(const char *d, long n){(void)d;(void)n;return 0;}' |
+        "$CC" -x c -fsanitize=fuzzer - -o /dev/null 2>/dev/null
+}
+if ! command -v "$CC" >/dev/null || ! fuzzer_ok; then
+    # clang and its libFuzzer runtime from the distribution, only when missing
+    SUDO=
+    [ "$(id -u)" = 0 ] || SUDO=sudo
+    echo "fuzz/run.sh: installing clang (libFuzzer)"
+    $SUDO apt-get install -y -qq --no-install-recommends clang >/dev/null 2>&1 ||
+        $SUDO apt-get install -y -qq --no-install-recommends libclang-rt-dev >/dev/null 2>&1 || true
+fi
 command -v "$CC" >/dev/null || { echo "fuzz/run.sh: $CC not found (apt-get install clang)" >&2; exit 1; }
 if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n){(void)d;(void)n;return 0;}' |
     "$CC" -x c -fsanitize=fuzzer - -o /dev/null 2>/dev/null; then
@@ -97,7 +109,7 @@ for t in "${TARGETS[@]}"; do
     esac
     regs=(testdata/fuzz-regressions/"$t"/*)
     if [ -f "${regs[0]}" ]; then
-        if ! "$bin" "${regs[@]}" >"$log" 2>&1; then
+        if ! "$bin" "${regs[@]}" >"$log" 2>&1 </dev/null; then
             tail -40 "$log"
             echo "fuzz/run.sh: $t: a regression input fails again (see $log)"
             failed+=("$t")
@@ -106,7 +118,7 @@ for t in "${TARGETS[@]}"; do
     fi
     "$bin" "${dict[@]}" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
         -max_len=16384 -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t-" \
-        "fuzz/corpus-$t" >"$log" 2>&1
+        "fuzz/corpus-$t" >"$log" 2>&1 </dev/null
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
