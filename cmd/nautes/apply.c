@@ -109,7 +109,7 @@ static bool confirm(void)
 int cmd_apply(int argc, char **argv)
 {
     nt_common c = NT_COMMON_INIT;
-    bool auto_approve = false, prune = false, help = false;
+    bool auto_approve = false, prune = false;
     long parallelism = 1, retries = 3, wait_prune = 300;
     nt_strlist targets = {0}, force = {0}, pos = {0};
     const nt_option opts[] = {
@@ -135,7 +135,7 @@ int cmd_apply(int argc, char **argv)
     };
     int rc = NT_EXIT_ERROR;
     nt_diag diag = NT_DIAG_INIT;
-    nt_buf err = NT_BUF_INIT, out = NT_BUF_INIT;
+    nt_buf out = NT_BUF_INIT;
     nt_cluster_set *desired = NULL, *actual = NULL;
     nt_plan *plan = NULL, *saved = NULL;
     nt_apply_report *report = NULL;
@@ -143,17 +143,10 @@ int cmd_apply(int argc, char **argv)
     bool have_cfg = false;
     memset(&cfg, 0, sizeof(cfg));
 
-    if (opt_parse(opts, argc, argv, &pos, &help, &err) < 0) {
-        rc = nt_usage_error(synopsis, nt_buf_str(&err));
-        goto done;
-    }
-    if (help) {
-        opt_usage(stdout, synopsis, description, opts);
-        rc = NT_EXIT_OK;
-        goto done;
-    }
-    if (pos.n == 0) {
-        rc = nt_usage_error(synopsis, "apply needs a saved PLAN or at least one FILE");
+    const nt_cmd_spec spec = {synopsis, description, opts, 1, 0, "apply needs a saved PLAN or at least one FILE"};
+    int args = nt_cmd_args(&spec, argc, argv, &pos);
+    if (args) {
+        rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;
         goto done;
     }
     const char *saved_path = pos.n == 1 && is_saved_plan(pos.items[0]) ? pos.items[0] : NULL;
@@ -268,7 +261,6 @@ done:
     if (have_cfg)
         nt_http_config_free(&cfg);
     nt_diag_free(&diag);
-    nt_buf_free(&err);
     nt_buf_free(&out);
     nt_strlist_free(&targets);
     nt_strlist_free(&force);

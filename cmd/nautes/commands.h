@@ -59,6 +59,19 @@ int nt_print_diag(nt_diag *d, bool no_color);
 /* A duration in milliseconds from the environment (1-600000), or dflt (with a warning when
  * the variable is set but not such a number). */
 long nt_env_ms(const char *name, long dflt);
+/* A command's arguments, declared once: what --help prints and what the parser accepts. */
+typedef struct nt_cmd_spec {
+    const char *synopsis;    /* "plan FILE... [--out PLAN] ..." (after "nautes ") */
+    const char *description; /* printed by --help */
+    const nt_option *opts;
+    size_t min_args, max_args; /* positional arguments accepted (max_args 0: no limit) */
+    const char *args_error;    /* the usage error when their number is wrong */
+} nt_cmd_spec;
+
+/* Parse argv by spec. Returns 0 to go on; 1 when --help was printed (exit 0); -1 when a usage
+ * error was printed (exit 1). */
+int nt_cmd_args(const nt_cmd_spec *spec, int argc, char **argv, nt_strlist *pos);
+
 /* Report a usage error for `cmd` on stderr and return NT_EXIT_ERROR. */
 int nt_usage_error(const char *synopsis, const char *msg);
 

@@ -36,3 +36,22 @@ int nt_usage_error(const char *synopsis, const char *msg)
             synopsis, (int)n, synopsis);
     return NT_EXIT_ERROR;
 }
+
+int nt_cmd_args(const nt_cmd_spec *spec, int argc, char **argv, nt_strlist *pos)
+{
+    bool help = false;
+    nt_buf err = NT_BUF_INIT;
+    int r = 0;
+    if (opt_parse(spec->opts, argc, argv, pos, &help, &err) < 0) {
+        nt_usage_error(spec->synopsis, nt_buf_str(&err));
+        r = -1;
+    } else if (help) {
+        opt_usage(stdout, spec->synopsis, spec->description, spec->opts);
+        r = 1;
+    } else if (pos->n < spec->min_args || (spec->max_args && pos->n > spec->max_args)) {
+        nt_usage_error(spec->synopsis, spec->args_error);
+        r = -1;
+    }
+    nt_buf_free(&err);
+    return r;
+}

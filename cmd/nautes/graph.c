@@ -14,7 +14,7 @@ static const char description[] =
 
 int cmd_graph(int argc, char **argv)
 {
-    bool help = false, no_color = false;
+    bool no_color = false;
     nt_strlist pos = {0};
     const nt_option opts[] = {
         {"no-color", OPT_BOOL, &no_color, NULL, "never colour the diagnostics", 0, 0},
@@ -22,20 +22,13 @@ int cmd_graph(int argc, char **argv)
     };
     int rc = NT_EXIT_ERROR;
     nt_diag diag = NT_DIAG_INIT;
-    nt_buf err = NT_BUF_INIT, out = NT_BUF_INIT;
+    nt_buf out = NT_BUF_INIT;
     nt_cluster_set *set = NULL;
 
-    if (opt_parse(opts, argc, argv, &pos, &help, &err) < 0) {
-        rc = nt_usage_error(synopsis, nt_buf_str(&err));
-        goto done;
-    }
-    if (help) {
-        opt_usage(stdout, synopsis, description, opts);
-        rc = NT_EXIT_OK;
-        goto done;
-    }
-    if (pos.n == 0) {
-        rc = nt_usage_error(synopsis, "graph needs at least one FILE (or directory)");
+    const nt_cmd_spec spec = {synopsis, description, opts, 1, 0, "graph needs at least one FILE (or directory)"};
+    int args = nt_cmd_args(&spec, argc, argv, &pos);
+    if (args) {
+        rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;
         goto done;
     }
     if (nt_load_paths(&set, (const char *const *)pos.items, pos.n, NT_LOAD_NO_KUBECONFIG, &diag) ==
@@ -49,7 +42,6 @@ int cmd_graph(int argc, char **argv)
 done:
     nt_cluster_set_free(set);
     nt_diag_free(&diag);
-    nt_buf_free(&err);
     nt_buf_free(&out);
     nt_strlist_free(&pos);
     return rc;

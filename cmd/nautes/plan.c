@@ -51,7 +51,7 @@ int cmd_plan(int argc, char **argv)
 {
     nt_common c = NT_COMMON_INIT;
     const char *out_path = NULL, *junit_path = NULL;
-    bool json = false, detailed = false, prune = false, help = false;
+    bool json = false, detailed = false, prune = false;
     nt_strlist targets = {0}, force = {0}, pos = {0};
     const nt_option opts[] = {
         {"out", OPT_STRING, &out_path, "PLAN",
@@ -70,24 +70,17 @@ int cmd_plan(int argc, char **argv)
     };
     int rc = NT_EXIT_ERROR;
     nt_diag diag = NT_DIAG_INIT, pre = NT_DIAG_INIT;
-    nt_buf err = NT_BUF_INIT, out = NT_BUF_INIT;
+    nt_buf out = NT_BUF_INIT;
     nt_cluster_set *desired = NULL, *actual = NULL;
     nt_plan *plan = NULL;
     nt_http_config cfg;
     bool have_cfg = false;
     memset(&cfg, 0, sizeof(cfg));
 
-    if (opt_parse(opts, argc, argv, &pos, &help, &err) < 0) {
-        rc = nt_usage_error(synopsis, nt_buf_str(&err));
-        goto done;
-    }
-    if (help) {
-        opt_usage(stdout, synopsis, description, opts);
-        rc = NT_EXIT_OK;
-        goto done;
-    }
-    if (pos.n == 0) {
-        rc = nt_usage_error(synopsis, "plan needs at least one FILE (or directory)");
+    const nt_cmd_spec spec = {synopsis, description, opts, 1, 0, "plan needs at least one FILE (or directory)"};
+    int args = nt_cmd_args(&spec, argc, argv, &pos);
+    if (args) {
+        rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;
         goto done;
     }
 
@@ -162,7 +155,6 @@ done:
         nt_http_config_free(&cfg);
     nt_diag_free(&diag);
     nt_diag_free(&pre);
-    nt_buf_free(&err);
     nt_buf_free(&out);
     nt_strlist_free(&targets);
     nt_strlist_free(&force);

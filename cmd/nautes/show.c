@@ -12,7 +12,7 @@ static const char description[] =
 
 int cmd_show(int argc, char **argv)
 {
-    bool json = false, help = false, no_color = false, verbose = false;
+    bool json = false, no_color = false, verbose = false;
     nt_strlist pos = {0};
     const nt_option opts[] = {
         {"json", OPT_BOOL, &json, NULL, "print the plan as JSON", 0, 0},
@@ -22,20 +22,13 @@ int cmd_show(int argc, char **argv)
     };
     int rc = NT_EXIT_ERROR;
     nt_diag diag = NT_DIAG_INIT;
-    nt_buf err = NT_BUF_INIT, out = NT_BUF_INIT;
+    nt_buf out = NT_BUF_INIT;
     nt_plan *plan = NULL;
 
-    if (opt_parse(opts, argc, argv, &pos, &help, &err) < 0) {
-        rc = nt_usage_error(synopsis, nt_buf_str(&err));
-        goto done;
-    }
-    if (help) {
-        opt_usage(stdout, synopsis, description, opts);
-        rc = NT_EXIT_OK;
-        goto done;
-    }
-    if (pos.n != 1) {
-        rc = nt_usage_error(synopsis, "show needs exactly one saved PLAN file");
+    const nt_cmd_spec spec = {synopsis, description, opts, 1, 1, "show needs exactly one saved PLAN file"};
+    int args = nt_cmd_args(&spec, argc, argv, &pos);
+    if (args) {
+        rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;
         goto done;
     }
     if (nt_plan_file_read(pos.items[0], &plan, &diag) == 0) {
@@ -53,7 +46,6 @@ int cmd_show(int argc, char **argv)
 done:
     nt_plan_free(plan);
     nt_diag_free(&diag);
-    nt_buf_free(&err);
     nt_buf_free(&out);
     nt_strlist_free(&pos);
     return rc;
