@@ -92,6 +92,49 @@ static bool loopback_host(const char *url)
     return !strncmp(h, "127.", 4);
 }
 
+/* What both sources share: the token (--token-file or NAUTES_TOKEN; required for the API,
+ * optional for a repository), --cacert, --insecure (warned about as `whose` certificate),
+ * the timeout, the retries and the trace. */
+static int credentials(const nt_common *c, nt_http_config *cfg, bool token_required,
+                       bool warn_insecure, const char *whose, nt_diag *diag)
+{
+    if (c->token_file) {
+        cfg->token = read_token_file(c->token_file, diag);
+        if (!cfg->token)
+            return -1;
+    } else {
+        const char *env = getenv("NAUTES_TOKEN");
+        if (env && *env) {
+            char *copy = nt_xstrdup(env);
+            cfg->token = clean_token(copy, "NAUTES_TOKEN", diag);
+            memset(copy, 0, strlen(copy));
+            free(copy);
+            if (!cfg->token)
+                return -1;
+        } else if (token_required) {
+            return nt_diag_error(diag, "no token: pass --token-file FILE or set NAUTES_TOKEN");
+        }
+    }
+    if (c->cacert) {
+        if (access(c->cacert, R_OK) != 0)
+            return nt_diag_error(diag, "--cacert %s: %s", c->cacert, strerror(errno));
+        cfg->cacert = nt_xstrdup(c->cacert);
+    }
+    cfg->insecure = c->insecure;
+    if (c->insecure && warn_insecure)
+        nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
+                    "--insecure: %s TLS certificate is not verified; anyone on the path can "
+                    "read the token",
+                    whose);
+    cfg->timeout_sec = c->timeout > 0 ? c->timeout : 300;
+    cfg->retries = 3;
+    cfg->retry_base_ms = nt_env_ms("NAUTES_RETRY_BASE_MS", 1000);
+    cfg->verbose = c->verbose;
+    cfg->trace = trace_stderr;
+    cfg->trace_ctx = NULL;
+    return 0;
+}
+
 int nt_connect_config(const nt_common *c, nt_http_config *cfg, nt_diag *diag)
 {
     memset(cfg, 0, sizeof(*cfg));
@@ -112,92 +155,24 @@ int nt_connect_config(const nt_common *c, nt_http_config *cfg, nt_diag *diag)
     size_t n = strlen(cfg->base_url);
     while (n > 8 && cfg->base_url[n - 1] == '/')
         cfg->base_url[--n] = 0;
-
-    if (c->token_file) {
-        cfg->token = read_token_file(c->token_file, diag);
-        if (!cfg->token)
-            goto fail;
-    } else {
-        const char *env = getenv("NAUTES_TOKEN");
-        if (!env || !*env) {
-            nt_diag_error(diag, "no token: pass --token-file FILE or set NAUTES_TOKEN");
-            goto fail;
-        }
-        char *copy = nt_xstrdup(env);
-        cfg->token = clean_token(copy, "NAUTES_TOKEN", diag);
-        memset(copy, 0, strlen(copy));
-        free(copy);
-        if (!cfg->token)
-            goto fail;
+    if (credentials(c, cfg, true, https, "the server's", diag) < 0) {
+        nt_http_config_free(cfg);
+        return -1;
     }
-
-    if (c->cacert) {
-        if (access(c->cacert, R_OK) != 0) {
-            nt_diag_error(diag, "--cacert %s: %s", c->cacert, strerror(errno));
-            goto fail;
-        }
-        cfg->cacert = nt_xstrdup(c->cacert);
-    }
-    cfg->insecure = c->insecure;
-    if (c->insecure && https)
-        nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
-                    "--insecure: the server's TLS certificate is not verified; anyone on the "
-                    "path can read the token");
     if (!https && !loopback_host(cfg->base_url))
         nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
                     "the token is sent unencrypted to %s (http://): use https://", cfg->base_url);
-    cfg->timeout_sec = c->timeout > 0 ? c->timeout : 300;
-    cfg->retries = 3;
-    cfg->retry_base_ms = nt_env_ms("NAUTES_RETRY_BASE_MS", 1000);
-    cfg->verbose = c->verbose;
-    cfg->trace = trace_stderr;
-    cfg->trace_ctx = NULL;
     return 0;
-fail:
-    nt_http_config_free(cfg);
-    return -1;
 }
 
 int nt_connect_config_git(const nt_common *c, nt_http_config *cfg, nt_diag *diag)
 {
     memset(cfg, 0, sizeof(*cfg));
-    if (c->token_file) {
-        cfg->token = read_token_file(c->token_file, diag);
-        if (!cfg->token)
-            goto fail;
-    } else {
-        const char *env = getenv("NAUTES_TOKEN");
-        if (env && *env) {
-            char *copy = nt_xstrdup(env);
-            cfg->token = clean_token(copy, "NAUTES_TOKEN", diag);
-            memset(copy, 0, strlen(copy));
-            free(copy);
-            if (!cfg->token)
-                goto fail;
-        }
+    if (credentials(c, cfg, false, true, "the repository's", diag) < 0) {
+        nt_http_config_free(cfg);
+        return -1;
     }
-    if (c->cacert) {
-        if (access(c->cacert, R_OK) != 0) {
-            nt_diag_error(diag, "--cacert %s: %s", c->cacert, strerror(errno));
-            goto fail;
-        }
-        cfg->cacert = nt_xstrdup(c->cacert);
-    }
-    cfg->insecure = c->insecure;
-    if (c->insecure)
-        nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
-                    "--insecure: the repository's TLS certificate is not verified; anyone on "
-                    "the path can read the token");
-    cfg->timeout_sec = c->timeout > 0 ? c->timeout : 300;
-    cfg->retries = 3;
-    cfg->retry_base_ms = nt_env_ms("NAUTES_RETRY_BASE_MS", 1000);
-    cfg->verbose = c->verbose;
-    cfg->trace = trace_stderr;
-    cfg->trace_ctx = NULL;
     return 0;
-fail:
-    nt_http_config_free(cfg);
-    return -1;
 }
 
 long nt_env_ms(const char *name, long dflt)
