@@ -133,7 +133,7 @@ nt_cluster *nt_cluster_new(void)
     return nt_xcalloc(1, sizeof(nt_cluster));
 }
 
-static void component_clear(nt_component *comp)
+void nt_component_clear(nt_component *comp)
 {
     nt_value_clear(&comp->name);
     nt_value_clear(&comp->ns);
@@ -158,7 +158,7 @@ void nt_cluster_free(nt_cluster *c)
     }
     free(c->kubeconfig_file.s);
     for (int i = 0; i < NT_C_COUNT; i++)
-        component_clear(&c->comp[i]);
+        nt_component_clear(&c->comp[i]);
     for (size_t i = 0; i < c->n_reserved; i++) {
         free(c->reserved[i].ns);
         for (size_t j = 0; j < c->reserved[i].n; j++)

@@ -198,7 +198,8 @@ bool nt_cluster_is_worker(const nt_cluster *c);
 /* "physical host", "virtual worker (deployment)", ... for messages. */
 const char *nt_cluster_kind_label(const nt_cluster *c, char *buf, size_t bufsz);
 
-/* Component helpers. */
+/* Component helpers. nt_component_clear frees a component's strings and zeroes it. */
+void nt_component_clear(nt_component *comp);
 nt_addition *nt_component_addition(nt_component *comp, const char *key); /* NULL if absent */
 void nt_component_set_addition(nt_component *comp, const char *key, const char *value, nt_pos pos);
 nt_ns_products *nt_cluster_add_reserved(nt_cluster *c, const char *ns, nt_pos pos);

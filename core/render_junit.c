@@ -96,24 +96,6 @@ static void esc(nt_buf *out, const char *s, bool attr)
     }
 }
 
-/* The failure type: the action's name (nt_action_name's words, kept here so that the
- * renderer depends on plan.h's types only). */
-static const char *kind_name(nt_action_kind k)
-{
-    switch (k) {
-    case NT_ACT_CREATE:
-        return "create";
-    case NT_ACT_UPDATE:
-        return "update";
-    case NT_ACT_REPLACE:
-        return "replace";
-    case NT_ACT_DELETE:
-        return "delete";
-    case NT_ACT_NOOP:
-        break;
-    }
-    return "no-op";
-}
 
 /* The plan's lines for one action, exactly as `nautes plan` prints them (no colour): the
  * text renderer run on a plan of that one action, cut after the action's own lines. */
@@ -285,7 +267,7 @@ void nt_render_junit(const nt_plan *plan, const nt_diag *diag, nt_buf *out)
             summary(&sum, a);
             change_lines(&lines, a);
             nt_buf_adds(out, ">\n      <failure type=\"");
-            nt_buf_adds(out, kind_name(a->kind));
+            nt_buf_adds(out, nt_action_name(a->kind));
             nt_buf_adds(out, "\" message=\"");
             esc(out, nt_buf_str(&sum), true);
             nt_buf_adds(out, "\">");

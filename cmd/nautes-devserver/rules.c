@@ -141,18 +141,6 @@ static void fill_component(nt_cluster *c, nt_component_kind k)
     }
 }
 
-static void drop_component(nt_cluster *c, nt_component_kind k)
-{
-    nt_component *comp = &c->comp[k];
-    nt_value_clear(&comp->name);
-    nt_value_clear(&comp->ns);
-    for (size_t i = 0; i < comp->n_additions; i++) {
-        free(comp->additions[i].key);
-        free(comp->additions[i].value.s);
-    }
-    free(comp->additions);
-    memset(comp, 0, sizeof(*comp));
-}
 
 static void default_addition(nt_component *comp, const char *key, const char *value)
 {
@@ -411,7 +399,7 @@ static int apply_defaults(nt_cluster *c, nt_api_gen gen, nt_buf *msg)
             if (nt_components[k].flags & NT_COMP_V03)
                 fill_component(c, (nt_component_kind)k);
             else
-                drop_component(c, (nt_component_kind)k);
+                nt_component_clear(&c->comp[k]);
         }
         for (int k = 0; k < NT_C_COUNT; k++) {
             nt_component *comp = &c->comp[k];
@@ -456,7 +444,7 @@ static int apply_defaults(nt_cluster *c, nt_api_gen gen, nt_buf *msg)
             if (v04_applies(c, (nt_component_kind)k))
                 fill_component(c, (nt_component_kind)k);
             else
-                drop_component(c, (nt_component_kind)k);
+                nt_component_clear(&c->comp[k]);
         }
         for (int k = 0; k < NT_C_COUNT; k++) {
             nt_component *comp = &c->comp[k];
