@@ -1,12 +1,19 @@
 /* store.c — the tenant configuration repository (libgit2) and the kubeconfig store.
  *
  * Every change is written through core/tenant_repo.c (temporary file + rename per file),
- * staged, and committed on `main` as one commit with the real server's message (v0.3 and
+ * and committed on `main` as one commit with the real server's message (v0.3 and
  * v0.4.0 style: `[API] Save_Cluster: NAME.` / `[API] Delete_Cluster: NAME.`). The commit is
  * the last step; if anything fails before it, the touched paths are restored from HEAD, so
  * the working tree, the branch and the in-memory state never disagree. Kubeconfigs go to
  * REPO.kubeconfigs.json next to the repository (mode 0600), as the real server keeps them in
- * Vault, outside git. */
+ * Vault, outside git.
+ *
+ * A commit costs what changed, not what the repository holds: the blobs come from the files
+ * just written, the tree is HEAD's tree with those paths replaced (git_tree_create_updated
+ * reads and writes only the trees on the changed paths), and the index gets those entries
+ * with their stat data before it is written once. (Staging with git_index_add_bypath and
+ * git_index_write_tree re-read every tree of the repository after each commit to rebuild
+ * the index's tree cache: 12 of the 15 ms a write took with 1,000 clusters.) */
 #include "devserver.h"
 
 #include "core/alloc.h"
@@ -213,55 +220,191 @@ void ds_store_close(ds_server *s)
 
 /* ---- commits ----------------------------------------------------------------------------- */
 
-/* Stage every path of `changed` (one per line) and commit when the tree differs from HEAD.
- * Returns 0 (committed or nothing to commit) or -1. */
+/* One changed path: the blob and the stat data of the file written, or a removal. */
+typedef struct change {
+    char *rel;
+    bool present;
+    git_oid id;
+    struct stat st;
+} change;
+
+static void free_changes(change *ch, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(ch[i].rel);
+    free(ch);
+}
+
+/* The blob of every path of `changed` (one per line) from the file now in the working tree,
+ * or a removal when there is none. */
+static int read_changes(ds_server *s, const char *changed, change **out, size_t *n_out, nt_buf *err)
+{
+    change *ch = NULL;
+    size_t n = 0, cap = 0;
+    int rc = -1;
+    nt_buf full = NT_BUF_INIT, data = NT_BUF_INIT;
+    for (const char *p = changed; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        NT_GROW(ch, cap, n + 1);
+        change *c = &ch[n++];
+        memset(c, 0, sizeof(*c));
+        c->rel = nt_xstrndup(p, len);
+        p += len;
+        if (*p == '\n')
+            p++;
+        nt_buf_reset(&full);
+        nt_buf_addf(&full, "%s/%s", s->repo, c->rel);
+        int fd = open(nt_buf_str(&full), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            if (errno == ENOENT || errno == ENOTDIR)
+                continue; /* removed */
+            nt_buf_addf(err, "cannot stage a change: %s: %s", c->rel, strerror(errno));
+            goto done;
+        }
+        nt_buf_reset(&data);
+        char tmp[8192];
+        ssize_t r;
+        while ((r = read(fd, tmp, sizeof(tmp))) != 0) {
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0)
+                break;
+            nt_buf_add(&data, tmp, (size_t)r);
+        }
+        /* the stat data after the content was read: what the index records for the file */
+        int bad = r < 0 || fstat(fd, &c->st) < 0;
+        close(fd);
+        if (bad) {
+            nt_buf_addf(err, "cannot stage a change: %s: %s", c->rel, strerror(errno));
+            goto done;
+        }
+        if (git_blob_create_from_buffer(&c->id, s->git, data.len ? data.data : "", data.len) < 0) {
+            git_err(err, "cannot stage a change");
+            goto done;
+        }
+        c->present = true;
+    }
+    rc = 0;
+done:
+    nt_buf_free(&full);
+    nt_buf_free(&data);
+    if (rc < 0) {
+        free_changes(ch, n);
+        ch = NULL;
+        n = 0;
+    }
+    *out = ch;
+    *n_out = n;
+    return rc;
+}
+
+static void index_time(git_index_time *t, const struct timespec *ts)
+{
+    t->seconds = (int32_t)ts->tv_sec;
+    t->nanoseconds = (uint32_t)ts->tv_nsec;
+}
+
+/* Record the changes in the index (in memory): the same entries `git add` would make, with
+ * the files' stat data so that `git status` finds the working tree clean without re-reading
+ * it. */
+static int index_changes(git_index *idx, const change *ch, size_t n, nt_buf *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        int r;
+        if (ch[i].present) {
+            git_index_entry e;
+            memset(&e, 0, sizeof(e));
+            index_time(&e.ctime, &ch[i].st.st_ctim);
+            index_time(&e.mtime, &ch[i].st.st_mtim);
+            e.dev = (uint32_t)ch[i].st.st_dev;
+            e.ino = (uint32_t)ch[i].st.st_ino;
+            e.mode = GIT_FILEMODE_BLOB;
+            e.uid = (uint32_t)ch[i].st.st_uid;
+            e.gid = (uint32_t)ch[i].st.st_gid;
+            e.file_size = (uint32_t)ch[i].st.st_size;
+            e.id = ch[i].id;
+            e.path = ch[i].rel;
+            r = git_index_add(idx, &e);
+        } else {
+            r = git_index_remove(idx, ch[i].rel, 0);
+            if (r == GIT_ENOTFOUND)
+                r = 0;
+        }
+        if (r < 0) {
+            git_err(err, "cannot update the index");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Commit every path of `changed` (one per line) when the tree differs from HEAD's. The new
+ * tree is HEAD's tree with only these paths replaced (git_tree_create_updated: the blobs of
+ * the files just written and the trees on their paths are the only objects written); the
+ * index then gets the same entries and is written once, so that it matches HEAD and the
+ * working tree. Returns 0 (committed or nothing to commit) or -1; on -1 neither the branch
+ * nor the index has changed. */
 static int commit_paths(ds_server *s, const char *changed, const char *message, nt_buf *err)
 {
     git_index *idx = NULL;
-    git_tree *tree = NULL;
+    git_tree *base = NULL, *tree = NULL;
     git_commit *parent = NULL;
     git_signature *sig = NULL;
+    git_tree_update *up = NULL;
+    change *ch = NULL;
+    size_t n = 0;
     git_oid tree_id, commit_id;
     int rc = -1;
     if (git_repository_index(&idx, s->git) < 0) {
         git_err(err, "cannot open the index");
         goto done;
     }
-    for (const char *p = changed; *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        char *rel = nt_xstrndup(p, n);
-        nt_buf full = NT_BUF_INIT;
-        nt_buf_addf(&full, "%s/%s", s->repo, rel);
-        struct stat st;
-        int r = stat(nt_buf_str(&full), &st) == 0 ? git_index_add_bypath(idx, rel)
-                                                  : git_index_remove_bypath(idx, rel);
-        nt_buf_free(&full);
-        free(rel);
-        if (r < 0) {
-            git_err(err, "cannot stage a change");
-            goto done;
-        }
-        p += n;
-        if (*p == '\n')
-            p++;
-    }
-    if (git_index_write_tree(&tree_id, idx) < 0) {
-        git_err(err, "cannot write the tree");
+    if (read_changes(s, changed, &ch, &n, err) < 0)
+        goto done;
+    int unborn = git_repository_head_unborn(s->git);
+    if (unborn < 0) {
+        git_err(err, "cannot read HEAD");
         goto done;
     }
-    int unborn = git_repository_head_unborn(s->git);
     if (unborn != 1) {
         git_oid head;
         if (git_reference_name_to_id(&head, s->git, "HEAD") < 0 ||
-            git_commit_lookup(&parent, s->git, &head) < 0) {
+            git_commit_lookup(&parent, s->git, &head) < 0 || git_commit_tree(&base, parent) < 0) {
             git_err(err, "cannot read HEAD");
             goto done;
         }
-        if (git_oid_equal(git_commit_tree_id(parent), &tree_id)) {
-            rc = git_index_write(idx) < 0 ? -1 : 0; /* nothing changed: no commit */
+    }
+    up = nt_xcalloc(n ? n : 1, sizeof(*up));
+    size_t nu = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* a path removed that HEAD does not hold needs no update */
+        if (!ch[i].present) {
+            git_tree_entry *e = NULL;
+            if (!base || git_tree_entry_bypath(&e, base, ch[i].rel) < 0)
+                continue;
+            git_tree_entry_free(e);
+        }
+        up[nu].action = ch[i].present ? GIT_TREE_UPDATE_UPSERT : GIT_TREE_UPDATE_REMOVE;
+        up[nu].id = ch[i].id;
+        up[nu].filemode = GIT_FILEMODE_BLOB;
+        up[nu].path = ch[i].rel;
+        nu++;
+    }
+    if (git_tree_create_updated(&tree_id, s->git, base, nu, up) < 0) {
+        git_err(err, "cannot write the tree");
+        goto done;
+    }
+    if (parent && git_oid_equal(git_commit_tree_id(parent), &tree_id)) {
+        /* nothing changed: no commit; the index still learns the files' new stat data */
+        if (index_changes(idx, ch, n, err) < 0 || git_index_write(idx) < 0) {
+            if (!err->len)
+                git_err(err, "cannot write the index");
+            git_index_read(idx, 1);
             goto done;
         }
+        rc = 0;
+        goto done;
     }
     if (git_tree_lookup(&tree, s->git, &tree_id) < 0 ||
         git_signature_now(&sig, DS_AUTHOR_NAME, DS_AUTHOR_EMAIL) < 0) {
@@ -274,14 +417,19 @@ static int commit_paths(ds_server *s, const char *changed, const char *message, 
         git_err(err, "cannot commit");
         goto done;
     }
-    if (git_index_write(idx) < 0) {
-        git_err(err, "cannot write the index");
+    /* committed: from here on the change stands; the index follows it */
+    if (index_changes(idx, ch, n, err) < 0 || git_index_write(idx) < 0) {
+        if (!err->len)
+            git_err(err, "cannot write the index");
         goto done;
     }
     rc = 0;
 done:
+    free(up);
+    free_changes(ch, n);
     git_signature_free(sig);
     git_tree_free(tree);
+    git_tree_free(base);
     git_commit_free(parent);
     git_index_free(idx);
     return rc;
