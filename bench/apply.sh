@@ -94,11 +94,11 @@ start_server() { # [LATENCY]
     RUN=$((RUN + 1))
     REPO=$WORK/repo-$RUN
     "$DEVSERVER" --listen 127.0.0.1:0 --repo "$REPO" --token "$TOKEN" \
-        --latency "${1:-$LATENCY}" >"$WORK/server.out" 2>"$WORK/server.log" &
+        --latency "${1:-$LATENCY}" >"$WORK/server-$RUN.out" 2>"$WORK/server.log" &
     SERVER_PID=$!
     URL=
     for _ in $(seq 200); do
-        URL=$(head -n1 "$WORK/server.out" 2>/dev/null || true)
+        URL=$(head -n1 "$WORK/server-$RUN.out" 2>/dev/null || true)
         case "$URL" in http*) break ;; esac
         sleep 0.05
     done
