@@ -33,9 +33,9 @@ WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -
        -Wno-format-nonliteral -Wundef -Wvla
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -I. -MMD -MP
 REL_CFLAGS = $(BASE_CFLAGS) -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
-SAN_CFLAGS = $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+SAN_CFLAGS = $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
              -fno-sanitize-recover=undefined -DNT_TEST_BUILD
-SAN_LDFLAGS = -fsanitize=address,undefined
+SAN_LDFLAGS = -fsanitize=address,undefined,float-cast-overflow
 
 CORE_SRC = $(sort $(wildcard core/*.c))
 NAUTES_SRC = $(sort $(wildcard cmd/nautes/*.c))
