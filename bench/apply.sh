@@ -7,8 +7,8 @@
 # and a second apply of the unchanged file (it must send no write at all).
 # The local server commits one change at a time (as a git push would), so its own work per
 # write is a floor no parallelism removes: it is measured last (apply at parallelism 32 with
-# --latency 0, the better of two runs) and shown as a second bound: each request holds one of p slots for latency +
-# write, and the writes hold the server's lock one at a time, so
+# --latency 0, the better of two runs) and shown as a second bound: each request holds one
+# of p slots for latency + write, and the writes hold the server's lock one at a time, so
 #   bound 2 = depth x latency + max((N x latency + floor) / p, floor).
 # Prints a markdown table. A benchmark, not a test: `make bench` runs it (bench/run.sh).
 #
@@ -181,8 +181,9 @@ echo
 echo "Apply of $N clusters ($HOSTS hosts, $VIRTUALS virtual workers) on nautes-devserver with"
 echo "--latency $LATENCY (ms per request); bound = depth x latency + N x latency / parallelism"
 echo "with depth $DEPTH; server floor = the server's own serialised work for $N writes"
-echo "(apply at parallelism 32, --latency 0, better of two runs): $FLOOR s; bound 2 = depth x latency +"
-echo "max((N x latency + floor) / parallelism, floor). Wall-clock seconds, including planning."
+echo "(apply at parallelism 32, --latency 0, better of two runs): $FLOOR s;"
+echo "bound 2 = depth x latency + max((N x latency + floor) / parallelism, floor)."
+echo "Wall-clock seconds, including planning."
 echo
 echo "| method | parallelism | seconds | bound (s) | x bound | bound 2 (s) | x bound 2 | commits |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
