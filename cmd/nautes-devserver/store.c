@@ -356,7 +356,8 @@ static int commit_paths(ds_server *s, const char *changed, const char *message, 
     size_t n = 0;
     git_oid tree_id, commit_id;
     int rc = -1;
-    if (git_repository_index(&idx, s->git) < 0) {
+    /* the index as on disk (reloaded only when someone else, e.g. a hand commit, wrote it) */
+    if (git_repository_index(&idx, s->git) < 0 || git_index_read(idx, 0) < 0) {
         git_err(err, "cannot open the index");
         goto done;
     }
