@@ -418,11 +418,15 @@ static int commit_paths(ds_server *s, const char *changed, const char *message, 
         git_err(err, "cannot commit");
         goto done;
     }
-    /* committed: from here on the change stands; the index follows it */
+    /* committed: from here on the change stands (the branch holds it, so the caller keeps
+     * it and answers success); the index follows it. Should that fail, `git status` shows
+     * the change as staged until the index is written again: said on stderr. */
     if (index_changes(idx, ch, n, err) < 0 || git_index_write(idx) < 0) {
         if (!err->len)
             git_err(err, "cannot write the index");
-        goto done;
+        fprintf(stderr, "nautes-devserver: %s committed, but %s\n", message, nt_buf_str(err));
+        nt_buf_reset(err);
+        git_index_read(idx, 1);
     }
     rc = 0;
 done:
