@@ -28,34 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char HOST_YAML[] = "apiVersion: nautes.resource.nautes.io/v1alpha1\n"
-                                "kind: Cluster\n"
-                                "metadata:\n"
-                                "  creationTimestamp: null\n"
-                                "  name: cluster-host\n"
-                                "  namespace: nautes\n"
-                                "spec:\n"
-                                "  apiServer: https://8.217.50.114:6443\n"
-                                "  clusterKind: kubernetes\n"
-                                "  clusterType: physical\n"
-                                "  componentsList:\n"
-                                "    gateway:\n"
-                                "      additions:\n"
-                                "        httpNodePort: \"30080\"\n"
-                                "        httpsNodePort: \"30443\"\n"
-                                "      name: traefik\n"
-                                "      namespace: traefik\n"
-                                "    oauthProxy:\n"
-                                "      name: oauth2-proxy\n"
-                                "      namespace: oauth2-proxy\n"
-                                "    secretManagement:\n"
-                                "      name: vault\n"
-                                "      namespace: vault\n"
-                                "  primaryDomain: 8.217.50.114.nip.io\n"
-                                "  usage: host\n"
-                                "status:\n"
-                                "  productIDMap: null\n"
-                                "  warnings: null\n";
+#include "tests/cluster_fixtures.h"
 
 static const char VIRTUAL_YAML[] = "apiVersion: nautes.resource.nautes.io/v1alpha1\n"
                                    "kind: Cluster\n"
@@ -220,7 +193,7 @@ static int teardown(void **state)
 /* The tenant repository after saving a host, then a virtual cluster: two commits. */
 static void two_commits(fx *f, git_oid *first, git_oid *second)
 {
-    write_file(f, CLUSTERS "cluster-host.yaml", HOST_YAML);
+    write_file(f, CLUSTERS "cluster-host.yaml", NT_FIXTURE_V04_HOST);
     write_file(f, CLUSTERS "kustomization.yaml", "resources:\n- cluster-host.yaml\n");
     write_file(f, "tenant/production/host-cluster-appset.yaml", "kind: ApplicationSet\n");
     git_oid a = commit_all(f, "[API] Save_Cluster: cluster-host.");
@@ -726,8 +699,8 @@ static void test_thousands_of_cluster_files_are_read(void **state)
     for (int i = 0; i < 300; i++) {
         nt_buf name = NT_BUF_INIT, text = NT_BUF_INIT;
         nt_buf_addf(&name, CLUSTERS "host-%03d.yaml", i);
-        const char *at = strstr(HOST_YAML, "name: cluster-host");
-        nt_buf_add(&text, HOST_YAML, (size_t)(at - HOST_YAML));
+        const char *at = strstr(NT_FIXTURE_V04_HOST, "name: cluster-host");
+        nt_buf_add(&text, NT_FIXTURE_V04_HOST, (size_t)(at - NT_FIXTURE_V04_HOST));
         nt_buf_addf(&text, "name: host-%03d", i);
         nt_buf_adds(&text, at + strlen("name: cluster-host"));
         write_file(f, nt_buf_str(&name), nt_buf_str(&text));

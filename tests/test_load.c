@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tests/cluster_fixtures.h"
+
 /* Load `text` as file `name`; returns the set (caller frees) and the formatted diagnostics. */
 static nt_cluster_set *load(const char *name, const char *text, unsigned flags, nt_buf *diags,
                             int *rc)
@@ -200,41 +202,12 @@ static void test_go_cli_documents_load_with_camel_case_keys(void **state)
     nt_buf_free(&out);
 }
 
-static const char resource_v04[] = "apiVersion: nautes.resource.nautes.io/v1alpha1\n"
-                                   "kind: Cluster\n"
-                                   "metadata:\n"
-                                   "  creationTimestamp: null\n"
-                                   "  name: cluster-host\n"
-                                   "  namespace: nautes\n"
-                                   "spec:\n"
-                                   "  apiServer: https://8.217.50.114:6443\n"
-                                   "  clusterKind: kubernetes\n"
-                                   "  clusterType: physical\n"
-                                   "  componentsList:\n"
-                                   "    gateway:\n"
-                                   "      additions:\n"
-                                   "        httpNodePort: \"30080\"\n"
-                                   "        httpsNodePort: \"30443\"\n"
-                                   "      name: traefik\n"
-                                   "      namespace: traefik\n"
-                                   "    oauthProxy:\n"
-                                   "      name: oauth2-proxy\n"
-                                   "      namespace: oauth2-proxy\n"
-                                   "    secretManagement:\n"
-                                   "      name: vault\n"
-                                   "      namespace: vault\n"
-                                   "  primaryDomain: 8.217.50.114.nip.io\n"
-                                   "  usage: host\n"
-                                   "status:\n"
-                                   "  productIDMap: null\n"
-                                   "  warnings: null\n";
-
 static void test_a_v04_cluster_resource_file_loads_with_the_resource_flag(void **state)
 {
     (void)state;
     nt_buf out = NT_BUF_INIT;
     int rc;
-    nt_cluster_set *set = load("clusters/cluster-host.yaml", resource_v04,
+    nt_cluster_set *set = load("clusters/cluster-host.yaml", NT_FIXTURE_V04_HOST,
                                NT_LOAD_RESOURCE | NT_LOAD_NO_ENV, &out, &rc);
     assert_string_equal(nt_buf_str(&out), "");
     assert_int_equal(rc, 0);
@@ -256,7 +229,7 @@ static void test_server_only_components_are_refused_without_the_resource_flag(vo
     (void)state;
     nt_buf out = NT_BUF_INIT;
     int rc;
-    nt_cluster_set *set = load("r.yaml", resource_v04, 0, &out, &rc);
+    nt_cluster_set *set = load("r.yaml", NT_FIXTURE_V04_HOST, 0, &out, &rc);
     assert_int_equal(rc, -1);
     assert_string_equal(nt_buf_str(&out),
                         "r.yaml:18:5: error: unknown key 'oauthProxy' in componentsList "

@@ -15,44 +15,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char root[256];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(root, sizeof(root), "/tmp/nt-tenant-test-XXXXXX");
-    return mkdtemp(root) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[320];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static char *slurp(const char *rel)
-{
-    char path[512];
-    snprintf(path, sizeof(path), "%s/%s", root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    nt_buf b = NT_BUF_INIT;
-    char tmp[4096];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-        nt_buf_add(&b, tmp, n);
-    fclose(f);
-    return nt_buf_detach(&b);
-}
+#include "tests/cluster_fixtures.h"
 
 static bool exists(const char *rel)
 {
     char path[512];
     struct stat st;
-    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    snprintf(path, sizeof(path), "%s/%s", nt_fixture_root, rel);
     return stat(path, &st) == 0;
 }
 
@@ -106,46 +75,18 @@ static nt_cluster *v03_virtual(void)
     return c;
 }
 
-static const char V04_HOST_FILE[] = "apiVersion: nautes.resource.nautes.io/v1alpha1\n"
-                                    "kind: Cluster\n"
-                                    "metadata:\n"
-                                    "  creationTimestamp: null\n"
-                                    "  name: cluster-host\n"
-                                    "  namespace: nautes\n"
-                                    "spec:\n"
-                                    "  apiServer: https://8.217.50.114:6443\n"
-                                    "  clusterKind: kubernetes\n"
-                                    "  clusterType: physical\n"
-                                    "  componentsList:\n"
-                                    "    gateway:\n"
-                                    "      additions:\n"
-                                    "        httpNodePort: \"30080\"\n"
-                                    "        httpsNodePort: \"30443\"\n"
-                                    "      name: traefik\n"
-                                    "      namespace: traefik\n"
-                                    "    oauthProxy:\n"
-                                    "      name: oauth2-proxy\n"
-                                    "      namespace: oauth2-proxy\n"
-                                    "    secretManagement:\n"
-                                    "      name: vault\n"
-                                    "      namespace: vault\n"
-                                    "  primaryDomain: 8.217.50.114.nip.io\n"
-                                    "  usage: host\n"
-                                    "status:\n"
-                                    "  productIDMap: null\n"
-                                    "  warnings: null\n";
-
 static void test_v04_host_file_is_exactly_the_real_shape(void **state)
 {
     (void)state;
     nt_cluster *c = v04_host();
     nt_buf changed = NT_BUF_INIT;
     nt_diag d = NT_DIAG_INIT;
-    assert_int_equal(nt_tenant_write_cluster(root, c, NT_GEN_V04, NULL, &changed, &d), 0);
-    char *s = slurp("nautes/overlays/production/clusters/cluster-host.yaml");
-    assert_string_equal(s, V04_HOST_FILE);
+    assert_int_equal(nt_tenant_write_cluster(nt_fixture_root, c, NT_GEN_V04, NULL, &changed, &d),
+                     0);
+    char *s = nt_fixture_slurp("nautes/overlays/production/clusters/cluster-host.yaml");
+    assert_string_equal(s, NT_FIXTURE_V04_HOST);
     free(s);
-    s = slurp("nautes/overlays/production/clusters/kustomization.yaml");
+    s = nt_fixture_slurp("nautes/overlays/production/clusters/kustomization.yaml");
     assert_string_equal(s, "apiVersion: kustomize.config.k8s.io/v1beta1\n"
                            "kind: Kustomization\n"
                            "resources:\n"
@@ -159,7 +100,8 @@ static void test_v04_host_file_is_exactly_the_real_shape(void **state)
 
     /* the same save again changes nothing */
     nt_buf_reset(&changed);
-    assert_int_equal(nt_tenant_write_cluster(root, c, NT_GEN_V04, NULL, &changed, &d), 0);
+    assert_int_equal(nt_tenant_write_cluster(nt_fixture_root, c, NT_GEN_V04, NULL, &changed, &d),
+                     0);
     assert_int_equal(changed.len, 0);
     nt_buf_free(&changed);
     nt_diag_free(&d);
@@ -178,9 +120,11 @@ static void test_v03_virtual_writes_rendered_files_and_reads_back_every_field(vo
         h->comp[k].declared = false;
     nt_cluster_set_field(h, NT_F_TRAEFIK_HTTP_NODE_PORT, "30080", NT_POS_NONE);
     nt_cluster_set_field(h, NT_F_TRAEFIK_HTTPS_NODE_PORT, "30443", NT_POS_NONE);
-    assert_int_equal(nt_tenant_write_cluster(root, h, NT_GEN_V03, NULL, &changed, &d), 0);
-    assert_int_equal(nt_tenant_write_cluster(root, v, NT_GEN_V03, NULL, &changed, &d), 0);
-    char *s = slurp("nautes/overlays/production/clusters/vc1.yaml");
+    assert_int_equal(nt_tenant_write_cluster(nt_fixture_root, h, NT_GEN_V03, NULL, &changed, &d),
+                     0);
+    assert_int_equal(nt_tenant_write_cluster(nt_fixture_root, v, NT_GEN_V03, NULL, &changed, &d),
+                     0);
+    char *s = nt_fixture_slurp("nautes/overlays/production/clusters/vc1.yaml");
     assert_non_null(strstr(s, "  componentsList:\n    certMgt:\n      name: cert-manager\n"));
     assert_non_null(strstr(s, "  productAllowedClusterResources: {}\n"));
     assert_non_null(strstr(s, "  reservedNamespacesAllowedProducts:\n"
@@ -189,15 +133,15 @@ static void test_v03_virtual_writes_rendered_files_and_reads_back_every_field(vo
     assert_non_null(strstr(s, "  workerType: pipeline\n"));
     assert_null(strstr(s, "ort: ")); /* no port is in the Cluster file */
     free(s);
-    s = slurp("host-clusters/cluster-host/vclusters/vc1/vcluster-initial/svc.yaml");
+    s = nt_fixture_slurp("host-clusters/cluster-host/vclusters/vc1/vcluster-initial/svc.yaml");
     assert_non_null(strstr(s, "nodePort: 31456\n"));
     free(s);
-    s = slurp("nautes/overlays/production/clusters/kustomization.yaml");
+    s = nt_fixture_slurp("nautes/overlays/production/clusters/kustomization.yaml");
     assert_non_null(strstr(s, "- cluster-host.yaml\n- vc1.yaml\n"));
     free(s);
 
     nt_tree_reader r = nt_tree_reader_fs;
-    r.ctx = root;
+    r.ctx = nt_fixture_root;
     nt_cluster_set *set = NULL;
     int rc = nt_tenant_read(&r, "test", &set, &d);
     if (rc < 0) {
@@ -223,14 +167,15 @@ static void test_v03_virtual_writes_rendered_files_and_reads_back_every_field(vo
 
     /* removal takes the rendered files and the kustomization entry with it */
     nt_buf_reset(&changed);
-    assert_int_equal(nt_tenant_remove_cluster(root, v, NT_GEN_V03, NULL, &changed, &d), 0);
+    assert_int_equal(nt_tenant_remove_cluster(nt_fixture_root, v, NT_GEN_V03, NULL, &changed, &d),
+                     0);
     assert_false(exists("nautes/overlays/production/clusters/vc1.yaml"));
     assert_false(exists("runtimes/vc1-runtime"));
     assert_false(exists("host-clusters/cluster-host/vclusters"));
     assert_true(exists("host-clusters/cluster-host/production/traefik-app.yaml"));
     assert_non_null(strstr(nt_buf_str(&changed),
                            "host-clusters/cluster-host/vclusters/vc1/vcluster-initial/svc.yaml\n"));
-    s = slurp("nautes/overlays/production/clusters/kustomization.yaml");
+    s = nt_fixture_slurp("nautes/overlays/production/clusters/kustomization.yaml");
     assert_null(strstr(s, "vc1.yaml"));
     free(s);
     nt_buf_free(&changed);
@@ -243,7 +188,7 @@ static void test_reading_a_tree_without_clusters_gives_an_empty_set(void **state
 {
     (void)state;
     nt_tree_reader r = nt_tree_reader_fs;
-    r.ctx = root;
+    r.ctx = nt_fixture_root;
     nt_cluster_set *set = NULL;
     nt_diag d = NT_DIAG_INIT;
     assert_int_equal(nt_tenant_read(&r, "test", &set, &d), 0);
@@ -256,12 +201,13 @@ static void test_reading_a_tree_without_clusters_gives_an_empty_set(void **state
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_v04_host_file_is_exactly_the_real_shape, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_v04_host_file_is_exactly_the_real_shape,
+                                        nt_fixture_setup, nt_fixture_teardown),
         cmocka_unit_test_setup_teardown(
-            test_v03_virtual_writes_rendered_files_and_reads_back_every_field, setup, teardown),
+            test_v03_virtual_writes_rendered_files_and_reads_back_every_field, nt_fixture_setup,
+            nt_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_reading_a_tree_without_clusters_gives_an_empty_set,
-                                        setup, teardown),
+                                        nt_fixture_setup, nt_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,38 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char root[256];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(root, sizeof(root), "/tmp/nt-roundtrip-test-XXXXXX");
-    return mkdtemp(root) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[320];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static char *slurp(const char *rel)
-{
-    char path[512];
-    snprintf(path, sizeof(path), "%s/%s", root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    nt_buf b = NT_BUF_INIT;
-    char tmp[4096];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-        nt_buf_add(&b, tmp, n);
-    fclose(f);
-    return nt_buf_detach(&b);
-}
+#include "tests/cluster_fixtures.h"
 
 static nt_cluster *host_with_empty_lists(void)
 {
@@ -74,8 +43,9 @@ static void test_empty_lists_are_written_as_lists_and_read_back(void **state)
     nt_cluster *c = host_with_empty_lists();
     nt_buf changed = NT_BUF_INIT;
     nt_diag d = NT_DIAG_INIT;
-    assert_int_equal(nt_tenant_write_cluster(root, c, NT_GEN_V03, NULL, &changed, &d), 0);
-    char *s = slurp(NT_CLUSTERS_DIR "/host-a.yaml");
+    assert_int_equal(nt_tenant_write_cluster(nt_fixture_root, c, NT_GEN_V03, NULL, &changed, &d),
+                     0);
+    char *s = nt_fixture_slurp(NT_CLUSTERS_DIR "/host-a.yaml");
     assert_non_null(s);
     assert_non_null(strstr(s, "    hnc-system: []\n"));
     assert_non_null(strstr(s, "    product-b: []\n"));
@@ -83,7 +53,7 @@ static void test_empty_lists_are_written_as_lists_and_read_back(void **state)
     free(s);
 
     nt_tree_reader r = nt_tree_reader_fs;
-    r.ctx = root;
+    r.ctx = nt_fixture_root;
     nt_cluster_set *set = NULL;
     if (nt_tenant_read(&r, "test", &set, &d) < 0) {
         nt_buf out = NT_BUF_INIT;
@@ -102,8 +72,9 @@ static void test_empty_lists_are_written_as_lists_and_read_back(void **state)
 
     /* the last cluster removed leaves an empty kustomization list, not the string '[]' */
     nt_buf_reset(&changed);
-    assert_int_equal(nt_tenant_remove_cluster(root, c, NT_GEN_V03, NULL, &changed, &d), 0);
-    s = slurp(NT_CLUSTERS_DIR "/kustomization.yaml");
+    assert_int_equal(nt_tenant_remove_cluster(nt_fixture_root, c, NT_GEN_V03, NULL, &changed, &d),
+                     0);
+    s = nt_fixture_slurp(NT_CLUSTERS_DIR "/kustomization.yaml");
     assert_non_null(s);
     assert_non_null(strstr(s, "resources: []\n"));
     free(s);
@@ -115,8 +86,8 @@ static void test_empty_lists_are_written_as_lists_and_read_back(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_empty_lists_are_written_as_lists_and_read_back, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_empty_lists_are_written_as_lists_and_read_back,
+                                        nt_fixture_setup, nt_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
