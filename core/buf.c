@@ -57,8 +57,8 @@ void nt_buf_addf(nt_buf *b, const char *fmt, ...)
 
 static bool token_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
 }
 
 /* A secret of NT_REDACT_ANYWHERE bytes or more is redacted wherever it appears. A shorter one

@@ -233,8 +233,8 @@ int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
                                          (double)rand() / ((double)RAND_MAX + 1.0));
         if (cfg->verbose && cfg->trace) {
             nt_buf t = NT_BUF_INIT;
-            nt_buf_addf(&t, "  retrying GET %s in %ld ms (retry %ld of %ld)", path, delay,
-                        attempt, cfg->retries);
+            nt_buf_addf(&t, "  retrying GET %s in %ld ms (retry %ld of %ld)", path, delay, attempt,
+                        cfg->retries);
             cfg->trace(cfg->trace_ctx, nt_buf_str(&t));
             nt_buf_free(&t);
         }

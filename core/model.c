@@ -279,8 +279,7 @@ nt_addition *nt_component_addition(nt_component *comp, const char *key)
     return NULL;
 }
 
-void nt_component_set_addition(nt_component *comp, const char *key, const char *value,
-                               nt_pos pos)
+void nt_component_set_addition(nt_component *comp, const char *key, const char *value, nt_pos pos)
 {
     nt_addition *a = nt_component_addition(comp, key);
     if (!a) {

@@ -73,7 +73,7 @@ typedef struct nt_value {
 typedef enum nt_component_kind {
     NT_C_MULTI_TENANT = 0,
     NT_C_SECRET_SYNC,
-    NT_C_GATEWAY,            /* v0.4 */
+    NT_C_GATEWAY, /* v0.4 */
     NT_C_DEPLOYMENT,
     NT_C_PROGRESSIVE_DELIVERY,
     NT_C_PIPELINE,

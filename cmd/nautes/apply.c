@@ -105,7 +105,6 @@ static bool confirm(void)
     return strcmp(line, "yes") == 0;
 }
 
-
 int cmd_apply(int argc, char **argv)
 {
     nt_common c = NT_COMMON_INIT;
@@ -143,7 +142,8 @@ int cmd_apply(int argc, char **argv)
     bool have_cfg = false;
     memset(&cfg, 0, sizeof(cfg));
 
-    const nt_cmd_spec spec = {synopsis, description, opts, 1, 0, "apply needs a saved PLAN or at least one FILE"};
+    const nt_cmd_spec spec = {
+        synopsis, description, opts, 1, 0, "apply needs a saved PLAN or at least one FILE"};
     int args = nt_cmd_args(&spec, argc, argv, &pos);
     if (args) {
         rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;

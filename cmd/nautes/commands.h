@@ -20,37 +20,61 @@ int cmd_version(int argc, char **argv);
 
 /* Flags every command that talks to a server or repository takes (design.md section 8). */
 typedef struct nt_common {
-    const char *api_server;  /* --api-server, else $NAUTES_API_SERVER */
-    const char *token_file;  /* --token-file, else $NAUTES_TOKEN holds the token itself */
-    const char *cacert;      /* --cacert FILE */
-    bool insecure;           /* --insecure */
-    const char *state;       /* --state api | git:URL_OR_PATH[#REF] */
-    long timeout;            /* --timeout SEC (default 300) */
-    bool no_color;           /* --no-color */
-    bool verbose;            /* --verbose */
+    const char *api_server; /* --api-server, else $NAUTES_API_SERVER */
+    const char *token_file; /* --token-file, else $NAUTES_TOKEN holds the token itself */
+    const char *cacert;     /* --cacert FILE */
+    bool insecure;          /* --insecure */
+    const char *state;      /* --state api | git:URL_OR_PATH[#REF] */
+    long timeout;           /* --timeout SEC (default 300) */
+    bool no_color;          /* --no-color */
+    bool verbose;           /* --verbose */
     bool insecure_skip_check;
 } nt_common;
 
-#define NT_COMMON_INIT {NULL, NULL, NULL, false, NULL, 300, false, false, false}
+#define NT_COMMON_INIT                                                                             \
+    {                                                                                              \
+        NULL, NULL, NULL, false, NULL, 300, false, false, false                                    \
+    }
 
-#define NT_COMMON_OPTIONS(c)                                                                      \
-    {"api-server", OPT_STRING, &(c).api_server, "URL",                                            \
-     "Nautes API Server URL (default: $NAUTES_API_SERVER)", 0, 0},                                \
-        {"token-file", OPT_STRING, &(c).token_file, "FILE",                                       \
-         "file holding the GitLab access token (default: $NAUTES_TOKEN)", 0, 0},                  \
-        {"cacert", OPT_STRING, &(c).cacert, "FILE", "CA certificate(s) to verify the server", 0,  \
-         0},                                                                                      \
-        {"insecure", OPT_BOOL, &(c).insecure, NULL, "do not verify the server's TLS certificate", \
-         0, 0},                                                                                   \
-        {"state", OPT_STRING, &(c).state, "SRC",                                                  \
-         "where the actual state is read: api (default) or git:URL_OR_PATH[#REF]", 0, 0},        \
-        {"timeout", OPT_INT, &(c).timeout, "SEC", "timeout of each request (default 300)", 1,    \
-         86400},                                                                                  \
-        {"no-color", OPT_BOOL, &(c).no_color, NULL, "never colour the output", 0, 0},             \
-        {"verbose", OPT_BOOL, &(c).verbose, NULL,                                                 \
-         "trace HTTP requests on stderr (the token is redacted)", 0, 0},                          \
-        {"insecure-skip-check", OPT_BOOL, &(c).insecure_skip_check, NULL,                         \
-         "send insecure_skip_check=true (the real server ignores it for clusters)", 0, 0}
+#define NT_COMMON_OPTIONS(c)                                                                         \
+    {"api-server",                                                                                   \
+     OPT_STRING,                                                                                     \
+     &(c).api_server,                                                                                \
+     "URL",                                                                                          \
+     "Nautes API Server URL (default: $NAUTES_API_SERVER)",                                          \
+     0,                                                                                              \
+     0},                                                                                             \
+        {"token-file",                                                                               \
+         OPT_STRING,                                                                                 \
+         &(c).token_file,                                                                            \
+         "FILE",                                                                                     \
+         "file holding the GitLab access token (default: $NAUTES_TOKEN)",                            \
+         0,                                                                                          \
+         0},                                                                                         \
+        {"cacert", OPT_STRING, &(c).cacert, "FILE", "CA certificate(s) to verify the server", 0, 0}, \
+        {"insecure", OPT_BOOL, &(c).insecure, NULL, "do not verify the server's TLS certificate",    \
+         0,          0},                                                                             \
+        {"state",                                                                                    \
+         OPT_STRING,                                                                                 \
+         &(c).state,                                                                                 \
+         "SRC",                                                                                      \
+         "where the actual state is read: api (default) or git:URL_OR_PATH[#REF]",                   \
+         0,                                                                                          \
+         0},                                                                                         \
+        {"timeout", OPT_INT, &(c).timeout, "SEC", "timeout of each request (default 300)",           \
+         1,         86400},                                                                          \
+        {"no-color", OPT_BOOL, &(c).no_color, NULL, "never colour the output", 0, 0},                \
+        {"verbose",                                                                                  \
+         OPT_BOOL,                                                                                   \
+         &(c).verbose,                                                                               \
+         NULL,                                                                                       \
+         "trace HTTP requests on stderr (the token is redacted)",                                    \
+         0,                                                                                          \
+         0},                                                                                         \
+    {                                                                                                \
+        "insecure-skip-check", OPT_BOOL, &(c).insecure_skip_check, NULL,                             \
+            "send insecure_skip_check=true (the real server ignores it for clusters)", 0, 0          \
+    }
 
 /* True when colour may be used on `fd`: a terminal, no NO_COLOR, no --no-color. */
 bool nt_use_color(int fd, bool no_color);

@@ -184,8 +184,7 @@ long nt_env_ms(const char *name, long dflt)
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno || *end || v < 1 || v > 600000) {
-        fprintf(stderr, "nautes: warning: ignoring %s=%s (want milliseconds, 1-600000)\n", name,
-                s);
+        fprintf(stderr, "nautes: warning: ignoring %s=%s (want milliseconds, 1-600000)\n", name, s);
         return dflt;
     }
     return v;

@@ -19,15 +19,18 @@ typedef struct nt_strlist {
 } nt_strlist;
 
 typedef struct nt_option {
-    const char *name;    /* without the leading "--" */
+    const char *name; /* without the leading "--" */
     opt_type type;
     void *dest;          /* bool*, const char**, long*, nt_strlist* */
     const char *argname; /* for help: "FILE", "N" */
     const char *help;
-    long min, max;       /* OPT_INT bounds (ignored when min == max == 0) */
+    long min, max; /* OPT_INT bounds (ignored when min == max == 0) */
 } nt_option;
 
-#define OPT_END {NULL, OPT_BOOL, NULL, NULL, NULL, 0, 0}
+#define OPT_END                                                                                    \
+    {                                                                                              \
+        NULL, OPT_BOOL, NULL, NULL, NULL, 0, 0                                                     \
+    }
 
 /* Parse argv[0..argc) (argv[0] is the command name). Positional arguments are appended to
  * `pos`. Returns 0, or -1 with a message in err. "--help"/"-h" sets *help when non-NULL. */

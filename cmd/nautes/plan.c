@@ -77,7 +77,8 @@ int cmd_plan(int argc, char **argv)
     bool have_cfg = false;
     memset(&cfg, 0, sizeof(cfg));
 
-    const nt_cmd_spec spec = {synopsis, description, opts, 1, 0, "plan needs at least one FILE (or directory)"};
+    const nt_cmd_spec spec = {synopsis, description, opts,
+                              1,        0,           "plan needs at least one FILE (or directory)"};
     int args = nt_cmd_args(&spec, argc, argv, &pos);
     if (args) {
         rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;

@@ -67,8 +67,7 @@ int cmd_validate(int argc, char **argv)
                      !strcmp(diag.items[j].cluster, it->cluster);
         const nt_cluster *c = broken ? nt_cluster_set_find(set, it->cluster) : NULL;
         bool at_entry = !c || (it->line == c->pos.line && it->col == c->pos.col) ||
-                        (it->line == c->name_pos.line && it->col == c->name_pos.col) ||
-                        !it->line;
+                        (it->line == c->name_pos.line && it->col == c->name_pos.col) || !it->line;
         if (!broken || !at_entry)
             nt_diag_addc(&kept, it->sev, it->code, (nt_pos){it->file, it->line, it->col},
                          it->cluster, "%s", it->msg);
