@@ -36,45 +36,26 @@ typedef struct nt_common {
         NULL, NULL, NULL, false, NULL, 300, false, false, false                                    \
     }
 
-#define NT_COMMON_OPTIONS(c)                                                                         \
-    {"api-server",                                                                                   \
-     OPT_STRING,                                                                                     \
-     &(c).api_server,                                                                                \
-     "URL",                                                                                          \
-     "Nautes API Server URL (default: $NAUTES_API_SERVER)",                                          \
-     0,                                                                                              \
-     0},                                                                                             \
-        {"token-file",                                                                               \
-         OPT_STRING,                                                                                 \
-         &(c).token_file,                                                                            \
-         "FILE",                                                                                     \
-         "file holding the GitLab access token (default: $NAUTES_TOKEN)",                            \
-         0,                                                                                          \
-         0},                                                                                         \
-        {"cacert", OPT_STRING, &(c).cacert, "FILE", "CA certificate(s) to verify the server", 0, 0}, \
-        {"insecure", OPT_BOOL, &(c).insecure, NULL, "do not verify the server's TLS certificate",    \
-         0,          0},                                                                             \
-        {"state",                                                                                    \
-         OPT_STRING,                                                                                 \
-         &(c).state,                                                                                 \
-         "SRC",                                                                                      \
-         "where the actual state is read: api (default) or git:URL_OR_PATH[#REF]",                   \
-         0,                                                                                          \
-         0},                                                                                         \
-        {"timeout", OPT_INT, &(c).timeout, "SEC", "timeout of each request (default 300)",           \
-         1,         86400},                                                                          \
-        {"no-color", OPT_BOOL, &(c).no_color, NULL, "never colour the output", 0, 0},                \
-        {"verbose",                                                                                  \
-         OPT_BOOL,                                                                                   \
-         &(c).verbose,                                                                               \
-         NULL,                                                                                       \
-         "trace HTTP requests on stderr (the token is redacted)",                                    \
-         0,                                                                                          \
-         0},                                                                                         \
-    {                                                                                                \
-        "insecure-skip-check", OPT_BOOL, &(c).insecure_skip_check, NULL,                             \
-            "send insecure_skip_check=true (the real server ignores it for clusters)", 0, 0          \
-    }
+/* clang-format off */
+#define NT_COMMON_OPTIONS(c)                                                                      \
+    {"api-server", OPT_STRING, &(c).api_server, "URL",                                            \
+     "Nautes API Server URL (default: $NAUTES_API_SERVER)", 0, 0},                                \
+        {"token-file", OPT_STRING, &(c).token_file, "FILE",                                       \
+         "file holding the GitLab access token (default: $NAUTES_TOKEN)", 0, 0},                  \
+        {"cacert", OPT_STRING, &(c).cacert, "FILE", "CA certificate(s) to verify the server", 0,  \
+         0},                                                                                      \
+        {"insecure", OPT_BOOL, &(c).insecure, NULL, "do not verify the server's TLS certificate", \
+         0, 0},                                                                                   \
+        {"state", OPT_STRING, &(c).state, "SRC",                                                  \
+         "where the actual state is read: api (default) or git:URL_OR_PATH[#REF]", 0, 0},        \
+        {"timeout", OPT_INT, &(c).timeout, "SEC", "timeout of each request (default 300)", 1,    \
+         86400},                                                                                  \
+        {"no-color", OPT_BOOL, &(c).no_color, NULL, "never colour the output", 0, 0},             \
+        {"verbose", OPT_BOOL, &(c).verbose, NULL,                                                 \
+         "trace HTTP requests on stderr (the token is redacted)", 0, 0},                          \
+        {"insecure-skip-check", OPT_BOOL, &(c).insecure_skip_check, NULL,                         \
+         "send insecure_skip_check=true (the real server ignores it for clusters)", 0, 0}
+/* clang-format on */
 
 /* True when colour may be used on `fd`: a terminal, no NO_COLOR, no --no-color. */
 bool nt_use_color(int fd, bool no_color);
