@@ -2,6 +2,7 @@
 
 #include "core/alloc.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +87,32 @@ void nt_buf_add_redacted(nt_buf *b, const char *s, const char *secret)
         start = p;
     }
     nt_buf_adds(b, start);
+}
+
+int nt_buf_read_file(nt_buf *b, const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t start = b->len;
+    char chunk[65536];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        nt_buf_add(b, chunk, n);
+        if (max && b->len - start > max) {
+            errno = EFBIG;
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0 && ferror(f)) {
+        errno = EIO;
+        rc = -1;
+    }
+    fclose(f);
+    nt_buf_add(b, "", 0);
+    return rc;
 }
 
 const char *nt_buf_str(const nt_buf *b)

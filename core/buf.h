@@ -19,7 +19,10 @@ typedef struct nt_buf {
     size_t cap;
 } nt_buf;
 
-#define NT_BUF_INIT {NULL, 0, 0}
+#define NT_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 void nt_buf_add(nt_buf *b, const void *data, size_t len);
 void nt_buf_adds(nt_buf *b, const char *s);
@@ -28,10 +31,14 @@ void nt_buf_addf(nt_buf *b, const char *fmt, ...) __attribute__((format(printf, 
 void nt_buf_vaddf(nt_buf *b, const char *fmt, va_list ap);
 /* Append s with every occurrence of `secret` (when non-empty) replaced by "[REDACTED]". */
 void nt_buf_add_redacted(nt_buf *b, const char *s, const char *secret);
+/* Append the whole file at `path`. Returns 0, or -1 with errno set (ENOENT, EACCES, ...;
+ * EFBIG when the file holds more than `max` bytes; max 0: no limit). The buffer is
+ * NUL-terminated even for an empty file. */
+int nt_buf_read_file(nt_buf *b, const char *path, size_t max);
 const char *nt_buf_str(const nt_buf *b);
-void nt_buf_reset(nt_buf *b);       /* length 0, memory kept */
+void nt_buf_reset(nt_buf *b); /* length 0, memory kept */
 void nt_buf_truncate(nt_buf *b, size_t len);
-char *nt_buf_detach(nt_buf *b);     /* caller owns the string (never NULL); b is emptied */
+char *nt_buf_detach(nt_buf *b); /* caller owns the string (never NULL); b is emptied */
 void nt_buf_free(nt_buf *b);
 
 #endif

@@ -142,23 +142,11 @@ static bool action_kind_parse(const char *s, nt_action_kind *k)
 
 static int read_all(const char *path, nt_buf *out, nt_diag *diag)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return nt_diag_error(diag, "%s: cannot read the saved plan: %s", path, strerror(errno));
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        nt_buf_add(out, chunk, n);
-        if (out->len > PLAN_MAX_BYTES) {
-            fclose(f);
-            return nt_diag_error(diag, "%s: too large for a saved plan", path);
-        }
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (err)
-        return nt_diag_error(diag, "%s: cannot read the saved plan", path);
-    return 0;
+    if (nt_buf_read_file(out, path, PLAN_MAX_BYTES) == 0)
+        return 0;
+    if (errno == EFBIG)
+        return nt_diag_error(diag, "%s: too large for a saved plan", path);
+    return nt_diag_error(diag, "%s: cannot read the saved plan: %s", path, strerror(errno));
 }
 
 int nt_plan_file_read(const char *path, nt_plan **out, nt_diag *diag)

@@ -590,18 +590,9 @@ static int mkdirs(const char *root, const char *rel_dir, nt_diag *diag)
 
 static int read_whole(const char *path, nt_buf *out)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno == ENOENT ? 1 : -1;
-    char tmp[8192];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-        nt_buf_add(out, tmp, n);
-    int rc = ferror(f) ? -1 : 0;
-    fclose(f);
-    if (!out->data)
-        nt_buf_adds(out, "");
-    return rc;
+    if (nt_buf_read_file(out, path, 0) == 0)
+        return 0;
+    return errno == ENOENT ? 1 : -1;
 }
 
 /* Write root/rel with content (temp file + rename) unless it already holds exactly that;

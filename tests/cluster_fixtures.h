@@ -63,15 +63,11 @@ static inline char *nt_fixture_slurp(const char *rel)
 {
     char path[512];
     snprintf(path, sizeof(path), "%s/%s", nt_fixture_root, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
     nt_buf b = NT_BUF_INIT;
-    char tmp[4096];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-        nt_buf_add(&b, tmp, n);
-    fclose(f);
+    if (nt_buf_read_file(&b, path, 0) < 0) {
+        nt_buf_free(&b);
+        return NULL;
+    }
     return nt_buf_detach(&b);
 }
 

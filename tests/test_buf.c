@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <errno.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "core/buf.h"
@@ -124,9 +126,33 @@ static void test_a_short_secret_inside_a_longer_word_is_left_alone(void **state)
     nt_buf_free(&b);
 }
 
+static void test_reading_a_file_appends_it_whole_and_says_why_it_cannot(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/nt-buf-test-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "abc\ndef", 7), 7);
+    close(fd);
+    nt_buf b = NT_BUF_INIT;
+    nt_buf_adds(&b, ">");
+    assert_int_equal(nt_buf_read_file(&b, path, 0), 0);
+    assert_string_equal(nt_buf_str(&b), ">abc\ndef");
+    nt_buf_reset(&b);
+    errno = 0;
+    assert_int_equal(nt_buf_read_file(&b, path, 3), -1);
+    assert_int_equal(errno, EFBIG);
+    unlink(path);
+    errno = 0;
+    assert_int_equal(nt_buf_read_file(&b, path, 0), -1);
+    assert_int_equal(errno, ENOENT);
+    nt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reading_a_file_appends_it_whole_and_says_why_it_cannot),
         cmocka_unit_test(test_a_long_secret_is_redacted_even_inside_a_word),
         cmocka_unit_test(test_a_short_secret_inside_a_longer_word_is_left_alone),
         cmocka_unit_test(test_an_empty_buffer_reads_as_the_empty_string),

@@ -325,17 +325,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 
 static char *read_file(const char *path, nt_buf *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    nt_buf b = NT_BUF_INIT;
+    if (nt_buf_read_file(&b, path, 0) < 0) {
         nt_buf_addf(err, "cannot read %s: %s", path, strerror(errno));
+        nt_buf_free(&b);
         return NULL;
     }
-    nt_buf b = NT_BUF_INIT;
-    char tmp[8192];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-        nt_buf_add(&b, tmp, n);
-    fclose(f);
     return nt_buf_detach(&b);
 }
 

@@ -41,15 +41,11 @@ static int commit_paths(ds_server *s, const char *changed, const char *message, 
 
 static cJSON *kube_load(const ds_server *s)
 {
-    FILE *f = fopen(s->kube_store, "rb");
-    if (!f)
-        return cJSON_CreateObject();
     nt_buf b = NT_BUF_INIT;
-    char tmp[8192];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-        nt_buf_add(&b, tmp, n);
-    fclose(f);
+    if (nt_buf_read_file(&b, s->kube_store, 0) < 0) {
+        nt_buf_free(&b);
+        return cJSON_CreateObject();
+    }
     cJSON *j = cJSON_Parse(nt_buf_str(&b));
     nt_buf_free(&b);
     if (!cJSON_IsObject(j)) {
