@@ -17,6 +17,12 @@ static const char HINT_TOKEN_INVALID[] = "the token is invalid or expired";
 static const char HINT_NO_TOKEN[] = "no token was sent: pass --token-file FILE or set NAUTES_TOKEN";
 static const char HINT_REPO_INVISIBLE[] =
     "the token's user cannot see the tenant configuration repository";
+/* A plain (not JSON) answer comes from whatever stands in front of the API Server: the real
+ * server itself never answers 403 without a body, nor 502-504 at all (nautes-api.md 5). */
+static const char HINT_PROXY_REFUSED[] =
+    "refused by the server or a proxy in front of it: check --api-server and the token";
+static const char HINT_PROXY_UNAVAILABLE[] =
+    "the API Server or the ingress in front of it is unavailable; try again later";
 static const char HINT_NO_PUSH[] = "the token's user cannot push to the tenant repository's main "
                                    "branch";
 
@@ -303,6 +309,10 @@ void nt_api_error_classify(const nt_api_response *r, const char *token, nt_api_e
         out->hint = HINT_REPO_INVISIBLE;
     else if (has(m, "not allowed to push") || has(m, "protected branch"))
         out->hint = HINT_NO_PUSH;
+    else if (!parsed && r->status == 403)
+        out->hint = HINT_PROXY_REFUSED;
+    else if (!parsed && r->status >= 502 && r->status <= 504)
+        out->hint = HINT_PROXY_UNAVAILABLE;
 
     out->not_found =
         (has(m, "not found") || has(m, "does not exist")) && !out->hint && !has(m, "host cluster");

@@ -63,6 +63,42 @@ static void test_a_2xx_answer_is_no_error(void **state)
     nt_api_error_free(&e);
 }
 
+static nt_api_error classify_plain(long status, const char *body)
+{
+    nt_api_response r = {0};
+    r.status = status;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = body;
+    r.body_len = strlen(body);
+    r.base_url = "https://api.example:31443";
+    r.timeout_sec = 300;
+    nt_api_error e;
+    nt_api_error_classify(&r, TOKEN, &e);
+    return e;
+}
+
+static void test_a_plain_403_is_a_refusal_in_front_of_the_server(void **state)
+{
+    (void)state;
+    nt_api_error e = classify_plain(403, "Forbidden");
+    assert_string_equal(e.hint,
+                        "refused by the server or a proxy in front of it: check --api-server "
+                        "and the token");
+    assert_false(e.retryable);
+    nt_api_error_free(&e);
+}
+
+static void test_a_plain_503_says_the_ingress_is_unavailable_and_is_retried(void **state)
+{
+    (void)state;
+    nt_api_error e = classify_plain(503, "Service Unavailable");
+    assert_string_equal(e.hint,
+                        "the API Server or the ingress in front of it is unavailable; try again "
+                        "later");
+    assert_true(e.retryable);
+    nt_api_error_free(&e);
+}
+
 static void test_401_inside_a_500_means_a_bad_token(void **state)
 {
     (void)state;
@@ -339,6 +375,8 @@ int main(void)
         cmocka_unit_test(test_a_validation_error_is_never_retried),
         cmocka_unit_test(test_gateway_and_rate_limit_statuses_are_retried),
         cmocka_unit_test(test_a_plain_text_404_is_not_the_nautes_api),
+        cmocka_unit_test(test_a_plain_403_is_a_refusal_in_front_of_the_server),
+        cmocka_unit_test(test_a_plain_503_says_the_ingress_is_unavailable_and_is_retried),
         cmocka_unit_test(test_missing_and_referenced_clusters_are_recognised),
         cmocka_unit_test(test_the_token_and_url_passwords_are_redacted),
         cmocka_unit_test(test_a_long_multi_line_message_becomes_one_bounded_line),

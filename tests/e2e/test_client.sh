@@ -119,6 +119,7 @@ start_server --fault 'status=503,method=GET'
 check_rc "a list that keeps failing gives up after 3 retries" 1 plan "$FILE"
 assert_contains "saying how many retries it took" "$ERR" "HTTP 503"
 assert_contains "... and that it retried" "$ERR" "(after 3 retries)"
+assert_contains "... with what it means" "$ERR" "the API Server or the ingress in front of it is unavailable"
 stop_server
 start_server
 NAUTES_TOKEN=not-the-token
