@@ -607,6 +607,25 @@ done:
 
 /* ---- resolving REF -------------------------------------------------------------------- */
 
+/* One spelling: a reference (resolved by hand: libgit2 1.5's revparse leaks the reference
+ * when the object it names cannot be read, as in a damaged cache), else a commit id. */
+static int lookup_one(git_object **obj, git_repository *repo, const char *spec)
+{
+    git_reference *ref = NULL, *resolved = NULL;
+    int r = git_reference_dwim(&ref, repo, spec);
+    if (r == 0) {
+        r = git_reference_resolve(&resolved, ref);
+        if (r == 0)
+            r = git_object_lookup(obj, repo, git_reference_target(resolved), GIT_OBJECT_ANY);
+        git_reference_free(resolved);
+        git_reference_free(ref);
+        return r;
+    }
+    if (r != GIT_ENOTFOUND && r != GIT_EINVALIDSPEC)
+        return r;
+    return git_revparse_single(obj, repo, spec);
+}
+
 /* Try each candidate spelling in turn; the first that names an object wins. Returns 0,
  * GIT_ENOTFOUND, GIT_EAMBIGUOUS or another libgit2 error (message in git_error_last()). */
 static int try_revparse(git_object **obj, git_repository *repo, const char *const *cands, size_t n)
@@ -615,7 +634,7 @@ static int try_revparse(git_object **obj, git_repository *repo, const char *cons
     for (size_t i = 0; i < n; i++) {
         if (!cands[i])
             continue;
-        r = git_revparse_single(obj, repo, cands[i]);
+        r = lookup_one(obj, repo, cands[i]);
         if (r != GIT_ENOTFOUND && r != GIT_EINVALIDSPEC)
             return r;
     }
