@@ -528,6 +528,79 @@ static void test_a_file_url_is_fetched_into_a_private_cache_then_refetched(void 
     nt_buf_free(&dir);
 }
 
+/* Overwrite 4 bytes inside every object of the repository at `gitdir` (packed and loose), so
+ * that none can be inflated. */
+static void damage_objects(const char *gitdir)
+{
+    nt_buf cmd = NT_BUF_INIT;
+    nt_buf_addf(&cmd,
+                "cd '%s/objects' && chmod -R u+w . && "
+                "for p in pack/*.pack; do [ -f \"$p\" ] || continue; "
+                "for off in $(git show-index <\"${p%%.pack}.idx\" | cut -d' ' -f1); do "
+                "printf ZZZZ | dd of=\"$p\" bs=1 seek=$((off + 6)) conv=notrunc 2>/dev/null; "
+                "done; done; "
+                "for o in [0-9a-f][0-9a-f]/*; do [ -f \"$o\" ] || continue; "
+                "printf ZZZZ | dd of=\"$o\" bs=1 seek=4 conv=notrunc 2>/dev/null; done",
+                gitdir);
+    assert_int_equal(system(nt_buf_str(&cmd)), 0);
+    nt_buf_free(&cmd);
+}
+
+static void test_a_damaged_cache_is_fetched_again_once(void **state)
+{
+    fx *f = *state;
+    two_commits(f, NULL, NULL);
+    nt_cluster_set *set = observe_ok(f, nt_buf_str(&f->url), NULL);
+    nt_cluster_set_free(set);
+    char hex[65];
+    nt_sha256_hex(f->url.data, f->url.len, hex);
+    nt_buf dir = NT_BUF_INIT, want = NT_BUF_INIT, gitdir = NT_BUF_INIT;
+    nt_buf_addf(&dir, "%s/nautes/%s", nt_buf_str(&f->cache), hex);
+    damage_objects(nt_buf_str(&dir));
+
+    /* the run goes on from a fresh clone, and says so in a note naming the cache */
+    nt_diag_free(&f->diag);
+    set = observe_ok(f, nt_buf_str(&f->url), NULL);
+    assert_names(set, "cluster-host", "cluster-virtual");
+    nt_cluster_set_free(set);
+    assert_int_equal(f->diag.n, 1);
+    assert_int_equal(f->diag.items[0].sev, NT_SEV_NOTE);
+    nt_buf_addf(&want, "the cached clone %s is damaged (", nt_buf_str(&dir));
+    assert_prefix(f->diag.items[0].msg, nt_buf_str(&want));
+    nt_buf_reset(&want);
+    nt_buf_addf(&want, "): removed it and fetched %s again", nt_buf_str(&f->url));
+    assert_has(f->diag.items[0].msg, nt_buf_str(&want));
+    /* the next run is quiet */
+    nt_diag_free(&f->diag);
+    set = observe_ok(f, nt_buf_str(&f->url), NULL);
+    nt_cluster_set_free(set);
+    assert_int_equal(f->diag.n, 0);
+
+    /* the repository itself damaged too: the fresh clone fails alike, and the error says
+     * how to delete the cache */
+    damage_objects(nt_buf_str(&dir));
+    nt_buf_addf(&gitdir, "%s/.git", nt_buf_str(&f->work));
+    damage_objects(nt_buf_str(&gitdir));
+    nt_diag_free(&f->diag);
+    assert_int_equal(nt_git_observe(nt_buf_str(&f->url), NULL, &set, &f->diag), -1);
+    assert_null(set);
+    nt_buf b = NT_BUF_INIT;
+    nt_diag_format(&f->diag, &b, false);
+    nt_buf_reset(&want);
+    nt_buf_addf(&want, "note: the cached clone %s is damaged", nt_buf_str(&dir));
+    assert_has(nt_buf_str(&b), nt_buf_str(&want));
+    nt_buf_reset(&want);
+    nt_buf_addf(&want,
+                "error: fetching afresh did not help: delete the cache (rm -rf %s) and run "
+                "again; if it fails again, the repository itself is damaged",
+                nt_buf_str(&dir));
+    assert_has(nt_buf_str(&b), nt_buf_str(&want));
+    nt_buf_free(&b);
+    nt_buf_free(&dir);
+    nt_buf_free(&want);
+    nt_buf_free(&gitdir);
+}
+
 static void test_a_url_without_main_is_read_at_its_default_branch(void **state)
 {
     fx *f = *state;
@@ -830,6 +903,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_a_file_url_is_fetched_into_a_private_cache_then_refetched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_damaged_cache_is_fetched_again_once, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_a_url_without_main_is_read_at_its_default_branch,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_deleted_branch_is_gone_from_the_cache, setup,
