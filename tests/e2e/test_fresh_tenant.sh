@@ -5,7 +5,8 @@
 # directory"). `nautes-devserver --fresh-tenant` starts that way. The first registration must
 # work with the tool, against each generation: plan shows the creates (a note, no error),
 # apply creates, plan again shows no changes (from the API and from the repository); import
-# of the empty tenant is an empty file. Another 500 on the list stays an error.
+# of the empty tenant is an empty file; a saved plan of it applies. Another 500 on the list
+# stays an error.
 source "$(dirname "$0")/lib.sh"
 
 DIR=nautes/overlays/production/clusters
@@ -78,6 +79,14 @@ for GEN in v0.3 v0.4; do
         plan "$F" --state "git:file://$SERVER_REPO" --detailed-exitcode
     stop_server
 done
+
+# CI plans in one job and applies the saved plan in another: the fresh tenant observed twice
+start_server --api-version v0.4 --fresh-tenant || exit 1
+check_rc "a saved plan of a fresh tenant" 0 plan "$F" --out "$T_TMP/fresh.plan"
+check_rc "applies" 0 apply "$T_TMP/fresh.plan"
+assert_contains "creating both clusters" "$OUT" "Apply complete: 2 created"
+check_rc "and the tenant then has them" 0 plan "$F" --detailed-exitcode
+stop_server
 
 # any other 500 on the list stays an error, even one that names the clusters directory
 start_server --fault "status=500,method=GET,path=/api/v1/clusters,message=lstat /tmp/product1/tenant-config/templates: no such file or directory" || exit 1
