@@ -630,18 +630,15 @@ static char *dir_of(const char *file)
     return nt_xstrndup(file, (size_t)(slash - file));
 }
 
-/* Read a whole regular file of at most NT_LOAD_MAX_FILE bytes. Returns 0, or -1 with errno
- * set (EFBIG when too large, EISDIR for a directory). */
-static int read_file(const char *path, char **out, size_t *len)
+/* Read everything from fd, at most NT_LOAD_MAX_FILE bytes; fd stays open. Returns 0, or -1
+ * with errno set (EFBIG when too large, EISDIR for a directory). */
+static int read_fd(int fd, char **out, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     char *buf = NULL;
     size_t n = 0;
     *out = NULL;
     *len = 0;
-    if (fd < 0)
-        return -1;
     if (fstat(fd, &st) < 0)
         goto fail;
     if (S_ISDIR(st.st_mode)) {
@@ -678,7 +675,6 @@ static int read_file(const char *path, char **out, size_t *len)
         }
     }
     buf[n] = '\0';
-    close(fd);
     *out = buf;
     *len = n;
     return 0;
@@ -688,15 +684,91 @@ fail : {
         OPENSSL_cleanse(buf, n);
         free(buf);
     }
-    close(fd);
     errno = e;
     return -1;
 }
 }
 
+/* Read a whole file (read_fd). Returns 0, or -1 with errno set. */
+static int read_file(const char *path, char **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = read_fd(fd, out, len);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
 static const char *read_error(int e)
 {
     return e == EFBIG ? "the file is larger than the 64 MiB limit" : strerror(e);
+}
+
+/* What a file that is not a regular file is, for messages. */
+static const char *file_type(mode_t m)
+{
+    if (S_ISDIR(m))
+        return "a directory";
+    if (S_ISFIFO(m))
+        return "a named pipe";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISSOCK(m))
+        return "a socket";
+    return "not a regular file";
+}
+
+/* The kubeconfig_file could not be read (missing, no permission, I/O error): no plan needs
+ * its contents, so this is only recorded on the cluster (apply refuses to save the cluster
+ * without it, core/plan.h) and, unless NT_LOAD_KUBECONFIG_QUIET, said in a note. */
+static void kubeconfig_unread(ctx *x, nt_cluster *c, const char *full, int e)
+{
+    nt_buf why = NT_BUF_INIT;
+    if (strcmp(full, c->kubeconfig_file.s))
+        nt_buf_addf(&why, "%s: ", full);
+    nt_buf_adds(&why, read_error(e));
+    free(c->kubeconfig_unread);
+    c->kubeconfig_unread = nt_buf_detach(&why);
+    if (!(x->flags & NT_LOAD_KUBECONFIG_QUIET))
+        nt_diag_add(x->diag, NT_SEV_NOTE, c->kubeconfig_file.pos, c->name,
+                    "not read: kubeconfig_file '%s' (%s); apply needs it to save this cluster",
+                    c->kubeconfig_file.s, c->kubeconfig_unread);
+}
+
+/* A file that cannot hold a kubeconfig is an error in every command (validate, plan, graph,
+ * apply), found with stat(2) alone: an empty file, a directory, and anything that is not a
+ * regular file. A named pipe or a device is never opened, so no command can block on it. */
+static bool kubeconfig_file_ok(ctx *x, nt_cluster *c, const char *full, const struct stat *st)
+{
+    const char *path = c->kubeconfig_file.s;
+    nt_buf named = NT_BUF_INIT; /* 'path' (resolved path) */
+    nt_buf_addf(&named, "'%s'", path);
+    if (strcmp(full, path))
+        nt_buf_addf(&named, " (%s)", full);
+    bool ok = false;
+    if (!S_ISREG(st->st_mode))
+        err(x, c->kubeconfig_file.pos, c->name,
+            "kubeconfig_file %s is %s, not a regular file; name the file that holds the "
+            "kubeconfig",
+            nt_buf_str(&named), file_type(st->st_mode));
+    else if (st->st_size == 0)
+        err(x, c->kubeconfig_file.pos, c->name,
+            "kubeconfig_file %s is empty (0 bytes); put the cluster's kubeconfig in it",
+            nt_buf_str(&named));
+    else if ((unsigned long long)st->st_size > NT_LOAD_MAX_FILE)
+        err(x, c->kubeconfig_file.pos, c->name, "kubeconfig_file %s: %s", nt_buf_str(&named),
+            read_error(EFBIG));
+    else
+        ok = true;
+    nt_buf_free(&named);
+    return ok;
 }
 
 static void load_kubeconfig_file(ctx *x, nt_cluster *c)
@@ -712,8 +784,6 @@ static void load_kubeconfig_file(ctx *x, nt_cluster *c)
         err(x, c->kubeconfig_file.pos, c->name, "kubeconfig_file is empty; name a file");
         return;
     }
-    if (x->flags & NT_LOAD_NO_KUBECONFIG)
-        return;
     nt_buf full = NT_BUF_INIT;
     if (path[0] == '/') {
         nt_buf_adds(&full, path);
@@ -724,20 +794,41 @@ static void load_kubeconfig_file(ctx *x, nt_cluster *c)
         nt_buf_adds(&full, path);
         free(dir);
     }
+    const char *fp = nt_buf_str(&full);
     char *data = NULL;
     size_t len = 0;
-    if (read_file(nt_buf_str(&full), &data, &len) < 0) {
-        err(x, c->kubeconfig_file.pos, c->name, "cannot read kubeconfig_file '%s' (%s): %s", path,
-            nt_buf_str(&full), read_error(errno));
+    int fd = -1;
+    struct stat st;
+    if (stat(fp, &st) < 0) {
+        kubeconfig_unread(x, c, fp, errno);
+        goto done;
+    }
+    if (!kubeconfig_file_ok(x, c, fp, &st) || (x->flags & NT_LOAD_NO_KUBECONFIG))
+        goto done;
+    /* O_NONBLOCK: should the file be swapped for a pipe after the stat, open does not wait */
+    fd = open(fp, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        kubeconfig_unread(x, c, fp, errno);
+        goto done;
+    }
+    if (!kubeconfig_file_ok(x, c, fp, &st))
+        goto done;
+    if (read_fd(fd, &data, &len) < 0) {
+        kubeconfig_unread(x, c, fp, errno);
+    } else if (len == 0) {
+        err(x, c->kubeconfig_file.pos, c->name,
+            "kubeconfig_file '%s' is empty (0 bytes); put the cluster's kubeconfig in it", path);
     } else if (memchr(data, '\0', len)) {
         err(x, c->kubeconfig_file.pos, c->name,
             "kubeconfig_file '%s' is not text (it contains NUL bytes)", path);
     } else {
-        char sha[65];
-        nt_sha256_hex(data, len, sha);
-        nt_cluster_set_add_input(x->set, nt_buf_str(&full), sha);
+        /* not an input of a saved plan: a plan made without the file (a CI job holding no
+         * credentials) must apply where the file is; its contents are never compared */
         nt_cluster_set_field(c, NT_F_KUBECONFIG, data, c->kubeconfig_file.pos);
     }
+done:
+    if (fd >= 0)
+        close(fd);
     if (data) {
         OPENSSL_cleanse(data, len);
         free(data);
