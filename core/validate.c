@@ -493,6 +493,23 @@ static void check_enum(vctx *v, nt_field f, int code, const char *a, const char 
                      "%s must be '%s' or '%s', not '%s'", nt_fields[f].snake, a, b, s);
 }
 
+/* The port of api_server, when it names one, is a TCP port: the server does not check it,
+ * and a virtual cluster's vcluster port is taken from it. */
+static void check_api_server_port(vctx *v)
+{
+    const nt_cluster *c = v->c;
+    const char *api = get(c, NT_F_API_SERVER);
+    if (empty(api) || has_placeholder(api))
+        return;
+    char *port = NULL;
+    char *host = url_host(api, &port);
+    if (host && port && !valid_port(port))
+        nt_diag_addc(v->diag, NT_SEV_ERROR, NT_RULE_PORT_INVALID, fpos(c, NT_F_API_SERVER), c->name,
+                     "api_server's port must be a port number (1-65535), not '%s'", port);
+    free(host);
+    free(port);
+}
+
 static void check_client_extras(vctx *v)
 {
     const nt_cluster *c = v->c;
@@ -511,6 +528,7 @@ static void check_client_extras(vctx *v)
                          "%s must be a port number (1-65535), not '%s'", nt_fields[i].snake, s);
     }
     check_placeholder(v, "kubeconfig_file", c->kubeconfig_file.s, c->kubeconfig_file.pos);
+    check_api_server_port(v);
     for (int i = 0; i < NT_C_COUNT; i++) {
         const nt_component *comp = &c->comp[i];
         check_placeholder(v, "a component name", comp->name.s, comp->name.pos);

@@ -405,6 +405,47 @@ static void test_ports_must_be_numbers_between_1_and_65535(void **state)
     done(&r);
 }
 
+static void test_the_api_server_port_must_be_between_1_and_65535(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"0", "65536", "99999999999", "64a", "-1", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char entries[256];
+        snprintf(entries, sizeof entries,
+                 "  - name: v\n    api_server: https://10.0.0.1:%s/\n"
+                 "    cluster_type: virtual\n    usage: worker\n    worker_type: pipeline\n"
+                 "    host_cluster: h\n    vcluster: {https_node_port: 31456}\n",
+                 bad[i]);
+        result r = check(entries, &client);
+        char want[128];
+        snprintf(want, sizeof want, "api_server's port must be a port number (1-65535), not '%s'",
+                 bad[i]);
+        bool found = false;
+        for (size_t j = 0; j < r.d.n; j++)
+            if (r.d.items[j].code == NT_RULE_PORT_INVALID && r.d.items[j].sev == NT_SEV_ERROR &&
+                !strcmp(r.d.items[j].msg, want) && r.d.items[j].line == 3 && r.d.items[j].col == 17)
+                found = true;
+        if (!found)
+            fail_msg("no error for port '%s'", bad[i]);
+        done(&r);
+    }
+    /* 1 and 65535 are ports; no port, an IPv6 address and a placeholder are not checked */
+    static const char *const good[] = {"https://10.0.0.1:1", "https://10.0.0.1:65535",
+                                       "https://10.0.0.1", "https://[::1]:6443",
+                                       "https://$api-server"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        char entries[256];
+        snprintf(entries, sizeof entries,
+                 "  - name: v\n    api_server: %s\n"
+                 "    cluster_type: virtual\n    usage: worker\n    worker_type: pipeline\n"
+                 "    host_cluster: h\n    vcluster: {https_node_port: 31456}\n",
+                 good[i]);
+        result r = check(entries, &client);
+        assert_false(has_code(&r, NT_RULE_PORT_INVALID, NT_SEV_ERROR));
+        done(&r);
+    }
+}
+
 static void test_placeholders_are_reported_once_per_value(void **state)
 {
     (void)state;
@@ -625,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_host_name_api_servers_need_explicit_hosts),
         cmocka_unit_test(test_names_must_be_dns_labels),
         cmocka_unit_test(test_ports_must_be_numbers_between_1_and_65535),
+        cmocka_unit_test(test_the_api_server_port_must_be_between_1_and_65535),
         cmocka_unit_test(test_placeholders_are_reported_once_per_value),
         cmocka_unit_test(test_absent_entries_are_checked_only_for_their_name),
         cmocka_unit_test(test_an_undeclared_host_is_a_note),
