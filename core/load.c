@@ -12,6 +12,7 @@
 #include "core/suggest.h"
 #include "core/validate.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -308,9 +309,26 @@ static int cmp_keyref(const void *a, const void *b)
     return p->i < q->i ? -1 : p->i > q->i;
 }
 
-/* Reports non-string keys and duplicate keys of mapping m (with both positions). Sorting
- * keeps it O(n log n) for huge mappings. */
-static void check_keys(ctx *x, const node *m, const char *cluster)
+/* Remember that key (and the key it resembles) did not load, for nt_cluster.failed_keys.
+ * Bounded: hostile input with thousands of bad keys must not make this quadratic, and the
+ * keys that matter (the fields' own) are short and come early enough. */
+static void failed_key(nt_cluster *c, const char *key, const char *like)
+{
+    if (c->failed_keys && strlen(c->failed_keys) > 4096)
+        return;
+    nt_buf b = NT_BUF_INIT;
+    nt_buf_adds(&b, c->failed_keys ? c->failed_keys : " ");
+    nt_buf_addf(&b, "%s ", key);
+    if (like)
+        nt_buf_addf(&b, "%s ", like);
+    free(c->failed_keys);
+    c->failed_keys = nt_buf_detach(&b);
+}
+
+/* Reports non-string keys and duplicate keys of mapping m (with both positions); a duplicated
+ * key is recorded in rec->failed_keys when rec is given. Sorting keeps it O(n log n) for huge
+ * mappings. */
+static void check_keys(ctx *x, const node *m, const char *cluster, nt_cluster *rec)
 {
     size_t nk = m->n / 2, nr = 0;
     keyref *refs = nt_xcalloc(nk ? nk : 1, sizeof(keyref));
@@ -331,6 +349,8 @@ static void check_keys(ctx *x, const node *m, const char *cluster)
         while (i < nr && !strcmp(refs[i].k->s, refs[first].k->s)) {
             err(x, refs[i].k->pos, cluster, "duplicate key '%s' (first given at line %u:%u)",
                 refs[i].k->s, refs[first].k->pos.line, refs[first].k->pos.col);
+            if (rec)
+                failed_key(rec, refs[i].k->s, NULL);
             i++;
         }
     }
@@ -345,14 +365,16 @@ static const node *map_get(const node *m, const char *key)
     return NULL;
 }
 
-static void unknown_key(ctx *x, const node *k, const char *where, const char *const *cands,
-                        size_t n, const char *cluster)
+/* Report an unknown key; returns the known key it resembles (or NULL). */
+static const char *unknown_key(ctx *x, const node *k, const char *where, const char *const *cands,
+                               size_t n, const char *cluster)
 {
     const char *s = nt_suggest(k->s, cands, n);
     if (s)
         err(x, k->pos, cluster, "unknown key '%s' in %s; did you mean '%s'?", k->s, where, s);
     else
         err(x, k->pos, cluster, "unknown key '%s' in %s", k->s, where);
+    return s;
 }
 
 /* A scalar value, interpolated. *out is NULL for null; the caller owns it. */
@@ -448,7 +470,7 @@ static void load_nested(ctx *x, nt_cluster *c, const node *v, const char *obj, k
         return;
     if (!expect(x, v, N_MAP, obj, c->name))
         return;
-    check_keys(x, v, c->name);
+    check_keys(x, v, c->name, NULL);
     for (size_t i = 0; i + 1 < v->n; i += 2) {
         const node *k = v->kids[i], *val = v->kids[i + 1];
         if (k->t != N_SCALAR)
@@ -479,7 +501,7 @@ static void load_component(ctx *x, nt_cluster *c, nt_component *comp, const node
     }
     if (!expect(x, v, N_MAP, what, c->name))
         return;
-    check_keys(x, v, c->name);
+    check_keys(x, v, c->name, NULL);
     for (size_t i = 0; i + 1 < v->n; i += 2) {
         const node *k = v->kids[i], *val = v->kids[i + 1];
         if (k->t != N_SCALAR)
@@ -492,7 +514,7 @@ static void load_component(ctx *x, nt_cluster *c, nt_component *comp, const node
             comp->additions_declared = true;
             if (is_null(val) || !expect(x, val, N_MAP, "additions", c->name))
                 continue;
-            check_keys(x, val, c->name);
+            check_keys(x, val, c->name, NULL);
             for (size_t j = 0; j + 1 < val->n; j += 2) {
                 const node *ak = val->kids[j], *av = val->kids[j + 1];
                 char *s = NULL;
@@ -526,7 +548,7 @@ static void load_components(ctx *x, nt_cluster *c, const node *v, key_style st)
     if (is_null(v) ||
         !expect(x, v, N_MAP, st == STYLE_NATIVE ? "components_list" : "componentsList", c->name))
         return;
-    check_keys(x, v, c->name);
+    check_keys(x, v, c->name, NULL);
     for (size_t i = 0; i + 1 < v->n; i += 2) {
         const node *k = v->kids[i], *val = v->kids[i + 1];
         if (k->t != N_SCALAR)
@@ -550,7 +572,7 @@ static void load_reserved(ctx *x, nt_cluster *c, const node *v, const char *what
     c->reserved_pos = v->pos;
     if (is_null(v) || !expect(x, v, N_MAP, what, c->name))
         return;
-    check_keys(x, v, c->name);
+    check_keys(x, v, c->name, NULL);
     for (size_t i = 0; i + 1 < v->n; i += 2) {
         const node *k = v->kids[i], *val = v->kids[i + 1];
         if (k->t != N_SCALAR)
@@ -583,7 +605,7 @@ static void load_allowed(ctx *x, nt_cluster *c, const node *v, const char *what)
     c->allowed_pos = v->pos;
     if (is_null(v) || !expect(x, v, N_MAP, what, c->name))
         return;
-    check_keys(x, v, c->name);
+    check_keys(x, v, c->name, NULL);
     for (size_t i = 0; i + 1 < v->n; i += 2) {
         const node *k = v->kids[i], *val = v->kids[i + 1];
         if (k->t != N_SCALAR)
@@ -602,7 +624,7 @@ static void load_allowed(ctx *x, nt_cluster *c, const node *v, const char *what)
                                  k->s, type_name(item));
                 continue;
             }
-            check_keys(x, item, c->name);
+            check_keys(x, item, c->name, NULL);
             nt_resource *r = nt_product_resources_add(e, item->pos);
             for (size_t m = 0; m + 1 < item->n; m += 2) {
                 const node *ik = item->kids[m], *iv = item->kids[m + 1];
@@ -784,6 +806,9 @@ static void load_kubeconfig_file(ctx *x, nt_cluster *c)
         err(x, c->kubeconfig_file.pos, c->name, "kubeconfig_file is empty; name a file");
         return;
     }
+    for (const char *d = strchr(path, '$'); d; d = strchr(d + 1, '$'))
+        if (isalpha((unsigned char)d[1]) || d[1] == '_')
+            return; /* a Go CLI $placeholder left in: validation names it */
     nt_buf full = NT_BUF_INIT;
     if (path[0] == '/') {
         nt_buf_adds(&full, path);
@@ -862,11 +887,13 @@ static void load_fields(ctx *x, nt_cluster *c, const node *m, key_style st)
         cands[nc++] = "prevent_destroy";
     }
 
-    check_keys(x, m, c->name);
+    check_keys(x, m, c->name, c);
     for (size_t i = 0; i + 1 < m->n; i += 2) {
         const node *k = m->kids[i], *v = m->kids[i + 1];
         if (k->t != N_SCALAR || !strcmp(k->s, "name"))
             continue;
+        size_t errors_before = x->diag->n_errors;
+        const char *like = NULL;
         nt_field f = NT_F_COUNT;
         for (int j = 0; j < NT_F_COUNT; j++)
             if (!(nt_fields[j].flags & NT_FIELD_NESTED) &&
@@ -919,8 +946,11 @@ static void load_fields(ctx *x, nt_cluster *c, const node *m, key_style st)
                 err(x, v->pos, c->name, "prevent_destroy must be true or false, found %s",
                     type_name(v));
         } else {
-            unknown_key(x, k, st == STYLE_NATIVE ? "a cluster entry" : "spec", cands, nc, c->name);
+            like = unknown_key(x, k, st == STYLE_NATIVE ? "a cluster entry" : "spec", cands, nc,
+                               c->name);
         }
+        if (x->diag->n_errors > errors_before)
+            failed_key(c, k->s, like);
     }
     if (c->kubeconfig_file.s)
         load_kubeconfig_file(x, c);
@@ -964,7 +994,7 @@ static void load_native_entry(ctx *x, const node *m)
 static void load_native(ctx *x, const node *root)
 {
     static const char *const keys[] = {"clusters"};
-    check_keys(x, root, NULL);
+    check_keys(x, root, NULL, NULL);
     for (size_t i = 0; i + 1 < root->n; i += 2) {
         const node *k = root->kids[i], *v = root->kids[i + 1];
         if (k->t != N_SCALAR)
@@ -995,7 +1025,7 @@ static void load_document(ctx *x, const node *root)
     const node *kind = map_get(root, "kind");
     if (resource && (!kind || kind->t != N_SCALAR || strcmp(kind->s, "Cluster")))
         return; /* kustomization.yaml and other kinds live beside Cluster files */
-    check_keys(x, root, NULL);
+    check_keys(x, root, NULL, NULL);
     if (!kind) {
         err(x, root->pos, NULL, "this document has no 'kind'; expected 'kind: Cluster'");
         return;
@@ -1028,7 +1058,7 @@ static void load_document(ctx *x, const node *root)
             name_node = n;
     }
     if (meta && !is_null(meta) && expect(x, meta, N_MAP, "metadata", NULL)) {
-        check_keys(x, meta, NULL);
+        check_keys(x, meta, NULL, NULL);
         const node *n = map_get(meta, "name");
         if (n && get_str(x, n, "metadata.name", NULL, &meta_name) == 0 && meta_name && !name_node)
             name_node = n;

@@ -398,7 +398,10 @@ static void check_kubeconfig(vctx *v)
 {
     const nt_cluster *c = v->c;
     const char *kc = get(c, NT_F_KUBECONFIG);
-    if (!nt_cluster_is_physical(c))
+    /* a cluster_type still a placeholder may well be physical: a kubeconfig given is checked
+     * now rather than after the placeholder is replaced */
+    bool maybe = v->client && has_placeholder(get(c, NT_F_CLUSTER_TYPE)) && !empty(kc);
+    if (!nt_cluster_is_physical(c) && !maybe)
         return;
     if (empty(kc)) {
         if (!empty(c->kubeconfig_file.s))
@@ -499,11 +502,11 @@ static void check_api_server_port(vctx *v)
 {
     const nt_cluster *c = v->c;
     const char *api = get(c, NT_F_API_SERVER);
-    if (empty(api) || has_placeholder(api))
+    if (empty(api))
         return;
     char *port = NULL;
-    char *host = url_host(api, &port);
-    if (host && port && !valid_port(port))
+    char *host = url_host(api, &port); /* a placeholder in the host does not hide the port */
+    if (host && port && !has_placeholder(port) && !valid_port(port))
         nt_diag_addc(v->diag, NT_SEV_ERROR, NT_RULE_PORT_INVALID, fpos(c, NT_F_API_SERVER), c->name,
                      "api_server's port must be a port number (1-65535), not '%s'", port);
     free(host);
@@ -550,14 +553,36 @@ static void check_client_extras(vctx *v)
         }
 }
 
+/* s with each bare $placeholder replaced by "a": what is wrong around the placeholders is
+ * wrong whatever replaces them. */
+static char *fill_placeholders(const char *s)
+{
+    nt_buf b = NT_BUF_INIT;
+    for (size_t i = 0; s[i];) {
+        size_t n = placeholder_at(s, i);
+        if (n) {
+            nt_buf_addc(&b, 'a');
+            i += n;
+        } else {
+            nt_buf_addc(&b, s[i++]);
+        }
+    }
+    return nt_buf_detach(&b);
+}
+
 static void check_name(vctx *v)
 {
     const nt_cluster *c = v->c;
     if (nt_dns1123_label(c->name))
         return;
-    if (has_placeholder(c->name))
+    bool wrong = true;
+    if (has_placeholder(c->name)) {
         check_placeholder(v, "name", c->name, cpos(c));
-    else
+        char *filled = fill_placeholders(c->name);
+        wrong = !nt_dns1123_label(filled);
+        free(filled);
+    }
+    if (wrong)
         nt_diag_addc(v->diag, NT_SEV_ERROR, NT_RULE_NAME_INVALID, cpos(c), c->name,
                      "cluster name '%s' is not a DNS-1123 label (lower-case letters, digits "
                      "and '-', starting and ending with a letter or digit, at most 63 "
@@ -590,8 +615,10 @@ int nt_validate_cluster(const nt_cluster *c, const nt_validate_opts *o, nt_diag 
     check_enum(&v, NT_F_USAGE, NT_RULE_USAGE_ENUM, "host", "worker");
 
     /* 6.2: business rules, in the table's order */
+    /* a placeholder for the whole URL hides the scheme; one for the host ("https://$ip")
+     * does not */
     if (!empty(api) && strncmp(api, "http://", 7) && strncmp(api, "https://", 8) &&
-        !(v.client && has_placeholder(api)))
+        !(v.client && placeholder_at(api, 0)))
         nt_diag_addc(diag, NT_SEV_ERROR, NT_RULE_API_SERVER_SCHEME, fpos(c, NT_F_API_SERVER),
                      c->name, "api_server '%s' is not an https:// (or http://) URL", api);
     if (virt && worker && empty(host))

@@ -406,6 +406,27 @@ static void test_the_input_hash_covers_the_file_and_substituted_values(void **st
     nt_buf_free(&out);
 }
 
+static void test_keys_that_did_not_load_are_remembered_for_validation(void **state)
+{
+    (void)state;
+    nt_buf out = NT_BUF_INIT;
+    int rc;
+    nt_cluster_set *set = load("f.yaml",
+                               "clusters:\n  - name: a\n    api_sever: https://h\n"
+                               "    colour: blue\n    usage: [host]\n"
+                               "    traefik: {http_node_port: []}\n"
+                               "    state: present\n    state: absent\n"
+                               "  - name: b\n    usage: host\n",
+                               0, &out, &rc);
+    assert_int_equal(rc, -1);
+    /* a duplicate, the unknown key and the key it resembles, a wrong type, a nested error */
+    assert_string_equal(set->items[0]->failed_keys,
+                        " state api_sever api_server colour usage traefik ");
+    assert_null(set->items[1]->failed_keys);
+    nt_cluster_set_free(set);
+    nt_buf_free(&out);
+}
+
 static void test_unknown_keys_get_a_suggestion_when_one_is_close(void **state)
 {
     (void)state;
@@ -925,6 +946,7 @@ int main(void)
         cmocka_unit_test(test_keys_are_never_interpolated),
         cmocka_unit_test(test_the_input_hash_covers_the_file_and_substituted_values),
         cmocka_unit_test(test_unknown_keys_get_a_suggestion_when_one_is_close),
+        cmocka_unit_test(test_keys_that_did_not_load_are_remembered_for_validation),
         cmocka_unit_test(test_duplicate_keys_name_both_positions),
         cmocka_unit_test(test_a_cluster_declared_in_two_files_names_both_places),
         cmocka_unit_test(test_wrong_node_types_are_reported_and_loading_goes_on),

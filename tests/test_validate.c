@@ -461,6 +461,51 @@ static void test_placeholders_are_reported_once_per_value(void **state)
     done(&r);
 }
 
+/* Whether a diagnostic with this code has exactly this message. */
+static bool has_msg(const result *r, int code, const char *msg)
+{
+    for (size_t i = 0; i < r->d.n; i++)
+        if (r->d.items[i].code == code && !strcmp(r->d.items[i].msg, msg))
+            return true;
+    return false;
+}
+
+static void test_a_placeholder_hides_no_other_problem(void **state)
+{
+    (void)state;
+    /* what is wrong around a placeholder is wrong whatever replaces it */
+    result r = check("  - name: Worker_$env\n    api_server: htps://$ip:99999\n"
+                     "    cluster_type: $cluster-type\n    usage: host\n" TRAEFIK
+                     "    kubeconfig: not a kubeconfig\n",
+                     &client);
+    assert_true(has_msg(&r, NT_RULE_PLACEHOLDER,
+                        "name still holds the placeholder '$env'; "
+                        "replace it"));
+    assert_true(has_code(&r, NT_RULE_NAME_INVALID, NT_SEV_ERROR));
+    assert_true(has_msg(&r, NT_RULE_API_SERVER_SCHEME,
+                        "api_server 'htps://$ip:99999' is not an https:// (or http://) URL"));
+    assert_true(has_msg(&r, NT_RULE_PORT_INVALID,
+                        "api_server's port must be a port number (1-65535), not '99999'"));
+    /* the cluster may be physical: the kubeconfig given is checked already */
+    assert_true(has_msg(&r, NT_RULE_KUBECONFIG_INVALID,
+                        "the kubeconfig is not a YAML mapping (expected a kubeconfig with "
+                        "clusters and users)"));
+    done(&r);
+    /* a placeholder standing for the whole value, or for the port, hides nothing else */
+    r = check("  - name: $cluster-name\n    api_server: $api-server\n"
+              "    cluster_type: physical\n    usage: host\n" TRAEFIK KC
+              "  - name: h2\n    api_server: https://10.0.0.1:$port\n"
+              "    cluster_type: physical\n    usage: host\n" TRAEFIK KC,
+              &client);
+    assert_false(has_code(&r, NT_RULE_NAME_INVALID, NT_SEV_ERROR));
+    assert_false(has_code(&r, NT_RULE_API_SERVER_SCHEME, NT_SEV_ERROR));
+    assert_false(has_code(&r, NT_RULE_PORT_INVALID, NT_SEV_ERROR));
+    assert_int_equal(r.d.n, 3); /* the three placeholders, nothing else */
+    for (size_t i = 0; i < r.d.n; i++)
+        assert_int_equal(r.d.items[i].code, NT_RULE_PLACEHOLDER);
+    done(&r);
+}
+
 static void test_absent_entries_are_checked_only_for_their_name(void **state)
 {
     (void)state;
@@ -668,6 +713,7 @@ int main(void)
         cmocka_unit_test(test_ports_must_be_numbers_between_1_and_65535),
         cmocka_unit_test(test_the_api_server_port_must_be_between_1_and_65535),
         cmocka_unit_test(test_placeholders_are_reported_once_per_value),
+        cmocka_unit_test(test_a_placeholder_hides_no_other_problem),
         cmocka_unit_test(test_absent_entries_are_checked_only_for_their_name),
         cmocka_unit_test(test_an_undeclared_host_is_a_note),
         cmocka_unit_test(test_host_cluster_naming_a_worker_is_an_error),
