@@ -106,3 +106,11 @@ rm -f "$K/kubeconfigs/host.yaml"
 ln -s /dev/zero "$K/kubeconfigs/host.yaml"
 check_rc "a device (through a symbolic link) is refused" 1 validate --no-color "$K/clusters.yaml"
 assert_contains "as a character device" "$ERR" "is a character device, not a regular file"
+rm -f "$K/kubeconfigs/host.yaml"
+: >"$K/kubeconfigs/host.yaml"
+for cmd in validate graph plan "apply --auto-approve"; do
+    # shellcheck disable=SC2086 # the command and its flag
+    check_rc "$cmd of an empty (0-byte) kubeconfig_file fails" 1 $cmd --no-color "$K/clusters.yaml"
+    assert_contains "$cmd: at the value that names it" "$ERR" \
+        "$K/clusters.yaml:7:22: error: kubeconfig_file 'kubeconfigs/host.yaml' ($K/kubeconfigs/host.yaml) is empty (0 bytes)"
+done
