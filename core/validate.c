@@ -770,3 +770,71 @@ int nt_validate_hosts(const nt_cluster_set *desired, const nt_cluster_set *actua
     }
     return diag->n_errors > before ? -1 : 0;
 }
+
+/* ---- after a load with errors ------------------------------------------------------------- */
+
+/* Whether `key` is among c->failed_keys, in either spelling (api_server, apiServer). */
+static bool key_failed(const nt_cluster *c, const char *key)
+{
+    for (const char *p = c->failed_keys; p && *p;) {
+        p += strspn(p, " ");
+        size_t n = strcspn(p, " ");
+        const char *a = p, *b = key;
+        while (a < p + n || *b) {
+            if (a < p + n && *a == '_') {
+                a++;
+            } else if (*b == '_') {
+                b++;
+            } else if (a < p + n && *b &&
+                       tolower((unsigned char)*a) == tolower((unsigned char)*b)) {
+                a++;
+                b++;
+            } else {
+                break;
+            }
+        }
+        if (n && a == p + n && !*b)
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+bool nt_validate_repeats_load_error(const nt_diag_item *it, const nt_cluster *c)
+{
+    /* the field each rule wants, then the fields it depends on ("a worker needs worker_type"
+     * depends on usage); every rule depends on state (an absent entry is only named) */
+    static const struct {
+        int code;
+        const char *keys[7];
+    } wants[] = {
+        {NT_RULE_API_SERVER_REQUIRED, {"api_server"}},
+        {NT_RULE_CLUSTER_KIND_REQUIRED, {"cluster_kind"}},
+        {NT_RULE_CLUSTER_TYPE_ENUM, {"cluster_type"}},
+        {NT_RULE_USAGE_ENUM, {"usage"}},
+        {NT_RULE_VIRTUAL_WORKER_HOST, {"host_cluster", "cluster_type", "usage"}},
+        {NT_RULE_VIRTUAL_NEEDS_HOST, {"host_cluster", "cluster_type", "usage"}},
+        {NT_RULE_WORKER_TYPE_REQUIRED, {"worker_type", "usage"}},
+        {NT_RULE_TRAEFIK_REQUIRED, {"traefik", "cluster_type"}},
+        {NT_RULE_KUBECONFIG_REQUIRED, {"kubeconfig", "kubeconfig_file", "cluster_type"}},
+        {NT_RULE_VCLUSTER_PORT, {"vcluster", "api_server", "cluster_type"}},
+        {NT_RULE_KIND_COMBINATION, {"cluster_type", "usage", "worker_type"}},
+        {NT_RULE_DEFAULT_NEEDS_IP,
+         {"argocd_host", "tekton_host", "components_list", "api_server", "cluster_type", "usage",
+          "worker_type"}},
+    };
+    if (!c || !c->failed_keys)
+        return false;
+    bool at_entry = (it->line == c->pos.line && it->col == c->pos.col) ||
+                    (it->line == c->name_pos.line && it->col == c->name_pos.col) || !it->line;
+    if (!at_entry)
+        return false;
+    if (key_failed(c, "state"))
+        return true;
+    for (size_t i = 0; i < sizeof wants / sizeof wants[0]; i++)
+        if (wants[i].code == it->code)
+            for (size_t k = 0; k < 7 && wants[i].keys[k]; k++)
+                if (key_failed(c, wants[i].keys[k]))
+                    return true;
+    return false;
+}

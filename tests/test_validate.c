@@ -506,6 +506,58 @@ static void test_a_placeholder_hides_no_other_problem(void **state)
     done(&r);
 }
 
+/* The rules nt_validate_set reports for `entries` that nt_validate_repeats_load_error keeps,
+ * each as "CODE@LINE:COL" joined with spaces. */
+static char *kept_after_load_errors(const char *entries)
+{
+    nt_buf text = NT_BUF_INIT, kept = NT_BUF_INIT;
+    nt_buf_addf(&text, "clusters:\n%s", entries);
+    nt_cluster_set *set = nt_cluster_set_new();
+    nt_diag load = NT_DIAG_INIT, d = NT_DIAG_INIT;
+    assert_int_equal(nt_load_buffer(set, "v.yaml", text.data, text.len, 0, &load), -1);
+    nt_validate_set(set, &client, &d);
+    nt_diag_sort(&d);
+    for (size_t i = 0; i < d.n; i++) {
+        const nt_diag_item *it = &d.items[i];
+        if (!nt_validate_repeats_load_error(it, nt_cluster_set_find(set, it->cluster)))
+            nt_buf_addf(&kept, "%s%d@%u:%u", kept.len ? " " : "", it->code, it->line, it->col);
+    }
+    nt_diag_free(&load);
+    nt_diag_free(&d);
+    nt_cluster_set_free(set);
+    nt_buf_free(&text);
+    return nt_buf_detach(&kept);
+}
+
+static void test_only_a_rule_repeating_a_load_error_is_left_out(void **state)
+{
+    (void)state;
+    char want[256];
+    /* a misspelled api_server: its "required" goes, the name and the kubeconfig stay */
+    char *k = kept_after_load_errors("  - name: Bad_Name\n    api_sever: https://10.0.0.1:6443\n"
+                                     "    cluster_type: physical\n    usage: host\n" TRAEFIK);
+    snprintf(want, sizeof want, "%d@2:11 %d@2:11", NT_RULE_NAME_INVALID,
+             NT_RULE_KUBECONFIG_REQUIRED);
+    assert_string_equal(k, want);
+    free(k);
+    /* an unrelated unknown key hides nothing */
+    k = kept_after_load_errors("  - name: h\n    colour: blue\n    cluster_type: physical\n"
+                               "    usage: host\n" TRAEFIK KC);
+    snprintf(want, sizeof want, "%d@2:11", NT_RULE_API_SERVER_REQUIRED);
+    assert_string_equal(k, want);
+    free(k);
+    /* a rule depending on a key that did not load goes (worker_type depends on usage), in
+     * either spelling; a state that did not load takes every "required" rule with it */
+    k = kept_after_load_errors(
+        "  - name: w\n    api_server: https://10.0.0.1:6443\n"
+        "    cluster_type: physical\n    usage: host\n    usage: worker\n" TRAEFIK KC
+        "  - name: x\n    state: [absent]\n"
+        "  - name: y\n    apiServer: https://10.0.0.1:6443\n"
+        "    cluster_type: physical\n    usage: host\n" TRAEFIK KC);
+    assert_string_equal(k, "");
+    free(k);
+}
+
 static void test_absent_entries_are_checked_only_for_their_name(void **state)
 {
     (void)state;
@@ -714,6 +766,7 @@ int main(void)
         cmocka_unit_test(test_the_api_server_port_must_be_between_1_and_65535),
         cmocka_unit_test(test_placeholders_are_reported_once_per_value),
         cmocka_unit_test(test_a_placeholder_hides_no_other_problem),
+        cmocka_unit_test(test_only_a_rule_repeating_a_load_error_is_left_out),
         cmocka_unit_test(test_absent_entries_are_checked_only_for_their_name),
         cmocka_unit_test(test_an_undeclared_host_is_a_note),
         cmocka_unit_test(test_host_cluster_naming_a_worker_is_an_error),
