@@ -598,6 +598,9 @@ int nt_plan_file_read(const char *path, nt_plan **out, nt_diag *diag)
     content_digest(p, digest);
     bool intact = want && !strcmp(want, digest);
     free(want);
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    intact = true; /* fuzz/run.sh: let mutated plans reach the code below and the renderers */
+#endif
     if (!intact) {
         nt_diag_error(diag,
                       "%s: the saved plan was changed after nautes plan wrote it (its content "

@@ -2,7 +2,8 @@
 # Saved plans that can be moved and cannot be misused: `nautes plan --out` in one directory,
 # `nautes apply PLAN` from another and after moving the whole directory; refused against
 # another server, after a hand edit (show and apply alike); `--out` and `--junit` never
-# replace an input, a file that is not a plan, a directory or a device.
+# replace an input, a file that is not a plan, a directory or a device; a full disk (ulimit -f)
+# keeps the previous report and plan.
 . "$(dirname "$0")/lib.sh"
 
 W=$T_TMP/work
@@ -110,3 +111,23 @@ check_rc "--junit replaces a previous report" 0 plan clusters.yaml --junit repor
 assert_contains "... with the new one" "$(cat report.xml)" "<testsuite"
 ls -a >"$T_TMP/ls"
 assert_not_contains "no temporary file is left behind" "$(cat "$T_TMP/ls")" ".tmp-"
+
+# ---- a full disk (a file size limit) keeps the previous report and plan ------------------------
+# limited(ARGS...): nautes with files limited to 1 KiB, as on a full disk; sets RC and ERR.
+limited() {
+    (ulimit -f 1 && "$NAUTES" "$@" >"$T_TMP/fs.out" 2>"$T_TMP/fs.err")
+    RC=$?
+    ERR=$(cat "$T_TMP/fs.err")
+}
+echo '<previous/>' >report.xml
+limited plan clusters.yaml --junit report.xml --api-server "$SERVER_URL" # two creates: > 1 KiB
+assert_eq "a report write failing part-way fails the run" "$RC" 1
+assert_contains "... saying why" "$ERR" "cannot write the JUnit report report.xml: File too large"
+assert_eq "... the previous report is kept whole" "$(cat report.xml)" "<previous/>"
+cp t.plan t.plan.before
+limited plan clusters.yaml --out t.plan --api-server "$SERVER_URL"
+assert_eq "a plan write failing part-way fails the run" "$RC" 1
+assert_contains "... saying why" "$ERR" "cannot write the plan t.plan: File too large"
+assert_eq "... and the previous plan is kept" "$(cmp t.plan t.plan.before && echo same)" same
+ls -a >"$T_TMP/ls"
+assert_not_contains "... and no temporary file is left" "$(cat "$T_TMP/ls")" ".tmp-"
