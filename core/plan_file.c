@@ -87,10 +87,11 @@ static char *relative_to(const char *dir, const char *abs)
         if (dir[i] != abs[i] || !dir[i])
             break;
     }
-    if (!strcmp(dir, "/"))
+    bool root = !strcmp(dir, "/");
+    if (root)
         common = 0;
     nt_buf b = NT_BUF_INIT;
-    for (const char *p = dir + common; *p; p++)
+    for (const char *p = dir + common; *p && !root; p++)
         if (*p == '/')
             nt_buf_adds(&b, b.len ? "/.." : "..");
     const char *rest = abs + common;

@@ -29,7 +29,7 @@ EOF
 summary() { grep -E '^Apply (complete|failed|interrupted):' <<<"$OUT"; }
 
 start_server --api-version v0.4
-FIRST_URL=$SERVER_URL FIRST_TOKEN=$TOKEN
+FIRST_URL=$SERVER_URL FIRST_TOKEN=$TOKEN FIRST_REPO=$SERVER_REPO
 
 # ---- a plan made in A applies from another directory, and after moving A -------------------
 cd "$W/A"
@@ -111,6 +111,18 @@ check_rc "--junit replaces a previous report" 0 plan clusters.yaml --junit repor
 assert_contains "... with the new one" "$(cat report.xml)" "<testsuite"
 ls -a >"$T_TMP/ls"
 assert_not_contains "no temporary file is left behind" "$(cat "$T_TMP/ls")" ".tmp-"
+
+# ---- a plan of the tenant repository applies with the same repository, however spelled ------
+cd "$W/moved"
+check_rc "plan --state git: (an absolute path) --out" 0 plan clusters.yaml --out repo.plan \
+    --state "git:$FIRST_REPO"
+cd "$W/elsewhere"
+check_rc "... applies from elsewhere with the repository as a relative path" 0 \
+    apply ../moved/repo.plan --state "git:../../$(basename "$FIRST_REPO")"
+check_rc "... but not with another repository" 1 apply ../moved/repo.plan --state "git:$SERVER_REPO"
+assert_contains "... naming both" "$ERR" "made against git:$FIRST_REPO#"
+assert_contains "... naming both" "$ERR" "this apply observes git:$SERVER_REPO#"
+cd "$W/moved"
 
 # ---- a full disk (a file size limit) keeps the previous report and plan ------------------------
 # limited(ARGS...): nautes with files limited to 1 KiB, as on a full disk; sets RC and ERR.
