@@ -127,11 +127,17 @@ static char *from_plan_dir(const char *plan_dir, const char *rel)
     return r;
 }
 
-/* A path as the plan's directory (absolute, normalized) sees it. */
+/* A path as the plan records it: relative to the plan's directory (absolute, normalized) when
+ * it was given relative or lies inside that directory, so it moves with the directory; an
+ * absolute path outside it (/run/secrets/kubeconfig) stays absolute, so it stays put. */
 static char *to_plan_dir(const char *plan_dir_abs, const char *path)
 {
     char *abs = lexical_abs(path);
     char *r = relative_to(plan_dir_abs, abs);
+    if (path[0] == '/' && !strncmp(r, "..", 2) && (r[2] == '/' || !r[2])) {
+        free(r);
+        r = nt_xstrdup(abs);
+    }
     free(abs);
     return r;
 }
@@ -152,7 +158,7 @@ void nt_plan_set_args(nt_plan *plan, const char *const *paths, size_t n)
     free(plan->args);
     plan->args = nt_xcalloc(n + 1, sizeof(char *));
     for (size_t i = 0; i < n; i++)
-        plan->args[i] = lexical_abs(paths[i]);
+        plan->args[i] = normalize(paths[i]);
     plan->n_args = n;
 }
 

@@ -2,9 +2,10 @@
  *
  * A saved plan is the JSON document of docs/plan-json.md plus {"nautes_plan": 2}, the
  * options the plan was made with, the FILE arguments, the per-cluster hashes of the observed
- * state, where it was observed, and the SHA-256 of its content (plan_sha256). Every local
- * path in it is relative to the plan file's directory, so the plan applies from any working
- * directory, and after moving the directory that holds it and its inputs. It holds no secret
+ * state, where it was observed, and the SHA-256 of its content (plan_sha256). A local path
+ * in it is relative to the plan file's directory (unless it was given absolute and lies
+ * outside that directory), so the plan applies from any working directory, and after moving
+ * the directory that holds it and its inputs. It holds no secret
  * (no kubeconfig, no token) and is written with mode 0600 anyway, through
  * core/atomic_write.h.
  *
@@ -23,7 +24,7 @@
 #include "core/model.h"
 #include "core/plan.h"
 
-/* Record the FILE arguments the plan was made from (absolute, as written). */
+/* Record the FILE arguments the plan was made from (as given, normalized). */
 void nt_plan_set_args(nt_plan *plan, const char *const *paths, size_t n);
 
 /* Is path a regular file holding a saved plan (the "nautes_plan" marker, any version)? */

@@ -244,6 +244,8 @@ static void test_a_moved_plan_finds_its_inputs_from_any_directory(void **state)
     char *cl = path_in_dir("A/clusters.yaml"), *kc = path_in_dir("A/kubeconfigs/h.yaml");
     free(p->inputs[0].path);
     p->inputs[0].path = nt_xstrdup(cl);
+    free(p->inputs[1].path);
+    p->inputs[1].path = nt_xstrdup(kc);
     free(p->source);
     p->source = nt_xstrdup("git:../tenant#main@0123abcd"); /* relative to the working dir */
     const char *args[] = {cl, kc};
@@ -257,6 +259,14 @@ static void test_a_moved_plan_finds_its_inputs_from_any_directory(void **state)
     assert_non_null(strstr(text, "\"path\":\t\"clusters.yaml\""));
     assert_non_null(strstr(text, "\"location\":\t\"../tenant\""));
     assert_null(strstr(text, dir)); /* no absolute path of this machine */
+    free(text);
+
+    /* an absolute path outside the plan's directory stays absolute; one inside moves */
+    const char *outside[] = {"/etc/nautes/clusters.yaml", cl};
+    nt_plan_set_args(p, outside, 2);
+    assert_int_equal(nt_plan_file_write(p, "abs.plan", &d), 0);
+    text = slurp("abs.plan");
+    assert_non_null(strstr(text, "\"files\":\t[\"/etc/nautes/clusters.yaml\", \"clusters.yaml\"]"));
     free(text);
 
     char *b = path_in_dir("B");

@@ -124,6 +124,27 @@ assert_contains "... naming both" "$ERR" "made against git:$FIRST_REPO#"
 assert_contains "... naming both" "$ERR" "this apply observes git:$SERVER_REPO#"
 cd "$W/moved"
 
+# ---- an absolute kubeconfig_file outside the plan's directory stays where it is ----------------
+mkdir -p "$T_TMP/secrets" "$W/C"
+cp "$ROOT/examples/kubeconfigs/host.yaml" "$T_TMP/secrets/kc.yaml"
+cat >"$W/C/abs.yaml" <<YAML
+clusters:
+  - name: abs-host
+    api_server: https://10.9.0.1:6443
+    cluster_type: physical
+    usage: host
+    traefik: {http_node_port: "30080", https_node_port: "30443"}
+    kubeconfig_file: $T_TMP/secrets/kc.yaml
+YAML
+cd "$W/C"
+check_rc "plan --out with an absolute kubeconfig_file" 0 plan abs.yaml --out abs.plan
+mkdir -p "$W/deeper/still"
+mv "$W/C" "$W/deeper/still/C"
+cd "$W/elsewhere"
+check_rc "... applies after moving its directory one level deeper" 0 apply ../deeper/still/C/abs.plan
+assert_contains "... creating the cluster" "$(summary)" "Apply complete: 1 created"
+cd "$W/moved"
+
 # ---- a full disk (a file size limit) keeps the previous report and plan ------------------------
 # limited(ARGS...): nautes with files limited to 1 KiB, as on a full disk; sets RC and ERR.
 limited() {
