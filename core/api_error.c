@@ -4,6 +4,7 @@
 #include "core/alloc.h"
 #include "core/api_json.h"
 
+#include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
 #include <curl/curl.h>
@@ -24,6 +25,10 @@ static const char HINT_PROXY_REFUSED[] =
     "refused by the server or a proxy in front of it: check --api-server and the token";
 static const char HINT_PROXY_UNAVAILABLE[] =
     "the API Server or the ingress in front of it is unavailable; try again later";
+/* A 2xx answer that is not the API Server's success body (nautes-api.md 4.3). */
+static const char HINT_NOT_THE_SERVER[] =
+    "a proxy or a login page answered instead of the Nautes API Server: check --api-server and "
+    "the proxy settings (HTTPS_PROXY, NO_PROXY); the change may not have been made";
 static const char HINT_NO_PUSH[] = "the token's user cannot push to the tenant repository's main "
                                    "branch";
 
@@ -417,6 +422,48 @@ done:
     nt_buf_free(&msg);
     free(reason);
     free(smsg);
+}
+
+/* The success body: a JSON object whose "message" starts with "Successfully " and that is
+ * not an error object (no "code" other than 200). */
+static bool is_success_body(const char *body, size_t len)
+{
+    if (!body || !len)
+        return false;
+    cJSON *j = cJSON_ParseWithLength(body, len);
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "code");
+    bool ok = cJSON_IsObject(j) && cJSON_IsString(m) &&
+              !strncmp(m->valuestring, "Successfully ", 13) &&
+              (!code || (cJSON_IsNumber(code) && code->valuedouble == 200));
+    cJSON_Delete(j);
+    return ok;
+}
+
+void nt_api_success_check(const nt_api_response *r, const char *token, nt_api_error *out)
+{
+    if (out->kind != NT_APIERR_NONE || r->curl_code != 0 || r->status < 200 || r->status >= 300 ||
+        is_success_body(r->body, r->body_len))
+        return;
+    nt_buf line = NT_BUF_INIT, msg = NT_BUF_INIT;
+    size_t n = 0;
+    while (r->body && n < r->body_len && r->body[n] != '\n')
+        n++;
+    nt_buf_adds(&msg, "not the API Server's answer");
+    if (r->content_type && *r->content_type)
+        nt_buf_addf(&msg, " (%s)", r->content_type);
+    nt_buf_adds(&msg, ": ");
+    add_one_line(&line, r->body ? r->body : "", n > 200 ? 200 : n);
+    if (n > 200)
+        nt_buf_adds(&line, "...");
+    nt_api_redact(&msg, nt_buf_str(&line), token);
+    free(out->message);
+    out->message = nt_buf_detach(&msg);
+    out->kind = NT_APIERR_HTTP;
+    out->hint = HINT_NOT_THE_SERVER;
+    out->retryable = false;
+    out->lost = true;
+    nt_buf_free(&line);
 }
 
 void nt_api_error_free(nt_api_error *e)

@@ -53,6 +53,14 @@ typedef struct nt_api_error {
 void nt_api_error_classify(const nt_api_response *r, const char *token, nt_api_error *out);
 void nt_api_error_free(nt_api_error *e); /* frees the message; NULL is a no-op */
 
+/* A 2xx answer to a save or a delete is a success only when it is the API Server's success
+ * body, {"message": "Successfully saved NAME cluster"} ("deleted" for a delete): an HTML login
+ * page of a proxy, an empty body or a JSON error object sent with status 200 did nothing the
+ * tool can count on. For such an answer *out (classified as NT_APIERR_NONE before) becomes an
+ * NT_APIERR_HTTP error: "not the API Server's answer: FIRST LINE" (redacted), a hint about
+ * proxies, not retryable. Anything else leaves *out alone. */
+void nt_api_success_check(const nt_api_response *r, const char *token, nt_api_error *out);
+
 /* One line for a user: "METHOD PATH: HTTP 500: MESSAGE (HINT)" or, for a transport error,
  * "METHOD PATH: MESSAGE". A non-NULL cluster prefixes "cluster NAME: ". */
 void nt_api_error_format(const nt_api_error *e, const char *cluster, const char *method,

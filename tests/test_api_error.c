@@ -63,6 +63,73 @@ static void test_a_2xx_answer_is_no_error(void **state)
     nt_api_error_free(&e);
 }
 
+/* A 2xx answer to a save or delete: only the API Server's own success body is a success. */
+static nt_api_error check_2xx(const char *ctype, const char *body)
+{
+    nt_api_response r = {0};
+    r.status = 200;
+    r.content_type = ctype;
+    r.body = body;
+    r.body_len = body ? strlen(body) : 0;
+    nt_api_error e;
+    nt_api_error_classify(&r, TOKEN, &e);
+    nt_api_success_check(&r, TOKEN, &e);
+    return e;
+}
+
+static void test_a_2xx_that_is_not_the_success_body_is_a_failure(void **state)
+{
+    (void)state;
+    nt_api_error e =
+        check_2xx("application/json", "{\"message\":\"Successfully saved x cluster\"}");
+    assert_int_equal(e.kind, NT_APIERR_NONE);
+    nt_api_error_free(&e);
+    e = check_2xx("application/json", "{\"message\":\"Successfully deleted x cluster\"}\n");
+    assert_int_equal(e.kind, NT_APIERR_NONE);
+    nt_api_error_free(&e);
+
+    /* a proxy's login page, with the token echoed into it */
+    e = check_2xx("text/html; charset=utf-8",
+                  "<html><head><title>Sign in - Corp SSO</title></head>\n<body>token " TOKEN
+                  "</body></html>");
+    assert_int_equal(e.kind, NT_APIERR_HTTP);
+    assert_string_equal(e.message, "not the API Server's answer (text/html; charset=utf-8): "
+                                   "<html><head><title>Sign in - Corp SSO</title></head>");
+    assert_non_null(strstr(e.hint, "a proxy or a login page answered"));
+    assert_false(e.retryable);
+    nt_api_error_free(&e);
+    e = check_2xx("text/html", "<p>session for " TOKEN " expired</p>");
+    assert_null(strstr(e.message, TOKEN));
+    assert_non_null(strstr(e.message, "[REDACTED]"));
+    nt_api_error_free(&e);
+
+    /* an empty body, and a JSON error object sent with status 200 */
+    e = check_2xx(NULL, "");
+    assert_int_equal(e.kind, NT_APIERR_HTTP);
+    assert_string_equal(e.message, "not the API Server's answer: (empty answer)");
+    nt_api_error_free(&e);
+    e = check_2xx("application/json",
+                  "{\"code\":500,\"reason\":\"\",\"message\":\"Successfully failed\","
+                  "\"metadata\":{}}");
+    assert_int_equal(e.kind, NT_APIERR_HTTP);
+    assert_non_null(strstr(e.message, "{\"code\":500"));
+    nt_api_error_free(&e);
+    e = check_2xx("application/json", "{\"items\": []}");
+    assert_int_equal(e.kind, NT_APIERR_HTTP);
+    nt_api_error_free(&e);
+
+    /* an error answer keeps its own classification */
+    nt_api_response r = {0};
+    r.status = 503;
+    r.body = "Service Unavailable";
+    r.body_len = strlen(r.body);
+    nt_api_error_classify(&r, TOKEN, &e);
+    nt_api_success_check(&r, TOKEN, &e);
+    assert_true(e.retryable);
+    assert_string_not_equal(e.message, "not the API Server's answer: Service Unavailable");
+    nt_api_error_free(&e);
+}
+
 static nt_api_error classify_plain(long status, const char *body)
 {
     nt_api_response r = {0};
@@ -437,6 +504,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_2xx_answer_is_no_error),
+        cmocka_unit_test(test_a_2xx_that_is_not_the_success_body_is_a_failure),
         cmocka_unit_test(test_401_inside_a_500_means_a_bad_token),
         cmocka_unit_test(test_a_port_number_containing_401_is_not_a_bad_token),
         cmocka_unit_test(test_a_missing_token_is_named),
