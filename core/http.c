@@ -256,8 +256,17 @@ int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
         nt_diag_error(diag, "%s", nt_buf_str(&msg));
         goto done;
     }
-    if (nt_api_list_parse(resp.body, resp.body_len, out, diag) != 0)
+    size_t first = diag ? diag->n : 0;
+    if (nt_api_list_parse(resp.body, resp.body_len, out, diag) != 0) {
+        /* a 2xx error body's message is quoted: redact the token from it as from any other */
+        for (size_t i = first; diag && i < diag->n; i++) {
+            nt_buf b = NT_BUF_INIT;
+            nt_api_redact(&b, diag->items[i].msg, cfg->token);
+            free(diag->items[i].msg);
+            diag->items[i].msg = nt_buf_detach(&b);
+        }
         goto done;
+    }
     free((*out)->source);
     nt_buf src = NT_BUF_INIT;
     nt_buf_addf(&src, "api %s", cfg->base_url);

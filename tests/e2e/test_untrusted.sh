@@ -169,3 +169,12 @@ sed -i 's/\${NT_E2E_DOMAIN}}/${NT_E2E_DOMAIN}/' "$T_TMP/nested.yaml"
 NT_E2E_DOMAIN=x check_rc "an unterminated nested default is an error" 1 validate "$T_TMP/nested.yaml"
 assert_contains "at the outer reference" "$ERR" \
     "nested.yaml:6:21: error: unterminated '\${NT_E2E_UNSET:-': add the closing '}'"
+
+# ---- a 200 answer that is an error body quoting the token: redacted like any message -------
+stop_server
+TOKEN=quoted-token-$RANDOM$RANDOM
+start_server --fault "status=200,method=GET,path=/api/v1/clusters,message={\"message\":\"bad token $TOKEN\"}" ||
+    exit 1
+check_rc "a 200 error body instead of a list fails" 1 plan "$F"
+assert_contains "quoting the message" "$ERR" "answered with an error instead of a list: bad token [REDACTED]"
+assert_not_contains "without the token" "$ERR" "$TOKEN"
