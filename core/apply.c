@@ -43,6 +43,7 @@ typedef struct runner {
     long long t0;
     uint64_t rng;
     nt_secrets secrets; /* every kubeconfig the plan sends, redacted from every message */
+    bool have_secrets;  /* secrets is built at the first failed answer */
 } runner;
 
 static long long now_ms(void)
@@ -228,6 +229,15 @@ static void attempt_done(runner *r, size_t i, CURLcode cc)
     nt_buf msg = NT_BUF_INIT;
 
     nt_http_req_done(&s->req, cc, &resp, &retry_after);
+    if (!r->have_secrets && (resp.curl_code || resp.status < 200 || resp.status >= 300)) {
+        /* a server may quote any request in any answer: every kubeconfig, from every one */
+        for (size_t k = 0; k < r->plan->n_ops; k++) {
+            const nt_action *ka = op_action(r->plan, k);
+            if (r->plan->ops[k].kind == NT_OP_SAVE && ka->desired)
+                nt_secrets_add_kubeconfig(&r->secrets, ka->desired->f[NT_F_KUBECONFIG].s);
+        }
+        r->have_secrets = true;
+    }
     resp.secrets = &r->secrets;
     nt_api_error_classify(&resp, r->cfg->token, &err);
     if (err.kind != NT_APIERR_NONE)
@@ -403,12 +413,6 @@ int nt_apply_run(const nt_http_config *cfg, const nt_plan *plan, const nt_apply_
         r.rng = 88172645463325252ULL;
     int rc = -1;
     long long next_tick = o.tick_ms > 0 ? r.t0 + o.tick_ms : 0;
-    /* a server may quote any request in any answer: redact every kubeconfig from every one */
-    for (size_t i = 0; i < plan->n_ops; i++) {
-        const nt_action *a = op_action(plan, i);
-        if (plan->ops[i].kind == NT_OP_SAVE && a->desired)
-            nt_secrets_add_kubeconfig(&r.secrets, a->desired->f[NT_F_KUBECONFIG].s);
-    }
 
     r.multi = curl_multi_init();
     if (!r.multi) {

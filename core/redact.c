@@ -24,9 +24,6 @@ void nt_secrets_add(nt_secrets *s, const char *secret)
 {
     if (!secret || !*secret)
         return;
-    for (size_t i = 0; i < s->n_whole; i++)
-        if (!strcmp(s->whole[i], secret))
-            return;
     if (s->n_whole == s->cap_whole) {
         s->cap_whole = s->cap_whole ? s->cap_whole * 2 : 8;
         s->whole = nt_xrealloc(s->whole, s->cap_whole * sizeof(*s->whole));
@@ -95,14 +92,15 @@ void nt_secrets_add_value(nt_secrets *s, const char *value, size_t len)
 {
     if (!value || !len)
         return;
-    char *copy = nt_xmalloc(len + 1);
-    memcpy(copy, value, len);
-    copy[len] = 0;
-    nt_secrets_add(s, copy);
-    wipe(copy, len);
-    free(copy);
-    if (len < NT_REDACT_FRAGMENT)
+    if (len < NT_REDACT_FRAGMENT) { /* longer ones: their fragments cover every occurrence */
+        char *copy = nt_xmalloc(len + 1);
+        memcpy(copy, value, len);
+        copy[len] = 0;
+        nt_secrets_add(s, copy);
+        wipe(copy, len);
+        free(copy);
         return;
+    }
     uint64_t h = 0, top = hash_top();
     for (size_t i = 0; i < len; i++) {
         if (i >= NT_REDACT_FRAGMENT)
