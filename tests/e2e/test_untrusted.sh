@@ -95,6 +95,9 @@ check_rc "validate of values with YAML \\e escapes fails" 1 validate "$T_TMP/esc
 raw "validate"
 assert_contains "the name is shown escaped" "$ERR" 'esc\u001b[2Jname'
 assert_contains "the value is shown escaped" "$ERR" '\u001b[2J\r\nPlan: 0 to add'
+nautes graph "$T_TMP/escapes.yaml"
+raw "graph"
+assert_contains "the graph's node is escaped" "$OUT" '"esc\u001b[2Jname" [label="esc\u001b[2Jname\n'
 
 # ---- point 6: import refuses names that are not DNS-1123 labels ---------------------------
 check_rc "import of a repository with hostile names fails" 1 import --state "$EVIL" \
