@@ -7,7 +7,8 @@
  * token, a cut of the text) is put inside the message at an offset the input chooses. The
  * property checked, besides no crash, leak or sanitizer report: the redacted message holds
  * no 16-byte run of the key value or of the token, nor a whole token of 8 bytes or more, and
- * the classified message holds neither the token nor the whole kubeconfig. Seeds: fuzz/seeds/redact/. */
+ * the classified message holds neither the token nor the whole kubeconfig. Seeds:
+ * fuzz/seeds/redact/. */
 #include "core/api_error.h"
 #include "core/redact.h"
 
