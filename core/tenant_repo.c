@@ -724,6 +724,17 @@ done:
 
 /* ---- paths ------------------------------------------------------------------------------- */
 
+const char *const nt_tenant_owned_paths[] = {NT_CLUSTERS_DIR, "host-clusters", "runtimes", NULL};
+
+const char *nt_tenant_reserved_name(const char *name)
+{
+    /* NAME.yaml in the clusters directory is the only path built from a name alone next to a
+     * fixed file; every other path adds a suffix (NAME-runtime) or a directory level. */
+    if (name && !strcmp(name, "kustomization"))
+        return "its Cluster file would replace " KUSTOMIZATION ", the list of the clusters";
+    return NULL;
+}
+
 static void path_cluster_file(nt_buf *b, const char *name)
 {
     nt_buf_addf(b, "%s/%s.yaml", NT_CLUSTERS_DIR, name);
@@ -895,6 +906,11 @@ int nt_tenant_write_cluster(const char *root, const nt_cluster *stored, nt_api_g
     nt_buf rel = NT_BUF_INIT, content = NT_BUF_INIT;
     int rc = -1;
     const nt_cluster *c = stored;
+    const char *reserved = nt_tenant_reserved_name(c->name);
+    if (reserved) {
+        nt_diag_error(diag, "the cluster name %s is reserved: %s", c->name, reserved);
+        goto done;
+    }
 
     path_cluster_file(&rel, c->name);
     if (put_rendered(root, &rel, cluster_file(c, gen, &content), &content, changed, diag) < 0)

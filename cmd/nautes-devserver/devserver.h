@@ -81,9 +81,11 @@ typedef struct ds_reply {
 } ds_reply;
 
 /* handlers.c */
-void ds_handle(ds_server *s, const char *method, const char *path, const char *auth,
-               const char *ctype, const char *const *query_keys, const char *const *query_vals,
-               size_t n_query, const char *body, size_t body_len, bool body_too_big, ds_reply *r);
+/* `path` is the URL-decoded path, path_len bytes (it may hold a NUL decoded from %00). */
+void ds_handle(ds_server *s, const char *method, const char *path, size_t path_len,
+               const char *auth, const char *ctype, const char *const *query_keys,
+               const char *const *query_vals, size_t n_query, const char *body, size_t body_len,
+               bool body_too_big, ds_reply *r);
 void ds_reply_error(ds_reply *r, int status, const char *reason, const char *message);
 void ds_reply_text(ds_reply *r, int status, const char *text);
 
