@@ -329,7 +329,7 @@ static void remove_stale_locks(ds_server *s)
 }
 
 /* The paths below the owned directories where the index or the working tree differs from
- * HEAD, untracked and ignored files included; "" when none. */
+ * HEAD, untracked and ignored files included: their number in *n, the first ten in `list`. */
 static int differences(ds_server *s, git_strarray *owned, nt_buf *list, size_t *n, nt_buf *err)
 {
     git_status_options so;

@@ -44,6 +44,16 @@ owned_status() { # what git sees changed below the directories the server owns
     git -C "$SERVER_REPO" status --porcelain --untracked-files=all --ignored -- \
         nautes/overlays/production/clusters host-clusters runtimes
 }
+# stop_ok NAME: SIGTERM the server; it must exit 0 (under ASan or valgrind: no leak, no error).
+stop_ok() {
+    kill "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID"
+    local rc=$?
+    if [ "$rc" = 0 ]; then ok "$1: clean shutdown"; else
+        fail "$1: exit $rc"
+        tail -20 "$SERVER_LOG" | sed 's/^/  | /'
+    fi
+}
 restart() { # restart [ARGS...]: a new server on the same repository
     SERVER_REPO_OVERRIDE=$SERVER_REPO start_server "$@"
 }
@@ -99,13 +109,13 @@ expect "DELETE kustomization: not found" 500 "cluster kustomization does not exi
 post /api/v1/clusters/kustomization-1 "$(vc_body victim)"
 expect "a name that only starts with it is a name like any other" 200 "Successfully saved kustomization-1"
 assert_eq "the list and HEAD agree" "$(names_api)" "$(names_head)"
-stop_server
+stop_ok "NUL and reserved names"
 
 # ---- 14: the kubeconfig store -----------------------------------------------------------------
 restart || exit 1
 post /api/v1/clusters/second "$(host_body second-secret)"
 expect "save a second physical cluster" 200 "Successfully saved second"
-stop_server
+stop_ok "second save"
 cp "$R.kubeconfigs.json" "$T_TMP/store.full"
 head -c 100 "$T_TMP/store.full" >"$R.kubeconfigs.json"
 cp "$R.kubeconfigs.json" "$T_TMP/store.cut"
@@ -153,7 +163,7 @@ if cmp -s "$R.kubeconfigs.json" "$T_TMP/store.cut"; then ok "... and does not ov
     fail "the unreadable store was overwritten"
 fi
 cp "$T_TMP/store.full" "$R.kubeconfigs.json"
-stop_server
+stop_ok "kubeconfig store"
 
 # ---- 12: HEAD is what the server serves --------------------------------------------------------
 C=nautes/overlays/production/clusters
@@ -180,7 +190,7 @@ assert_eq "... the working tree and index below the server's paths are HEAD's" "
 assert_eq "... a file of the user's own outside them is kept" "$(cat "$R/NOTES.txt")" "notes of my own"
 req DELETE /api/v1/clusters/kustomization-1 -H "$(auth)"
 expect "... and a change goes through" 200 "Successfully deleted kustomization-1"
-stop_server
+stop_ok "restore at start"
 
 # SIGKILL in the middle of concurrent writes, at varied moments: after every restart the list
 # answer and the Cluster files of HEAD agree, and the working tree is HEAD's.
@@ -225,7 +235,7 @@ for round in 1 2 3 4 5; do
 done
 [ "$bad" = 0 ] &&
     ok "SIGKILL during concurrent writes, 5 rounds: the list answer and HEAD's Cluster files agree after every restart, the working tree is HEAD's, and a cluster of HEAD deletes ($restored restart(s) put files back, $deleted deleted)"
-stop_server
+stop_ok "SIGKILL rounds"
 
 # ---- 16: idle half-sent requests lock nobody out ------------------------------------------------
 start_server --idle-timeout 3 --connections-per-address 50 || exit 1
@@ -268,11 +278,11 @@ n=$(cat "$T_TMP/idle.open1")
 assert_eq "the idle timeout closed the ones held" "$(cat "$T_TMP/idle.open6")" 0
 code=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -H "$(auth)" "$SERVER_URL/api/v1/clusters")
 assert_eq "then a client from the same address is served" "$code" 200
-stop_server
+stop_ok "idle connections"
 start_server --latency 2500 --idle-timeout 1 || exit 1
 req GET /api/v1/clusters -H "$(auth)"
 expect "the idle timeout never cuts a request the server is working on (--latency 2500, --idle-timeout 1)" 200 '{"items":[]}'
-stop_server
+stop_ok "--latency with --idle-timeout"
 "$NAUTES_DEVSERVER" --listen 127.0.0.1:0 --repo "$T_TMP/x" --token t --idle-timeout 0 2>"$T_TMP/e"
 assert_eq "--idle-timeout 0 is a usage error" "$?" 2
 assert_contains "... saying the range" "$(cat "$T_TMP/e")" "--idle-timeout 0: expected seconds (1-3600)"
