@@ -87,6 +87,9 @@ void ds_handle(ds_server *s, const char *method, const char *path, size_t path_l
                const char *const *query_vals, size_t n_query, const char *body, size_t body_len,
                bool body_too_big, ds_reply *r);
 void ds_reply_error(ds_reply *r, int status, const char *reason, const char *message);
+/* `len` bytes of s (NULs included) with bytes outside printable ASCII, `"` and `\` as \xNN:
+ * a name or path from the URL as messages and the log show it. */
+char *ds_escaped(const char *s, size_t len);
 void ds_reply_text(ds_reply *r, int status, const char *text);
 
 /* rules.c */

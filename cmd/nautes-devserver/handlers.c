@@ -80,19 +80,24 @@ typedef struct req_name {
     bool reserved;       /* refused because the layout uses its file for something else */
 } req_name;
 
-static void name_init(req_name *n, const char *raw, size_t len)
+char *ds_escaped(const char *s, size_t len)
 {
-    n->raw = raw;
-    n->len = len;
     nt_buf b = NT_BUF_INIT;
     for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)raw[i];
+        unsigned char ch = (unsigned char)s[i];
         if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
             nt_buf_addf(&b, "\\x%02x", ch);
         else
             nt_buf_addc(&b, (char)ch);
     }
-    n->shown = nt_buf_detach(&b);
+    return nt_buf_detach(&b);
+}
+
+static void name_init(req_name *n, const char *raw, size_t len)
+{
+    n->raw = raw;
+    n->len = len;
+    n->shown = ds_escaped(raw, len);
     /* The real server takes any path segment and fails later (Argo CD, Kubernetes); this one
      * must never write outside its repository nor over a file of its layout, and a name that
      * a NUL would cut short must never reach the store as the shorter name. */

@@ -219,20 +219,6 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, ds_reply *r)
 
 /* ---- request handling -------------------------------------------------------------------- */
 
-/* `len` bytes of s with bytes outside printable ASCII, `"` and `\` as \xNN. */
-static char *escaped(const char *s, size_t len)
-{
-    nt_buf b = NT_BUF_INIT;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
-            nt_buf_addf(&b, "\\x%02x", ch);
-        else
-            nt_buf_addc(&b, (char)ch);
-    }
-    return nt_buf_detach(&b);
-}
-
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe)
 {
@@ -294,7 +280,7 @@ static const char *arg_text(query_args *q, const char *s, size_t len)
 {
     if (!s || strlen(s) == len)
         return s;
-    return q->owned[q->n_owned++] = escaped(s, len);
+    return q->owned[q->n_owned++] = ds_escaped(s, len);
 }
 
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -323,7 +309,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->sec = (long)time(NULL);
         c->method = nt_xstrdup(method);
         c->path_len = url_length(conn, url);
-        c->path = escaped(url, c->path_len);
+        c->path = ds_escaped(url, c->path_len);
         inflight_add(c);
         *req_cls = c;
         return MHD_YES;
