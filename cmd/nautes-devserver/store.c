@@ -17,6 +17,7 @@
 #include "devserver.h"
 
 #include "core/alloc.h"
+#include "core/atomic_write.h"
 #include "core/tenant_repo.h"
 
 #include <cjson/cJSON.h>
@@ -38,61 +39,6 @@ static void git_err(nt_buf *err, const char *what)
 static int commit_paths(ds_server *s, const char *changed, const char *message, nt_buf *err);
 
 /* ---- kubeconfig store -------------------------------------------------------------------- */
-
-/* Write `len` bytes to `path` atomically: a temporary file next to it created with `mode`,
- * written, fsync'd, renamed over `path`, then the directory fsync'd, so that a reader or a
- * restart after a crash sees the old content or the new, never a part. A local copy until the
- * core atomic file writer (nt_write_file_atomic, core/atomic_file.c) lands: to be merged into
- * it then. */
-static int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
-                             nt_buf *err)
-{
-    nt_buf tmp = NT_BUF_INIT;
-    nt_buf_addf(&tmp, "%s.tmp-XXXXXX", path);
-    int rc = -1;
-    int fd = mkostemp(tmp.data, O_CLOEXEC);
-    if (fd < 0) {
-        nt_buf_addf(err, "cannot create a temporary file next to %s: %s", path, strerror(errno));
-        goto done;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            break;
-        off += (size_t)w;
-    }
-    int bad = off < len || fchmod(fd, mode) < 0 || fsync(fd) < 0;
-    int e = errno;
-    if (close(fd) < 0 && !bad) {
-        bad = 1;
-        e = errno;
-    }
-    if (bad || rename(nt_buf_str(&tmp), path) < 0) {
-        if (!bad)
-            e = errno;
-        unlink(nt_buf_str(&tmp));
-        nt_buf_addf(err, "cannot write %s: %s", path, strerror(e));
-        goto done;
-    }
-    /* the rename itself survives a crash once the directory is on disk */
-    char *dir = nt_xstrdup(path);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *(slash == dir ? slash + 1 : slash) = 0;
-    int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    free(dir);
-    rc = 0;
-done:
-    nt_buf_free(&tmp);
-    return rc;
-}
 
 static void wipe_buf(nt_buf *b)
 {
@@ -160,10 +106,17 @@ int ds_store_put_kubeconfig(ds_server *s, const char *name, const char *kubeconf
     char *text = cJSON_Print(j);
     cJSON_Delete(j);
     int rc = -1;
-    if (!text)
+    if (!text) {
         nt_buf_adds(err, "cannot render the kubeconfig store (out of memory)");
-    else
-        rc = write_file_atomic(s->kube_store, text, strlen(text), 0600, err);
+    } else {
+        /* temporary file beside it (0600), fsync, rename, fsync of the directory */
+        nt_diag d = NT_DIAG_INIT;
+        rc =
+            nt_write_atomic(s->kube_store, text, strlen(text), 0600, 0, "the kubeconfig store", &d);
+        if (rc < 0)
+            nt_buf_adds(err, d.n ? d.items[0].msg : "cannot write the kubeconfig store");
+        nt_diag_free(&d);
+    }
     if (text) {
         memset(text, 0, strlen(text));
         free(text);
@@ -176,18 +129,20 @@ static void kube_remove_stale_temps(const ds_server *s)
 {
     char *dir = nt_xstrdup(s->kube_store);
     char *slash = strrchr(dir, '/');
-    const char *base = slash ? slash + 1 : dir;
-    nt_buf prefix = NT_BUF_INIT, full = NT_BUF_INIT;
-    nt_buf_addf(&prefix, "%s.tmp-", base);
+    nt_buf hidden = NT_BUF_INIT, plain = NT_BUF_INIT, full = NT_BUF_INIT;
+    /* the atomic writer's name (.BASE.tmp-XXXXXX), and the one of earlier versions */
+    nt_buf_addf(&hidden, ".%s.tmp-", slash ? slash + 1 : dir);
+    nt_buf_addf(&plain, "%s.tmp-", slash ? slash + 1 : dir);
     if (slash)
-        *(slash == dir ? slash + 1 : slash) = 0;
+        slash[slash == dir ? 1 : 0] = 0;
     DIR *d = opendir(slash ? dir : ".");
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        if (strncmp(e->d_name, nt_buf_str(&prefix), prefix.len))
+        if (strncmp(e->d_name, nt_buf_str(&hidden), hidden.len) &&
+            strncmp(e->d_name, nt_buf_str(&plain), plain.len))
             continue;
         nt_buf_reset(&full);
-        nt_buf_addf(&full, "%s.tmp-%s", s->kube_store, e->d_name + prefix.len);
+        nt_buf_addf(&full, "%s%s%s", slash ? dir : "", slash && slash != dir ? "/" : "", e->d_name);
         if (unlink(nt_buf_str(&full)) == 0)
             fprintf(stderr,
                     "nautes-devserver: removed %s, a temporary file of an interrupted write of "
@@ -196,7 +151,8 @@ static void kube_remove_stale_temps(const ds_server *s)
     }
     if (d)
         closedir(d);
-    nt_buf_free(&prefix);
+    nt_buf_free(&hidden);
+    nt_buf_free(&plain);
     nt_buf_free(&full);
     free(dir);
 }

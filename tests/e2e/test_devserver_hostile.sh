@@ -141,11 +141,14 @@ assert_contains "a store that is a directory stops it" "$(cat "$T_TMP/e")" "$R.k
 rmdir "$R.kubeconfigs.json"
 
 cp "$T_TMP/store.full" "$R.kubeconfigs.json"
-echo 'secret leftovers' >"$R.kubeconfigs.json.tmp-Ab12Cd"
+TMPK="$(dirname "$R")/.$(basename "$R").kubeconfigs.json.tmp-Ab12Cd" # the atomic writer's name
+echo 'secret leftovers' >"$TMPK"
+echo 'secret leftovers' >"$R.kubeconfigs.json.tmp-Ef34Gh" # an earlier version's name
 restart || exit 1
 assert_contains "a temporary file of an interrupted store write is removed at start" \
-    "$(cat "$SERVER_LOG")" "removed $R.kubeconfigs.json.tmp-Ab12Cd"
-[ ! -e "$R.kubeconfigs.json.tmp-Ab12Cd" ] && ok "... it is gone" || fail "temporary file left"
+    "$(cat "$SERVER_LOG")" "removed $TMPK, a temporary file of an interrupted write"
+[ ! -e "$TMPK" ] && [ ! -e "$R.kubeconfigs.json.tmp-Ef34Gh" ] && ok "... both are gone" ||
+    fail "temporary file left"
 post /api/v1/clusters/third "$(host_body third-secret)"
 expect "save a third physical cluster" 200 "Successfully saved third"
 s=$(cat "$R.kubeconfigs.json")
@@ -153,7 +156,8 @@ for k in victim-secret second-secret third-secret; do
     assert_contains "the store still holds every kubeconfig: $k" "$s" "$k"
 done
 assert_eq "the store is 0600" "$(stat -c %a "$R.kubeconfigs.json")" 600
-assert_eq "no temporary file is left next to it" "$(ls "$R.kubeconfigs.json".* 2>/dev/null)" ""
+assert_eq "no temporary file is left next to it" \
+    "$(ls -a "$(dirname "$R")" | grep -F "$(basename "$R").kubeconfigs.json" | grep -vx "$(basename "$R").kubeconfigs.json")" ""
 head -c 50 "$T_TMP/store.full" >"$R.kubeconfigs.json" # cut short while the server runs
 cp "$R.kubeconfigs.json" "$T_TMP/store.cut"
 post /api/v1/clusters/fourth "$(host_body fourth-secret)"
