@@ -141,6 +141,7 @@ static void fill_component(nt_cluster *c, nt_component_kind k)
     }
 }
 
+
 static void default_addition(nt_component *comp, const char *key, const char *value)
 {
     if (!nt_component_addition(comp, key))
