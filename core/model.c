@@ -133,15 +133,24 @@ nt_cluster *nt_cluster_new(void)
     return nt_xcalloc(1, sizeof(nt_cluster));
 }
 
-void nt_component_clear(nt_component *comp)
+void nt_component_clear_additions(nt_component *comp)
 {
-    nt_value_clear(&comp->name);
-    nt_value_clear(&comp->ns);
     for (size_t i = 0; i < comp->n_additions; i++) {
         free(comp->additions[i].key);
         free(comp->additions[i].value.s);
     }
     free(comp->additions);
+    free(comp->additions_index);
+    comp->additions = NULL;
+    comp->additions_index = NULL;
+    comp->n_additions = comp->cap_additions = comp->additions_index_cap = 0;
+}
+
+void nt_component_clear(nt_component *comp)
+{
+    nt_value_clear(&comp->name);
+    nt_value_clear(&comp->ns);
+    nt_component_clear_additions(comp);
     memset(comp, 0, sizeof(*comp));
 }
 
@@ -194,7 +203,8 @@ nt_cluster *nt_cluster_clone(const nt_cluster *c)
         value_copy(&t->name, &s->name);
         value_copy(&t->ns, &s->ns);
         t->additions = NULL;
-        t->n_additions = t->cap_additions = 0;
+        t->additions_index = NULL;
+        t->n_additions = t->cap_additions = t->additions_index_cap = 0;
         for (size_t j = 0; j < s->n_additions; j++)
             nt_component_set_addition(t, s->additions[j].key, s->additions[j].value.s,
                                       s->additions[j].value.pos);
@@ -271,11 +281,36 @@ const char *nt_cluster_kind_label(const nt_cluster *c, char *buf, size_t bufsz)
     return buf;
 }
 
+/* Maps up to this many keys are searched linearly (no index). */
+#define NT_ADDITIONS_LINEAR 8
+
+static uint64_t hash_name(const char *s);
+
+static void additions_index_insert(nt_component *comp, size_t i)
+{
+    size_t mask = comp->additions_index_cap - 1;
+    size_t h = (size_t)hash_name(comp->additions[i].key) & mask;
+    while (comp->additions_index[h])
+        h = (h + 1) & mask;
+    comp->additions_index[h] = i + 1;
+}
+
 nt_addition *nt_component_addition(nt_component *comp, const char *key)
 {
-    for (size_t i = 0; i < comp->n_additions; i++)
-        if (!strcmp(comp->additions[i].key, key))
-            return &comp->additions[i];
+    if (!comp->additions_index) {
+        for (size_t i = 0; i < comp->n_additions; i++)
+            if (!strcmp(comp->additions[i].key, key))
+                return &comp->additions[i];
+        return NULL;
+    }
+    size_t mask = comp->additions_index_cap - 1;
+    size_t h = (size_t)hash_name(key) & mask;
+    while (comp->additions_index[h]) {
+        nt_addition *a = &comp->additions[comp->additions_index[h] - 1];
+        if (!strcmp(a->key, key))
+            return a;
+        h = (h + 1) & mask;
+    }
     return NULL;
 }
 
@@ -286,6 +321,21 @@ void nt_component_set_addition(nt_component *comp, const char *key, const char *
         NT_GROW(comp->additions, comp->cap_additions, comp->n_additions + 1);
         a = &comp->additions[comp->n_additions++];
         a->key = nt_xstrdup(key);
+        a->value.s = NULL;
+        if (comp->n_additions > NT_ADDITIONS_LINEAR) {
+            if (comp->n_additions * 2 > comp->additions_index_cap) {
+                size_t cap = 32;
+                while (cap < comp->n_additions * 4)
+                    cap *= 2;
+                free(comp->additions_index);
+                comp->additions_index = nt_xcalloc(cap, sizeof(size_t));
+                comp->additions_index_cap = cap;
+                for (size_t i = 0; i < comp->n_additions; i++)
+                    additions_index_insert(comp, i);
+            } else {
+                additions_index_insert(comp, comp->n_additions - 1);
+            }
+        }
     }
     nt_value_set(&a->value, value, pos);
 }
@@ -421,19 +471,25 @@ static void index_rebuild(nt_cluster_set *set, size_t want)
         index_insert(set, i);
 }
 
-nt_cluster *nt_cluster_set_find(const nt_cluster_set *set, const char *name)
+size_t nt_cluster_set_position(const nt_cluster_set *set, const char *name)
 {
     if (!set || !set->index_cap || !name)
-        return NULL;
+        return SIZE_MAX;
     size_t mask = set->index_cap - 1;
     size_t h = (size_t)hash_name(name) & mask;
     while (set->index[h]) {
-        nt_cluster *c = set->items[set->index[h] - 1];
-        if (!strcmp(c->name, name))
-            return c;
+        size_t i = set->index[h] - 1;
+        if (!strcmp(set->items[i]->name, name))
+            return i;
         h = (h + 1) & mask;
     }
-    return NULL;
+    return SIZE_MAX;
+}
+
+nt_cluster *nt_cluster_set_find(const nt_cluster_set *set, const char *name)
+{
+    size_t i = nt_cluster_set_position(set, name);
+    return i == SIZE_MAX ? NULL : set->items[i];
 }
 
 int nt_cluster_set_add(nt_cluster_set *set, nt_cluster *c, nt_cluster **existing)

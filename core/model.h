@@ -115,8 +115,10 @@ typedef struct nt_component {
     bool is_null;  /* given as null */
     nt_value name;
     nt_value ns;
-    nt_addition *additions;
+    nt_addition *additions; /* in the order given */
     size_t n_additions, cap_additions;
+    size_t *additions_index; /* open-addressing hash of positions + 1, once the map is large */
+    size_t additions_index_cap;
     bool additions_declared;
     nt_pos pos;
 } nt_component;
@@ -200,8 +202,11 @@ const char *nt_cluster_kind_label(const nt_cluster *c, char *buf, size_t bufsz);
 
 /* Component helpers. nt_component_clear frees a component's strings and zeroes it. */
 void nt_component_clear(nt_component *comp);
+/* Lookups and sets are hashed once a map has more than a few keys: building a map of n keys
+ * is O(n), however hostile the input. */
 nt_addition *nt_component_addition(nt_component *comp, const char *key); /* NULL if absent */
 void nt_component_set_addition(nt_component *comp, const char *key, const char *value, nt_pos pos);
+void nt_component_clear_additions(nt_component *comp); /* no additions (the flags are kept) */
 nt_ns_products *nt_cluster_add_reserved(nt_cluster *c, const char *ns, nt_pos pos);
 void nt_ns_products_add(nt_ns_products *e, const char *product, nt_pos pos);
 nt_product_resources *nt_cluster_add_allowed(nt_cluster *c, const char *product, nt_pos pos);
@@ -245,6 +250,8 @@ const char *nt_cluster_set_intern(nt_cluster_set *set, const char *path);
  * added, *existing (when non-NULL) points at it, and -1 is returned; the caller still owns c. */
 int nt_cluster_set_add(nt_cluster_set *set, nt_cluster *c, nt_cluster **existing);
 nt_cluster *nt_cluster_set_find(const nt_cluster_set *set, const char *name);
+/* The position of the named cluster in set->items, or SIZE_MAX when absent. */
+size_t nt_cluster_set_position(const nt_cluster_set *set, const char *name);
 /* Remove and free the named cluster; returns 0, or -1 when absent. */
 int nt_cluster_set_remove(nt_cluster_set *set, const char *name);
 /* Sort items by name (byte order) and rebuild the index. */

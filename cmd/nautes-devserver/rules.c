@@ -141,7 +141,6 @@ static void fill_component(nt_cluster *c, nt_component_kind k)
     }
 }
 
-
 static void default_addition(nt_component *comp, const char *key, const char *value)
 {
     if (!nt_component_addition(comp, key))
@@ -403,11 +402,7 @@ static int apply_defaults(nt_cluster *c, nt_api_gen gen, nt_buf *msg)
         }
         for (int k = 0; k < NT_C_COUNT; k++) {
             nt_component *comp = &c->comp[k];
-            for (size_t i = 0; i < comp->n_additions; i++) {
-                free(comp->additions[i].key);
-                free(comp->additions[i].value.s);
-            }
-            comp->n_additions = 0;
+            nt_component_clear_additions(comp);
             comp->additions_declared = false;
         }
         c->has_reserved = c->has_allowed = true;
