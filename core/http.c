@@ -42,6 +42,13 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
         r->too_big = true;
         return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
     }
+    if (!r->resp.cap) {
+        /* a large list answer: hold it once, not in a buffer grown by doubling */
+        curl_off_t cl = -1;
+        if (curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
+            cl > 0 && (size_t)cl <= NT_HTTP_MAX_BODY)
+            nt_buf_reserve(&r->resp, (size_t)cl);
+    }
     nt_buf_add(&r->resp, data, len);
     return len;
 }
