@@ -128,9 +128,20 @@ static void wipe_free(char *s)
 
 /* ---- cluster ----------------------------------------------------------------------------- */
 
+static const nt_component k_no_components[NT_C_COUNT];
+
 nt_cluster *nt_cluster_new(void)
 {
-    return nt_xcalloc(1, sizeof(nt_cluster));
+    nt_cluster *c = nt_xcalloc(1, sizeof(nt_cluster));
+    c->comp = k_no_components;
+    return c;
+}
+
+nt_component *nt_cluster_components(nt_cluster *c)
+{
+    if (c->comp == k_no_components || !c->comp)
+        c->comp = nt_xcalloc(NT_C_COUNT, sizeof(nt_component));
+    return (nt_component *)c->comp; /* allocated here: never the shared array */
 }
 
 void nt_component_clear_additions(nt_component *comp)
@@ -166,8 +177,12 @@ void nt_cluster_free(nt_cluster *c)
             free(c->f[i].s);
     }
     free(c->kubeconfig_file.s);
-    for (int i = 0; i < NT_C_COUNT; i++)
-        nt_component_clear(&c->comp[i]);
+    if (c->comp != k_no_components && c->comp) {
+        nt_component *comp = (nt_component *)c->comp;
+        for (int i = 0; i < NT_C_COUNT; i++)
+            nt_component_clear(&comp[i]);
+        free(comp);
+    }
     for (size_t i = 0; i < c->n_reserved; i++) {
         free(c->reserved[i].ns);
         for (size_t j = 0; j < c->reserved[i].n; j++)
@@ -197,9 +212,11 @@ nt_cluster *nt_cluster_clone(const nt_cluster *c)
     for (int i = 0; i < NT_F_COUNT; i++)
         value_copy(&d->f[i], &c->f[i]);
     value_copy(&d->kubeconfig_file, &c->kubeconfig_file);
-    for (int i = 0; i < NT_C_COUNT; i++) {
+    d->comp = k_no_components;
+    for (int i = 0; i < NT_C_COUNT && c->comp != k_no_components && c->comp; i++) {
         const nt_component *s = &c->comp[i];
-        nt_component *t = &d->comp[i];
+        nt_component *t = &nt_cluster_components(d)[i];
+        *t = *s;
         value_copy(&t->name, &s->name);
         value_copy(&t->ns, &s->ns);
         t->additions = NULL;
@@ -295,7 +312,7 @@ static void additions_index_insert(nt_component *comp, size_t i)
     comp->additions_index[h] = i + 1;
 }
 
-nt_addition *nt_component_addition(nt_component *comp, const char *key)
+nt_addition *nt_component_addition(const nt_component *comp, const char *key)
 {
     if (!comp->additions_index) {
         for (size_t i = 0; i < comp->n_additions; i++)

@@ -162,7 +162,10 @@ typedef struct nt_cluster {
 
     bool has_components;
     nt_pos components_pos;
-    nt_component comp[NT_C_COUNT];
+    /* the components, indexed by nt_component_kind: read through comp[k]; a shared all-empty
+     * array until one is written through nt_cluster_components(), so that a cluster declaring
+     * none (most observed ones) does not carry 13 of them */
+    const nt_component *comp;
 
     bool has_reserved;
     nt_pos reserved_pos;
@@ -200,11 +203,14 @@ bool nt_cluster_is_worker(const nt_cluster *c);
 /* "physical host", "virtual worker (deployment)", ... for messages. */
 const char *nt_cluster_kind_label(const nt_cluster *c, char *buf, size_t bufsz);
 
+/* The cluster's components, writable (allocated on the first call). */
+nt_component *nt_cluster_components(nt_cluster *c);
+
 /* Component helpers. nt_component_clear frees a component's strings and zeroes it. */
 void nt_component_clear(nt_component *comp);
 /* Lookups and sets are hashed once a map has more than a few keys: building a map of n keys
  * is O(n), however hostile the input. */
-nt_addition *nt_component_addition(nt_component *comp, const char *key); /* NULL if absent */
+nt_addition *nt_component_addition(const nt_component *comp, const char *key); /* NULL if absent */
 void nt_component_set_addition(nt_component *comp, const char *key, const char *value, nt_pos pos);
 void nt_component_clear_additions(nt_component *comp); /* no additions (the flags are kept) */
 nt_ns_products *nt_cluster_add_reserved(nt_cluster *c, const char *ns, nt_pos pos);

@@ -322,13 +322,15 @@ static void test_get_shape_has_every_key_in_order_per_generation(void **state)
     nt_cluster *c = host_cluster();
     nt_cluster_set_field(c, NT_F_CLUSTER_KIND, "kubernetes", NT_POS_NONE);
     c->has_components = true;
-    c->comp[NT_C_GATEWAY].declared = true;
-    nt_value_set(&c->comp[NT_C_GATEWAY].name, "traefik", NT_POS_NONE);
-    nt_value_set(&c->comp[NT_C_GATEWAY].ns, "traefik", NT_POS_NONE);
-    nt_component_set_addition(&c->comp[NT_C_GATEWAY], "httpsNodePort", "30443", NT_POS_NONE);
-    nt_component_set_addition(&c->comp[NT_C_GATEWAY], "httpNodePort", "30080", NT_POS_NONE);
-    c->comp[NT_C_EVENT_LISTENER].declared = true;
-    nt_value_set(&c->comp[NT_C_EVENT_LISTENER].name, "argo-events", NT_POS_NONE);
+    nt_cluster_components(c)[NT_C_GATEWAY].declared = true;
+    nt_value_set(&nt_cluster_components(c)[NT_C_GATEWAY].name, "traefik", NT_POS_NONE);
+    nt_value_set(&nt_cluster_components(c)[NT_C_GATEWAY].ns, "traefik", NT_POS_NONE);
+    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpsNodePort", "30443",
+                              NT_POS_NONE);
+    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpNodePort", "30080",
+                              NT_POS_NONE);
+    nt_cluster_components(c)[NT_C_EVENT_LISTENER].declared = true;
+    nt_value_set(&nt_cluster_components(c)[NT_C_EVENT_LISTENER].name, "argo-events", NT_POS_NONE);
     nt_cluster_add_reserved(c, "z", NT_POS_NONE);
     nt_ns_products_add(nt_cluster_add_reserved(c, "a", NT_POS_NONE), "p", NT_POS_NONE);
 

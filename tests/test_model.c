@@ -148,10 +148,10 @@ static nt_cluster *full_cluster(const char *file)
     nt_cluster_set_field(c, NT_F_API_SERVER, "https://10.0.0.1:6443", p);
     nt_cluster_set_field(c, NT_F_KUBECONFIG, "apiVersion: v1", p);
     nt_value_set(&c->kubeconfig_file, "kc.yaml", p);
-    c->comp[NT_C_GATEWAY].declared = true;
-    nt_value_set(&c->comp[NT_C_GATEWAY].name, "traefik", p);
-    nt_component_set_addition(&c->comp[NT_C_GATEWAY], "httpNodePort", "30080", p);
-    nt_component_set_addition(&c->comp[NT_C_GATEWAY], "httpNodePort", "30081", p);
+    nt_cluster_components(c)[NT_C_GATEWAY].declared = true;
+    nt_value_set(&nt_cluster_components(c)[NT_C_GATEWAY].name, "traefik", p);
+    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpNodePort", "30080", p);
+    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpNodePort", "30081", p);
     nt_ns_products *r = nt_cluster_add_reserved(c, "tekton-pipelines", p);
     nt_ns_products_add(r, "product-a", p);
     nt_product_resources *a = nt_cluster_add_allowed(c, "product-a", p);
@@ -235,7 +235,7 @@ static void test_a_huge_additions_map_keeps_order_and_finds_every_key(void **sta
     (void)state;
     enum { N = 200000 };
     nt_cluster *c = named("c");
-    nt_component *comp = &c->comp[NT_C_DEPLOYMENT];
+    nt_component *comp = &nt_cluster_components(c)[NT_C_DEPLOYMENT];
     char key[32], val[32];
     for (int i = 0; i < N; i++) {
         snprintf(key, sizeof key, "k%d", i);
