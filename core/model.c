@@ -549,10 +549,13 @@ static int cmp_cluster(const void *a, const void *b)
 
 void nt_cluster_set_sort(nt_cluster_set *set)
 {
-    if (set->n > 1)
-        qsort(set->items, set->n, sizeof(*set->items), cmp_cluster);
-    if (set->n)
-        index_rebuild(set, set->n);
+    size_t i = 1;
+    while (i < set->n && strcmp(set->items[i - 1]->name, set->items[i]->name) < 0)
+        i++;
+    if (i >= set->n)
+        return; /* already in order (a server lists by name): positions and index stand */
+    qsort(set->items, set->n, sizeof(*set->items), cmp_cluster);
+    index_rebuild(set, set->n);
 }
 
 void nt_cluster_set_add_input(nt_cluster_set *set, const char *path, const char sha256_hex[65])
