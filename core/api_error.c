@@ -18,7 +18,7 @@ static const char HINT_NO_TOKEN[] = "no token was sent: pass --token-file FILE o
 static const char HINT_REPO_INVISIBLE[] =
     "the token's user cannot see the tenant configuration repository";
 /* A plain (not JSON) answer comes from whatever stands in front of the API Server: the real
- * server itself never answers 403 without a body, nor 502-504 at all (nautes-api.md 5). */
+ * server itself never answers 403 without a body, nor 502-504 at all (docs/api-server.md §5). */
 static const char HINT_PROXY_REFUSED[] =
     "refused by the server or a proxy in front of it: check --api-server and the token";
 static const char HINT_PROXY_UNAVAILABLE[] =
@@ -228,7 +228,7 @@ static bool is_json(const char *ct)
     return ct && has_nocase(ct, "json");
 }
 
-/* A validation failure: the same request will fail the same way (nautes-api.md 5.2, 6). */
+/* A validation failure: the same request will fail the same way (docs/api-server.md §5.2, 6). */
 static bool is_validation(const char *msg, const char *reason)
 {
     return has(reason, "VALIDATOR") || has(reason, "CODEC") || has(msg, "failed to validate") ||
@@ -237,7 +237,7 @@ static bool is_validation(const char *msg, const char *reason)
            has(msg, "failed to match component type") || has(msg, "body unmarshal");
 }
 
-/* A git or GitLab failure worth another try: clone, fetch, push, merge (design.md 6). */
+/* A git or GitLab failure worth another try: clone, fetch, push, merge (docs/architecture.md §6). */
 static bool is_transient_git(const char *msg)
 {
     return has_nocase(msg, "clone") || has_nocase(msg, "fetch") || has_nocase(msg, "push") ||

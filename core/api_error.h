@@ -1,6 +1,6 @@
 /* api_error.h — what went wrong with one request to the Nautes API, in words.
  *
- * The real API Server answers 500 for nearly everything (nautes-api.md 5), so a failure is
+ * The real API Server answers 500 for nearly everything (docs/api-server.md §5), so a failure is
  * understood from its message: a bad token, a tenant repository the token cannot see, no
  * write access to `main`, a transient git failure worth retrying, a validation error never
  * worth retrying. Transport failures (libcurl) are put in words too, never a bare curl code.

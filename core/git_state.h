@@ -1,7 +1,7 @@
 /* git_state.h — observe the actual state from the tenant configuration repository (libgit2).
  *
- * `--state git:PATH_OR_URL[#REF]` (design.md section 7): the Cluster files the API Server
- * wrote (nautes-api.md 7.3, 7.4) are read at one commit, through nt_tenant_read, so this
+ * `--state git:PATH_OR_URL[#REF]` (docs/architecture.md §7): the Cluster files the API Server
+ * wrote (docs/api-server.md §7.3, 7.4) are read at one commit, through nt_tenant_read, so this
  * source sees every field but the kubeconfig and needs no API access: the drift check for CI.
  *
  * A local path (working tree or bare repository) is opened in place, never cloned, and its

@@ -31,8 +31,8 @@ void nt_http_config_free(nt_http_config *cfg); /* frees the strings, wipes the t
 
 /* Observe through the API: exactly one GET /api/v1/clusters (sent again, up to cfg->retries
  * times, only after a transient failure: connection, timeout, 429, 502-504). On success *out is the observed
- * set (nt_api_list_parse) with set->source "api URL". Errors are classified (design.md
- * section 6: token, tenant repository visibility, write access, TLS, connection) with a hint,
+ * set (nt_api_list_parse) with set->source "api URL". Errors are classified (docs/architecture.md
+ * §6: token, tenant repository visibility, write access, TLS, connection) with a hint,
  * and the token redacted. Returns 0 or -1. */
 int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag);
 

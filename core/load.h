@@ -1,11 +1,11 @@
 /* load.h — the desired-state loader (libyaml).
  *
- * Reads both input formats of design.md section 3 into one nt_cluster_set:
+ * Reads both input formats of docs/architecture.md §3 into one nt_cluster_set:
  *   - the native format: a mapping with `clusters:`, a list of snake_case entries;
  *   - the Nautes Go CLI's documents: `---`-separated `kind: Cluster` documents with
  *     `apiVersion: nautes.resource.nautes.io/v1alpha1` and a camelCase `spec` (`spec.name`);
  *   - with NT_LOAD_RESOURCE, the Cluster resource files the API Server writes into the tenant
- *     repository (nautes-api.md 7.4: `metadata.name`, `status`, server-only components).
+ *     repository (docs/api-server.md §7.4: `metadata.name`, `status`, server-only components).
  * Every value keeps its file:line:column. `${VAR}`, `${VAR:-default}` and `$$` are replaced
  * from the environment inside scalars (unless NT_LOAD_NO_ENV); `kubeconfig_file` is read
  * relative to the file naming it. Ports given as YAML numbers become strings.

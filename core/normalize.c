@@ -316,7 +316,7 @@ bool nt_normalize_visible(const nt_cluster_set *set, const char *path)
         unsigned fl = nt_components[k].flags;
         switch (set->gen) {
         case NT_GEN_V04:
-            /* v0.4's converter never returns event_listener (nautes-api.md 4.1) */
+            /* v0.4's converter never returns event_listener (docs/api-server.md §4.1) */
             return (fl & NT_COMP_V04) && k != NT_C_EVENT_LISTENER;
         case NT_GEN_V03:
             return (fl & NT_COMP_V03) && !additions;

@@ -1,4 +1,4 @@
-/* plan.h — what apply would do, in the order it would do it (design.md section 5).
+/* plan.h — what apply would do, in the order it would do it (docs/architecture.md §5).
  *
  * A plan is built from two normalised cluster sets (desired, observed). It holds one action
  * per cluster name (create / update / replace / delete / no-op) in display order, and the

@@ -1,5 +1,5 @@
-/* validate.c — the real API Server's rules (nautes-api.md 6.1, 6.2) in its order, what it
- * forgets (names, ports, placeholders) and the whole-set rules (design.md section 4). */
+/* validate.c — the real API Server's rules (docs/api-server.md §6.1, 6.2) in its order, what it
+ * forgets (names, ports, placeholders) and the whole-set rules (docs/architecture.md §4). */
 #include "core/validate.h"
 
 #include "core/alloc.h"
@@ -191,7 +191,7 @@ static kind5 kind_of(const nt_cluster *c)
     return K_NONE;
 }
 
-/* Categories a v0.4 server fills for each kind (nautes-api.md 3.2), server-only included. */
+/* Categories a v0.4 server fills for each kind (docs/api-server.md §3.2), server-only included. */
 static bool v04_applies(kind5 k, nt_component_kind cat)
 {
     switch (cat) {

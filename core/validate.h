@@ -1,6 +1,6 @@
 /* validate.h — the rules a desired set must satisfy before anything touches a server.
  *
- * The rules are the real API Server's (nautes-api.md 6.1, 6.2) plus what it forgets (names,
+ * The rules are the real API Server's (docs/api-server.md §6.1, 6.2) plus what it forgets (names,
  * ports) and what only a whole file can see (duplicates, hosts and their virtual clusters).
  * Each diagnostic carries an nt_rule code, so the local server can answer a failed rule with
  * the real server's own status and message (one set of rules, not two). */

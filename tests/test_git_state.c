@@ -1,7 +1,7 @@
 /* test_git_state.c — the tenant configuration repository as a state source.
  *
  * Each test builds a repository with libgit2 in a temporary directory, holding Cluster files
- * as the API Server writes them (nautes-api.md 7.4), and reads it through nt_git_observe:
+ * as the API Server writes them (docs/api-server.md §7.4), and reads it through nt_git_observe:
  * in place (working tree, bare) and through a file:// URL fetched into a temporary cache. */
 #include <setjmp.h>
 #include <stdarg.h>

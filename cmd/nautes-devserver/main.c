@@ -1,4 +1,4 @@
-/* nautes-devserver — a local stand-in for the Nautes API Server (design.md section 9).
+/* nautes-devserver — a local stand-in for the Nautes API Server (docs/architecture.md §9).
  *
  * libmicrohttpd serves (one thread per connection, so a slow request or --latency never holds
  * up another), handlers.c answers, store.c keeps the tenant repository. The first line of

@@ -1,4 +1,4 @@
-/* apply.c — `nautes apply [PLAN | FILE...]`: plan, confirm, execute (design.md section 6). */
+/* apply.c — `nautes apply [PLAN | FILE...]`: plan, confirm, execute (docs/architecture.md §6). */
 #include "cmd/nautes/commands.h"
 
 #include "core/apply.h"
