@@ -119,7 +119,7 @@ timed() {
         /usr/bin/time -f "%U %S %e %M" -o "$TMP/time" "$@" >/dev/null 2>"$TMP/stderr" </dev/null || true
         read -r u s w m < <(tail -n1 "$TMP/time")
         SEC=$(awk -v u="$u" -v s="$s" -v b="$SEC" 'BEGIN { t = u + s; if (b != "" && b < t) t = b; printf "%.2f", t }')
-        [ "$m" -gt "$RSS" ] && RSS=$m
+        if [ "$m" -gt "$RSS" ]; then RSS=$m; fi
     done
 }
 # cpu_of PID: CPU seconds the process used so far (user + system)
