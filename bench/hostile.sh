@@ -122,7 +122,8 @@ timed() {
         if [ "$m" -gt "$RSS" ]; then RSS=$m; fi
     done
 }
-# cpu_of PID: CPU seconds the process used so far (user + system)
+# cpu_of PID: CPU seconds the process used so far, user + system, ended threads included
+# (clock ticks: measure enough work at once)
 cpu_of() {
     awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"
 }
@@ -147,7 +148,8 @@ bytes_mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
 row() { # WHAT SIZE1 SEC1 SIZE10 SEC10 [EXTRA]
     awk -v w="$1" -v a="$2" -v t1="$3" -v b="$4" -v t2="$5" -v x="${6:-}" 'BEGIN {
         r = (t1 > 0) ? sprintf("%.1f", t2 / t1) : "-"
-        printf "| %s | %s | %.2f s | %s | %.2f s | %s | %s |\n", w, a, t1, b, t2, r, x
+        f = (t1 < 0.1) ? "%.3f" : "%.2f"
+        printf "| %s | %s | " f " s | %s | " f " s | %s | %s |\n", w, a, t1, b, t2, r, x
     }'
 }
 
@@ -193,17 +195,20 @@ for k in "$P1" "$P10"; do
     best=
     for r in $(seq "$RUNS"); do
         c0=$(cpu_of "$DS_PID")
-        code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $NAUTES_TOKEN" \
-            -H 'Content-Type: application/json' --data-binary @"$TMP/p$k.json" \
-            "$DS/api/v1/clusters/big-$k-$r")
+        for j in 1 2 3 4 5 6 7 8 9 10; do # ten saves a measurement: ticks are 10 ms
+            code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $NAUTES_TOKEN" \
+                -H 'Content-Type: application/json' --data-binary @"$TMP/p$k.json" \
+                "$DS/api/v1/clusters/big-$k-$r-$j")
+            codes="$codes $code"
+        done
         c1=$(cpu_of "$DS_PID")
         best=$(awk -v a="$c0" -v b="$c1" -v m="$best" 'BEGIN { t = b - a; if (m != "" && m < t) t = m; printf "%.2f", t }')
-        codes="$codes $code"
     done
     eval "d$k=$best"
 done
 stop_last
-eval "row \"additions keys in a POST, nautes-devserver (server CPU)\" $P1 \$d$P1 $P10 \$d$P10 \"HTTP$codes; $(bytes_mb "$(wc -c <"$TMP/p$P10.json")") body at 10x\""
+codesum=$(printf '%s\n' $codes | sort | uniq -c | awk '{ printf "%s%s x%s", s, $2, $1; s = ", " }')
+eval "row \"additions keys in a POST, nautes-devserver (server CPU, 10 saves)\" $P1 \$d$P1 $P10 \$d$P10 \"HTTP $codesum; $(bytes_mb "$(wc -c <"$TMP/p$P10.json")") body at 10x\""
 
 # 10: a host chain, validate
 N1=$(size 20000)
