@@ -4,11 +4,13 @@
 #include "core/alloc.h"
 #include "core/api_json.h"
 
+#include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Longest server message shown (git output can run to pages). */
 #define NT_MSG_MAX 600
@@ -23,6 +25,10 @@ static const char HINT_PROXY_REFUSED[] =
     "refused by the server or a proxy in front of it: check --api-server and the token";
 static const char HINT_PROXY_UNAVAILABLE[] =
     "the API Server or the ingress in front of it is unavailable; try again later";
+/* A 2xx answer that is not the API Server's success body (nautes-api.md 4.3). */
+static const char HINT_NOT_THE_SERVER[] =
+    "a proxy or a login page answered instead of the Nautes API Server: check --api-server and "
+    "the proxy settings (HTTPS_PROXY, NO_PROXY); the change may not have been made";
 static const char HINT_NO_PUSH[] = "the token's user cannot push to the tenant repository's main "
                                    "branch";
 
@@ -60,29 +66,100 @@ static bool has_status_401(const char *s)
     return false;
 }
 
+/* User names that are conventions, not secrets (`https://oauth2:TOKEN@`, `ssh://git@`): kept
+ * when they stand alone in a URL. Any other lone user name may be a token
+ * (`https://TOKEN@host`, as GitHub and some proxies take it) and is redacted. */
+static bool public_user(const char *s, size_t n)
+{
+    static const char *const names[] = {
+        "git", "oauth2", "gitlab-ci-token", "x-access-token", "x-token-auth", NULL};
+    for (const char *const *p = names; *p; p++)
+        if (strlen(*p) == n && !strncasecmp(s, *p, n))
+            return true;
+    return false;
+}
+
+/* A query parameter that carries a credential: token, password, secret, key, signature and
+ * their usual spellings (private_token, access_token, job_token, api_key, client_secret...). */
+static bool secret_param(const char *s, size_t n)
+{
+    char name[40];
+    if (!n || n >= sizeof(name))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        name[i] = s[i] == '-' ? '_' : (char)tolower((unsigned char)s[i]);
+    name[n] = '\0';
+    static const char *const exact[] = {"token",
+                                        "password",
+                                        "passwd",
+                                        "pwd",
+                                        "pass",
+                                        "secret",
+                                        "key",
+                                        "apikey",
+                                        "auth",
+                                        "authorization",
+                                        "sig",
+                                        "signature",
+                                        "x_amz_credential",
+                                        "x_amz_signature",
+                                        NULL};
+    for (const char *const *p = exact; *p; p++)
+        if (!strcmp(name, *p))
+            return true;
+    static const char *const suffix[] = {"_token", "_secret", "_key", "_password", NULL};
+    for (const char *const *p = suffix; *p; p++) {
+        size_t sl = strlen(*p);
+        if (n > sl && !strcmp(name + n - sl, *p))
+            return true;
+    }
+    return false;
+}
+
+/* Where a URL's userinfo or a query value ends. */
+#define URL_STOP " \t\r\n\"'<>"
+
 void nt_api_redact(nt_buf *out, const char *s, const char *token)
 {
     nt_buf t = NT_BUF_INIT;
     nt_buf_add_redacted(&t, s ? s : "", token);
     const char *p = nt_buf_str(&t);
-    for (;;) {
-        const char *sep = strstr(p, "://");
-        if (!sep) {
-            nt_buf_adds(out, p);
-            break;
+    size_t i = 0, len = t.len;
+    while (i < len) {
+        /* scheme://USERINFO@ : the password, or a lone user name that is not a convention */
+        if (p[i] == ':' && !strncmp(p + i, "://", 3)) {
+            const char *u = p + i + 3;
+            size_t n = strcspn(u, "/@?#" URL_STOP);
+            nt_buf_adds(out, "://");
+            i += 3;
+            if (u[n] == '@' && n) {
+                const char *colon = memchr(u, ':', n);
+                if (colon) {
+                    nt_buf_add(out, u, (size_t)(colon - u));
+                    nt_buf_adds(out, ":[REDACTED]");
+                } else if (public_user(u, n)) {
+                    nt_buf_add(out, u, n);
+                } else {
+                    nt_buf_adds(out, "[REDACTED]");
+                }
+                i += n;
+            }
+            continue;
         }
-        sep += 3;
-        nt_buf_add(out, p, (size_t)(sep - p));
-        /* userinfo: up to '@' before any '/', space or end */
-        size_t n = strcspn(sep, "/@ \t\r\n\"'");
-        const char *colon = memchr(sep, ':', n);
-        if (sep[n] == '@' && colon) {
-            nt_buf_add(out, sep, (size_t)(colon - sep));
-            nt_buf_adds(out, ":[REDACTED]");
-            p = sep + n;
-        } else {
-            p = sep;
+        /* ?NAME=VALUE or &NAME=VALUE with a credential's name */
+        if (p[i] == '?' || p[i] == '&') {
+            const char *name = p + i + 1;
+            size_t n = strcspn(name, "=&#;" URL_STOP);
+            if (name[n] == '=' && secret_param(name, n)) {
+                nt_buf_add(out, p + i, n + 2);
+                nt_buf_adds(out, "[REDACTED]");
+                i += n + 2;
+                i += strcspn(p + i, "&#;" URL_STOP);
+                continue;
+            }
         }
+        nt_buf_addc(out, p[i]);
+        i++;
     }
     nt_buf_free(&t);
 }
@@ -317,6 +394,13 @@ void nt_api_error_classify(const nt_api_response *r, const char *token, nt_api_e
     out->not_found =
         (has(m, "not found") || has(m, "does not exist")) && !out->hint && !has(m, "host cluster");
     out->referenced = has(m, "referenced by") || has(m, "is referenced");
+    /* a fresh tenant: the list's 500 when the clusters directory does not exist yet */
+    out->no_clusters = r->status == 500 && !out->hint &&
+                       (has(m, "the cluster resource is empty") ||
+                        (has(m, "lstat ") && has(m, "/overlays/production/clusters: no such file "
+                                                    "or directory")));
+    if (out->no_clusters)
+        out->not_found = false;
 
     switch (r->status) {
     case 429:
@@ -338,6 +422,48 @@ done:
     nt_buf_free(&msg);
     free(reason);
     free(smsg);
+}
+
+/* The success body: a JSON object whose "message" starts with "Successfully " and that is
+ * not an error object (no "code" other than 200). */
+static bool is_success_body(const char *body, size_t len)
+{
+    if (!body || !len)
+        return false;
+    cJSON *j = cJSON_ParseWithLength(body, len);
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "code");
+    bool ok = cJSON_IsObject(j) && cJSON_IsString(m) &&
+              !strncmp(m->valuestring, "Successfully ", 13) &&
+              (!code || (cJSON_IsNumber(code) && code->valuedouble == 200));
+    cJSON_Delete(j);
+    return ok;
+}
+
+void nt_api_success_check(const nt_api_response *r, const char *token, nt_api_error *out)
+{
+    if (out->kind != NT_APIERR_NONE || r->curl_code != 0 || r->status < 200 || r->status >= 300 ||
+        is_success_body(r->body, r->body_len))
+        return;
+    nt_buf line = NT_BUF_INIT, msg = NT_BUF_INIT;
+    size_t n = 0;
+    while (r->body && n < r->body_len && r->body[n] != '\n')
+        n++;
+    nt_buf_adds(&msg, "not the API Server's answer");
+    if (r->content_type && *r->content_type)
+        nt_buf_addf(&msg, " (%s)", r->content_type);
+    nt_buf_adds(&msg, ": ");
+    add_one_line(&line, r->body ? r->body : "", n > 200 ? 200 : n);
+    if (n > 200)
+        nt_buf_adds(&line, "...");
+    nt_api_redact(&msg, nt_buf_str(&line), token);
+    free(out->message);
+    out->message = nt_buf_detach(&msg);
+    out->kind = NT_APIERR_HTTP;
+    out->hint = HINT_NOT_THE_SERVER;
+    out->retryable = false;
+    out->lost = true;
+    nt_buf_free(&line);
 }
 
 void nt_api_error_free(nt_api_error *e)

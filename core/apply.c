@@ -206,6 +206,7 @@ static void attempt_done(runner *r, size_t i, CURLcode cc)
 
     nt_http_req_done(&s->req, cc, &resp, &retry_after);
     nt_api_error_classify(&resp, r->cfg->token, &err);
+    nt_api_success_check(&resp, r->cfg->token, &err); /* a 2xx that is not "Successfully ..." */
     if (err.kind != NT_APIERR_NONE)
         nt_api_error_format(&err, a->cluster, op_method(r->plan, i), s->display_path, resp.status,
                             &msg);
@@ -346,6 +347,14 @@ static void count(const nt_plan *plan, nt_apply_report *rep)
             n++;
             ok += rep->ops[i].status == NT_OPST_OK;
         }
+        if (n && ok != n && plan->actions[a].kind == NT_ACT_REPLACE) {
+            /* a replace stopped after its DELETE (a failed or interrupted save): the cluster
+             * is gone, and the summary says so */
+            for (size_t i = 0; i < plan->n_ops; i++)
+                if (plan->ops[i].action == a && plan->ops[i].kind == NT_OP_DELETE &&
+                    rep->ops[i].status == NT_OPST_OK)
+                    rep->n_deleted++;
+        }
         if (!n || ok != n)
             continue;
         switch (plan->actions[a].kind) {
@@ -466,8 +475,12 @@ done:
     if (r.multi)
         curl_multi_cleanup(r.multi);
     rep->elapsed = (double)(now_ms() - r.t0) / 1000.0;
+    /* an interrupt during the last request still interrupted the apply: the user asked
+     * to stop, and did not see it finish */
+    if (interrupted(&r))
+        rep->interrupted = true;
     count(plan, rep);
-    if (rc == 0 && (rep->n_failed || rep->n_skipped || rep->n_not_started))
+    if (rc == 0 && (rep->n_failed || rep->n_skipped || rep->n_not_started || rep->interrupted))
         rc = -1;
     return rc;
 }

@@ -177,6 +177,8 @@ void nt_cluster_free(nt_cluster *c)
             free(c->f[i].s);
     }
     free(c->kubeconfig_file.s);
+    free(c->kubeconfig_unread);
+    free(c->failed_keys);
     if (c->comp != k_no_components && c->comp) {
         nt_component *comp = (nt_component *)c->comp;
         for (int i = 0; i < NT_C_COUNT; i++)
@@ -212,6 +214,8 @@ nt_cluster *nt_cluster_clone(const nt_cluster *c)
     for (int i = 0; i < NT_F_COUNT; i++)
         value_copy(&d->f[i], &c->f[i]);
     value_copy(&d->kubeconfig_file, &c->kubeconfig_file);
+    d->kubeconfig_unread = c->kubeconfig_unread ? nt_xstrdup(c->kubeconfig_unread) : NULL;
+    d->failed_keys = c->failed_keys ? nt_xstrdup(c->failed_keys) : NULL;
     d->comp = k_no_components;
     for (int i = 0; i < NT_C_COUNT && c->comp != k_no_components && c->comp; i++) {
         const nt_component *s = &c->comp[i];

@@ -154,6 +154,11 @@ typedef struct nt_cluster {
 
     nt_value f[NT_F_COUNT];
     nt_value kubeconfig_file; /* the path as written; contents go to f[NT_F_KUBECONFIG] */
+    char *kubeconfig_unread;  /* why kubeconfig_file could not be read ("path: reason"), else NULL;
+                                 a plan goes on without it, apply needs it (core/load.h) */
+    char *failed_keys;        /* " key key ": the entry's keys whose value raised a load error,
+                                 and the known key an unknown one resembles (validate does not
+                                 repeat those as "required"); NULL when none */
 
     bool has_traefik; /* the traefik object was given (even empty) */
     nt_pos traefik_pos;

@@ -264,6 +264,10 @@ void nt_normalize_desired(const nt_cluster *c, nt_norm *out)
         const char *v = c->f[f].s;
         if (f == NT_F_CLUSTER_KIND && !v)
             v = "kubernetes"; /* the tool sends it when omitted */
+        /* a kubeconfig_file not read (a CI job without credentials) is still declared: the
+         * plan is the same with or without the file, and its contents are never compared */
+        if (f == NT_F_KUBECONFIG && !v && c->kubeconfig_file.s)
+            v = "";
         if (!v)
             continue;
         if (nt_fields[f].flags & NT_FIELD_SENSITIVE) {

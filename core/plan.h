@@ -76,8 +76,9 @@ typedef struct nt_plan {
     size_t n_targets;
     char **force;
     size_t n_force;
-    char **args; /* the FILE arguments the plan was made from (absolute; plan_file.h) */
+    char **args; /* the FILE arguments the plan was made from (as given; plan_file.h) */
     size_t n_args;
+    char *observed_from; /* a read saved plan: its source, local paths usable from here */
 } nt_plan;
 
 typedef struct nt_plan_opts {
@@ -87,10 +88,13 @@ typedef struct nt_plan_opts {
     const char *const *force; /* --force-update NAME */
     size_t n_force;
     bool skip_validation; /* do not re-run nt_validate_set / nt_validate_hosts (unit tests) */
+    bool need_kubeconfig; /* apply: a physical cluster this plan saves (create, update,
+                             replace) whose kubeconfig_file was not read is an error */
 } nt_plan_opts;
 
 /* Normalise both sides, diff, order. Errors (prevent_destroy, physical update without a
- * kubeconfig, unknown --target, unknown host) go to diag; returns 0 or -1.
+ * kubeconfig, unknown --target, unknown host; with need_kubeconfig, a physical save whose
+ * kubeconfig_file could not be read) go to diag; returns 0 or -1.
  * Unless opts->skip_validation, the desired set is validated again with the observed
  * generation (nt_validate_set, gen = actual->gen) and the hosts with nt_validate_hosts.
  * *out is set on success (NULL on error). */

@@ -329,8 +329,9 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
                              a->reason ? a->reason : "");
         bool saves =
             a->kind == NT_ACT_CREATE || a->kind == NT_ACT_UPDATE || a->kind == NT_ACT_REPLACE;
+        /* a kubeconfig_file that was not read is settled by plan.c (only apply needs it) */
         if (saves && a->desired && nt_cluster_is_physical(a->desired) &&
-            !a->desired->f[NT_F_KUBECONFIG].s)
+            !a->desired->f[NT_F_KUBECONFIG].s && !a->desired->kubeconfig_file.s)
             rc = nt_diag_add(diag, NT_SEV_ERROR, a->desired->pos, a->cluster,
                              "cluster %s: the API Server needs the kubeconfig of a physical "
                              "cluster on every save; declare kubeconfig or kubeconfig_file",

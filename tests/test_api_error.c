@@ -63,6 +63,73 @@ static void test_a_2xx_answer_is_no_error(void **state)
     nt_api_error_free(&e);
 }
 
+/* A 2xx answer to a save or delete: only the API Server's own success body is a success. */
+static nt_api_error check_2xx(const char *ctype, const char *body)
+{
+    nt_api_response r = {0};
+    r.status = 200;
+    r.content_type = ctype;
+    r.body = body;
+    r.body_len = body ? strlen(body) : 0;
+    nt_api_error e;
+    nt_api_error_classify(&r, TOKEN, &e);
+    nt_api_success_check(&r, TOKEN, &e);
+    return e;
+}
+
+static void test_a_2xx_that_is_not_the_success_body_is_a_failure(void **state)
+{
+    (void)state;
+    nt_api_error e =
+        check_2xx("application/json", "{\"message\":\"Successfully saved x cluster\"}");
+    assert_int_equal(e.kind, NT_APIERR_NONE);
+    nt_api_error_free(&e);
+    e = check_2xx("application/json", "{\"message\":\"Successfully deleted x cluster\"}\n");
+    assert_int_equal(e.kind, NT_APIERR_NONE);
+    nt_api_error_free(&e);
+
+    /* a proxy's login page, with the token echoed into it */
+    e = check_2xx("text/html; charset=utf-8",
+                  "<html><head><title>Sign in - Corp SSO</title></head>\n<body>token " TOKEN
+                  "</body></html>");
+    assert_int_equal(e.kind, NT_APIERR_HTTP);
+    assert_string_equal(e.message, "not the API Server's answer (text/html; charset=utf-8): "
+                                   "<html><head><title>Sign in - Corp SSO</title></head>");
+    assert_non_null(strstr(e.hint, "a proxy or a login page answered"));
+    assert_false(e.retryable);
+    nt_api_error_free(&e);
+    e = check_2xx("text/html", "<p>session for " TOKEN " expired</p>");
+    assert_null(strstr(e.message, TOKEN));
+    assert_non_null(strstr(e.message, "[REDACTED]"));
+    nt_api_error_free(&e);
+
+    /* an empty body, and a JSON error object sent with status 200 */
+    e = check_2xx(NULL, "");
+    assert_int_equal(e.kind, NT_APIERR_HTTP);
+    assert_string_equal(e.message, "not the API Server's answer: (empty answer)");
+    nt_api_error_free(&e);
+    e = check_2xx("application/json",
+                  "{\"code\":500,\"reason\":\"\",\"message\":\"Successfully failed\","
+                  "\"metadata\":{}}");
+    assert_int_equal(e.kind, NT_APIERR_HTTP);
+    assert_non_null(strstr(e.message, "{\"code\":500"));
+    nt_api_error_free(&e);
+    e = check_2xx("application/json", "{\"items\": []}");
+    assert_int_equal(e.kind, NT_APIERR_HTTP);
+    nt_api_error_free(&e);
+
+    /* an error answer keeps its own classification */
+    nt_api_response r = {0};
+    r.status = 503;
+    r.body = "Service Unavailable";
+    r.body_len = strlen(r.body);
+    nt_api_error_classify(&r, TOKEN, &e);
+    nt_api_success_check(&r, TOKEN, &e);
+    assert_true(e.retryable);
+    assert_string_not_equal(e.message, "not the API Server's answer: Service Unavailable");
+    nt_api_error_free(&e);
+}
+
 static nt_api_error classify_plain(long status, const char *body)
 {
     nt_api_response r = {0};
@@ -265,6 +332,77 @@ static void test_the_token_and_url_passwords_are_redacted(void **state)
     nt_buf_free(&b);
 }
 
+static void test_every_form_of_a_secret_in_a_url_is_redacted(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"clone https://glpat-AbC123xyz@gitlab.example/t/r.git failed",
+         "clone https://[REDACTED]@gitlab.example/t/r.git failed"},
+        {"https://oauth2:glpat-x@h/r.git", "https://oauth2:[REDACTED]@h/r.git"},
+        {"ssh://git@h/r.git and https://oauth2@h/r.git",
+         "ssh://git@h/r.git and https://oauth2@h/r.git"},
+        {"GET https://h/r.git/info/refs?service=git-upload-pack&private_token=glpat-1 failed",
+         "GET https://h/r.git/info/refs?service=git-upload-pack&private_token=[REDACTED] failed"},
+        {"https://h/x?access_token=a1&b=2#frag", "https://h/x?access_token=[REDACTED]&b=2#frag"},
+        {"https://h/x?token=t0k&job_token=j0b&Private-Token=p0",
+         "https://h/x?token=[REDACTED]&job_token=[REDACTED]&Private-Token=[REDACTED]"},
+        {"https://h/x?api_key=k&client_secret=s&password=p&sig=z",
+         "https://h/"
+         "x?api_key=[REDACTED]&client_secret=[REDACTED]&password=[REDACTED]&sig=[REDACTED]"},
+        {"\"https://h/x?token=abc\"", "\"https://h/x?token=[REDACTED]\""},
+        {"/path?private_token=abc (no scheme)", "/path?private_token=[REDACTED] (no scheme)"},
+        {"https://h/x?service=git-upload-pack&monkey=1",
+         "https://h/x?service=git-upload-pack&monkey=1"},
+        {"is this right? a&b=c", "is this right? a&b=c"},
+        {"x:y@z and https://h:443/a", "x:y@z and https://h:443/a"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        nt_buf b = NT_BUF_INIT;
+        nt_api_redact(&b, cases[i].in, TOKEN);
+        assert_string_equal(nt_buf_str(&b), cases[i].want);
+        nt_buf_free(&b);
+    }
+    /* and through the classifier, as a server's message */
+    nt_api_error e = classify_json(500, "",
+                                   "failed to clone https://glpat-AbC123xyz@gitlab.example/t.git"
+                                   "?private_token=glpat-Def456");
+    assert_null(strstr(e.message, "AbC123"));
+    assert_null(strstr(e.message, "Def456"));
+    nt_api_error_free(&e);
+}
+
+static void test_a_missing_clusters_directory_is_a_fresh_tenant(void **state)
+{
+    (void)state;
+    nt_api_error e = classify_json(500, "", "the cluster resource is empty");
+    assert_true(e.no_clusters);
+    assert_false(e.retryable);
+    assert_false(e.not_found);
+    nt_api_error_free(&e);
+    e = classify_json(500, "",
+                      "lstat /tmp/product1700000000/tenant-config/nautes/overlays/production/"
+                      "clusters: no such file or directory");
+    assert_true(e.no_clusters);
+    nt_api_error_free(&e);
+    /* anything else stays an error */
+    e = classify_json(500, "", "the cluster resource vc1 is not found");
+    assert_false(e.no_clusters);
+    nt_api_error_free(&e);
+    e = classify_json(500, "",
+                      "lstat /tmp/product1/tenant-config/templates: no such file or "
+                      "directory");
+    assert_false(e.no_clusters);
+    nt_api_error_free(&e);
+    e = classify_json(502, "", "the cluster resource is empty");
+    assert_false(e.no_clusters);
+    nt_api_error_free(&e);
+    e = classify_json(500, "", "failed to clone repository, err: 401 Unauthorized");
+    assert_false(e.no_clusters);
+    nt_api_error_free(&e);
+}
+
 static void test_a_long_multi_line_message_becomes_one_bounded_line(void **state)
 {
     (void)state;
@@ -366,6 +504,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_2xx_answer_is_no_error),
+        cmocka_unit_test(test_a_2xx_that_is_not_the_success_body_is_a_failure),
         cmocka_unit_test(test_401_inside_a_500_means_a_bad_token),
         cmocka_unit_test(test_a_port_number_containing_401_is_not_a_bad_token),
         cmocka_unit_test(test_a_missing_token_is_named),
@@ -379,6 +518,8 @@ int main(void)
         cmocka_unit_test(test_a_plain_503_says_the_ingress_is_unavailable_and_is_retried),
         cmocka_unit_test(test_missing_and_referenced_clusters_are_recognised),
         cmocka_unit_test(test_the_token_and_url_passwords_are_redacted),
+        cmocka_unit_test(test_every_form_of_a_secret_in_a_url_is_redacted),
+        cmocka_unit_test(test_a_missing_clusters_directory_is_a_fresh_tenant),
         cmocka_unit_test(test_a_long_multi_line_message_becomes_one_bounded_line),
         cmocka_unit_test(test_transport_failures_are_put_in_words),
         cmocka_unit_test(test_tls_failures_say_what_to_do),

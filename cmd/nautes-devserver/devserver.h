@@ -45,6 +45,7 @@ typedef struct ds_server {
     char *token, *ro_token;
     nt_api_gen gen;
     long latency_ms;
+    bool fresh_tenant; /* --fresh-tenant: a new DIR gets no clusters directory */
     ds_fault *faults;
     size_t n_faults;
 

@@ -24,7 +24,8 @@ static const char description[] =
     "Make the clusters on the API Server match the files. Plans first (as nautes plan), prints\n"
     "the plan and asks for 'yes' on a terminal (--auto-approve skips the question; without a\n"
     "terminal it is required). A saved plan (nautes plan --out PLAN) is applied without a\n"
-    "question after checking that neither the files nor the server changed since.\n"
+    "question, from any directory, after checking that it goes to the server it observed and\n"
+    "that neither the files, the server nor the plan file changed since.\n"
     "Requests run in dependency order (hosts before their virtual clusters, deletions of\n"
     "virtual clusters before their hosts); transient failures are retried with backoff.\n"
     "--parallelism defaults to 1 because the real API Server breaks two requests started in\n"
@@ -76,22 +77,6 @@ static void on_progress(void *ctx, nt_apply_event ev, const nt_plan *plan,
     default:
         break;
     }
-}
-
-/* A saved plan is a JSON document carrying the "nautes_plan" marker (plan_file.h). */
-static bool is_saved_plan(const char *path)
-{
-    char buf[4096];
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return false;
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    const char *p = buf;
-    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-        p++;
-    return *p == '{' && strstr(p, "\"nautes_plan\"") != NULL;
 }
 
 static bool confirm(void)
@@ -149,7 +134,8 @@ int cmd_apply(int argc, char **argv)
         rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;
         goto done;
     }
-    const char *saved_path = pos.n == 1 && is_saved_plan(pos.items[0]) ? pos.items[0] : NULL;
+    const char *saved_path =
+        pos.n == 1 && nt_plan_file_is_saved(pos.items[0]) ? pos.items[0] : NULL;
     if (saved_path && (prune || targets.n || force.n)) {
         rc = nt_usage_error(synopsis, "--prune, --target and --force-update are fixed in a saved "
                                       "plan: make a new plan to change them");
@@ -168,15 +154,19 @@ int cmd_apply(int argc, char **argv)
         .force = (const char *const *)force.items,
         .n_force = force.n,
     };
+    /* a kubeconfig_file that cannot be read is an error only for the physical clusters this
+     * apply saves (nt_plan_build with need_kubeconfig), before any request */
+    const unsigned lf = NT_LOAD_KUBECONFIG_QUIET;
     if (saved_path) {
         if (nt_plan_file_read(saved_path, &saved, &diag) < 0)
             goto report;
-        if (nt_load_paths(&desired, (const char *const *)saved->args, saved->n_args, 0, &diag) < 0)
+        if (nt_load_paths(&desired, (const char *const *)saved->args, saved->n_args, lf, &diag) < 0)
             goto report;
         nt_plan_file_opts(saved, &po);
-    } else if (nt_load_paths(&desired, (const char *const *)pos.items, pos.n, 0, &diag) < 0) {
+    } else if (nt_load_paths(&desired, (const char *const *)pos.items, pos.n, lf, &diag) < 0) {
         goto report;
     }
+    po.need_kubeconfig = true;
     nt_validate_opts vo = {NT_GEN_UNKNOWN, false};
     if (nt_validate_set(desired, &vo, &diag) < 0 || nt_diag_has_errors(&diag))
         goto report;

@@ -89,7 +89,9 @@ struct nt_http_config;
 int nt_connect_config(const nt_common *c, struct nt_http_config *cfg, nt_diag *diag);
 /* The same for a --state git: source: no API server needed, the token optional (used for
  * HTTPS repositories when --token-file or $NAUTES_TOKEN gives one), --cacert, --insecure.
- * Errors: an unreadable --token-file or --cacert. Returns 0, or -1 (cfg is then empty). */
+ * Errors: an unreadable --token-file or --cacert. Warnings: --insecure, a token that would go
+ * over plain http:// to a host that is not loopback (also warned by nt_connect_config when
+ * apply observes a git: source). Returns 0, or -1 (cfg is then empty). */
 int nt_connect_config_git(const nt_common *c, struct nt_http_config *cfg, nt_diag *diag);
 
 #endif
