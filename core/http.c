@@ -168,7 +168,7 @@ void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
 {
     memset(resp, 0, sizeof(*resp));
     long status = 0, verify = 0, oserr = 0;
-    char *ctype = NULL;
+    char *ctype = NULL, *location = NULL;
     curl_off_t total_us = 0;
     long long ra = 0;
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -178,6 +178,7 @@ void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
     curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total_us);
     if (r->retry_after.len)
         nt_retry_after_parse(nt_buf_str(&r->retry_after), time(NULL), &ra);
+    curl_easy_getinfo(r->easy, CURLINFO_REDIRECT_URL, &location); /* never followed */
 
     resp->curl_code = (int)rc;
     resp->curl_detail = r->errbuf;
@@ -192,6 +193,7 @@ void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
     resp->body_len = r->resp.len;
     resp->base_url = r->cfg->base_url;
     resp->timeout_sec = r->cfg->timeout_sec;
+    resp->location = rc == CURLE_OK && status >= 300 && status < 400 ? location : NULL;
     if (retry_after_sec)
         *retry_after_sec = ra;
 
@@ -314,8 +316,17 @@ int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
         nt_diag_error(diag, "%s", nt_buf_str(&msg));
         goto done;
     }
-    if (nt_api_list_parse(resp.body, resp.body_len, out, diag) != 0)
+    size_t first = diag ? diag->n : 0;
+    if (nt_api_list_parse(resp.body, resp.body_len, out, diag) != 0) {
+        /* a 2xx error body's message is quoted: redact the token from it as from any other */
+        for (size_t i = first; diag && i < diag->n; i++) {
+            nt_buf b = NT_BUF_INIT;
+            nt_api_redact(&b, diag->items[i].msg, cfg->token);
+            free(diag->items[i].msg);
+            diag->items[i].msg = nt_buf_detach(&b);
+        }
         goto done;
+    }
 named:
     free((*out)->source);
     nt_buf src = NT_BUF_INIT;

@@ -15,7 +15,7 @@ set -u
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-${FUZZ_SECONDS:-60}}
 shift 2>/dev/null || true
-ALL=(load api_list plan_file cluster_file devserver redact retry_after)
+ALL=(load api_list plan_file cluster_file devserver redact redact_url retry_after)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${ALL[@]}")
 OUT=${FUZZ_BUILD:-build/fuzz}
@@ -106,7 +106,7 @@ for t in "${TARGETS[@]}"; do
     dict=()
     case $t in
     load | cluster_file) dict=(-dict=fuzz/yaml.dict) ;;
-    api_list | plan_file) dict=(-dict=fuzz/json.dict) ;;
+    api_list | plan_file | redact | redact_url) dict=(-dict=fuzz/json.dict) ;;
     devserver) dict=(-dict=fuzz/devserver.dict) ;;
     esac
     regs=(testdata/fuzz-regressions/"$t"/*)

@@ -25,6 +25,8 @@ typedef struct ds_fault {
     int status; /* 0: no status answer */
     long delay_ms;
     bool drop, collide;
+    bool echo;        /* the status answer's message quotes the request body */
+    char *location;   /* Location header of the status answer; NULL: none */
     char *method;     /* NULL: any */
     char *path;       /* fnmatch glob; NULL: any */
     long nth;         /* 0: every matching request */

@@ -263,23 +263,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         ds_reply_error(&r, 500, "", nt_buf_str(&m));
         nt_buf_free(&m);
     } else if (h.status) {
-        if (h.status->status == 500)
-            ds_reply_error(&r, 500, "",
-                           h.status->message
-                               ? h.status->message
-                               : "failed to clone repository, err: fatal: unable to access "
-                                 "'https://gitlab.nautes.local/tenant/" DS_REPO_NAME
-                                 ".git/': The requested URL returned error: 502");
-        else {
-            const char *phrase = MHD_get_reason_phrase_for((unsigned)h.status->status);
-            nt_buf m = NT_BUF_INIT;
-            nt_buf_addf(&m, "%s",
-                        h.status->message ? h.status->message
-                                          : (phrase && *phrase ? phrase : "Error"));
-            ds_reply_text(&r, h.status->status, nt_buf_str(&m));
-            nt_buf_free(&m);
+        const char *phrase = MHD_get_reason_phrase_for((unsigned)h.status->status);
+        nt_buf m = NT_BUF_INIT;
+        if (h.status->message)
+            nt_buf_adds(&m, h.status->message);
+        else if (h.status->status == 500)
+            nt_buf_adds(&m, "failed to clone repository, err: fatal: unable to access "
+                            "'https://gitlab.nautes.local/tenant/" DS_REPO_NAME
+                            ".git/': The requested URL returned error: 502");
+        else if (!h.status->location)
+            nt_buf_adds(&m, phrase && *phrase ? phrase : "Error");
+        if (h.status->echo) {
+            nt_buf_adds(&m, ": invalid request body: ");
+            nt_buf_add(&m, c->body.data ? c->body.data : "", c->body.len);
         }
+        if (h.status->status == 500)
+            ds_reply_error(&r, 500, "", nt_buf_str(&m));
+        else
+            ds_reply_text(&r, h.status->status, nt_buf_str(&m));
+        nt_buf_free(&m);
         r.retry_after = h.status->retry_after;
+        if (h.status->location)
+            r.location = nt_xstrdup(h.status->location);
     } else {
         query_args q = {.n = 0};
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);

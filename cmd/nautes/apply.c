@@ -2,6 +2,7 @@
 #include "cmd/nautes/commands.h"
 
 #include "core/apply.h"
+#include "core/escape.h"
 #include "core/http.h"
 #include "core/load.h"
 #include "core/observe.h"
@@ -67,13 +68,21 @@ static void on_progress(void *ctx, nt_apply_event ev, const nt_plan *plan,
         nt_buf_free(&b);
         break;
     }
-    case NT_APPLY_EV_RETRY:
-        fprintf(stderr, "nautes: %s\n", detail ? detail : name);
+    case NT_APPLY_EV_RETRY: {
+        nt_buf b = NT_BUF_INIT; /* the detail names the cluster too, escaped (core/escape.h) */
+        nt_buf_add_escaped(&b, detail ? detail : name, false);
+        fprintf(stderr, "nautes: %s\n", nt_buf_str(&b));
+        nt_buf_free(&b);
         break;
-    case NT_APPLY_EV_IN_FLIGHT:
-        printf("%s: still %s (%.0fs elapsed)\n", name, doing(plan, i), elapsed);
+    }
+    case NT_APPLY_EV_IN_FLIGHT: {
+        nt_buf b = NT_BUF_INIT;
+        nt_buf_add_escaped(&b, name, false);
+        printf("%s: still %s (%.0fs elapsed)\n", nt_buf_str(&b), doing(plan, i), elapsed);
         fflush(stdout);
+        nt_buf_free(&b);
         break;
+    }
     default:
         break;
     }
