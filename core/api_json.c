@@ -344,7 +344,7 @@ int nt_api_cluster_from_json(const cJSON *obj, nt_cluster **out, nt_buf *err)
             nt_component_kind k = nt_component_by_name(e->string);
             if (k == NT_C_COUNT || !nt_components[k].snake)
                 continue; /* a newer server's category: not ours to compare */
-            if (component_from_json(e, &c->comp[k], e->string, err) < 0)
+            if (component_from_json(e, &nt_cluster_components(c)[k], e->string, err) < 0)
                 goto fail;
         }
         /* v0.4 shows what v0.3 had as top-level fields through additions (3.4). */
@@ -1133,7 +1133,7 @@ int nt_api_body_parse(const char *name, const char *body, size_t len, nt_cluster
         c->has_components = true;
         for (int k = 0; k < NT_C_COUNT; k++)
             if (nt_components[k].snake &&
-                codec_component(&cd, m, (nt_component_kind)k, &c->comp[k]) < 0)
+                codec_component(&cd, m, (nt_component_kind)k, &nt_cluster_components(c)[k]) < 0)
                 goto done;
     }
     if (codec_list_map(&cd, j, "reserved_namespaces_allowed_products", c, true) < 0 ||
