@@ -6,7 +6,7 @@ set -euo pipefail
 BUILD=${1:-build}
 cd "$(dirname "$0")/.."
 echo "# nautes benchmarks — $(date -u +%Y-%m-%d) on $(nproc) cores, $(uname -m)"
-for b in bench/plan.sh bench/apply.sh bench/git.sh bench/devserver.sh; do
+for b in bench/plan.sh bench/apply.sh bench/git.sh bench/devserver.sh bench/hostile.sh; do
     [ -f "$b" ] || continue
     echo
     echo "## $(basename "$b" .sh)"

@@ -344,7 +344,7 @@ int nt_api_cluster_from_json(const cJSON *obj, nt_cluster **out, nt_buf *err)
             nt_component_kind k = nt_component_by_name(e->string);
             if (k == NT_C_COUNT || !nt_components[k].snake)
                 continue; /* a newer server's category: not ours to compare */
-            if (component_from_json(e, &c->comp[k], e->string, err) < 0)
+            if (component_from_json(e, &nt_cluster_components(c)[k], e->string, err) < 0)
                 goto fail;
         }
         /* v0.4 shows what v0.3 had as top-level fields through additions (3.4). */
@@ -523,7 +523,21 @@ static bool has_nul(const cJSON *j)
     return false;
 }
 
-int nt_api_list_parse(const char *body, size_t len, nt_cluster_set **out, nt_diag *diag)
+static void list_finish(nt_cluster_set *set)
+{
+    unsigned vis = 0;
+    for (int f = 0; f <= NT_F_PRIMARY_DOMAIN; f++)
+        vis |= 1u << f;
+    if (set->gen == NT_GEN_V04)
+        vis |= (1u << NT_F_TRAEFIK_HTTP_NODE_PORT) | (1u << NT_F_TRAEFIK_HTTPS_NODE_PORT) |
+               (1u << NT_F_ARGOCD_HOST) | (1u << NT_F_TEKTON_HOST);
+    set->visible = vis;
+    nt_cluster_set_sort(set);
+}
+
+/* The whole answer as one JSON tree: the reference reading, and the one that words every
+ * error. */
+static int list_parse_whole(const char *body, size_t len, nt_cluster_set **out, nt_diag *diag)
 {
     *out = NULL;
     nt_buf err = NT_BUF_INIT;
@@ -622,14 +636,7 @@ int nt_api_list_parse(const char *body, size_t len, nt_cluster_set **out, nt_dia
         cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
         idx++;
     }
-    unsigned vis = 0;
-    for (int f = 0; f <= NT_F_PRIMARY_DOMAIN; f++)
-        vis |= 1u << f;
-    if (set->gen == NT_GEN_V04)
-        vis |= (1u << NT_F_TRAEFIK_HTTP_NODE_PORT) | (1u << NT_F_TRAEFIK_HTTPS_NODE_PORT) |
-               (1u << NT_F_ARGOCD_HOST) | (1u << NT_F_TEKTON_HOST);
-    set->visible = vis;
-    nt_cluster_set_sort(set);
+    list_finish(set);
     *out = set;
     set = NULL;
     rc = 0;
@@ -640,6 +647,197 @@ done:
     cJSON_Delete(j);
     nt_buf_free(&err);
     return rc;
+}
+
+/* ---- a list answer, one item at a time ----------------------------------------------------
+ *
+ * A list answer can be hundreds of megabytes. Parsing it as one cJSON tree costs several times
+ * its size, so the items are found by a small structural scan of the top-level object and
+ * parsed one by one (each tree freed as soon as its cluster is built); the rest of the object,
+ * with "items" emptied, is parsed on its own. Whatever the scan does not recognise as exactly
+ * that shape (a syntax error, an escaped or repeated "items" key, deep nesting, a NUL byte
+ * or a \\u0000 escape)
+ * is read again by list_parse_whole, so every answer gets the same result and the same error
+ * as before. */
+
+static size_t ws_at(const char *b, size_t len, size_t i)
+{
+    while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
+        i++;
+    return i;
+}
+
+/* b[i] is '"': the offset after the closing quote, or 0. */
+static size_t skip_string(const char *b, size_t len, size_t i)
+{
+    for (i++; i < len; i++) {
+        if (b[i] == '\\')
+            i++;
+        else if (b[i] == '"')
+            return i + 1;
+    }
+    return 0;
+}
+
+/* The offset after the value starting at b[i], or 0; *depth gets its deepest nesting. */
+static size_t skip_value(const char *b, size_t len, size_t i, size_t *depth)
+{
+    *depth = 0;
+    if (i >= len)
+        return 0;
+    if (b[i] == '"')
+        return skip_string(b, len, i);
+    if (b[i] == '{' || b[i] == '[') {
+        size_t d = 0;
+        while (i < len) {
+            char c = b[i];
+            if (c == '"') {
+                if (!(i = skip_string(b, len, i)))
+                    return 0;
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                if (++d > *depth)
+                    *depth = d;
+            } else if (c == '}' || c == ']') {
+                if (--d == 0)
+                    return i + 1;
+            }
+            i++;
+        }
+        return 0;
+    }
+    size_t start = i;
+    while (i < len && !strchr(",]} \t\r\n", b[i]))
+        i++;
+    return i > start ? i : 0;
+}
+
+typedef struct list_ctx {
+    nt_cluster_set *set;
+    size_t idx;
+} list_ctx;
+
+/* Build one item's cluster into the set. -1: give up this reading (list_parse_whole words it). */
+static int list_item(list_ctx *lc, const char *b, size_t len)
+{
+    const char *end = NULL;
+    cJSON *it = cJSON_ParseWithLengthOpts(b, len, &end, false);
+    int rc = -1;
+    nt_cluster *c = NULL;
+    nt_buf e = NT_BUF_INIT;
+    if (!it || end != b + len || nt_api_cluster_from_json(it, &c, &e) < 0)
+        goto done;
+    nt_api_gen g = gen_of_item(it);
+    if (lc->set->gen == NT_GEN_UNKNOWN || g == NT_GEN_V04)
+        lc->set->gen = g;
+    if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(it, "components_list")))
+        lc->set->visible_extras = true;
+    if (nt_cluster_set_add(lc->set, c, NULL) < 0)
+        goto done;
+    c = NULL;
+    lc->idx++;
+    rc = 0;
+done:
+    nt_cluster_free(c);
+    nt_buf_free(&e);
+    cJSON_Delete(it);
+    return rc;
+}
+
+static int list_parse_items(const char *body, size_t len, nt_cluster_set *set)
+{
+    if (!body || strnlen(body, len) != len || memmem(body, len, "\\u0000", 6))
+        return -1; /* a NUL byte or escape: the whole reading refuses it in words */
+    list_ctx lc = {set, 0};
+    size_t i = ws_at(body, len, 0), open = 0, close = 0, depth;
+    if (i >= len || body[i] != '{')
+        return -1;
+    i = ws_at(body, len, i + 1);
+    if (i < len && body[i] == '}')
+        return -1;
+    for (;;) {
+        if (i >= len || body[i] != '"')
+            return -1;
+        size_t k = i, ke = skip_string(body, len, i);
+        if (!ke)
+            return -1;
+        i = ws_at(body, len, ke);
+        if (i >= len || body[i] != ':')
+            return -1;
+        i = ws_at(body, len, i + 1);
+        bool items = ke - k == 7 && !memcmp(body + k, "\"items\"", 7);
+        if (items && (open || i >= len || body[i] != '['))
+            return -1; /* a second "items", or not a list: the whole reading words it */
+        if (items) {
+            open = i;
+            i = ws_at(body, len, i + 1);
+            if (i < len && body[i] == ']') {
+                close = i;
+            } else {
+                for (;;) {
+                    size_t e = skip_value(body, len, i, &depth);
+                    if (!e || depth + 2 >= CJSON_NESTING_LIMIT)
+                        return -1;
+                    if (list_item(&lc, body + i, e - i) < 0)
+                        return -1;
+                    i = ws_at(body, len, e);
+                    if (i < len && body[i] == ',') {
+                        i = ws_at(body, len, i + 1);
+                        continue;
+                    }
+                    if (i >= len || body[i] != ']')
+                        return -1;
+                    close = i;
+                    break;
+                }
+            }
+            i++;
+        } else {
+            size_t e = skip_value(body, len, i, &depth);
+            if (!e || depth + 1 >= CJSON_NESTING_LIMIT)
+                return -1;
+            i = e;
+        }
+        i = ws_at(body, len, i);
+        if (i < len && body[i] == ',') {
+            i = ws_at(body, len, i + 1);
+            continue;
+        }
+        if (i >= len || body[i] != '}')
+            return -1;
+        break;
+    }
+    if (!open || ws_at(body, len, i + 1) != len)
+        return -1;
+    /* the object around the items, "items" emptied: as strict a reading as the whole one */
+    size_t head = open + 1, tail = len - close;
+    char *skel = nt_xmalloc(head + tail + 1);
+    memcpy(skel, body, head);
+    memcpy(skel + head, body + close, tail);
+    skel[head + tail] = 0;
+    cJSON *j = cJSON_ParseWithLengthOpts(skel, head + tail + 1, NULL, true);
+    free(skel);
+    int n_items = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, j) n_items += e->string && !strcmp(e->string, "items");
+    cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
+    int rc = cJSON_IsObject(j) && n_items == 1 && cJSON_IsArray(items) && !items->child ? 0 : -1;
+    cJSON_Delete(j);
+    return rc;
+}
+
+int nt_api_list_parse(const char *body, size_t len, nt_cluster_set **out, nt_diag *diag)
+{
+    nt_cluster_set *set = nt_cluster_set_new();
+    set->gen = NT_GEN_UNKNOWN;
+    if (list_parse_items(body, len, set) == 0) {
+        list_finish(set);
+        *out = set;
+        return 0;
+    }
+    nt_cluster_set_free(set);
+    return list_parse_whole(body, len, out, diag);
 }
 
 int nt_api_error_parse(const char *body, size_t len, long *code, char **reason, char **message)
@@ -935,7 +1133,7 @@ int nt_api_body_parse(const char *name, const char *body, size_t len, nt_cluster
         c->has_components = true;
         for (int k = 0; k < NT_C_COUNT; k++)
             if (nt_components[k].snake &&
-                codec_component(&cd, m, (nt_component_kind)k, &c->comp[k]) < 0)
+                codec_component(&cd, m, (nt_component_kind)k, &nt_cluster_components(c)[k]) < 0)
                 goto done;
     }
     if (codec_list_map(&cd, j, "reserved_namespaces_allowed_products", c, true) < 0 ||

@@ -6,6 +6,7 @@
 #include "core/api_json.h"
 #include "core/escape.h"
 #include "core/redact.h"
+#include "core/retry.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ typedef struct op_state {
     long long first_ms; /* start of the first attempt */
     bool lost_before;   /* an earlier attempt may have been carried out */
     unsigned retries_used;
+    long long waited_ms; /* waits before retries so far (bounded by --timeout, retry.h) */
     unsigned prune_waits;
     long long prune_deadline; /* 0: not waiting for a prune */
     char *body;               /* SAVE body, built once (may hold the kubeconfig) */
@@ -41,7 +43,7 @@ typedef struct runner {
     CURLM *multi;
     size_t in_flight;
     long long t0;
-    uint64_t rng;
+    nt_rng rng;
     nt_secrets secrets; /* every kubeconfig the plan sends, redacted from every message */
     bool have_secrets;  /* secrets is built at the first failed answer */
 } runner;
@@ -55,33 +57,7 @@ static long long now_ms(void)
 
 static double uniform(runner *r)
 {
-    /* xorshift64*: the jitter needs spread, not secrecy */
-    r->rng ^= r->rng >> 12;
-    r->rng ^= r->rng << 25;
-    r->rng ^= r->rng >> 27;
-    uint64_t x = r->rng * 2685821657736338717ULL;
-    return (double)(x >> 11) * (1.0 / 9007199254740992.0);
-}
-
-long nt_apply_backoff_ms(unsigned retry, long base_ms, long cap_ms, long retry_after_sec, double u)
-{
-    if (base_ms < 0)
-        base_ms = 0;
-    if (cap_ms < base_ms)
-        cap_ms = base_ms;
-    double span = (double)base_ms;
-    for (unsigned i = 1; i < retry && span < (double)cap_ms; i++)
-        span *= 2;
-    if (span > (double)cap_ms)
-        span = (double)cap_ms;
-    if (u < 0)
-        u = 0;
-    if (u >= 1)
-        u = 0.999999;
-    long d = (long)(u * span);
-    if (retry_after_sec > 0 && retry_after_sec * 1000 > d)
-        d = retry_after_sec * 1000;
-    return d;
+    return nt_rng_uniform(&r->rng);
 }
 
 static const nt_action *op_action(const nt_plan *plan, size_t i)
@@ -199,13 +175,17 @@ static int start_attempt(runner *r, size_t i, nt_diag *diag)
     return 0;
 }
 
-static void schedule_retry(runner *r, size_t i, long delay_ms, const char *why)
+static void schedule_retry(runner *r, size_t i, long long delay_ms, long long retry_after,
+                           const char *why)
 {
     op_state *s = &r->st[i];
     s->waiting = true;
     s->next_ms = now_ms() + delay_ms;
     nt_buf d = NT_BUF_INIT;
-    nt_buf_addf(&d, "%s; retrying in %.1fs", why, (double)delay_ms / 1000.0);
+    nt_buf_adds(&d, why);
+    if (retry_after > 0)
+        nt_buf_addf(&d, "; the server asked to wait %lld s (Retry-After)", retry_after);
+    nt_buf_addf(&d, "; retrying in %.1fs", (double)delay_ms / 1000.0);
     emit(r, NT_APPLY_EV_RETRY, i, nt_buf_str(&d));
     nt_buf_free(&d);
 }
@@ -225,7 +205,7 @@ static void attempt_done(runner *r, size_t i, CURLcode cc)
     const nt_op *op = &r->plan->ops[i];
     nt_api_response resp;
     nt_api_error err;
-    long retry_after = 0;
+    long long retry_after = 0;
     nt_buf msg = NT_BUF_INIT;
 
     nt_http_req_done(&s->req, cc, &resp, &retry_after);
@@ -259,10 +239,10 @@ static void attempt_done(runner *r, size_t i, CURLcode cc)
         long long now = now_ms();
         if (!s->prune_deadline)
             s->prune_deadline = now + r->o->wait_prune_sec * 1000LL;
-        long delay = nt_apply_backoff_ms(++s->prune_waits, r->o->retry_base_ms, r->o->retry_cap_ms,
-                                         retry_after, uniform(r));
-        if (now + delay <= s->prune_deadline) {
-            schedule_retry(r, i, delay, nt_buf_str(&msg));
+        long long delay = nt_retry_backoff_ms(++s->prune_waits, r->o->retry_base_ms,
+                                              r->o->retry_cap_ms, retry_after, uniform(r));
+        if (delay <= s->prune_deadline - now) {
+            schedule_retry(r, i, delay, retry_after, nt_buf_str(&msg));
         } else {
             nt_buf_addf(&msg, " (still referenced after waiting %ld s: --wait-prune)",
                         r->o->wait_prune_sec);
@@ -270,10 +250,20 @@ static void attempt_done(runner *r, size_t i, CURLcode cc)
         }
     } else if (err.retryable && (long)s->retries_used < r->o->retries &&
                !(r->o->interrupted && *r->o->interrupted)) {
-        s->retries_used++;
-        long delay = nt_apply_backoff_ms(s->retries_used, r->o->retry_base_ms, r->o->retry_cap_ms,
-                                         retry_after, uniform(r));
-        schedule_retry(r, i, delay, nt_buf_str(&msg));
+        /* the waits of one op share the --timeout budget (retry.h) */
+        long long left = r->cfg->timeout_sec > 0 ? r->cfg->timeout_sec * 1000LL - s->waited_ms : -1;
+        long long delay = 0;
+        nt_buf why = NT_BUF_INIT;
+        if (nt_retry_next(s->retries_used + 1, r->o->retry_base_ms, r->o->retry_cap_ms, retry_after,
+                          left, uniform(r), &delay, &why)) {
+            s->retries_used++;
+            s->waited_ms += delay;
+            schedule_retry(r, i, delay, retry_after, nt_buf_str(&msg));
+        } else {
+            nt_buf_addf(&msg, " (not retried: %s)", nt_buf_str(&why));
+            fail(r, i, nt_buf_str(&msg));
+        }
+        nt_buf_free(&why);
     } else {
         if (err.retryable && r->o->retries > 0 && s->retries_used >= (unsigned)r->o->retries)
             nt_buf_addf(&msg, " (gave up after %u attempts)", r->rep->ops[i].attempts);
@@ -406,9 +396,9 @@ int nt_apply_run(const nt_http_config *cfg, const nt_plan *plan, const nt_apply_
     if (o.retries < 0)
         o.retries = 0;
     if (o.retry_base_ms <= 0)
-        o.retry_base_ms = 1000;
+        o.retry_base_ms = NT_RETRY_DEFAULT_BASE_MS;
     if (o.retry_cap_ms <= 0)
-        o.retry_cap_ms = 30000;
+        o.retry_cap_ms = NT_RETRY_DEFAULT_CAP_MS;
 
     nt_apply_report *rep = nt_xcalloc(1, sizeof(*rep));
     rep->n_ops = plan->n_ops;
@@ -416,10 +406,7 @@ int nt_apply_run(const nt_http_config *cfg, const nt_plan *plan, const nt_apply_
     *out = rep;
     runner r = {.cfg = cfg, .plan = plan, .o = &o, .rep = rep, .t0 = now_ms()};
     r.st = nt_xcalloc(plan->n_ops ? plan->n_ops : 1, sizeof(*r.st));
-    r.rng =
-        o.seed ? o.seed : ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^ (uint64_t)now_ms();
-    if (!r.rng)
-        r.rng = 88172645463325252ULL;
+    nt_rng_seed(&r.rng, o.seed);
     int rc = -1;
     long long next_tick = o.tick_ms > 0 ? r.t0 + o.tick_ms : 0;
 

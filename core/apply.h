@@ -5,7 +5,8 @@
  * to `parallelism` requests in flight over reused connections. Failures worth another try
  * (connection failures, timeouts, 429, 502-504, a 500 showing a transient git failure; never
  * a validation error) are retried with exponential backoff and full jitter, honouring
- * Retry-After. A failed op marks every op depending on it as skipped; independent ops go on.
+ * Retry-After, the waits of one op bounded by --timeout (core/retry.h: the policy shared
+ * with the observer). A failed op marks every op depending on it as skipped; independent ops go on.
  * When *interrupted becomes non-zero (SIGINT), nothing new starts, requests in flight finish,
  * and the report says what was done.
  *
@@ -19,6 +20,7 @@
 #include "core/diag.h"
 #include "core/http.h"
 #include "core/plan.h"
+#include "core/retry.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -82,7 +84,8 @@ typedef struct nt_apply_opts {
 
 #define NT_APPLY_OPTS_INIT                                                                         \
     {                                                                                              \
-        1, 3, 300, false, 1000, 30000, 0, 0, NULL, NULL, NULL                                      \
+        1, NT_RETRY_DEFAULT_COUNT, 300, false, NT_RETRY_DEFAULT_BASE_MS, NT_RETRY_DEFAULT_CAP_MS,  \
+            0, 0, NULL, NULL, NULL                                                                 \
     }
 
 /* Run every op of plan. *out always receives a report (free it). Returns 0 when every op
@@ -93,10 +96,6 @@ typedef struct nt_apply_opts {
 int nt_apply_run(const nt_http_config *cfg, const nt_plan *plan, const nt_apply_opts *opts,
                  nt_apply_report **out, nt_diag *diag);
 void nt_apply_report_free(nt_apply_report *r);
-
-/* The delay before retry number `retry` (1-based): full jitter, u * min(cap, base * 2^(retry-1))
- * with u uniform in [0, 1), but never less than Retry-After (seconds, 0 when none). */
-long nt_apply_backoff_ms(unsigned retry, long base_ms, long cap_ms, long retry_after_sec, double u);
 
 /* One progress line for op: "cluster-virtual: created (12.4s)", "... failed: MESSAGE",
  * "... skipped (its host cluster-host failed)". */

@@ -16,6 +16,17 @@ static void reserve(nt_buf *b, size_t extra)
     NT_GROW(b->data, b->cap, need);
 }
 
+void nt_buf_reserve(nt_buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need < b->len)
+        abort();
+    if (need > b->cap) {
+        b->data = nt_xrealloc(b->data, need);
+        b->cap = need;
+    }
+}
+
 void nt_buf_add(nt_buf *b, const void *data, size_t len)
 {
     reserve(b, len);

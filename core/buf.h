@@ -35,6 +35,7 @@ void nt_buf_add_redacted(nt_buf *b, const char *s, const char *secret);
  * EFBIG when the file holds more than `max` bytes; max 0: no limit). The buffer is
  * NUL-terminated even for an empty file. */
 int nt_buf_read_file(nt_buf *b, const char *path, size_t max);
+void nt_buf_reserve(nt_buf *b, size_t extra); /* room for `extra` more bytes, grown exactly */
 const char *nt_buf_str(const nt_buf *b);
 void nt_buf_reset(nt_buf *b); /* length 0, memory kept */
 void nt_buf_truncate(nt_buf *b, size_t len);

@@ -236,7 +236,7 @@ static bool str_eq(const char *a, const char *b)
 
 static const char *addition(const nt_cluster *c, nt_component_kind k, const char *name)
 {
-    nt_addition *a = nt_component_addition((nt_component *)&c->comp[k], name);
+    nt_addition *a = nt_component_addition(&c->comp[k], name);
     return a ? a->value.s : NULL;
 }
 

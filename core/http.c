@@ -4,7 +4,7 @@
 #include "core/alloc.h"
 #include "core/api_error.h"
 #include "core/api_json.h"
-#include "core/apply.h"
+#include "core/retry.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -42,7 +42,35 @@ static size_t on_body(char *data, size_t size, size_t n, void *ud)
         r->too_big = true;
         return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
     }
+    if (!r->resp.cap) {
+        /* a large list answer: hold it once, not in a buffer grown by doubling */
+        curl_off_t cl = -1;
+        if (curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
+            cl > 0 && (size_t)cl <= NT_HTTP_MAX_BODY)
+            nt_buf_reserve(&r->resp, (size_t)cl);
+    }
     nt_buf_add(&r->resp, data, len);
+    return len;
+}
+
+/* Keep the Retry-After value of the last response (a 100 Continue or a redirect came first). */
+static size_t on_header(char *data, size_t size, size_t n, void *ud)
+{
+    nt_http_req *r = ud;
+    size_t len = size * n;
+    static const char name[] = "retry-after:";
+    if (len >= 5 && !strncmp(data, "HTTP/", 5)) {
+        nt_buf_reset(&r->retry_after);
+    } else if (len >= sizeof(name) - 1 && !strncasecmp(data, name, sizeof(name) - 1)) {
+        size_t a = sizeof(name) - 1, b = len;
+        while (b > a && (data[b - 1] == '\r' || data[b - 1] == '\n'))
+            b--;
+        nt_buf_reset(&r->retry_after);
+        if (b - a < 4096) /* longer is no value of this field: left out, so unreadable */
+            nt_buf_add(&r->retry_after, data + a, b - a);
+        else
+            nt_buf_adds(&r->retry_after, "?");
+    }
     return len;
 }
 
@@ -79,6 +107,8 @@ int nt_http_req_init(nt_http_req *r, const nt_http_config *cfg, const char *meth
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_USERAGENT, "nautes");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L); /* never carry the token elsewhere */
@@ -134,18 +164,20 @@ done:
 }
 
 void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
-                      long *retry_after_sec)
+                      long long *retry_after_sec)
 {
     memset(resp, 0, sizeof(*resp));
     long status = 0, verify = 0, oserr = 0;
     char *ctype = NULL, *location = NULL;
-    curl_off_t total_us = 0, ra = 0;
+    curl_off_t total_us = 0;
+    long long ra = 0;
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &ctype);
     curl_easy_getinfo(r->easy, CURLINFO_SSL_VERIFYRESULT, &verify);
     curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
     curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total_us);
-    curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &ra);
+    if (r->retry_after.len)
+        nt_retry_after_parse(nt_buf_str(&r->retry_after), time(NULL), &ra);
     curl_easy_getinfo(r->easy, CURLINFO_REDIRECT_URL, &location); /* never followed */
 
     resp->curl_code = (int)rc;
@@ -163,7 +195,7 @@ void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
     resp->timeout_sec = r->cfg->timeout_sec;
     resp->location = rc == CURLE_OK && status >= 300 && status < 400 ? location : NULL;
     if (retry_after_sec)
-        *retry_after_sec = ra > 0 ? (long)ra : 0;
+        *retry_after_sec = ra;
 
     if (r->cfg->verbose && r->cfg->trace) {
         nt_buf line = NT_BUF_INIT;
@@ -171,7 +203,7 @@ void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
         if (rc == CURLE_OK) {
             nt_buf_addf(&line, "< %ld (%ld ms, %zu bytes)", status, ms, r->resp.len);
             if (ra > 0)
-                nt_buf_addf(&line, " Retry-After: %ld", (long)ra);
+                nt_buf_addf(&line, " Retry-After: %lld s", ra);
         } else {
             nt_buf words = NT_BUF_INIT;
             nt_api_transport_words((int)rc, resp->curl_detail, verify, oserr, r->cfg->base_url,
@@ -198,13 +230,14 @@ void nt_http_req_cleanup(nt_http_req *r)
     free(r->method);
     free(r->path);
     nt_buf_free(&r->resp);
+    nt_buf_free(&r->retry_after);
     memset(r, 0, sizeof(*r));
 }
 
 /* Sleep ms milliseconds (the observer's backoff; the executor has its own event loop). */
-static void sleep_ms(long ms)
+static void sleep_ms(long long ms)
 {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
 }
@@ -217,7 +250,11 @@ int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
     nt_api_error err = {0};
     nt_buf msg = NT_BUF_INIT;
     int rc = -1;
-    long attempt = 0, retry_after = 0;
+    long attempt = 0;
+    long long retry_after = 0, waited_ms = 0;
+    nt_rng rng;
+    nt_rng_seed(&rng, 0);
+    nt_buf stop = NT_BUF_INIT; /* why the retries ended before cfg->retries */
     *out = NULL;
 
     for (;;) {
@@ -228,15 +265,27 @@ int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
         nt_api_error_classify(&resp, cfg->token, &err);
         if (err.kind == NT_APIERR_NONE || !err.retryable || attempt >= cfg->retries)
             break;
-        /* a transient failure (connection, timeout, 429, 502-504): wait and ask again */
+        /* a transient failure (connection, timeout, 429, 502-504): wait and ask again, but
+         * never past what is left of the --timeout budget (retry.h) */
+        long long left = cfg->timeout_sec > 0 ? cfg->timeout_sec * 1000LL - waited_ms : -1;
+        long long delay = 0;
+        long base = cfg->retry_base_ms > 0 ? cfg->retry_base_ms : NT_RETRY_DEFAULT_BASE_MS;
+        if (!nt_retry_next((unsigned)attempt + 1, base, NT_RETRY_DEFAULT_CAP_MS, retry_after, left,
+                           nt_rng_uniform(&rng), &delay, &stop))
+            break;
         attempt++;
-        long base = cfg->retry_base_ms > 0 ? cfg->retry_base_ms : 1000;
-        long delay = nt_apply_backoff_ms((unsigned)attempt, base, 30000, retry_after,
-                                         (double)rand() / ((double)RAND_MAX + 1.0));
-        if (cfg->verbose && cfg->trace) {
+        waited_ms += delay;
+        if ((cfg->verbose || delay > NT_RETRY_SAY_MS) && cfg->trace) {
             nt_buf t = NT_BUF_INIT;
-            nt_buf_addf(&t, "  retrying GET %s in %ld ms (retry %ld of %ld)", path, delay, attempt,
-                        cfg->retries);
+            nt_buf_addf(&t, "nautes: GET %s: ", path);
+            if (resp.status)
+                nt_buf_addf(&t, "HTTP %ld", resp.status);
+            else
+                nt_buf_adds(&t, "no answer");
+            if (retry_after > 0)
+                nt_buf_addf(&t, ", the server asked to wait %lld s (Retry-After)", retry_after);
+            nt_buf_addf(&t, "; retrying in %.1f s (retry %ld of %ld)", (double)delay / 1000.0,
+                        attempt, cfg->retries);
             cfg->trace(cfg->trace_ctx, nt_buf_str(&t));
             nt_buf_free(&t);
         }
@@ -261,6 +310,8 @@ int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
         nt_api_error_format(&err, NULL, "GET", nt_buf_str(&full), resp.status, &msg);
         if (attempt)
             nt_buf_addf(&msg, " (after %ld %s)", attempt, attempt == 1 ? "retry" : "retries");
+        if (stop.len)
+            nt_buf_addf(&msg, " (not retried: %s)", nt_buf_str(&stop));
         nt_buf_free(&full);
         nt_diag_error(diag, "%s", nt_buf_str(&msg));
         goto done;
@@ -289,6 +340,7 @@ done:
     }
     nt_api_error_free(&err);
     nt_buf_free(&msg);
+    nt_buf_free(&stop);
     nt_http_req_cleanup(&req);
     return rc;
 }

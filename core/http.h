@@ -18,10 +18,11 @@ typedef struct nt_http_config {
     char *token;      /* the GitLab access token; wiped on free */
     char *cacert;     /* CA bundle file, or NULL for the system store */
     bool insecure;    /* skip TLS verification (a warning was printed by cmd/) */
-    long timeout_sec; /* per request */
+    long timeout_sec; /* per request; also the budget of the waits between its retries */
     long retries;       /* the observer's GET: retries after a transient failure (0: none) */
     long retry_base_ms; /* backoff base (exponential, full jitter, Retry-After honoured) */
     bool verbose;     /* trace requests through `trace` (token redacted) */
+    /* stderr: the --verbose trace, and (always) a retry wait longer than NT_RETRY_SAY_MS */
     void (*trace)(void *ctx, const char *line);
     void *trace_ctx;
 } nt_http_config;
@@ -48,6 +49,7 @@ typedef struct nt_http_req {
     char *path;         /* "/api/v1/clusters/x?insecure_skip_check=true", for messages */
     nt_buf resp;        /* response body */
     bool too_big;       /* the answer was larger than the limit (aborted) */
+    nt_buf retry_after; /* the Retry-After header's value (of the last response) */
     char errbuf[CURL_ERROR_SIZE];
 } nt_http_req;
 
@@ -58,10 +60,11 @@ int nt_http_req_init(nt_http_req *r, const nt_http_config *cfg, const char *meth
                      const char *path, const char *body, nt_diag *diag);
 /* After the transfer finished with `rc`: fill `resp` (pointing into r) for
  * nt_api_error_classify, and trace "< 200 (12 ms, 3456 bytes)". *retry_after_sec (may be
- * NULL) gets the Retry-After seconds, 0 when none. */
+ * NULL) gets the Retry-After seconds (nt_retry_after_parse: saturated, HTTP-dates too), 0 when
+ * none or unreadable. */
 struct nt_api_response;
 void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
-                      long *retry_after_sec);
+                      long long *retry_after_sec);
 void nt_http_req_cleanup(nt_http_req *r); /* NULL and an un-initialised zeroed r are fine */
 
 #endif

@@ -562,7 +562,7 @@ static void load_components(ctx *x, nt_cluster *c, const node *v, key_style st)
             continue;
         }
         nt_component_kind kind = nt_component_by_name(k->s);
-        load_component(x, c, &c->comp[kind], val, k->s);
+        load_component(x, c, &nt_cluster_components(c)[kind], val, k->s);
     }
 }
 

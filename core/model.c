@@ -128,20 +128,40 @@ static void wipe_free(char *s)
 
 /* ---- cluster ----------------------------------------------------------------------------- */
 
+static const nt_component k_no_components[NT_C_COUNT];
+
 nt_cluster *nt_cluster_new(void)
 {
-    return nt_xcalloc(1, sizeof(nt_cluster));
+    nt_cluster *c = nt_xcalloc(1, sizeof(nt_cluster));
+    c->comp = k_no_components;
+    return c;
+}
+
+nt_component *nt_cluster_components(nt_cluster *c)
+{
+    if (c->comp == k_no_components || !c->comp)
+        c->comp = nt_xcalloc(NT_C_COUNT, sizeof(nt_component));
+    return (nt_component *)c->comp; /* allocated here: never the shared array */
+}
+
+void nt_component_clear_additions(nt_component *comp)
+{
+    for (size_t i = 0; i < comp->n_additions; i++) {
+        free(comp->additions[i].key);
+        free(comp->additions[i].value.s);
+    }
+    free(comp->additions);
+    free(comp->additions_index);
+    comp->additions = NULL;
+    comp->additions_index = NULL;
+    comp->n_additions = comp->cap_additions = comp->additions_index_cap = 0;
 }
 
 void nt_component_clear(nt_component *comp)
 {
     nt_value_clear(&comp->name);
     nt_value_clear(&comp->ns);
-    for (size_t i = 0; i < comp->n_additions; i++) {
-        free(comp->additions[i].key);
-        free(comp->additions[i].value.s);
-    }
-    free(comp->additions);
+    nt_component_clear_additions(comp);
     memset(comp, 0, sizeof(*comp));
 }
 
@@ -159,8 +179,12 @@ void nt_cluster_free(nt_cluster *c)
     free(c->kubeconfig_file.s);
     free(c->kubeconfig_unread);
     free(c->failed_keys);
-    for (int i = 0; i < NT_C_COUNT; i++)
-        nt_component_clear(&c->comp[i]);
+    if (c->comp != k_no_components && c->comp) {
+        nt_component *comp = (nt_component *)c->comp;
+        for (int i = 0; i < NT_C_COUNT; i++)
+            nt_component_clear(&comp[i]);
+        free(comp);
+    }
     for (size_t i = 0; i < c->n_reserved; i++) {
         free(c->reserved[i].ns);
         for (size_t j = 0; j < c->reserved[i].n; j++)
@@ -192,13 +216,16 @@ nt_cluster *nt_cluster_clone(const nt_cluster *c)
     value_copy(&d->kubeconfig_file, &c->kubeconfig_file);
     d->kubeconfig_unread = c->kubeconfig_unread ? nt_xstrdup(c->kubeconfig_unread) : NULL;
     d->failed_keys = c->failed_keys ? nt_xstrdup(c->failed_keys) : NULL;
-    for (int i = 0; i < NT_C_COUNT; i++) {
+    d->comp = k_no_components;
+    for (int i = 0; i < NT_C_COUNT && c->comp != k_no_components && c->comp; i++) {
         const nt_component *s = &c->comp[i];
-        nt_component *t = &d->comp[i];
+        nt_component *t = &nt_cluster_components(d)[i];
+        *t = *s;
         value_copy(&t->name, &s->name);
         value_copy(&t->ns, &s->ns);
         t->additions = NULL;
-        t->n_additions = t->cap_additions = 0;
+        t->additions_index = NULL;
+        t->n_additions = t->cap_additions = t->additions_index_cap = 0;
         for (size_t j = 0; j < s->n_additions; j++)
             nt_component_set_addition(t, s->additions[j].key, s->additions[j].value.s,
                                       s->additions[j].value.pos);
@@ -275,11 +302,36 @@ const char *nt_cluster_kind_label(const nt_cluster *c, char *buf, size_t bufsz)
     return buf;
 }
 
-nt_addition *nt_component_addition(nt_component *comp, const char *key)
+/* Maps up to this many keys are searched linearly (no index). */
+#define NT_ADDITIONS_LINEAR 8
+
+static uint64_t hash_name(const char *s);
+
+static void additions_index_insert(nt_component *comp, size_t i)
 {
-    for (size_t i = 0; i < comp->n_additions; i++)
-        if (!strcmp(comp->additions[i].key, key))
-            return &comp->additions[i];
+    size_t mask = comp->additions_index_cap - 1;
+    size_t h = (size_t)hash_name(comp->additions[i].key) & mask;
+    while (comp->additions_index[h])
+        h = (h + 1) & mask;
+    comp->additions_index[h] = i + 1;
+}
+
+nt_addition *nt_component_addition(const nt_component *comp, const char *key)
+{
+    if (!comp->additions_index) {
+        for (size_t i = 0; i < comp->n_additions; i++)
+            if (!strcmp(comp->additions[i].key, key))
+                return &comp->additions[i];
+        return NULL;
+    }
+    size_t mask = comp->additions_index_cap - 1;
+    size_t h = (size_t)hash_name(key) & mask;
+    while (comp->additions_index[h]) {
+        nt_addition *a = &comp->additions[comp->additions_index[h] - 1];
+        if (!strcmp(a->key, key))
+            return a;
+        h = (h + 1) & mask;
+    }
     return NULL;
 }
 
@@ -290,6 +342,21 @@ void nt_component_set_addition(nt_component *comp, const char *key, const char *
         NT_GROW(comp->additions, comp->cap_additions, comp->n_additions + 1);
         a = &comp->additions[comp->n_additions++];
         a->key = nt_xstrdup(key);
+        a->value.s = NULL;
+        if (comp->n_additions > NT_ADDITIONS_LINEAR) {
+            if (comp->n_additions * 2 > comp->additions_index_cap) {
+                size_t cap = 32;
+                while (cap < comp->n_additions * 4)
+                    cap *= 2;
+                free(comp->additions_index);
+                comp->additions_index = nt_xcalloc(cap, sizeof(size_t));
+                comp->additions_index_cap = cap;
+                for (size_t i = 0; i < comp->n_additions; i++)
+                    additions_index_insert(comp, i);
+            } else {
+                additions_index_insert(comp, comp->n_additions - 1);
+            }
+        }
     }
     nt_value_set(&a->value, value, pos);
 }
@@ -425,19 +492,25 @@ static void index_rebuild(nt_cluster_set *set, size_t want)
         index_insert(set, i);
 }
 
-nt_cluster *nt_cluster_set_find(const nt_cluster_set *set, const char *name)
+size_t nt_cluster_set_position(const nt_cluster_set *set, const char *name)
 {
     if (!set || !set->index_cap || !name)
-        return NULL;
+        return SIZE_MAX;
     size_t mask = set->index_cap - 1;
     size_t h = (size_t)hash_name(name) & mask;
     while (set->index[h]) {
-        nt_cluster *c = set->items[set->index[h] - 1];
-        if (!strcmp(c->name, name))
-            return c;
+        size_t i = set->index[h] - 1;
+        if (!strcmp(set->items[i]->name, name))
+            return i;
         h = (h + 1) & mask;
     }
-    return NULL;
+    return SIZE_MAX;
+}
+
+nt_cluster *nt_cluster_set_find(const nt_cluster_set *set, const char *name)
+{
+    size_t i = nt_cluster_set_position(set, name);
+    return i == SIZE_MAX ? NULL : set->items[i];
 }
 
 int nt_cluster_set_add(nt_cluster_set *set, nt_cluster *c, nt_cluster **existing)
@@ -480,10 +553,13 @@ static int cmp_cluster(const void *a, const void *b)
 
 void nt_cluster_set_sort(nt_cluster_set *set)
 {
-    if (set->n > 1)
-        qsort(set->items, set->n, sizeof(*set->items), cmp_cluster);
-    if (set->n)
-        index_rebuild(set, set->n);
+    size_t i = 1;
+    while (i < set->n && strcmp(set->items[i - 1]->name, set->items[i]->name) < 0)
+        i++;
+    if (i >= set->n)
+        return; /* already in order (a server lists by name): positions and index stand */
+    qsort(set->items, set->n, sizeof(*set->items), cmp_cluster);
+    index_rebuild(set, set->n);
 }
 
 void nt_cluster_set_add_input(nt_cluster_set *set, const char *path, const char sha256_hex[65])

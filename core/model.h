@@ -115,8 +115,10 @@ typedef struct nt_component {
     bool is_null;  /* given as null */
     nt_value name;
     nt_value ns;
-    nt_addition *additions;
+    nt_addition *additions; /* in the order given */
     size_t n_additions, cap_additions;
+    size_t *additions_index; /* open-addressing hash of positions + 1, once the map is large */
+    size_t additions_index_cap;
     bool additions_declared;
     nt_pos pos;
 } nt_component;
@@ -165,7 +167,10 @@ typedef struct nt_cluster {
 
     bool has_components;
     nt_pos components_pos;
-    nt_component comp[NT_C_COUNT];
+    /* the components, indexed by nt_component_kind: read through comp[k]; a shared all-empty
+     * array until one is written through nt_cluster_components(), so that a cluster declaring
+     * none (most observed ones) does not carry 13 of them */
+    const nt_component *comp;
 
     bool has_reserved;
     nt_pos reserved_pos;
@@ -203,10 +208,16 @@ bool nt_cluster_is_worker(const nt_cluster *c);
 /* "physical host", "virtual worker (deployment)", ... for messages. */
 const char *nt_cluster_kind_label(const nt_cluster *c, char *buf, size_t bufsz);
 
+/* The cluster's components, writable (allocated on the first call). */
+nt_component *nt_cluster_components(nt_cluster *c);
+
 /* Component helpers. nt_component_clear frees a component's strings and zeroes it. */
 void nt_component_clear(nt_component *comp);
-nt_addition *nt_component_addition(nt_component *comp, const char *key); /* NULL if absent */
+/* Lookups and sets are hashed once a map has more than a few keys: building a map of n keys
+ * is O(n), however hostile the input. */
+nt_addition *nt_component_addition(const nt_component *comp, const char *key); /* NULL if absent */
 void nt_component_set_addition(nt_component *comp, const char *key, const char *value, nt_pos pos);
+void nt_component_clear_additions(nt_component *comp); /* no additions (the flags are kept) */
 nt_ns_products *nt_cluster_add_reserved(nt_cluster *c, const char *ns, nt_pos pos);
 void nt_ns_products_add(nt_ns_products *e, const char *product, nt_pos pos);
 nt_product_resources *nt_cluster_add_allowed(nt_cluster *c, const char *product, nt_pos pos);
@@ -250,6 +261,8 @@ const char *nt_cluster_set_intern(nt_cluster_set *set, const char *path);
  * added, *existing (when non-NULL) points at it, and -1 is returned; the caller still owns c. */
 int nt_cluster_set_add(nt_cluster_set *set, nt_cluster *c, nt_cluster **existing);
 nt_cluster *nt_cluster_set_find(const nt_cluster_set *set, const char *name);
+/* The position of the named cluster in set->items, or SIZE_MAX when absent. */
+size_t nt_cluster_set_position(const nt_cluster_set *set, const char *name);
 /* Remove and free the named cluster; returns 0, or -1 when absent. */
 int nt_cluster_set_remove(nt_cluster_set *set, const char *name);
 /* Sort items by name (byte order) and rebuild the index. */

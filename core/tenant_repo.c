@@ -781,7 +781,7 @@ static const char *stored_value(const nt_cluster *c, nt_api_gen gen, nt_field f)
         const char *key = f == NT_F_TRAEFIK_HTTP_NODE_PORT    ? "httpNodePort"
                           : f == NT_F_TRAEFIK_HTTPS_NODE_PORT ? "httpsNodePort"
                                                               : "host";
-        nt_addition *a = nt_component_addition((nt_component *)&c->comp[k], key);
+        nt_addition *a = nt_component_addition(&c->comp[k], key);
         if (a && a->value.s)
             return a->value.s;
     }

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -675,28 +676,54 @@ int nt_validate_cluster(const nt_cluster *c, const nt_validate_opts *o, nt_diag 
 
 /* ---- the whole set --------------------------------------------------------------------------- */
 
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Every cluster names at most one host, so the host_cluster references form a functional
+ * graph: one walk per cluster, each stopping at the first cluster an earlier walk already
+ * finished, visits every cluster once (linear, however long the chains). A walk that meets
+ * its own path has found a cycle; it is reported once, at its smallest name, in set order. */
 static void check_cycles(const nt_cluster_set *set, nt_diag *diag)
 {
+    enum { NEW = 0, ON_PATH, DONE };
+    unsigned char *colour = nt_xcalloc(set->n ? set->n : 1, 1);
+    size_t *path = nt_xcalloc(set->n ? set->n : 1, sizeof(size_t));
+    size_t *report = nt_xcalloc(set->n ? set->n : 1, sizeof(size_t));
+    size_t n_report = 0;
     for (size_t i = 0; i < set->n; i++) {
-        const nt_cluster *start = set->items[i];
-        const nt_cluster *cur = start;
-        bool smallest = true;
-        for (size_t step = 0; step <= set->n; step++) {
-            const char *h = get(cur, NT_F_HOST_CLUSTER);
-            cur = empty(h) ? NULL : nt_cluster_set_find(set, h);
-            if (!cur)
-                break;
-            if (strcmp(cur->name, start->name) < 0)
-                smallest = false;
-            if (cur == start) {
-                if (smallest)
-                    nt_diag_addc(diag, NT_SEV_ERROR, NT_RULE_CYCLE, fpos(start, NT_F_HOST_CLUSTER),
-                                 start->name, "host_cluster references form a cycle through '%s'",
-                                 start->name);
-                break;
-            }
+        size_t len = 0, cur = i;
+        while (cur != SIZE_MAX && colour[cur] == NEW) {
+            colour[cur] = ON_PATH;
+            path[len++] = cur;
+            const char *h = get(set->items[cur], NT_F_HOST_CLUSTER);
+            cur = empty(h) ? SIZE_MAX : nt_cluster_set_position(set, h);
         }
+        if (cur != SIZE_MAX && colour[cur] == ON_PATH) {
+            /* the cycle is the path from cur to its end */
+            size_t k = len;
+            while (path[k - 1] != cur)
+                k--;
+            size_t smallest = cur;
+            for (size_t m = k - 1; m < len; m++)
+                if (strcmp(set->items[path[m]]->name, set->items[smallest]->name) < 0)
+                    smallest = path[m];
+            report[n_report++] = smallest;
+        }
+        for (size_t m = 0; m < len; m++)
+            colour[path[m]] = DONE;
     }
+    qsort(report, n_report, sizeof(size_t), cmp_size);
+    for (size_t r = 0; r < n_report; r++) {
+        const nt_cluster *start = set->items[report[r]];
+        nt_diag_addc(diag, NT_SEV_ERROR, NT_RULE_CYCLE, fpos(start, NT_F_HOST_CLUSTER), start->name,
+                     "host_cluster references form a cycle through '%s'", start->name);
+    }
+    free(report);
+    free(path);
+    free(colour);
 }
 
 int nt_validate_set(const nt_cluster_set *set, const nt_validate_opts *o, nt_diag *diag)

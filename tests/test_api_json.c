@@ -177,6 +177,59 @@ static void test_html_truncated_and_wrong_types_give_one_clear_error(void **stat
                       "token is not found");
 }
 
+static void expect_names(const char *body, const char *want)
+{
+    nt_cluster_set *set = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    if (nt_api_list_parse(body, strlen(body), &set, &d) != 0)
+        fail_msg("%s: %s", body, d.n ? d.items[0].msg : "?");
+    nt_buf got = NT_BUF_INIT;
+    for (size_t i = 0; i < set->n; i++)
+        nt_buf_addf(&got, "%s%s", i ? "," : "", set->items[i]->name);
+    if (strcmp(nt_buf_str(&got), want) != 0)
+        fail_msg("%s: got [%s], want [%s]", body, nt_buf_str(&got), want);
+    nt_buf_free(&got);
+    nt_cluster_set_free(set);
+    nt_diag_free(&d);
+}
+
+/* Items are parsed one at a time (the memory of a huge answer); every other shape reads as
+ * the whole tree reads it, with the same errors. */
+static void test_a_list_is_read_item_by_item_with_the_whole_readings_results(void **state)
+{
+    (void)state;
+    expect_names("{\"items\":[{\"name\":\"b\"},{\"name\":\"a\"}]}", "a,b");
+    expect_names(
+        " \n{ \"total\" : 2 , \"items\" : [ {\"name\":\"a\"} ] ,\"x\":[1,{\"y\":\"]\"}]}\n", "a");
+    expect_names("{\"items\":[{\"name\":\"a\\\"]}\"}]}", "a\"]}");
+    expect_names("{\"x\":{\"items\":[{\"name\":\"n\"}]},\"items\":[{\"name\":\"a\"}]}", "a");
+    expect_names("{\"it\\u0065ms\":[{\"name\":\"a\"}]}", "a");
+    expect_names("{\"items\":[{\"name\":\"a\"}],\"items\":[{\"name\":\"b\"}]}", "a");
+    expect_names("{\"items\":null}", "");
+    expect_list_error("{\"items\":[{\"name\":\"a\"},]}", "JSON");
+    expect_list_error("{\"items\":[{\"name\":\"a\"}],}", "JSON");
+    expect_list_error("{\"items\":[{\"name\":\"a\"}]} x", "JSON");
+    expect_list_error("{\"items\":[{\"name\":\"a\"}] \"n\":1}", "JSON");
+    expect_list_error("{\"items\":[{\"name\":\"a\"}],\"n\":tru}", "JSON");
+    expect_list_error("{\"items\":[{\"name\":\"a\"}, {\"name\":\"b\",\"usage\":[]}]}",
+                      "bad item 2");
+    /* 20,000 items */
+    nt_buf big = NT_BUF_INIT;
+    nt_buf_adds(&big, "{\"items\":[");
+    for (int i = 0; i < 20000; i++)
+        nt_buf_addf(&big, "%s{\"name\":\"c%05d\",\"usage\":\"worker\"}", i ? "," : "", i);
+    nt_buf_adds(&big, "]}");
+    nt_cluster_set *set = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_api_list_parse(big.data, big.len, &set, &d), 0);
+    assert_int_equal(set->n, 20000);
+    assert_string_equal(set->items[19999]->name, "c19999");
+    assert_string_equal(nt_cluster_get(set->items[5], NT_F_USAGE), "worker");
+    nt_cluster_set_free(set);
+    nt_diag_free(&d);
+    nt_buf_free(&big);
+}
+
 static void test_error_body_is_parsed(void **state)
 {
     (void)state;
@@ -269,13 +322,15 @@ static void test_get_shape_has_every_key_in_order_per_generation(void **state)
     nt_cluster *c = host_cluster();
     nt_cluster_set_field(c, NT_F_CLUSTER_KIND, "kubernetes", NT_POS_NONE);
     c->has_components = true;
-    c->comp[NT_C_GATEWAY].declared = true;
-    nt_value_set(&c->comp[NT_C_GATEWAY].name, "traefik", NT_POS_NONE);
-    nt_value_set(&c->comp[NT_C_GATEWAY].ns, "traefik", NT_POS_NONE);
-    nt_component_set_addition(&c->comp[NT_C_GATEWAY], "httpsNodePort", "30443", NT_POS_NONE);
-    nt_component_set_addition(&c->comp[NT_C_GATEWAY], "httpNodePort", "30080", NT_POS_NONE);
-    c->comp[NT_C_EVENT_LISTENER].declared = true;
-    nt_value_set(&c->comp[NT_C_EVENT_LISTENER].name, "argo-events", NT_POS_NONE);
+    nt_cluster_components(c)[NT_C_GATEWAY].declared = true;
+    nt_value_set(&nt_cluster_components(c)[NT_C_GATEWAY].name, "traefik", NT_POS_NONE);
+    nt_value_set(&nt_cluster_components(c)[NT_C_GATEWAY].ns, "traefik", NT_POS_NONE);
+    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpsNodePort", "30443",
+                              NT_POS_NONE);
+    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpNodePort", "30080",
+                              NT_POS_NONE);
+    nt_cluster_components(c)[NT_C_EVENT_LISTENER].declared = true;
+    nt_value_set(&nt_cluster_components(c)[NT_C_EVENT_LISTENER].name, "argo-events", NT_POS_NONE);
     nt_cluster_add_reserved(c, "z", NT_POS_NONE);
     nt_ns_products_add(nt_cluster_add_reserved(c, "a", NT_POS_NONE), "p", NT_POS_NONE);
 
@@ -371,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_v03_list_hides_seed_fields),
         cmocka_unit_test(test_empty_list_is_unknown_generation),
         cmocka_unit_test(test_html_truncated_and_wrong_types_give_one_clear_error),
+        cmocka_unit_test(test_a_list_is_read_item_by_item_with_the_whole_readings_results),
         cmocka_unit_test(test_error_body_is_parsed),
         cmocka_unit_test(test_body_parse_refuses_what_protojson_refuses),
         cmocka_unit_test(test_body_parse_drops_unknown_keys_and_treats_null_as_absent),

@@ -1,6 +1,6 @@
-/* Tests of core/apply.c: backoff, progress lines, and the executor against a loopback fake
- * server (order, skips, retries, lost answers, prune waits, interrupts and their counts, a
- * 2xx answer that is not the API Server's). */
+/* Tests of core/apply.c: progress lines, and the executor against a loopback fake server
+ * (order, skips, retries, lost answers, prune waits, interrupts and their counts, a 2xx answer
+ * that is not the API Server's). The backoff itself is tested in test_retry.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,27 +16,6 @@
 #include <time.h>
 
 #define TOKEN "tok-APPLY-SECRET"
-
-/* ---- backoff ------------------------------------------------------------------------- */
-
-static void test_backoff_doubles_up_to_the_cap_with_full_jitter(void **state)
-{
-    (void)state;
-    assert_int_equal(nt_apply_backoff_ms(1, 1000, 30000, 0, 0.0), 0);
-    assert_int_equal(nt_apply_backoff_ms(1, 1000, 30000, 0, 0.5), 500);
-    assert_int_equal(nt_apply_backoff_ms(2, 1000, 30000, 0, 0.5), 1000);
-    assert_int_equal(nt_apply_backoff_ms(3, 1000, 30000, 0, 0.5), 2000);
-    assert_int_equal(nt_apply_backoff_ms(10, 1000, 30000, 0, 0.5), 15000);
-    assert_int_equal(nt_apply_backoff_ms(200, 1000, 30000, 0, 0.5), 15000);
-    assert_true(nt_apply_backoff_ms(4, 1000, 30000, 0, 0.9999) < 8000);
-}
-
-static void test_backoff_never_waits_less_than_retry_after(void **state)
-{
-    (void)state;
-    assert_int_equal(nt_apply_backoff_ms(1, 1000, 30000, 2, 0.5), 2000);
-    assert_int_equal(nt_apply_backoff_ms(5, 1000, 30000, 2, 0.5), 8000);
-}
 
 /* ---- a hand-built plan --------------------------------------------------------------- */
 
@@ -720,8 +699,6 @@ static void test_a_slow_request_reports_progress_while_in_flight(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_backoff_doubles_up_to_the_cap_with_full_jitter),
-        cmocka_unit_test(test_backoff_never_waits_less_than_retry_after),
         cmocka_unit_test(test_a_failed_host_skips_its_virtuals_and_others_go_on),
         cmocka_unit_test(test_transient_failures_are_retried_until_success),
         cmocka_unit_test(test_retries_stop_at_the_limit),

@@ -469,6 +469,29 @@ static void test_duplicate_keys_name_both_positions(void **state)
     nt_buf_free(&out);
 }
 
+/* 50,000 additions keys with two duplicates: each reported once with both positions. */
+static void test_duplicate_keys_are_found_in_a_huge_additions_map(void **state)
+{
+    (void)state;
+    nt_buf text = NT_BUF_INIT, out = NT_BUF_INIT;
+    nt_buf_adds(&text, "clusters:\n  - name: c\n    components_list:\n      deployment:\n"
+                       "        additions:\n");
+    for (int i = 0; i < 50000; i++)
+        nt_buf_addf(&text, "          k%d: v\n", i);
+    nt_buf_adds(&text, "          k3: again\n          k49999: again\n");
+    int rc;
+    nt_cluster_set *set = load("big.yaml", nt_buf_str(&text), 0, &out, &rc);
+    assert_int_equal(rc, -1);
+    assert_string_equal(nt_buf_str(&out),
+                        "big.yaml:50006:11: error: duplicate key 'k3' (first given at line 9:11) "
+                        "(cluster c)\n"
+                        "big.yaml:50007:11: error: duplicate key 'k49999' (first given at line "
+                        "50005:11) (cluster c)\n");
+    nt_cluster_set_free(set);
+    nt_buf_free(&out);
+    nt_buf_free(&text);
+}
+
 static void test_a_cluster_declared_in_two_files_names_both_places(void **state)
 {
     (void)state;
@@ -1004,6 +1027,7 @@ int main(void)
         cmocka_unit_test(test_unknown_keys_get_a_suggestion_when_one_is_close),
         cmocka_unit_test(test_keys_that_did_not_load_are_remembered_for_validation),
         cmocka_unit_test(test_duplicate_keys_name_both_positions),
+        cmocka_unit_test(test_duplicate_keys_are_found_in_a_huge_additions_map),
         cmocka_unit_test(test_a_cluster_declared_in_two_files_names_both_places),
         cmocka_unit_test(test_wrong_node_types_are_reported_and_loading_goes_on),
         cmocka_unit_test(test_an_empty_file_is_an_error_and_an_empty_list_is_not),

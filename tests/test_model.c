@@ -148,10 +148,10 @@ static nt_cluster *full_cluster(const char *file)
     nt_cluster_set_field(c, NT_F_API_SERVER, "https://10.0.0.1:6443", p);
     nt_cluster_set_field(c, NT_F_KUBECONFIG, "apiVersion: v1", p);
     nt_value_set(&c->kubeconfig_file, "kc.yaml", p);
-    c->comp[NT_C_GATEWAY].declared = true;
-    nt_value_set(&c->comp[NT_C_GATEWAY].name, "traefik", p);
-    nt_component_set_addition(&c->comp[NT_C_GATEWAY], "httpNodePort", "30080", p);
-    nt_component_set_addition(&c->comp[NT_C_GATEWAY], "httpNodePort", "30081", p);
+    nt_cluster_components(c)[NT_C_GATEWAY].declared = true;
+    nt_value_set(&nt_cluster_components(c)[NT_C_GATEWAY].name, "traefik", p);
+    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpNodePort", "30080", p);
+    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpNodePort", "30081", p);
     nt_ns_products *r = nt_cluster_add_reserved(c, "tekton-pipelines", p);
     nt_ns_products_add(r, "product-a", p);
     nt_product_resources *a = nt_cluster_add_allowed(c, "product-a", p);
@@ -228,6 +228,46 @@ static void test_interned_file_names_are_shared(void **state)
     nt_cluster_set_free(NULL);
 }
 
+/* A hostile map: 200,000 keys are set, found, overwritten, cloned and cleared (hashed, so
+ * this stays linear; it once took minutes). */
+static void test_a_huge_additions_map_keeps_order_and_finds_every_key(void **state)
+{
+    (void)state;
+    enum { N = 200000 };
+    nt_cluster *c = named("c");
+    nt_component *comp = &nt_cluster_components(c)[NT_C_DEPLOYMENT];
+    char key[32], val[32];
+    for (int i = 0; i < N; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        snprintf(val, sizeof val, "v%d", i);
+        nt_component_set_addition(comp, key, val, NT_POS_NONE);
+    }
+    /* setting a key again replaces its value, in place */
+    nt_component_set_addition(comp, "k7", "again", NT_POS_NONE);
+    nt_component_set_addition(comp, "k199999", NULL, NT_POS_NONE);
+    assert_int_equal(comp->n_additions, N);
+    assert_string_equal(comp->additions[0].key, "k0");
+    assert_string_equal(comp->additions[7].value.s, "again");
+    assert_null(comp->additions[N - 1].value.s);
+    nt_cluster *d = nt_cluster_clone(c);
+    for (int i = 0; i < N; i += 997) {
+        snprintf(key, sizeof key, "k%d", i);
+        nt_addition *a = nt_component_addition(&d->comp[NT_C_DEPLOYMENT], key);
+        assert_non_null(a);
+        assert_string_equal(a->key, key);
+        assert_ptr_equal(a, &d->comp[NT_C_DEPLOYMENT].additions[i]);
+    }
+    assert_null(nt_component_addition(comp, "k200000"));
+    assert_null(nt_component_addition(comp, ""));
+    nt_component_clear_additions(comp);
+    assert_int_equal(comp->n_additions, 0);
+    assert_null(nt_component_addition(comp, "k1"));
+    nt_component_set_addition(comp, "k1", "one", NT_POS_NONE);
+    assert_string_equal(nt_component_addition(comp, "k1")->value.s, "one");
+    nt_cluster_free(d);
+    nt_cluster_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_clone_is_deep_and_equal),
         cmocka_unit_test(test_kind_helpers_and_label_read_the_declared_strings),
         cmocka_unit_test(test_interned_file_names_are_shared),
+        cmocka_unit_test(test_a_huge_additions_map_keeps_order_and_finds_every_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

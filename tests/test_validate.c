@@ -622,6 +622,69 @@ static void test_host_cycles_are_detected_once(void **state)
     done(&r);
 }
 
+static nt_cluster *virtual_on(const char *name, const char *host)
+{
+    nt_cluster *c = nt_cluster_new();
+    c->name = strdup(name);
+    nt_cluster_set_field(c, NT_F_CLUSTER_TYPE, "virtual", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_USAGE, "worker", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_WORKER_TYPE, "pipeline", NT_POS_NONE);
+    if (host)
+        nt_cluster_set_field(c, NT_F_HOST_CLUSTER, host, NT_POS_NONE);
+    return c;
+}
+
+/* A chain of 100,000 clusters, chains leading into cycles, a long cycle, a self-reference and
+ * a three-cycle: each cycle reported once, at its smallest name, in set order (linear: the
+ * chain once took minutes). */
+static void test_long_chains_and_cycles_are_checked_once_each(void **state)
+{
+    (void)state;
+    enum { N = 100000, LOOP = 30000 };
+    nt_cluster_set *set = nt_cluster_set_new();
+    char name[32], host[32];
+    for (int i = 0; i < N; i++) { /* chain-0 <- chain-1 <- ... ; chain-0 names no host */
+        snprintf(name, sizeof name, "chain-%06d", i);
+        snprintf(host, sizeof host, "chain-%06d", i - 1);
+        assert_int_equal(nt_cluster_set_add(set, virtual_on(name, i ? host : NULL), NULL), 0);
+    }
+    assert_int_equal(nt_cluster_set_add(set, virtual_on("z-self", "z-self"), NULL), 0);
+    for (int i = 0; i < LOOP; i++) { /* loop-1 -> loop-2 -> ... -> loop-LOOP -> loop-1 */
+        snprintf(name, sizeof name, "loop-%06d", i + 1);
+        snprintf(host, sizeof host, "loop-%06d", i + 1 < LOOP ? i + 2 : 1);
+        assert_int_equal(nt_cluster_set_add(set, virtual_on(name, host), NULL), 0);
+    }
+    for (int i = 0; i < 1000; i++) { /* tails into the loop's middle */
+        snprintf(name, sizeof name, "a-tail-%04d", i);
+        if (i)
+            snprintf(host, sizeof host, "a-tail-%04d", i - 1);
+        else
+            snprintf(host, sizeof host, "loop-015000");
+        assert_int_equal(nt_cluster_set_add(set, virtual_on(name, host), NULL), 0);
+    }
+    assert_int_equal(nt_cluster_set_add(set, virtual_on("tri-b", "tri-c"), NULL), 0);
+    assert_int_equal(nt_cluster_set_add(set, virtual_on("tri-c", "tri-a"), NULL), 0);
+    assert_int_equal(nt_cluster_set_add(set, virtual_on("tri-a", "tri-b"), NULL), 0);
+
+    nt_diag d = NT_DIAG_INIT;
+    nt_validate_set(set, &client, &d);
+    const char *want[] = {"z-self", "loop-000001", "tri-a"}; /* in set order */
+    size_t k = 0;
+    for (size_t i = 0; i < d.n; i++) {
+        if (d.items[i].code != NT_RULE_CYCLE)
+            continue;
+        assert_true(k < 3);
+        char msg[96];
+        snprintf(msg, sizeof msg, "host_cluster references form a cycle through '%s'", want[k]);
+        assert_string_equal(d.items[i].msg, msg);
+        assert_string_equal(d.items[i].cluster, want[k]);
+        k++;
+    }
+    assert_int_equal(k, 3);
+    nt_diag_free(&d);
+    nt_cluster_set_free(set);
+}
+
 static int first_code(const char *entries, nt_api_gen gen)
 {
     nt_validate_opts o = {gen, true};
@@ -772,6 +835,7 @@ int main(void)
         cmocka_unit_test(test_host_cluster_naming_a_worker_is_an_error),
         cmocka_unit_test(test_an_absent_host_still_used_by_a_virtual_is_an_error),
         cmocka_unit_test(test_host_cycles_are_detected_once),
+        cmocka_unit_test(test_long_chains_and_cycles_are_checked_once_each),
         cmocka_unit_test(test_server_mode_reports_the_real_servers_first_failure_first),
         cmocka_unit_test(test_server_mode_skips_the_client_only_rules),
         cmocka_unit_test(test_validate_hosts_looks_at_the_observed_set_too),

@@ -123,7 +123,7 @@ static const nt_component_info *by_default_name(const char *name)
 /* Fill category k of c with its default, or complete a given name with its namespace. */
 static void fill_component(nt_cluster *c, nt_component_kind k)
 {
-    nt_component *comp = &c->comp[k];
+    nt_component *comp = &nt_cluster_components(c)[k];
     const nt_component_info *ci = &nt_components[k];
     if (!comp->declared || comp->is_null) {
         comp->declared = true;
@@ -140,7 +140,6 @@ static void fill_component(nt_cluster *c, nt_component_kind k)
                      NT_POS_NONE);
     }
 }
-
 
 static void default_addition(nt_component *comp, const char *key, const char *value)
 {
@@ -347,7 +346,7 @@ static int check_additions(const nt_cluster *c, nt_buf *msg)
         for (size_t d = 0; d < sizeof(defs) / sizeof(defs[0]); d++) {
             if (strcmp(comp->name.s, defs[d].comp))
                 continue;
-            nt_addition *a = nt_component_addition((nt_component *)comp, defs[d].key);
+            nt_addition *a = nt_component_addition(comp, defs[d].key);
             const char *v = a && a->value.s ? a->value.s : "";
             if (!matches(defs[d].re, v)) {
                 nt_buf_addf(msg,
@@ -399,15 +398,11 @@ static int apply_defaults(nt_cluster *c, nt_api_gen gen, nt_buf *msg)
             if (nt_components[k].flags & NT_COMP_V03)
                 fill_component(c, (nt_component_kind)k);
             else
-                nt_component_clear(&c->comp[k]);
+                nt_component_clear(&nt_cluster_components(c)[k]);
         }
         for (int k = 0; k < NT_C_COUNT; k++) {
-            nt_component *comp = &c->comp[k];
-            for (size_t i = 0; i < comp->n_additions; i++) {
-                free(comp->additions[i].key);
-                free(comp->additions[i].value.s);
-            }
-            comp->n_additions = 0;
+            nt_component *comp = &nt_cluster_components(c)[k];
+            nt_component_clear_additions(comp);
             comp->additions_declared = false;
         }
         c->has_reserved = c->has_allowed = true;
@@ -444,10 +439,10 @@ static int apply_defaults(nt_cluster *c, nt_api_gen gen, nt_buf *msg)
             if (v04_applies(c, (nt_component_kind)k))
                 fill_component(c, (nt_component_kind)k);
             else
-                nt_component_clear(&c->comp[k]);
+                nt_component_clear(&nt_cluster_components(c)[k]);
         }
         for (int k = 0; k < NT_C_COUNT; k++) {
-            nt_component *comp = &c->comp[k];
+            nt_component *comp = &nt_cluster_components(c)[k];
             if (!comp->declared || empty(comp->name.s))
                 continue;
             nt_buf_reset(&b);

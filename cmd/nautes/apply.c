@@ -103,7 +103,7 @@ int cmd_apply(int argc, char **argv)
 {
     nt_common c = NT_COMMON_INIT;
     bool auto_approve = false, prune = false;
-    long parallelism = 1, retries = 3, wait_prune = 300;
+    long parallelism = 1, retries = NT_RETRY_DEFAULT_COUNT, wait_prune = 300;
     nt_strlist targets = {0}, force = {0}, pos = {0};
     const nt_option opts[] = {
         {"auto-approve", OPT_BOOL, &auto_approve, NULL, "apply without asking for confirmation", 0,
@@ -226,7 +226,7 @@ int cmd_apply(int argc, char **argv)
     ao.retries = retries;
     ao.wait_prune_sec = wait_prune;
     ao.insecure_skip_check = c.insecure_skip_check;
-    ao.retry_base_ms = nt_env_ms("NAUTES_RETRY_BASE_MS", 1000);
+    ao.retry_base_ms = nt_env_ms("NAUTES_RETRY_BASE_MS", NT_RETRY_DEFAULT_BASE_MS);
     ao.tick_ms = isatty(1) ? 10000 : 0;
     ao.progress = on_progress;
     ao.interrupted = &interrupted;

@@ -7,6 +7,7 @@
 #include "core/alloc.h"
 #include "core/api_error.h"
 #include "core/http.h"
+#include "core/retry.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -169,8 +170,8 @@ static int credentials(const nt_common *c, nt_http_config *cfg, bool token_requi
                     "read the token",
                     whose);
     cfg->timeout_sec = c->timeout > 0 ? c->timeout : 300;
-    cfg->retries = 3;
-    cfg->retry_base_ms = nt_env_ms("NAUTES_RETRY_BASE_MS", 1000);
+    cfg->retries = NT_RETRY_DEFAULT_COUNT;
+    cfg->retry_base_ms = nt_env_ms("NAUTES_RETRY_BASE_MS", NT_RETRY_DEFAULT_BASE_MS);
     cfg->verbose = c->verbose;
     cfg->trace = trace_stderr;
     cfg->trace_ctx = NULL;

@@ -112,8 +112,20 @@ export NAUTES_RETRY_BASE_MS=20
 start_server --fault 'status=503,method=GET,nth=1' --fault 'status=429,method=GET,nth=2,retry-after=1'
 export NAUTES_TOKEN=$TOKEN
 check_rc "a 503 then a 429 on the list are retried, then the plan succeeds" 0 plan "$FILE" --verbose
-assert_contains "the retries are traced" "$ERR" "retrying GET /api/v1/clusters"
-assert_contains "Retry-After is honoured (1 s)" "$ERR" "in 1000 ms (retry 2 of 3)"
+assert_contains "the retries are traced" "$ERR" "GET /api/v1/clusters: HTTP 503; retrying in"
+assert_contains "Retry-After is honoured (1 s)" "$ERR" "the server asked to wait 1 s (Retry-After); retrying in 1.0 s (retry 2 of 3)"
+stop_server
+# Retry-After within the --timeout budget: a wait over 2 s is said without --verbose
+start_server --fault 'status=503,method=GET,nth=1,retry-after=3'
+check_rc "a 503 asking for 3 s, then the plan succeeds" 0 plan "$FILE"
+assert_contains "a wait over 2 s is said on stderr" "$ERR" "the server asked to wait 3 s (Retry-After); retrying in 3.0 s (retry 1 of 3)"
+stop_server
+# ... and beyond it: the retries end at once, saying what the server asked for
+start_server --fault 'status=503,method=GET,retry-after=3600'
+t0=$SECONDS
+check_rc "a Retry-After of an hour ends the retries at once" 1 plan "$FILE" --timeout 60
+assert_contains "saying what the server asked for" "$ERR" "(not retried: the server asked to wait 3600 s before retrying (Retry-After), more than the 60 s left of --timeout)"
+if [ $((SECONDS - t0)) -lt 30 ]; then ok "without waiting"; else fail "it waited $((SECONDS - t0)) s"; fi
 stop_server
 start_server --fault 'status=503,method=GET'
 check_rc "a list that keeps failing gives up after 3 retries" 1 plan "$FILE"
