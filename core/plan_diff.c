@@ -98,7 +98,10 @@ static nt_field compare(nt_plan *p, size_t *unseen_cap, nt_action *a, const nt_c
     for (size_t i = 0; i < nd.n; i++) {
         const nt_norm_entry *e = &nd.e[i];
         if (!nt_normalize_visible(actual, e->path)) {
-            unseen_add(p, unseen_cap, e->path);
+            /* a v0.3 server keeps the seed spelling only: the addition is compared (or
+             * listed) through it */
+            if (!(actual->gen == NT_GEN_V03 && nt_normalize_seed_field(e->path) != NT_F_COUNT))
+                unseen_add(p, unseen_cap, e->path);
             continue;
         }
         const nt_norm_entry *ov = nt_norm_find(&no, e->path);
@@ -250,7 +253,8 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
         size_t ccap = 0;
         nt_normalize_desired(d, &nd);
         for (size_t j = 0; j < nd.n; j++)
-            add_change(a, &ccap, nd.e[j].path, NULL, nd.e[j].value, nd.e[j].sensitive);
+            if (!nd.e[j].derived)
+                add_change(a, &ccap, nd.e[j].path, NULL, nd.e[j].value, nd.e[j].sensitive);
         nt_norm_free(&nd);
     }
     if (p->n_unmanaged > 1)
