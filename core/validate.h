@@ -39,17 +39,17 @@ typedef enum nt_rule {
     NT_RULE_DEFAULT_NEEDS_IP,     /* argocd/tekton host default needs an IP api_server */
     NT_RULE_HOST_MISSING,         /* host_cluster does not exist */
     /* client-side rules (the real server forgets these) */
-    NT_RULE_NAME_INVALID,       /* DNS-1123 label, at most 63 characters */
-    NT_RULE_CLUSTER_KIND_VALUE, /* only "kubernetes" */
-    NT_RULE_PORT_INVALID,       /* digits, 1-65535 */
-    NT_RULE_PLACEHOLDER,        /* a bare $placeholder left in a value */
+    NT_RULE_NAME_INVALID,         /* DNS-1123 label, at most 63 characters */
+    NT_RULE_CLUSTER_KIND_VALUE,   /* only "kubernetes" */
+    NT_RULE_PORT_INVALID,         /* digits, 1-65535 */
+    NT_RULE_PLACEHOLDER,          /* a bare $placeholder left in a value */
     NT_RULE_DUPLICATE_NAME,
-    NT_RULE_HOST_NOT_DECLARED,  /* a note: may already exist on the server */
-    NT_RULE_HOST_NOT_A_HOST,    /* host_cluster names a declared worker */
-    NT_RULE_HOST_ABSENT_IN_USE, /* a host state: absent while a declared virtual names it */
-    NT_RULE_STATE_INVALID,      /* state: present | absent */
-    NT_RULE_CYCLE,              /* dependency cycle (impossible by the rules, still checked) */
-    NT_RULE_SPELLINGS_DIFFER,   /* a seed field and its v0.4 addition give different values */
+    NT_RULE_HOST_NOT_DECLARED,    /* a note: may already exist on the server */
+    NT_RULE_HOST_NOT_A_HOST,      /* host_cluster names a declared worker */
+    NT_RULE_HOST_ABSENT_IN_USE,   /* a host state: absent while a declared virtual names it */
+    NT_RULE_STATE_INVALID,        /* state: present | absent */
+    NT_RULE_CYCLE,                /* dependency cycle (impossible by the rules, still checked) */
+    NT_RULE_SPELLINGS_DIFFER,     /* seed field and its v0.4 addition differ */
     NT_RULE_COUNT
 } nt_rule;
 
@@ -67,7 +67,8 @@ int nt_validate_set(const nt_cluster_set *set, const nt_validate_opts *o, nt_dia
 
 /* After observing: every declared virtual cluster's host_cluster must be a host declared in
  * `desired` (and not absent) or a host present in `actual`. */
-int nt_validate_hosts(const nt_cluster_set *desired, const nt_cluster_set *actual, nt_diag *diag);
+int nt_validate_hosts(const nt_cluster_set *desired, const nt_cluster_set *actual,
+                      nt_diag *diag);
 
 /* A DNS-1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63 characters. */
 bool nt_dns1123_label(const char *s);
