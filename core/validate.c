@@ -408,7 +408,7 @@ static void check_spellings(vctx *v)
         if (!seed->s || !add)
             continue;
         bool port = (nt_fields[sa->field].flags & NT_FIELD_PORT) != 0;
-        if (port ? !all_digits(add->s) : !dns_name(add->s))
+        if (port ? !all_digits(add->s) || !valid_port(add->s) : !dns_name(add->s))
             continue; /* check_additions reported it */
         char *x = nt_normalize_port(seed->s), *y = nt_normalize_port(add->s);
         if (strcmp(x, y))
