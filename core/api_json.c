@@ -155,6 +155,12 @@ static void body_addition(cJSON *list, nt_component_kind k, const char *key, con
         cJSON_AddStringToObject(adds, key, v);
 }
 
+static const char *either(const nt_cluster *c, nt_field f)
+{
+    const nt_value *v = nt_cluster_either(c, f);
+    return v ? v->s : NULL;
+}
+
 char *nt_api_body_build(const nt_cluster *c)
 {
     cJSON *o = cJSON_CreateObject();
@@ -173,15 +179,17 @@ char *nt_api_body_build(const nt_cluster *c)
         cJSON *v = cJSON_AddObjectToObject(o, "vcluster");
         add_str(v, "https_node_port", vport);
     }
-    const char *http = c->f[NT_F_TRAEFIK_HTTP_NODE_PORT].s;
-    const char *https = c->f[NT_F_TRAEFIK_HTTPS_NODE_PORT].s;
+    /* each seed field in both spellings, whichever the file gave (3.4): a v0.3 server reads
+     * traefik/argocd_host/tekton_host, a v0.4 server the components additions */
+    const char *http = either(c, NT_F_TRAEFIK_HTTP_NODE_PORT);
+    const char *https = either(c, NT_F_TRAEFIK_HTTPS_NODE_PORT);
     if (c->has_traefik || http || https) {
         cJSON *t = cJSON_AddObjectToObject(o, "traefik");
         add_str(t, "http_node_port", http);
         add_str(t, "https_node_port", https);
     }
-    const char *argocd = c->f[NT_F_ARGOCD_HOST].s;
-    const char *tekton = c->f[NT_F_TEKTON_HOST].s;
+    const char *argocd = either(c, NT_F_ARGOCD_HOST);
+    const char *tekton = either(c, NT_F_TEKTON_HOST);
     add_str(o, "argocd_host", argocd);
     add_str(o, "tekton_host", tekton);
 

@@ -15,9 +15,10 @@
 /* The SaveCluster body for c (docs/api-server.md §3): snake_case keys, ports as JSON strings,
  * kubeconfig JSON-escaped, declared fields only (cluster_kind "kubernetes" when omitted),
  * and both spellings so one body works on v0.3 and v0.4 servers (3.4): traefik /
- * argocd_host / tekton_host and components_list.{gateway,deployment,pipeline}.additions.
- * The name is not in the body (it is the path). Returns a string the caller frees with
- * nt_api_body_free (it may hold the kubeconfig and is wiped). */
+ * argocd_host / tekton_host and components_list.{gateway,deployment,pipeline}.additions,
+ * each derived from the other when the file gives one only (nt_cluster_either). The name is not in
+ * the body (it is the path). Returns a string the caller frees with nt_api_body_free (it may hold
+ * the kubeconfig and is wiped). */
 char *nt_api_body_build(const nt_cluster *c);
 void nt_api_body_free(char *body);
 

@@ -564,8 +564,33 @@ static void header(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
         nt_buf_addf(out, " %s", nt_fields[f].snake);
     }
     if (n)
-        nt_buf_adds(out, ".\n# Those are left out (the server keeps its values) unless a comment "
-                         "below says otherwise.\n");
+        nt_buf_adds(out,
+                    ".\n# Those are not imported: a field left out is sent to nobody, so a save "
+                    "of a cluster\n# from this file resets it to the server's default "
+                    "(traefik 30080/30443, the nip.io\n# hosts, the vcluster port of "
+                    "api_server). `nautes import --state git:REPO` reads them\n# from the "
+                    "tenant configuration repository.\n");
+}
+
+/* The fields of c the source cannot show and a save would reset (nautes-api.md 7.2, 7.3):
+ * appended to list, comma-separated; returns how many. */
+static size_t unseen_fields(const nt_cluster *c, const nt_cluster_set *set, nt_buf *list)
+{
+    const char *wt = c->f[NT_F_WORKER_TYPE].s;
+    bool pipe = wt && !strcmp(wt, "pipeline");
+    const struct {
+        nt_field f;
+        bool stored;
+    } rows[] = {
+        {NT_F_ARGOCD_HOST, nt_cluster_is_worker(c)},
+        {NT_F_TEKTON_HOST, nt_cluster_is_worker(c) && pipe},
+        /* not the vcluster port: its default, api_server's port, is the one that works */
+    };
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        if (rows[i].stored && !(set->visible & (1u << rows[i].f)) && !set_str(c->f[rows[i].f].s))
+            nt_buf_addf(list, "%s%s", n++ ? ", " : "", nt_fields[rows[i].f].snake);
+    return n;
 }
 
 int nt_emit_native(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *out, nt_diag *diag)
@@ -614,8 +639,18 @@ int nt_emit_native(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
     map_start(&e, false);
     key(&e, "clusters");
     seq_start(&e, false);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         emit_cluster(&e, sorted[i], set, kdir, diag);
+        nt_buf list = NT_BUF_INIT;
+        if (set->visible && unseen_fields(sorted[i], set, &list))
+            nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, sorted[i]->name,
+                        "not imported: %s (%s cannot show them); a save of %s from this file "
+                        "resets them to the server's defaults: import with --state git:REPO "
+                        "to read them from the tenant configuration repository",
+                        nt_buf_str(&list), set->source ? set->source : "this source",
+                        sorted[i]->name);
+        nt_buf_free(&list);
+    }
     seq_end(&e);
     map_end(&e);
     if (!e.failed && yaml_document_end_event_initialize(&ev, 1))

@@ -583,3 +583,39 @@ void nt_sha256_hex(const void *data, size_t len, char out[65])
     }
     out[64] = '\0';
 }
+
+/* ---- the two spellings of the seed fields (nautes-api.md 3.4) ------------------------------ */
+
+const nt_seed_addition nt_seed_additions[NT_SEED_ADDITIONS] = {
+    {NT_F_TRAEFIK_HTTP_NODE_PORT, NT_C_GATEWAY, "httpNodePort"},
+    {NT_F_TRAEFIK_HTTPS_NODE_PORT, NT_C_GATEWAY, "httpsNodePort"},
+    {NT_F_ARGOCD_HOST, NT_C_DEPLOYMENT, "host"},
+    {NT_F_TEKTON_HOST, NT_C_PIPELINE, "host"},
+};
+
+const nt_seed_addition *nt_seed_addition_of(nt_field f)
+{
+    for (size_t i = 0; i < NT_SEED_ADDITIONS; i++)
+        if (nt_seed_additions[i].field == f)
+            return &nt_seed_additions[i];
+    return NULL;
+}
+
+const nt_value *nt_cluster_seed_addition(const nt_cluster *c, nt_field f)
+{
+    const nt_seed_addition *sa = nt_seed_addition_of(f);
+    if (!sa)
+        return NULL;
+    const nt_component *comp = &c->comp[sa->kind];
+    for (size_t i = 0; i < comp->n_additions; i++)
+        if (!strcmp(comp->additions[i].key, sa->key))
+            return comp->additions[i].value.s ? &comp->additions[i].value : NULL;
+    return NULL;
+}
+
+const nt_value *nt_cluster_either(const nt_cluster *c, nt_field f)
+{
+    if (c->f[f].s)
+        return &c->f[f];
+    return nt_cluster_seed_addition(c, f);
+}

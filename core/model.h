@@ -123,6 +123,18 @@ typedef struct nt_component {
     nt_pos pos;
 } nt_component;
 
+/* The two spellings of the seed fields (nautes-api.md 3.4): traefik.http_node_port is
+ * components_list.gateway.additions.httpNodePort, argocd_host the deployment's additions
+ * host, ... A file may give either; the tool derives each from the other (sends both, and
+ * compares the one the observed generation stores). */
+#define NT_SEED_ADDITIONS 4
+typedef struct nt_seed_addition {
+    nt_field field;         /* NT_F_TRAEFIK_HTTP_NODE_PORT, ..., NT_F_TEKTON_HOST */
+    nt_component_kind kind; /* NT_C_GATEWAY, NT_C_DEPLOYMENT, NT_C_PIPELINE */
+    const char *key;        /* "httpNodePort", "httpsNodePort", "host" */
+} nt_seed_addition;
+extern const nt_seed_addition nt_seed_additions[NT_SEED_ADDITIONS];
+
 /* reserved_namespaces_allowed_products: namespace -> product names */
 typedef struct nt_ns_products {
     char *ns;
@@ -222,6 +234,14 @@ nt_ns_products *nt_cluster_add_reserved(nt_cluster *c, const char *ns, nt_pos po
 void nt_ns_products_add(nt_ns_products *e, const char *product, nt_pos pos);
 nt_product_resources *nt_cluster_add_allowed(nt_cluster *c, const char *product, nt_pos pos);
 nt_resource *nt_product_resources_add(nt_product_resources *e, nt_pos pos);
+
+/* The v0.4 spelling of seed field f (NULL when f has none). */
+const nt_seed_addition *nt_seed_addition_of(nt_field f);
+/* The value the v0.4 spelling gives seed field f in c (NULL when not given). */
+const nt_value *nt_cluster_seed_addition(const nt_cluster *c, nt_field f);
+/* Seed field f as the file gives it in either spelling: the seed field, else its addition;
+ * NULL when neither is given. */
+const nt_value *nt_cluster_either(const nt_cluster *c, nt_field f);
 
 /* An input file of a desired set: its path and the SHA-256 (hex) of its contents after
  * interpolation. Saved plans compare these to refuse stale plans. */

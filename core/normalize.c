@@ -258,6 +258,44 @@ static void add_component(const nt_component *comp, nt_component_kind k, bool de
     }
 }
 
+nt_field nt_normalize_seed_field(const char *path)
+{
+    if (strncmp(path, COMPONENTS_KEY ".", sizeof(COMPONENTS_KEY)))
+        return NT_F_COUNT;
+    const char *cat = path + sizeof(COMPONENTS_KEY);
+    for (size_t i = 0; i < NT_SEED_ADDITIONS; i++) {
+        const char *key = component_key(nt_seed_additions[i].kind);
+        size_t len = strlen(key);
+        if (!strncmp(cat, key, len) && !strncmp(cat + len, ".additions.", 11) &&
+            !strcmp(cat + len + 11, nt_seed_additions[i].key))
+            return nt_seed_additions[i].field;
+    }
+    return NT_F_COUNT;
+}
+
+/* The spelling the file did not use, of each seed field it gives in one spelling only. */
+static void add_derived(const nt_cluster *c, nt_norm *out)
+{
+    for (size_t i = 0; i < NT_SEED_ADDITIONS; i++) {
+        const nt_seed_addition *sa = &nt_seed_additions[i];
+        const char *seed = c->f[sa->field].s;
+        const nt_value *add = nt_cluster_seed_addition(c, sa->field);
+        nt_norm_entry *e;
+        if (seed && !add) {
+            nt_buf p = NT_BUF_INIT;
+            nt_buf_addf(&p, COMPONENTS_KEY ".%s.additions.%s", component_key(sa->kind), sa->key);
+            norm_add(out, nt_buf_detach(&p), nt_normalize_port(seed), false);
+            e = &out->e[out->n - 1];
+        } else if (add && !seed) {
+            norm_add_static(out, nt_fields[sa->field].snake, add->s);
+            e = &out->e[out->n - 1];
+        } else {
+            continue;
+        }
+        e->derived = true;
+    }
+}
+
 void nt_normalize_desired(const nt_cluster *c, nt_norm *out)
 {
     for (int f = 0; f < NT_F_COUNT; f++) {
@@ -291,6 +329,7 @@ void nt_normalize_desired(const nt_cluster *c, nt_norm *out)
     if (c->n_allowed)
         out->owned[out->n_owned++] = nt_xstrdup(ALLOWED_KEY ".");
     add_maps(c, out);
+    add_derived(c, out);
     norm_finish(out);
 }
 
@@ -314,9 +353,9 @@ bool nt_normalize_visible(const nt_cluster_set *set, const char *path)
                 break;
         if (k == NT_C_COUNT)
             return false;
-        if (is_git_source(set))
-            return true;
         bool additions = dot && !strncmp(dot, ".additions.", 11);
+        if (is_git_source(set)) /* the Cluster files; a v0.3 server writes no additions */
+            return !(additions && set->gen == NT_GEN_V03);
         unsigned fl = nt_components[k].flags;
         switch (set->gen) {
         case NT_GEN_V04:

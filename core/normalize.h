@@ -27,6 +27,8 @@ typedef struct nt_norm_entry {
     const char *path;
     const char *value; /* canonical value; for the map paths a JSON array */
     bool sensitive;    /* kubeconfig: never printed, never hashed into anything saved */
+    bool derived;      /* desired side: the other spelling of what the file gives (model.h
+                          nt_seed_additions): compared, never listed as declared */
     bool own_path, own_value;
 } nt_norm_entry;
 
@@ -44,7 +46,9 @@ typedef struct nt_norm {
         NULL, 0, 0, {NULL, NULL}, 0                                                                \
     }
 
-/* The declared fields of a desired cluster (state present). Kubeconfig included, sensitive. */
+/* The declared fields of a desired cluster (state present). Kubeconfig included, sensitive.
+ * A seed field given in one spelling only (argocd_host, or the deployment's additions host)
+ * adds the other spelling too, marked derived: the tool sends both. */
 void nt_normalize_desired(const nt_cluster *c, nt_norm *out);
 
 /* What `set` (an observed set) can show of c: its visible fields and, when
@@ -52,8 +56,13 @@ void nt_normalize_desired(const nt_cluster *c, nt_norm *out);
 void nt_normalize_observed(const nt_cluster *c, const nt_cluster_set *set, nt_norm *out);
 
 /* Can the observed set show `path`? (event_listener is never shown by a v0.4 API; component
- * categories only when the generation has them.) */
+ * categories only when the generation has them; components additions never by a v0.3
+ * server, neither its API nor its tenant repository, which holds none.) */
 bool nt_normalize_visible(const nt_cluster_set *set, const char *path);
+
+/* The seed field whose v0.4 spelling `path` is ("components_list.gateway.additions.
+ * httpNodePort" -> NT_F_TRAEFIK_HTTP_NODE_PORT), or NT_F_COUNT. */
+nt_field nt_normalize_seed_field(const char *path);
 
 /* "components_list.<key>.name" (ns false) or ".namespace" (ns true) of a component kind. */
 const char *nt_normalize_component_path(nt_component_kind k, bool ns);

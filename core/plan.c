@@ -131,6 +131,9 @@ void nt_action_clear(nt_action *a)
         free(a->changes[i].new_val);
     }
     free(a->changes);
+    for (size_t i = 0; i < a->n_notes; i++)
+        free(a->notes[i]);
+    free(a->notes);
     memset(a, 0, sizeof(*a));
 }
 

@@ -40,6 +40,9 @@ typedef struct nt_action {
     const nt_cluster *desired; /* borrowed; NULL for delete */
     const nt_cluster *actual;  /* borrowed; NULL for create */
     char *label;               /* "virtual worker, deployment", "physical host" (or NULL) */
+    char **notes; /* what the user must know about this action (a save resetting a field
+                     the source cannot show), one sentence each */
+    size_t n_notes;
 } nt_action;
 
 typedef enum { NT_OP_DELETE = 0, NT_OP_SAVE } nt_op_kind;

@@ -98,7 +98,10 @@ static nt_field compare(nt_plan *p, size_t *unseen_cap, nt_action *a, const nt_c
     for (size_t i = 0; i < nd.n; i++) {
         const nt_norm_entry *e = &nd.e[i];
         if (!nt_normalize_visible(actual, e->path)) {
-            unseen_add(p, unseen_cap, e->path);
+            /* a v0.3 server keeps the seed spelling only: the addition is compared (or
+             * listed) through it */
+            if (!(actual->gen == NT_GEN_V03 && nt_normalize_seed_field(e->path) != NT_F_COUNT))
+                unseen_add(p, unseen_cap, e->path);
             continue;
         }
         const nt_norm_entry *ov = nt_norm_find(&no, e->path);
@@ -173,6 +176,53 @@ static void drop_empty_changes(nt_action *a)
         a->changes[w++] = *c;
     }
     a->n_changes = w;
+}
+
+/* A save sends a whole cluster: a field the file omits (in both spellings) is reset to the
+ * server's default. When the source cannot show the field's current value the plan cannot
+ * show that change: say so on the action, and how to see the value. The fields are those the
+ * generation stores for the cluster's kind (nautes-api.md 3.2, 6.2, 7.3). */
+static void reset_note(nt_action *a, const nt_cluster_set *actual)
+{
+    const nt_cluster *d = a->desired;
+    const char *wt = d->f[NT_F_WORKER_TYPE].s;
+    bool phys = nt_cluster_is_physical(d), virt = nt_cluster_is_virtual(d);
+    bool worker = nt_cluster_is_worker(d), pipe = wt && !strcmp(wt, "pipeline");
+    bool v04 = actual->gen == NT_GEN_V04;
+    const struct {
+        nt_field f;
+        bool stored;
+    } rows[] = {
+        {NT_F_TRAEFIK_HTTP_NODE_PORT, phys || (v04 && virt && pipe)},
+        {NT_F_TRAEFIK_HTTPS_NODE_PORT, phys || (v04 && virt && pipe)},
+        {NT_F_ARGOCD_HOST, worker},
+        {NT_F_TEKTON_HOST, worker && pipe},
+        /* not vcluster.https_node_port: its default is api_server's port, the one value with
+         * which api_server (https://<host IP>:<vcluster port>) reaches the vcluster */
+    };
+    nt_buf list = NT_BUF_INIT;
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        if (!rows[i].stored || nt_cluster_either(d, rows[i].f) ||
+            nt_normalize_visible(actual, nt_fields[rows[i].f].snake))
+            continue;
+        nt_buf_addf(&list, "%s%s", n++ ? ", " : "", nt_fields[rows[i].f].snake);
+    }
+    if (n) {
+        nt_buf b = NT_BUF_INIT;
+        nt_buf_addf(
+            &b,
+            "this save resets %s to the server's default%s: the file does not declare "
+            "%s and %s cannot show the current value%s. See %s with `nautes plan "
+            "--state git:REPO` (the tenant configuration repository) and declare %s to "
+            "keep %s.",
+            nt_buf_str(&list), n > 1 ? "s" : "", n > 1 ? "them" : "it",
+            actual->source && !strncmp(actual->source, "git", 3) ? "the repository" : "the API",
+            n > 1 ? "s" : "", n > 1 ? "them" : "it", n > 1 ? "them" : "it", n > 1 ? "them" : "it");
+        a->notes = nt_xrealloc(a->notes, (a->n_notes + 1) * sizeof(*a->notes));
+        a->notes[a->n_notes++] = nt_buf_detach(&b);
+    }
+    nt_buf_free(&list);
 }
 
 static const char *host_of(const nt_cluster *c)
@@ -250,7 +300,8 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
         size_t ccap = 0;
         nt_normalize_desired(d, &nd);
         for (size_t j = 0; j < nd.n; j++)
-            add_change(a, &ccap, nd.e[j].path, NULL, nd.e[j].value, nd.e[j].sensitive);
+            if (!nd.e[j].derived)
+                add_change(a, &ccap, nd.e[j].path, NULL, nd.e[j].value, nd.e[j].sensitive);
         nt_norm_free(&nd);
     }
     if (p->n_unmanaged > 1)
@@ -329,6 +380,8 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
                              a->reason ? a->reason : "");
         bool saves =
             a->kind == NT_ACT_CREATE || a->kind == NT_ACT_UPDATE || a->kind == NT_ACT_REPLACE;
+        if (saves && a->kind != NT_ACT_CREATE && a->desired && a->actual)
+            reset_note(a, actual);
         /* a kubeconfig_file that was not read is settled by plan.c (only apply needs it) */
         if (saves && a->desired && nt_cluster_is_physical(a->desired) &&
             !a->desired->f[NT_F_KUBECONFIG].s && !a->desired->kubeconfig_file.s)

@@ -54,6 +54,7 @@ cJSON *nt_plan_to_json(const nt_plan *plan, bool saved)
         cJSON_AddStringToObject(o, "action", nt_action_name(a->kind));
         cJSON_AddItemToObject(o, "kind", str_or_null(a->label));
         cJSON_AddItemToObject(o, "reason", str_or_null(a->reason));
+        cJSON_AddItemToObject(o, "notes", strv_json(a->notes, a->n_notes));
         cJSON *changes = cJSON_AddArrayToObject(o, "changes");
         for (size_t j = 0; j < a->n_changes; j++) {
             const nt_change *c = &a->changes[j];

@@ -121,6 +121,8 @@ void nt_render_text(const nt_plan *plan, const nt_render_opts *opts, nt_buf *out
             }
             nt_buf_addc(out, '\n');
         }
+        for (size_t j = 0; j < a->n_notes; j++)
+            nt_buf_addf(out, "    note: %s\n", a->notes[j]);
         any = true;
     }
     if (plan->n_unmanaged) {
@@ -141,11 +143,17 @@ void nt_render_text(const nt_plan *plan, const nt_render_opts *opts, nt_buf *out
         nt_buf_addf(out, "Not compared (%s): ",
                     git ? "the tenant repository does not hold them"
                         : "the API does not return them");
+        bool repo_has = false; /* the tenant repository holds all but the kubeconfig */
         for (size_t i = 0; i < plan->n_unseen; i++) {
             nt_buf_adds(out, i ? ", " : "");
             add_name(out, plan->unseen[i]);
+            repo_has |= strcmp(plan->unseen[i], "kubeconfig") != 0;
         }
         nt_buf_addc(out, '\n');
+        if (!git && repo_has)
+            nt_buf_adds(out, "  The tenant configuration repository holds them: compare them with "
+                             "`nautes plan --state git:REPO`, and repair them with `nautes apply "
+                             "--state git:REPO` (it still saves through the API).\n");
         any = true;
     }
     if (any)

@@ -4,6 +4,7 @@
 
 #include "core/alloc.h"
 #include "core/kubeconfig.h"
+#include "core/normalize.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -395,6 +396,34 @@ static bool addition_given(const nt_cluster *c, nt_component_kind cat, const cha
     return false;
 }
 
+/* A seed field and its v0.4 spelling both given must agree: a v0.3 server reads one and a
+ * v0.4 server the other, so different values would give different clusters. */
+static void check_spellings(vctx *v)
+{
+    const nt_cluster *c = v->c;
+    if (v->o->gen == NT_GEN_V03)
+        return; /* a v0.3 server reads the seed spelling only */
+    for (size_t i = 0; i < NT_SEED_ADDITIONS; i++) {
+        const nt_seed_addition *sa = &nt_seed_additions[i];
+        const nt_value *seed = &c->f[sa->field], *add = nt_cluster_seed_addition(c, sa->field);
+        if (!seed->s || !add)
+            continue;
+        bool port = (nt_fields[sa->field].flags & NT_FIELD_PORT) != 0;
+        if (port ? !all_digits(add->s) || !valid_port(add->s) : !dns_name(add->s))
+            continue; /* check_additions reported it */
+        char *x = nt_normalize_port(seed->s), *y = nt_normalize_port(add->s);
+        if (strcmp(x, y))
+            nt_diag_addc(v->diag, NT_SEV_ERROR, NT_RULE_SPELLINGS_DIFFER, add->pos, c->name,
+                         "components_list.%s.additions.%s is '%s' but %s (line %u) is '%s': "
+                         "a v0.3 server reads %s and a v0.4 server the addition; give both "
+                         "the same value, or only one of them",
+                         nt_components[sa->kind].snake, sa->key, add->s, nt_fields[sa->field].snake,
+                         seed->pos.line, seed->s, nt_fields[sa->field].snake);
+        free(x);
+        free(y);
+    }
+}
+
 static void check_kubeconfig(vctx *v)
 {
     const nt_cluster *c = v->c;
@@ -632,13 +661,21 @@ int nt_validate_cluster(const nt_cluster *c, const nt_validate_opts *o, nt_diag 
         !has_placeholder(wt))
         nt_diag_addc(diag, NT_SEV_ERROR, NT_RULE_WORKER_TYPE_ENUM, fpos(c, NT_F_WORKER_TYPE),
                      c->name, "worker_type must be 'pipeline' or 'deployment', not '%s'", wt);
-    if (phys && !c->has_traefik && o->gen != NT_GEN_V04) {
+    /* the client derives traefik from the gateway's additions (the v0.4 spelling) */
+    bool traefik =
+        c->has_traefik || (v.client && (nt_cluster_seed_addition(c, NT_F_TRAEFIK_HTTP_NODE_PORT) ||
+                                        nt_cluster_seed_addition(c, NT_F_TRAEFIK_HTTPS_NODE_PORT)));
+    if (phys && !traefik && o->gen != NT_GEN_V04) {
         if (o->gen == NT_GEN_V03)
             nt_diag_addc(diag, NT_SEV_ERROR, NT_RULE_TRAEFIK_REQUIRED, cpos(c), c->name,
-                         "a physical cluster needs traefik {http_node_port, https_node_port}");
+                         "a physical cluster needs traefik {http_node_port, https_node_port} "
+                         "(or components_list.gateway.additions.{httpNodePort,httpsNodePort}): "
+                         "the API Server is v0.3, which refuses a physical cluster without "
+                         "them");
         else
             nt_diag_addc(diag, NT_SEV_WARNING, NT_RULE_TRAEFIK_REQUIRED, cpos(c), c->name,
-                         "a physical cluster needs traefik {http_node_port, https_node_port}: "
+                         "a physical cluster needs traefik {http_node_port, https_node_port} "
+                         "(or components_list.gateway.additions.{httpNodePort,httpsNodePort}): "
                          "required by v0.3 API servers");
     }
     kind5 k = kind_of(c);
@@ -669,8 +706,10 @@ int nt_validate_cluster(const nt_cluster *c, const nt_validate_opts *o, nt_diag 
     check_vcluster_port(&v);
     check_default_ip(&v, k);
 
-    if (v.client)
+    if (v.client) {
         check_client_extras(&v);
+        check_spellings(&v);
+    }
     return diag->n_errors > before ? -1 : 0;
 }
 

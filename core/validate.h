@@ -49,6 +49,7 @@ typedef enum nt_rule {
     NT_RULE_HOST_ABSENT_IN_USE, /* a host state: absent while a declared virtual names it */
     NT_RULE_STATE_INVALID,      /* state: present | absent */
     NT_RULE_CYCLE,              /* dependency cycle (impossible by the rules, still checked) */
+    NT_RULE_SPELLINGS_DIFFER,   /* seed field and its v0.4 addition differ */
     NT_RULE_COUNT
 } nt_rule;
 

@@ -82,6 +82,46 @@ static void test_body_maps_hosts_into_additions(void **state)
     nt_cluster_free(c);
 }
 
+/* A Go CLI v0.4.2 file gives only the additions: a v0.3 server needs traefik, argocd_host,
+ * tekton_host, so the body carries them too. */
+static void test_body_derives_the_seed_spelling_from_additions(void **state)
+{
+    (void)state;
+    nt_cluster *c = nt_cluster_new();
+    c->name = strdup("p");
+    nt_cluster_set_field(c, NT_F_API_SERVER, "https://8.217.50.118:6443", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_CLUSTER_TYPE, "physical", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_USAGE, "worker", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_WORKER_TYPE, "pipeline", NT_POS_NONE);
+    c->has_components = true;
+    nt_component *gw = &c->comp[NT_C_GATEWAY], *tk = &c->comp[NT_C_PIPELINE];
+    gw->declared = tk->declared = true;
+    nt_component_set_addition(gw, "httpNodePort", "30082", NT_POS_NONE);
+    nt_component_set_addition(gw, "httpsNodePort", "30445", NT_POS_NONE);
+    nt_component_set_addition(tk, "host", "tekton.p.example.com", NT_POS_NONE);
+    nt_cluster_set_field(c, NT_F_ARGOCD_HOST, "argocd.p.example.com", NT_POS_NONE);
+    char *body = nt_api_body_build(c);
+    cJSON *j = cJSON_Parse(body);
+    cJSON *t = cJSON_GetObjectItem(j, "traefik");
+    assert_string_equal(cJSON_GetObjectItem(t, "http_node_port")->valuestring, "30082");
+    assert_string_equal(cJSON_GetObjectItem(t, "https_node_port")->valuestring, "30445");
+    assert_string_equal(cJSON_GetObjectItem(j, "tekton_host")->valuestring, "tekton.p.example.com");
+    cJSON *list = cJSON_GetObjectItem(j, "components_list");
+    assert_string_equal(
+        cJSON_GetObjectItem(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(list, "deployment"), "additions"), "host")
+            ->valuestring,
+        "argocd.p.example.com");
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(list, "gateway"), "additions"),
+                            "httpNodePort")
+            ->valuestring,
+        "30082");
+    cJSON_Delete(j);
+    nt_api_body_free(body);
+    nt_cluster_free(c);
+}
+
 static const char V04_LIST[] =
     "{\"items\":[{\"name\":\"b\",\"cluster_kind\":\"kubernetes\",\"cluster_type\":\"physical\","
     "\"usage\":\"host\",\"host_cluster\":\"\",\"primary_domain\":\"1.2.3.4.nip.io\","
@@ -422,6 +462,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_body_has_both_spellings_and_only_declared_fields),
         cmocka_unit_test(test_body_maps_hosts_into_additions),
+        cmocka_unit_test(test_body_derives_the_seed_spelling_from_additions),
         cmocka_unit_test(test_v04_list_is_sorted_detected_and_maps_additions_back),
         cmocka_unit_test(test_v03_list_hides_seed_fields),
         cmocka_unit_test(test_empty_list_is_unknown_generation),

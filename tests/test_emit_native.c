@@ -366,6 +366,33 @@ static void test_v03_ports_not_visible_are_written_as_defaults_with_a_warning(vo
     nt_cluster_set_free(set);
 }
 
+/* A v0.3 API cannot show the Argo CD and Tekton hosts: import says plainly that they are not
+ * imported and what a save from the file then does; a repository source shows them. */
+static void test_v03_hosts_not_visible_are_named_as_not_imported(void **state)
+{
+    (void)state;
+    nt_cluster_set *set = nt_cluster_set_new();
+    set->gen = NT_GEN_V03;
+    set->visible = (1u << (NT_F_PRIMARY_DOMAIN + 1)) - 1; /* the scalar fields only */
+    add(set, cluster("w", "https://10.0.0.1:31000", "virtual", "worker", "pipeline", "h"));
+    nt_diag d = NT_DIAG_INIT;
+    char *yaml = emit(set, &d);
+    assert_contains(yaml, "# Those are not imported: a field left out is sent to nobody, so a "
+                          "save of a cluster\n# from this file resets it to the server's default");
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.items[0].sev, NT_SEV_WARNING);
+    assert_contains(d.items[0].msg, "not imported: argocd_host, tekton_host");
+    assert_contains(d.items[0].msg, "import with --state git:REPO");
+    free(yaml);
+    nt_diag_free(&d);
+    set->visible = ((1u << NT_F_COUNT) - 1) & ~(1u << NT_F_KUBECONFIG);
+    yaml = emit(set, &d);
+    assert_int_equal(d.n, 0);
+    free(yaml);
+    nt_diag_free(&d);
+    nt_cluster_set_free(set);
+}
+
 static void test_dollars_and_number_like_values_read_back_unchanged(void **state)
 {
     (void)state;
@@ -429,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_kubeconfig_directory_can_be_chosen),
         cmocka_unit_test(test_hosts_come_first_then_the_others_by_name),
         cmocka_unit_test(test_v03_ports_not_visible_are_written_as_defaults_with_a_warning),
+        cmocka_unit_test(test_v03_hosts_not_visible_are_named_as_not_imported),
         cmocka_unit_test(test_dollars_and_number_like_values_read_back_unchanged),
         cmocka_unit_test(test_an_empty_source_gives_an_empty_list),
         cmocka_unit_test(test_default_domain_is_nip_io_of_an_ip_or_the_host_name),

@@ -93,8 +93,62 @@ static void test_visibility_follows_the_generation(void **state)
     free(v4->source);
     v4->source = nt_xstrdup("git /tmp/repo#main");
     assert_true(nt_normalize_visible(v4, "components_list.event_listener.name"));
+    assert_true(nt_normalize_visible(v4, "components_list.deployment.additions.host"));
+    /* ... but a v0.3 server's repository holds no additions: they are never compared there */
+    free(v3->source);
+    v3->source = nt_xstrdup("git /tmp/repo#main");
+    v3->visible_extras = true;
+    assert_false(nt_normalize_visible(v3, "components_list.deployment.additions.host"));
+    assert_true(nt_normalize_visible(v3, "components_list.deployment.name"));
     nt_cluster_set_free(v3);
     nt_cluster_set_free(v4);
+}
+
+/* One spelling given, both normalised: the other is marked derived (compared, never listed as
+ * declared); both given, each its own; an explicit addition is never overwritten. */
+static void test_each_seed_field_gets_its_other_spelling(void **state)
+{
+    (void)state;
+    nt_cluster_set *s = fx_load(
+        "clusters:\n"
+        "  - name: h\n    api_server: https://10.0.0.1:6443\n    cluster_type: physical\n"
+        "    usage: host\n" KC "    components_list:\n"
+        "      gateway: {name: traefik, additions: {httpNodePort: \"031080\", httpsNodePort: "
+        "\"31443\"}}\n"
+        "  - name: w\n    api_server: https://10.0.0.1:31000\n    cluster_type: virtual\n"
+        "    usage: worker\n    worker_type: pipeline\n    host_cluster: h\n"
+        "    argocd_host: argocd.w.example.com\n"
+        "    tekton_host: tekton.w.example.com\n"
+        "    components_list: {pipeline: {name: tekton, additions: {host: "
+        "tekton.w.example.com}}}\n");
+    nt_norm h = NT_NORM_INIT, w = NT_NORM_INIT;
+    nt_normalize_desired(nt_cluster_set_find(s, "h"), &h);
+    nt_normalize_desired(nt_cluster_set_find(s, "w"), &w);
+    const nt_norm_entry *e = nt_norm_find(&h, "traefik.http_node_port");
+    assert_non_null(e);
+    assert_string_equal(e->value, "31080"); /* canonical, as the addition */
+    assert_true(e->derived);
+    assert_string_equal(nt_norm_find(&h, "traefik.https_node_port")->value, "31443");
+    assert_false(nt_norm_find(&h, "components_list.gateway.additions.httpNodePort")->derived);
+    assert_null(nt_norm_find(&h, "argocd_host")); /* nothing given, nothing derived */
+    e = nt_norm_find(&w, "components_list.deployment.additions.host");
+    assert_non_null(e);
+    assert_string_equal(e->value, "argocd.w.example.com");
+    assert_true(e->derived);
+    assert_false(nt_norm_find(&w, "argocd_host")->derived);
+    /* both spellings given: both declared, none derived */
+    assert_false(nt_norm_find(&w, "tekton_host")->derived);
+    assert_false(nt_norm_find(&w, "components_list.pipeline.additions.host")->derived);
+    assert_null(nt_norm_find(&w, "traefik.http_node_port"));
+    assert_int_equal(nt_normalize_seed_field("components_list.gateway.additions.httpsNodePort"),
+                     NT_F_TRAEFIK_HTTPS_NODE_PORT);
+    assert_int_equal(nt_normalize_seed_field("components_list.pipeline.additions.host"),
+                     NT_F_TEKTON_HOST);
+    assert_int_equal(nt_normalize_seed_field("components_list.gateway.additions.host"), NT_F_COUNT);
+    assert_int_equal(nt_normalize_seed_field("argocd_host"), NT_F_COUNT);
+    nt_norm_free(&h);
+    nt_norm_free(&w);
+    nt_cluster_set_free(s);
 }
 
 static void test_cluster_hash_changes_with_a_visible_field_only(void **state)
@@ -138,6 +192,7 @@ int main(void)
         cmocka_unit_test(test_desired_form_holds_only_declared_fields_and_the_sent_defaults),
         cmocka_unit_test(test_observed_form_holds_only_what_the_source_shows),
         cmocka_unit_test(test_visibility_follows_the_generation),
+        cmocka_unit_test(test_each_seed_field_gets_its_other_spelling),
         cmocka_unit_test(test_cluster_hash_changes_with_a_visible_field_only),
         cmocka_unit_test(test_component_paths_follow_the_model_table),
     };

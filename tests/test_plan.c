@@ -526,6 +526,80 @@ static void test_fields_the_server_keeps_nowhere_for_the_kind_are_not_changes(vo
     nt_diag_free(&d);
 }
 
+/* The tenant repository of a v0.3 server holds the seed spelling (rendered files) and no
+ * additions: a file in the v0.4 spelling only is compared through the derived seed field, and
+ * never shows the additions as changes (they cannot be written there). */
+static void test_v03_repository_compares_the_seed_spelling_of_additions(void **state)
+{
+    (void)state;
+    nt_cluster_set *have = fx_observe(NT_GEN_V03, (fx_obs[]){FX_VIRT("v", "h", "31000")}, 1);
+    free(have->source);
+    have->source = nt_xstrdup("git:/tmp/repo#main@1234567");
+    have->visible = ((1u << NT_F_COUNT) - 1) & ~(1u << NT_F_KUBECONFIG);
+    nt_cluster *o = have->items[0];
+    nt_cluster_set_field(o, NT_F_ARGOCD_HOST, "argocd.v.example.com", NT_POS_NONE);
+    nt_cluster_set_field(o, NT_F_VCLUSTER_HTTPS_NODE_PORT, "31000", NT_POS_NONE);
+    const char *yaml = "clusters:\n" Y_VIRT(
+        "v", "h",
+        "31000") "    primary_domain: 10.0.0.1.nip.io\n"
+                 "    components_list:\n"
+                 "      deployment: {name: argocd, additions: {host: argocd.v.example.com}}\n";
+    nt_cluster_set *want = fx_load(yaml);
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_non_null(p);
+    assert_false(nt_plan_has_changes(p));
+    assert_int_equal(p->n_unseen, 0);
+    nt_plan_free(p);
+    /* a hand edit of the rendered ingress is drift, named in the seed spelling */
+    nt_cluster_set_field(o, NT_F_ARGOCD_HOST, "drifted.example.com", NT_POS_NONE);
+    p = fx_plan(want, have, NULL, &d);
+    assert_true(nt_plan_has_changes(p));
+    assert_int_equal(p->actions[0].n_changes, 1);
+    assert_string_equal(p->actions[0].changes[0].path, "argocd_host");
+    assert_string_equal(p->actions[0].changes[0].old_val, "drifted.example.com");
+    assert_string_equal(p->actions[0].changes[0].new_val, "argocd.v.example.com");
+    assert_int_equal(p->actions[0].n_notes, 0);
+    nt_plan_free(p);
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
+/* A save sends the whole cluster: what the file omits is reset to the server's default. When
+ * the API cannot show the current value (v0.3: the hosts, the traefik ports), the action says
+ * so; not when the file declares the field, nor when the source shows it. */
+static void test_a_save_resetting_a_field_the_source_cannot_show_says_so(void **state)
+{
+    (void)state;
+    fx_obs v = FX_VIRT("v", "h", "31000");
+    nt_cluster_set *v3 = fx_observe(NT_GEN_V03, &v, 1), *v4 = fx_observe(NT_GEN_V04, &v, 1);
+    nt_cluster_set *omits =
+        fx_load("clusters:\n" Y_VIRT("v", "h", "31000") "    primary_domain: x.example.com\n");
+    nt_cluster_set *declares =
+        fx_load("clusters:\n" Y_VIRT("v", "h", "31000") "    primary_domain: x.example.com\n"
+                                                        "    argocd_host: argocd.v.example.com\n");
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(omits, v3, NULL, &d);
+    assert_int_equal(p->actions[0].kind, NT_ACT_UPDATE);
+    assert_int_equal(p->actions[0].n_notes, 1);
+    assert_non_null(strstr(p->actions[0].notes[0], "this save resets argocd_host to the server's "
+                                                   "default"));
+    assert_non_null(strstr(p->actions[0].notes[0], "nautes plan --state git:REPO"));
+    nt_plan_free(p);
+    p = fx_plan(declares, v3, NULL, &d);
+    assert_int_equal(p->actions[0].n_notes, 0);
+    nt_plan_free(p);
+    p = fx_plan(omits, v4, NULL, &d); /* v0.4 shows the host through additions */
+    assert_int_equal(p->actions[0].n_notes, 0);
+    nt_plan_free(p);
+    nt_cluster_set_free(omits);
+    nt_cluster_set_free(declares);
+    nt_cluster_set_free(v3);
+    nt_cluster_set_free(v4);
+    nt_diag_free(&d);
+}
+
 static void test_fingerprint_does_not_depend_on_list_order(void **state)
 {
     (void)state;
@@ -575,6 +649,8 @@ int main(void)
         cmocka_unit_test(test_maps_compare_as_sets_and_declared_maps_own_their_keys),
         cmocka_unit_test(test_server_defaults_and_v04_event_listener_are_never_changes),
         cmocka_unit_test(test_fields_the_server_keeps_nowhere_for_the_kind_are_not_changes),
+        cmocka_unit_test(test_v03_repository_compares_the_seed_spelling_of_additions),
+        cmocka_unit_test(test_a_save_resetting_a_field_the_source_cannot_show_says_so),
         cmocka_unit_test(test_fingerprint_does_not_depend_on_list_order),
     };
     return cmocka_run_group_tests(tests, 0, 0);

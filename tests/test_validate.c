@@ -310,6 +310,51 @@ static void test_additions_are_checked_for_v04(void **state)
     done(&r);
 }
 
+/* traefik may come in the v0.4 spelling; once the server is known to be v0.3, neither
+ * spelling is an error. Both spellings given must agree (except for a v0.3 server, which reads
+ * one only). */
+static void test_traefik_in_either_spelling_and_spellings_that_differ(void **state)
+{
+    (void)state;
+    nt_validate_opts v03 = {NT_GEN_V03, false}, v04 = {NT_GEN_V04, false};
+    const char *bare = "  - name: h\n    api_server: https://10.0.0.1:6443\n"
+                       "    cluster_type: physical\n    usage: host\n" KC;
+    result r = check(bare, &v03);
+    assert_non_null(strstr(only_error(&r, NT_RULE_TRAEFIK_REQUIRED), "the API Server is v0.3"));
+    done(&r);
+    r = check(bare, &client);
+    assert_true(has_code(&r, NT_RULE_TRAEFIK_REQUIRED, NT_SEV_WARNING));
+    done(&r);
+    nt_buf b = NT_BUF_INIT;
+    nt_buf_addf(&b,
+                "%s    components_list: {gateway: {name: traefik, additions: "
+                "{httpNodePort: \"30081\", httpsNodePort: \"30444\"}}}\n",
+                bare);
+    r = check(nt_buf_str(&b), &v03);
+    assert_int_equal(r.d.n, 0);
+    done(&r);
+    nt_buf_free(&b);
+
+    const char *both = HOST VIRTUAL "    argocd_host: argocd.one.example.com\n"
+                                    "    components_list: {deployment: {name: argocd, additions: "
+                                    "{host: argocd.two.example.com}}}\n";
+    r = check(both, &client);
+    const char *msg = only_error(&r, NT_RULE_SPELLINGS_DIFFER);
+    assert_non_null(strstr(msg, "components_list.deployment.additions.host is "
+                                "'argocd.two.example.com' but argocd_host"));
+    done(&r);
+    r = check(both, &v04);
+    only_error(&r, NT_RULE_SPELLINGS_DIFFER);
+    done(&r);
+    r = check(both, &v03);
+    assert_int_equal(r.d.n, 0);
+    done(&r);
+    /* the same value written as a YAML number and as a string */
+    r = check(HOST "    components_list: {gateway: {additions: {httpNodePort: 30080}}}\n", &client);
+    assert_int_equal(r.d.n, 0);
+    done(&r);
+}
+
 static void test_a_physical_cluster_needs_a_sane_kubeconfig(void **state)
 {
     (void)state;
@@ -821,6 +866,7 @@ int main(void)
         cmocka_unit_test(test_allowed_resources_need_kind_and_group),
         cmocka_unit_test(test_unknown_component_names_are_errors),
         cmocka_unit_test(test_additions_are_checked_for_v04),
+        cmocka_unit_test(test_traefik_in_either_spelling_and_spellings_that_differ),
         cmocka_unit_test(test_a_physical_cluster_needs_a_sane_kubeconfig),
         cmocka_unit_test(test_a_virtual_cluster_needs_a_port),
         cmocka_unit_test(test_host_name_api_servers_need_explicit_hosts),

@@ -36,6 +36,8 @@ nautes validate --no-color examples/virtual-pipeline-worker.yaml
 assert_contains "an undeclared host is a note, not an error" "$ERR" \
     "note: host_cluster 'cluster-host' is not declared in these files; it must already exist on the server (cluster vcluster-pipeline)"
 
+nautes validate --api-version v0.3 examples/go-cli-v0.4.yaml
+assert_eq "traefik in the v0.4 spelling (gateway additions) satisfies a v0.3 server" "$RC" 0
 nautes validate --no-color testdata/valid/physical-without-traefik.yaml
 assert_contains "traefik is a v0.3 warning by default" "$ERR" "required by v0.3 API servers"
 check_rc "with --api-version v0.3 a missing traefik is an error" 1 validate --no-color \
