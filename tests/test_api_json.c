@@ -94,7 +94,8 @@ static void test_body_derives_the_seed_spelling_from_additions(void **state)
     nt_cluster_set_field(c, NT_F_USAGE, "worker", NT_POS_NONE);
     nt_cluster_set_field(c, NT_F_WORKER_TYPE, "pipeline", NT_POS_NONE);
     c->has_components = true;
-    nt_component *gw = &c->comp[NT_C_GATEWAY], *tk = &c->comp[NT_C_PIPELINE];
+    nt_component *gw = &nt_cluster_components(c)[NT_C_GATEWAY],
+                 *tk = &nt_cluster_components(c)[NT_C_PIPELINE];
     gw->declared = tk->declared = true;
     nt_component_set_addition(gw, "httpNodePort", "30082", NT_POS_NONE);
     nt_component_set_addition(gw, "httpsNodePort", "30445", NT_POS_NONE);
