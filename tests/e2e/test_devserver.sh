@@ -43,8 +43,6 @@ stop_ok() {
 
 KUBE=$'apiVersion: v1\nclusters:\n- cluster:\n    server: https://10.0.0.1:6443\n  name: c\ncontexts: []\nusers:\n- name: u\n  user:\n    token: secret-in-kubeconfig\n'
 KUBE_JSON='"apiVersion: v1\nclusters:\n- cluster:\n    server: https://10.0.0.1:6443\n  name: c\ncontexts: []\nusers:\n- name: u\n  user:\n    token: secret-in-kubeconfig\n"'
-HAVE_PY=0
-command -v python3 >/dev/null && HAVE_PY=1
 KUBE_B64=$(printf '%s' "$KUBE" | base64 -w0)
 HOST_BODY='{"api_server":"https://8.217.50.114:6443","cluster_kind":"kubernetes","cluster_type":"physical","usage":"host","primary_domain":"8.217.50.114.nip.io","traefik":{"http_node_port":"30080","https_node_port":"30443"},"kubeconfig":'$KUBE_JSON'}'
 VC_BODY='{"api_server":"https://8.217.50.114:31456","cluster_kind":"kubernetes","cluster_type":"virtual","usage":"worker","worker_type":"deployment","host_cluster":"cluster-host","vcluster":{"https_node_port":"31456"}}'
@@ -245,40 +243,14 @@ head -c 10485760 /dev/zero | tr '\0' ' ' >"$T_TMP/big"
 CODE=$(curl -s -o "$T_TMP/body" -w '%{http_code}' -X POST -H "$(auth)" -H "$JSON" --data-binary @"$T_TMP/big" "$SERVER_URL/api/v1/clusters/big")
 BODY=$(cat "$T_TMP/body")
 expect "a 10 MB body: 400 CODEC" 400 "larger than 4194304 bytes"
-[ $HAVE_PY = 1 ] && python3 - "$SERVER_URL" <<'EOF'
-import socket, sys, urllib.parse
-u = urllib.parse.urlparse(sys.argv[1])
-s = socket.create_connection((u.hostname, u.port))
-s.sendall(b"POST /api/v1/clusters/halfway HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"api_server\":")
-s.close()
-EOF
+printf 'POST /api/v1/clusters/halfway HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"api_server":' |
+    "$NT_TOOLS/nt-tcp" cut "${SERVER_URL##*:}" || fail "nt-tcp cut reaches the server"
 sleep 0.2
 assert_eq "bad names, big and cut bodies leave no commit" "$(commits)" "$before"
 assert_eq "... and no file" "$(git -C "$R" status --porcelain --untracked-files=all)" ""
 [ ! -e "$T_TMP/escape.yaml" ] && ok "nothing written outside the repository" || fail "escaped the repo"
-echo 500 >"$T_TMP/load" # the expected answer when python3 is missing (check skipped)
-[ $HAVE_PY = 1 ] && python3 - "$SERVER_URL" "$TOKEN" >"$T_TMP/load" <<'EOF'
-import socket, sys, urllib.parse
-u = urllib.parse.urlparse(sys.argv[1])
-conns = []
-for i in range(500):
-    s = socket.create_connection((u.hostname, u.port))
-    conns.append(s)
-for s in conns:
-    s.sendall(("GET /api/v1/clusters HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nConnection: close\r\n\r\n" % sys.argv[2]).encode())
-ok = 0
-for s in conns:
-    data = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    if data.startswith(b"HTTP/1.1 200"):
-        ok += 1
-    s.close()
-print(ok)
-EOF
+# 500 connections opened at once, then a GET on each (tests/tools/nt-tcp.c)
+"$NT_TOOLS/nt-tcp" flood "${SERVER_URL##*:}" 500 "$TOKEN" >"$T_TMP/load"
 assert_eq "500 connections at once all get answers" "$(cat "$T_TMP/load")" 500
 
 # restart on the same repository
