@@ -123,7 +123,7 @@ say "commit $(git -C "$R/root/nautes" log -1 --format='%h %s')"
 
 # Run a command in the root as a fresh login would: root, no stdin, a plain environment.
 in_root() {
-    env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+    env -i HOME=/root LANG=C.UTF-8 \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
         ${http_proxy:+http_proxy=$http_proxy} ${https_proxy:+https_proxy=$https_proxy} \
         ${no_proxy:+no_proxy=$no_proxy} \

@@ -223,7 +223,8 @@ summary.destroy=1
 
     # colour only on a terminal, never with NO_COLOR or --no-color
     if command -v script >/dev/null; then
-        tty_out=$(cd "$W" && script -qc "'$NAUTES' plan mixed.yaml" /dev/null </dev/null)
+        # (TERM named: a CI job's TERM may be unset, or "dumb", which rightly means no colour)
+        tty_out=$(cd "$W" && TERM=xterm script -qc "'$NAUTES' plan mixed.yaml" /dev/null </dev/null)
         assert_contains "$GEN: colour on a terminal" "$tty_out" $'\033[33m~ update\033[0m cluster-host'
         tty_out=$(cd "$W" && script -qc "'$NAUTES' plan mixed.yaml --no-color" /dev/null </dev/null)
         assert_not_contains "$GEN: no colour with --no-color" "$tty_out" $'\033['
