@@ -61,7 +61,10 @@ obj = $(patsubst %.c,$(1)/%.o,$(2))
 .PHONY: all deps demo-deps test-deps test unit e2e demo bench fuzz memcheck install uninstall clean \
         format lint check-deps fresh-check
 PROGRAMS = $(BUILD)/nautes $(if $(DEVSERVER_SRC),$(BUILD)/nautes-devserver)
-SAN_PROGRAMS = $(SAN)/nautes $(if $(DEVSERVER_SRC),$(SAN)/nautes-devserver)
+SAN_PROGRAMS = $(SAN)/nautes $(if $(DEVSERVER_SRC),$(SAN)/nautes-devserver) \
+               $(SAN)/git-http-server
+# test helpers the end-to-end scripts run next to the programs (not installed)
+TEST_HELPERS = $(BUILD)/git-http-server
 
 all: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAMS)
@@ -120,6 +123,13 @@ $(SAN)/nautes: $(call obj,$(SAN),$(NAUTES_SRC)) $(SAN)/libnautes.a
 $(SAN)/nautes-devserver: $(call obj,$(SAN),$(DEVSERVER_SRC)) $(SAN)/libnautes.a
 	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# tests/helpers/git_http_server.c: git over http(s) with basic auth, for test_git_https.sh
+$(SAN)/git-http-server: $(SAN)/tests/helpers/git_http_server.o
+	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/git-http-server: $(REL)/tests/helpers/git_http_server.o
+	$(CC) -o $@ $^ $(PKG_LIBS)
+
 $(SAN)/tests/%: $(SAN)/tests/%.o $(SAN)/libnautes.a
 	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
 
@@ -151,7 +161,7 @@ e2e: test-deps
 	@tests/run-tests.sh $(SAN) e2e
 
 memcheck: all test-deps
-	@$(MAKE) --no-print-directory $(call tools,$(BUILD))
+	@$(MAKE) --no-print-directory $(TEST_HELPERS) $(call tools,$(BUILD))
 	$(call need,command -v valgrind,valgrind)
 	@NAUTES_VALGRIND=1 tests/run-tests.sh $(BUILD) e2e
 
@@ -190,7 +200,7 @@ clean:
 	rm -rf $(BUILD)
 
 format:
-	clang-format -i core/*.c core/*.h cmd/*/*.c cmd/*/*.h tests/*.c fuzz/*.c 2>/dev/null; true
+	clang-format -i core/*.c core/*.h cmd/*/*.c cmd/*/*.h tests/*.c tests/helpers/*.c fuzz/*.c 2>/dev/null; true
 
 lint: deps
 	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \

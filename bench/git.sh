@@ -2,7 +2,7 @@
 # bench/git.sh [BUILD] [N]: the git state source at scale (a benchmark, not a test).
 #
 # Builds a tenant configuration repository holding N (default 10000) Cluster files in the
-# API Server's v0.4 shape (nautes-api.md 7.4) with the git CLI (files written, `git add`,
+# API Server's v0.4 shape (docs/api-server.md §7.4) with the git CLI (files written, `git add`,
 # one commit), a clusters.yaml declaring the same N clusters, and times
 # `nautes plan clusters.yaml --state git:...` (no drift: exit 0):
 #   - in place on the working tree (loose objects, as a local server leaves them),

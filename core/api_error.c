@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Longest server message shown (git output can run to pages). */
 #define NT_MSG_MAX 600
@@ -18,7 +19,7 @@ static const char HINT_NO_TOKEN[] = "no token was sent: pass --token-file FILE o
 static const char HINT_REPO_INVISIBLE[] =
     "the token's user cannot see the tenant configuration repository";
 /* A plain (not JSON) answer comes from whatever stands in front of the API Server: the real
- * server itself never answers 403 without a body, nor 502-504 at all (nautes-api.md 5). */
+ * server itself never answers 403 without a body, nor 502-504 at all (docs/api-server.md §5). */
 static const char HINT_PROXY_REFUSED[] =
     "refused by the server or a proxy in front of it: check --api-server and the token";
 static const char HINT_PROXY_UNAVAILABLE[] =
@@ -60,29 +61,100 @@ static bool has_status_401(const char *s)
     return false;
 }
 
+/* User names that are conventions, not secrets (`https://oauth2:TOKEN@`, `ssh://git@`): kept
+ * when they stand alone in a URL. Any other lone user name may be a token
+ * (`https://TOKEN@host`, as GitHub and some proxies take it) and is redacted. */
+static bool public_user(const char *s, size_t n)
+{
+    static const char *const names[] = {
+        "git", "oauth2", "gitlab-ci-token", "x-access-token", "x-token-auth", NULL};
+    for (const char *const *p = names; *p; p++)
+        if (strlen(*p) == n && !strncasecmp(s, *p, n))
+            return true;
+    return false;
+}
+
+/* A query parameter that carries a credential: token, password, secret, key, signature and
+ * their usual spellings (private_token, access_token, job_token, api_key, client_secret...). */
+static bool secret_param(const char *s, size_t n)
+{
+    char name[40];
+    if (!n || n >= sizeof(name))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        name[i] = s[i] == '-' ? '_' : (char)tolower((unsigned char)s[i]);
+    name[n] = '\0';
+    static const char *const exact[] = {"token",
+                                        "password",
+                                        "passwd",
+                                        "pwd",
+                                        "pass",
+                                        "secret",
+                                        "key",
+                                        "apikey",
+                                        "auth",
+                                        "authorization",
+                                        "sig",
+                                        "signature",
+                                        "x_amz_credential",
+                                        "x_amz_signature",
+                                        NULL};
+    for (const char *const *p = exact; *p; p++)
+        if (!strcmp(name, *p))
+            return true;
+    static const char *const suffix[] = {"_token", "_secret", "_key", "_password", NULL};
+    for (const char *const *p = suffix; *p; p++) {
+        size_t sl = strlen(*p);
+        if (n > sl && !strcmp(name + n - sl, *p))
+            return true;
+    }
+    return false;
+}
+
+/* Where a URL's userinfo or a query value ends. */
+#define URL_STOP " \t\r\n\"'<>"
+
 void nt_api_redact(nt_buf *out, const char *s, const char *token)
 {
     nt_buf t = NT_BUF_INIT;
     nt_buf_add_redacted(&t, s ? s : "", token);
     const char *p = nt_buf_str(&t);
-    for (;;) {
-        const char *sep = strstr(p, "://");
-        if (!sep) {
-            nt_buf_adds(out, p);
-            break;
+    size_t i = 0, len = t.len;
+    while (i < len) {
+        /* scheme://USERINFO@ : the password, or a lone user name that is not a convention */
+        if (p[i] == ':' && !strncmp(p + i, "://", 3)) {
+            const char *u = p + i + 3;
+            size_t n = strcspn(u, "/@?#" URL_STOP);
+            nt_buf_adds(out, "://");
+            i += 3;
+            if (u[n] == '@' && n) {
+                const char *colon = memchr(u, ':', n);
+                if (colon) {
+                    nt_buf_add(out, u, (size_t)(colon - u));
+                    nt_buf_adds(out, ":[REDACTED]");
+                } else if (public_user(u, n)) {
+                    nt_buf_add(out, u, n);
+                } else {
+                    nt_buf_adds(out, "[REDACTED]");
+                }
+                i += n;
+            }
+            continue;
         }
-        sep += 3;
-        nt_buf_add(out, p, (size_t)(sep - p));
-        /* userinfo: up to '@' before any '/', space or end */
-        size_t n = strcspn(sep, "/@ \t\r\n\"'");
-        const char *colon = memchr(sep, ':', n);
-        if (sep[n] == '@' && colon) {
-            nt_buf_add(out, sep, (size_t)(colon - sep));
-            nt_buf_adds(out, ":[REDACTED]");
-            p = sep + n;
-        } else {
-            p = sep;
+        /* ?NAME=VALUE or &NAME=VALUE with a credential's name */
+        if (p[i] == '?' || p[i] == '&') {
+            const char *name = p + i + 1;
+            size_t n = strcspn(name, "=&#;" URL_STOP);
+            if (name[n] == '=' && secret_param(name, n)) {
+                nt_buf_add(out, p + i, n + 2);
+                nt_buf_adds(out, "[REDACTED]");
+                i += n + 2;
+                i += strcspn(p + i, "&#;" URL_STOP);
+                continue;
+            }
         }
+        nt_buf_addc(out, p[i]);
+        i++;
     }
     nt_buf_free(&t);
 }
@@ -228,7 +300,7 @@ static bool is_json(const char *ct)
     return ct && has_nocase(ct, "json");
 }
 
-/* A validation failure: the same request will fail the same way (nautes-api.md 5.2, 6). */
+/* A validation failure: the same request will fail the same way (docs/api-server.md §5.2, 6). */
 static bool is_validation(const char *msg, const char *reason)
 {
     return has(reason, "VALIDATOR") || has(reason, "CODEC") || has(msg, "failed to validate") ||
@@ -237,7 +309,7 @@ static bool is_validation(const char *msg, const char *reason)
            has(msg, "failed to match component type") || has(msg, "body unmarshal");
 }
 
-/* A git or GitLab failure worth another try: clone, fetch, push, merge (design.md 6). */
+/* A git or GitLab failure worth another try: clone, fetch, push, merge (docs/architecture.md §6). */
 static bool is_transient_git(const char *msg)
 {
     return has_nocase(msg, "clone") || has_nocase(msg, "fetch") || has_nocase(msg, "push") ||
@@ -317,6 +389,13 @@ void nt_api_error_classify(const nt_api_response *r, const char *token, nt_api_e
     out->not_found =
         (has(m, "not found") || has(m, "does not exist")) && !out->hint && !has(m, "host cluster");
     out->referenced = has(m, "referenced by") || has(m, "is referenced");
+    /* a fresh tenant: the list's 500 when the clusters directory does not exist yet */
+    out->no_clusters = r->status == 500 && !out->hint &&
+                       (has(m, "the cluster resource is empty") ||
+                        (has(m, "lstat ") && has(m, "/overlays/production/clusters: no such file "
+                                                    "or directory")));
+    if (out->no_clusters)
+        out->not_found = false;
 
     switch (r->status) {
     case 429:

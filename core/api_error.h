@@ -1,11 +1,12 @@
 /* api_error.h — what went wrong with one request to the Nautes API, in words.
  *
- * The real API Server answers 500 for nearly everything (nautes-api.md 5), so a failure is
+ * The real API Server answers 500 for nearly everything (docs/api-server.md §5), so a failure is
  * understood from its message: a bad token, a tenant repository the token cannot see, no
  * write access to `main`, a transient git failure worth retrying, a validation error never
  * worth retrying. Transport failures (libcurl) are put in words too, never a bare curl code.
- * Every message is redacted: the token, and any password in a URL (`https://u:TOKEN@host`,
- * which a git error can echo). Pure functions: the unit tests feed them canned answers. */
+ * Every message is redacted (nt_api_redact): the token, and a URL's password, token user name
+ * or credential query parameters
+ * (which a git error can echo). Pure functions: the unit tests feed them canned answers. */
 #ifndef NT_API_ERROR_H
 #define NT_API_ERROR_H
 
@@ -42,6 +43,9 @@ typedef struct nt_api_error {
     bool lost;        /* the request may have been carried out: no answer, or a 5xx */
     bool not_found;   /* the message says the cluster is not found / does not exist */
     bool referenced;  /* a delete refused because the cluster is still referenced */
+    bool no_clusters; /* a list 500 saying the tenant repository has no clusters directory yet
+                       * (v0.3 "the cluster resource is empty", v0.4 "lstat .../clusters: no such
+                       * file or directory"): a fresh tenant, read as an empty list */
 } nt_api_error;
 
 /* Classify r. `token` (may be NULL) is redacted from every message. out must be freed with
@@ -54,8 +58,12 @@ void nt_api_error_free(nt_api_error *e); /* frees the message; NULL is a no-op *
 void nt_api_error_format(const nt_api_error *e, const char *cluster, const char *method,
                          const char *path, long status, nt_buf *out);
 
-/* Append s to out with the token and any URL password ("scheme://user:PASSWORD@") replaced
- * by "[REDACTED]". */
+/* Append s to out with every secret form replaced by "[REDACTED]": the token wherever it
+ * appears; a URL's password ("scheme://user:PASSWORD@"); a URL's lone user name, which may be
+ * a token ("https://TOKEN@host"), unless it is a conventional one (git, oauth2,
+ * gitlab-ci-token, x-access-token, x-token-auth); the value of a query parameter named like a
+ * credential ("?private_token=", "&access_token=", "token", "password", "*_key", "sig"...).
+ * The one redaction of URLs: API errors, git errors and the repository URL shown. */
 void nt_api_redact(nt_buf *out, const char *s, const char *token);
 
 /* Words for a libcurl failure: "connection refused: is the API server running at URL?",

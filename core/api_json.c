@@ -1,4 +1,4 @@
-/* api_json.c — the Nautes Cluster API's JSON, both directions (nautes-api.md 1, 3, 4).
+/* api_json.c — the Nautes Cluster API's JSON, both directions (docs/api-server.md §1, 3, 4).
  *
  * Client side builds the SaveCluster body and reads lists and error bodies defensively (a
  * proxy's HTML page or a truncated answer gives one clear message). Server side reads a body

@@ -2,7 +2,7 @@
  *
  * Client side: the SaveCluster request body, the list response, error bodies.
  * Server side (nautes-devserver): the request body as protojson reads it (CODEC errors), and
- * the cluster object a GET or list returns for a given generation (nautes-api.md 3, 4). */
+ * the cluster object a GET or list returns for a given generation (docs/api-server.md §3, 4). */
 #ifndef NT_API_JSON_H
 #define NT_API_JSON_H
 
@@ -12,7 +12,7 @@
 
 #include <cjson/cJSON.h>
 
-/* The SaveCluster body for c (nautes-api.md 3): snake_case keys, ports as JSON strings,
+/* The SaveCluster body for c (docs/api-server.md §3): snake_case keys, ports as JSON strings,
  * kubeconfig JSON-escaped, declared fields only (cluster_kind "kubernetes" when omitted),
  * and both spellings so one body works on v0.3 and v0.4 servers (3.4): traefik /
  * argocd_host / tekton_host and components_list.{gateway,deployment,pipeline}.additions.

@@ -144,7 +144,7 @@ static bool deps_ok(const runner *r, size_t i)
 }
 
 /* A host delete refused as "referenced" while a virtual cluster it depends on was deleted by
- * this apply: the reference is pruned asynchronously on v0.3 servers (nautes-api.md 6.3). */
+ * this apply: the reference is pruned asynchronously on v0.3 servers (docs/api-server.md §6.3). */
 static bool deleted_a_dependency(const runner *r, size_t i)
 {
     const nt_op *op = &r->plan->ops[i];
@@ -236,7 +236,7 @@ static void attempt_done(runner *r, size_t i, CURLcode cc)
     if (err.kind == NT_APIERR_NONE) {
         finish(r, i, NT_OPST_OK);
     } else if (op->kind == NT_OP_DELETE && err.not_found && s->lost_before) {
-        /* the earlier attempt was carried out but its answer was lost (nautes-api.md 10) */
+        /* the earlier attempt was carried out but its answer was lost (docs/api-server.md §10) */
         r->rep->ops[i].already_gone = true;
         finish(r, i, NT_OPST_OK);
     } else if (op->kind == NT_OP_DELETE && err.referenced && r->o->wait_prune_sec > 0 &&

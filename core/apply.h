@@ -1,4 +1,4 @@
-/* apply.h — carry out a plan's operations against the API Server (design.md section 6).
+/* apply.h — carry out a plan's operations against the API Server (docs/architecture.md §6).
  *
  * The executor runs the plan's ops (DELETE and SAVE requests, a dependency graph) on one
  * libcurl multi handle: each op starts as soon as every op it depends on succeeded, with up
@@ -11,7 +11,7 @@
  *
  * Why parallelism defaults to 1: the real API Server clones the tenant repository into a
  * directory named after the current second, so two requests starting in the same second
- * break each other (nautes-api.md 10). Higher values are for servers that can take them. */
+ * break each other (docs/api-server.md §10). Higher values are for servers that can take them. */
 #ifndef NT_APPLY_H
 #define NT_APPLY_H
 

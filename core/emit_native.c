@@ -9,7 +9,7 @@
 #include <string.h>
 #include <yaml.h>
 
-/* Server defaults the emitter leaves out (nautes-api.md 3.2 and 7.2). */
+/* Server defaults the emitter leaves out (docs/api-server.md §3.2 and 7.2). */
 #define DEFAULT_HTTP_NODE_PORT "30080"
 #define DEFAULT_HTTPS_NODE_PORT "30443"
 
@@ -317,7 +317,7 @@ static void emit_traefik(emitter *e, const nt_cluster *c, const nt_cluster_set *
         http = addition(c, NT_C_GATEWAY, "httpNodePort");
     if (!set_str(https))
         https = addition(c, NT_C_GATEWAY, "httpsNodePort");
-    /* v0.3 servers refuse a physical cluster without a traefik object (nautes-api.md 6.2) */
+    /* v0.3 servers refuse a physical cluster without a traefik object (docs/api-server.md §6.2) */
     bool required = nt_cluster_is_physical(c) && set->gen != NT_GEN_V04;
 
     if (!set_str(http) && !set_str(https)) {

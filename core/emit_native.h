@@ -1,9 +1,9 @@
 /* emit_native.h — write a cluster set as a native-format clusters.yaml (for `nautes import`).
  *
  * The output declares what an observed set holds in the format `nautes plan` reads
- * (design.md section 3): a `clusters:` list, hosts first and then the others, each group in
+ * (docs/architecture.md §3): a `clusters:` list, hosts first and then the others, each group in
  * name order, snake_case keys, and only what the server did not choose itself for the set's
- * generation (nautes-api.md 7.2): a primary_domain equal to its default, components equal to
+ * generation (docs/api-server.md §7.2): a primary_domain equal to its default, components equal to
  * the defaults of the cluster's kind, empty maps and `cluster_kind: kubernetes` are left out.
  * Ports, Argo CD and Tekton hosts use the seed's spelling (traefik, argocd_host, tekton_host),
  * which the tool sends to both generations. Every physical cluster gets

@@ -8,6 +8,7 @@
 #include "core/git_state.h"
 
 #include "core/alloc.h"
+#include "core/api_error.h"
 #include "core/buf.h"
 #include "core/http.h"
 #include "core/tenant_repo.h"
@@ -35,8 +36,9 @@ static const char *git_msg(void)
     return e && e->message && *e->message ? e->message : "unknown libgit2 error";
 }
 
-/* What a libgit2 message may echo that must not be shown: the token, and the password of a
- * URL given as https://user:password@host/... */
+/* What a libgit2 message may echo that must not be shown: the token, the URL's secrets (its
+ * password, a token as its user name, a credential in its query: nt_api_redact), and the
+ * password of a URL given as https://user:password@host/... wherever it appears alone. */
 typedef struct secrets {
     const char *token;
     char *url_password;
@@ -45,7 +47,7 @@ typedef struct secrets {
 static void add_redacted(nt_buf *b, const char *s, const secrets *sec)
 {
     nt_buf tmp = NT_BUF_INIT;
-    nt_buf_add_redacted(&tmp, s, sec->token);
+    nt_api_redact(&tmp, s, sec->token);
     nt_buf_add_redacted(b, nt_buf_str(&tmp), sec->url_password);
     nt_buf_free(&tmp);
 }
@@ -105,27 +107,21 @@ static bool looks_like_url(const char *s)
     return at && colon && at < colon && (!slash || colon < slash) && at != s;
 }
 
-/* https://user:pass@host/x -> https://user@host/x (pass kept aside for redaction). */
+/* The form of the URL shown in every message (nt_api_redact: https://user:[REDACTED]@host,
+ * https://[REDACTED]@host for a token as user name, ?private_token=[REDACTED]); a password
+ * is also kept aside, to be redacted wherever libgit2 echoes it alone. */
 static void split_password(git_src *s)
 {
+    nt_buf d = NT_BUF_INIT;
     const char *sep = strstr(s->where, "://");
-    if (!sep) {
-        s->display = nt_xstrdup(s->where);
-        return;
-    }
-    const char *auth = sep + 3;
-    size_t alen = strcspn(auth, "/?#");
-    const char *at = memchr(auth, '@', alen);
+    const char *auth = sep ? sep + 3 : NULL;
+    size_t alen = auth ? strcspn(auth, "/?#") : 0;
+    const char *at = auth ? memchr(auth, '@', alen) : NULL;
     const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-    if (!colon) {
-        s->display = nt_xstrdup(s->where);
-        return;
-    }
-    s->sec.url_password = nt_xstrndup(colon + 1, (size_t)(at - colon - 1));
-    nt_buf b = NT_BUF_INIT;
-    nt_buf_add(&b, s->where, (size_t)(colon - s->where));
-    nt_buf_adds(&b, at);
-    s->display = nt_buf_detach(&b);
+    if (colon)
+        s->sec.url_password = nt_xstrndup(colon + 1, (size_t)(at - colon - 1));
+    nt_api_redact(&d, s->where, s->sec.token);
+    s->display = nt_buf_detach(&d);
 }
 
 static int parse_spec(const char *spec, git_src *s, nt_diag *diag)
@@ -283,23 +279,105 @@ static int cache_root(nt_buf *root, nt_diag *diag)
     return 0;
 }
 
+/* The origin of a URL: lower-case scheme and host, and the port (the scheme's default when
+ * none is given). False when `url` is not scheme://[user@]host[:port][/...]. */
+typedef struct origin {
+    char scheme[16];
+    char host[256];
+    long port;
+} origin;
+
+static bool url_origin(const char *url, origin *o)
+{
+    memset(o, 0, sizeof(*o));
+    const char *sep = url ? strstr(url, "://") : NULL;
+    if (!sep || sep == url || (size_t)(sep - url) >= sizeof(o->scheme))
+        return false;
+    for (size_t i = 0; url + i < sep; i++)
+        o->scheme[i] = (char)tolower((unsigned char)url[i]);
+    const char *a = sep + 3;
+    size_t alen = strcspn(a, "/?#");
+    const char *at = NULL;
+    for (size_t i = 0; i < alen; i++)
+        if (a[i] == '@')
+            at = a + i;
+    if (at) {
+        alen -= (size_t)(at + 1 - a);
+        a = at + 1;
+    }
+    const char *hend = a + alen, *colon = NULL;
+    if (*a == '[') {
+        const char *rb = memchr(a, ']', alen);
+        if (!rb)
+            return false;
+        hend = rb + 1;
+        colon = hend < a + alen && *hend == ':' ? hend : NULL;
+    } else {
+        colon = memchr(a, ':', alen);
+        if (colon)
+            hend = colon;
+    }
+    size_t hlen = (size_t)(hend - a);
+    if (!hlen || hlen >= sizeof(o->host))
+        return false;
+    for (size_t i = 0; i < hlen; i++)
+        o->host[i] = (char)tolower((unsigned char)a[i]);
+    if (colon && colon + 1 < a + alen) {
+        char *end;
+        o->port = strtol(colon + 1, &end, 10);
+        if (end != a + alen || o->port < 1 || o->port > 65535)
+            return false;
+    } else if (!strcmp(o->scheme, "https")) {
+        o->port = 443;
+    } else if (!strcmp(o->scheme, "http")) {
+        o->port = 80;
+    } else if (!strcmp(o->scheme, "ssh")) {
+        o->port = 22;
+    }
+    return true;
+}
+
+static void origin_str(const origin *o, nt_buf *out)
+{
+    nt_buf_addf(out, "%s://%s:%ld", o->scheme, o->host, o->port);
+}
+
 typedef struct cred_ctx {
     const char *token;
+    const char *url; /* the repository URL the user named: the token goes only to its origin */
     int attempts;
     bool refused;
+    char *elsewhere; /* the origin that asked for credentials after a redirect, when refused */
 } cred_ctx;
 
 /* HTTPS: the token as the password of user `oauth2` (GitLab's convention for access
- * tokens), or of the URL's own user name. SSH: the agent's keys. One attempt each: a second
- * call means the credentials were refused. */
+ * tokens), or of the URL's own user name, and only to the scheme, host and port the user
+ * named (libgit2 follows a redirect, and asks again for the new location). SSH: the agent's
+ * keys. One attempt each: a second call means the credentials were refused. */
 static int cred_cb(git_credential **out, const char *url, const char *user_from_url,
                    unsigned int allowed, void *payload)
 {
     cred_ctx *c = payload;
-    (void)url;
     if (allowed & GIT_CREDENTIAL_USERNAME) /* SSH asks for the user name first */
         return git_credential_username_new(out,
                                            user_from_url && *user_from_url ? user_from_url : "git");
+    if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
+        origin want, got;
+        bool ok_want = url_origin(c->url, &want), ok_got = url_origin(url, &got);
+        if (!ok_want || !ok_got || strcmp(want.scheme, got.scheme) || strcmp(want.host, got.host) ||
+            want.port != got.port) {
+            nt_buf b = NT_BUF_INIT;
+            if (ok_got)
+                origin_str(&got, &b);
+            else
+                nt_api_redact(&b, url ? url : "an unknown location", c->token);
+            free(c->elsewhere);
+            c->elsewhere = nt_buf_detach(&b);
+            c->refused = true;
+            git_error_set_str(GIT_ERROR_NET, "credentials asked for by another host");
+            return GIT_EAUTH;
+        }
+    }
     if (c->attempts++ > 0) {
         c->refused = true;
         git_error_set_str(GIT_ERROR_NET, "the credentials were refused");
@@ -357,7 +435,17 @@ static int fetch_fail(int r, const cred_ctx *cc, const git_src *s, nt_diag *diag
                     "the TLS certificate of %s is not trusted (give its CA with --cacert "
                     "FILE, or --insecure)",
                     s->display);
-    else if (cc->refused && (!cc->token || !*cc->token))
+    else if (cc->elsewhere) {
+        origin o;
+        nt_buf named = NT_BUF_INIT;
+        if (url_origin(s->where, &o))
+            origin_str(&o, &named);
+        nt_buf_addf(&pre,
+                    "%s redirected to %s, which asks for credentials: nautes gives the token "
+                    "only to %s (if the repository has moved, name its new URL in --state git:)",
+                    s->display, cc->elsewhere, named.len ? nt_buf_str(&named) : s->display);
+        nt_buf_free(&named);
+    } else if (cc->refused && (!cc->token || !*cc->token))
         nt_buf_addf(&pre,
                     "%s needs authentication: set NAUTES_TOKEN or --token-file to a "
                     "GitLab access token with read_repository",
@@ -382,24 +470,18 @@ static int fetch_fail(int r, const cred_ctx *cc, const git_src *s, nt_diag *diag
     return -1;
 }
 
-/* Open (creating when needed) the cache repository of the URL, locked; fetch every branch
- * (as refs/remotes/origin/NAME) and tag. *default_branch gets the remote's HEAD branch name. */
-static int open_cached(git_repository **repo, int *lock_fd, const git_src *s,
-                       const nt_http_config *cfg, char **default_branch, nt_diag *diag)
+/* The cache directory of the URL ($XDG_CACHE_HOME/nautes/<sha256 of URL>) in *dir, and its
+ * lock DIR.lock opened and held (flock) in *lock_fd: two runs share a cache one at a time. */
+static int lock_cache(nt_buf *dir, int *lock_fd, const git_src *s, nt_diag *diag)
 {
-    nt_buf root = NT_BUF_INIT, dir = NT_BUF_INIT, lock = NT_BUF_INIT, tmp = NT_BUF_INIT;
-    git_remote *remote = NULL;
-    git_buf head = GIT_BUF_INIT;
+    nt_buf root = NT_BUF_INIT, lock = NT_BUF_INIT;
     char hex[65];
     int rc = -1, r;
-    struct stat st;
-
     if (cache_root(&root, diag) < 0)
         goto done;
     nt_sha256_hex(s->where, strlen(s->where), hex);
-    nt_buf_addf(&dir, "%s/%s", nt_buf_str(&root), hex);
-    nt_buf_addf(&lock, "%s.lock", nt_buf_str(&dir));
-
+    nt_buf_addf(dir, "%s/%s", nt_buf_str(&root), hex);
+    nt_buf_addf(&lock, "%s.lock", nt_buf_str(dir));
     *lock_fd = open(nt_buf_str(&lock), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (*lock_fd < 0) {
         nt_diag_error(diag, "cannot open the cache lock %s: %s", nt_buf_str(&lock),
@@ -412,19 +494,37 @@ static int open_cached(git_repository **repo, int *lock_fd, const git_src *s,
         nt_diag_error(diag, "cannot lock %s: %s", nt_buf_str(&lock), strerror(errno));
         goto done;
     }
+    rc = 0;
+done:
+    nt_buf_free(&root);
+    nt_buf_free(&lock);
+    return rc;
+}
 
-    if (git_repository_open_bare(repo, nt_buf_str(&dir)) < 0) {
+/* Open (creating when needed) the cache repository `dir` (locked by the caller); fetch every
+ * branch (as refs/remotes/origin/NAME) and tag. *default_branch gets the remote's HEAD branch
+ * name. */
+static int open_cached(git_repository **repo, const char *dir, const git_src *s,
+                       const nt_http_config *cfg, char **default_branch, nt_diag *diag)
+{
+    nt_buf tmp = NT_BUF_INIT;
+    git_remote *remote = NULL;
+    git_buf head = GIT_BUF_INIT;
+    cred_ctx cc = {cfg ? cfg->token : NULL, s->where, 0, false, NULL};
+    int rc = -1, r;
+    struct stat st;
+
+    if (git_repository_open_bare(repo, dir) < 0) {
         /* first use, or a cache left broken by a run that was killed: start afresh in a
          * temporary directory (mkdtemp: mode 0700) and rename it into place */
         *repo = NULL;
-        if (lstat(nt_buf_str(&dir), &st) == 0 && remove_tree(nt_buf_str(&dir)) < 0) {
-            nt_diag_error(diag, "cannot remove the broken cache %s: %s", nt_buf_str(&dir),
-                          strerror(errno));
+        if (lstat(dir, &st) == 0 && remove_tree(dir) < 0) {
+            nt_diag_error(diag, "cannot remove the broken cache %s: %s", dir, strerror(errno));
             goto done;
         }
-        nt_buf_addf(&tmp, "%s.tmp.XXXXXX", nt_buf_str(&dir));
+        nt_buf_addf(&tmp, "%s.tmp.XXXXXX", dir);
         if (!mkdtemp(tmp.data)) {
-            nt_diag_error(diag, "cannot create a cache directory in %s: %s", nt_buf_str(&root),
+            nt_diag_error(diag, "cannot create a cache directory next to %s: %s", dir,
                           strerror(errno));
             goto done;
         }
@@ -435,13 +535,12 @@ static int open_cached(git_repository **repo, int *lock_fd, const git_src *s,
             goto done;
         }
         git_repository_free(fresh);
-        if (rename(nt_buf_str(&tmp), nt_buf_str(&dir)) < 0) {
-            nt_diag_error(diag, "cannot create the cache %s: %s", nt_buf_str(&dir),
-                          strerror(errno));
+        if (rename(nt_buf_str(&tmp), dir) < 0) {
+            nt_diag_error(diag, "cannot create the cache %s: %s", dir, strerror(errno));
             remove_tree(nt_buf_str(&tmp));
             goto done;
         }
-        if (git_repository_open_bare(repo, nt_buf_str(&dir)) < 0) {
+        if (git_repository_open_bare(repo, dir) < 0) {
             git_fail(diag, &s->sec, "cannot open the cache repository");
             goto done;
         }
@@ -459,7 +558,6 @@ static int open_cached(git_repository **repo, int *lock_fd, const git_src *s,
         git_fail(diag, &s->sec, "invalid repository URL");
         goto done;
     }
-    cred_ctx cc = {cfg ? cfg->token : NULL, 0, false};
     git_fetch_options fo;
     git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
     fo.callbacks.credentials = cred_cb;
@@ -504,14 +602,31 @@ done:
         git_repository_free(*repo);
         *repo = NULL;
     }
-    nt_buf_free(&root);
-    nt_buf_free(&dir);
-    nt_buf_free(&lock);
+    free(cc.elsewhere);
     nt_buf_free(&tmp);
     return rc;
 }
 
 /* ---- resolving REF -------------------------------------------------------------------- */
+
+/* One spelling: a reference (resolved by hand: libgit2 1.5's revparse leaks the reference
+ * when the object it names cannot be read, as in a damaged cache), else a commit id. */
+static int lookup_one(git_object **obj, git_repository *repo, const char *spec)
+{
+    git_reference *ref = NULL, *resolved = NULL;
+    int r = git_reference_dwim(&ref, repo, spec);
+    if (r == 0) {
+        r = git_reference_resolve(&resolved, ref);
+        if (r == 0)
+            r = git_object_lookup(obj, repo, git_reference_target(resolved), GIT_OBJECT_ANY);
+        git_reference_free(resolved);
+        git_reference_free(ref);
+        return r;
+    }
+    if (r != GIT_ENOTFOUND && r != GIT_EINVALIDSPEC)
+        return r;
+    return git_revparse_single(obj, repo, spec);
+}
 
 /* Try each candidate spelling in turn; the first that names an object wins. Returns 0,
  * GIT_ENOTFOUND, GIT_EAMBIGUOUS or another libgit2 error (message in git_error_last()). */
@@ -521,7 +636,7 @@ static int try_revparse(git_object **obj, git_repository *repo, const char *cons
     for (size_t i = 0; i < n; i++) {
         if (!cands[i])
             continue;
-        r = git_revparse_single(obj, repo, cands[i]);
+        r = lookup_one(obj, repo, cands[i]);
         if (r != GIT_ENOTFOUND && r != GIT_EINVALIDSPEC)
             return r;
     }
@@ -617,18 +732,105 @@ done:
     return rc;
 }
 
+/* Read the clusters at REF of an opened repository into *out (its source the label
+ * "git:URL#REF@<short commit>"). */
+static int read_at(git_repository *repo, const git_src *s, const char *default_branch,
+                   nt_cluster_set **out, nt_diag *diag)
+{
+    git_commit *commit = NULL;
+    git_tree *tree = NULL;
+    git_tree_entry *dirent = NULL;
+    char *refname = NULL;
+    nt_buf label = NT_BUF_INIT;
+    nt_cluster_set *set = NULL;
+    int rc = -1, r;
+
+    if (resolve(&commit, &refname, repo, s, default_branch, diag) < 0)
+        goto done;
+    if (git_commit_tree(&tree, commit) < 0) {
+        git_fail(diag, &s->sec, "cannot read the commit's tree");
+        goto done;
+    }
+
+    char shortid[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(shortid, 8, git_commit_id(commit));
+    nt_buf_addf(&label, "git:%s#%s@%s", s->display, refname, shortid);
+
+    r = git_tree_entry_bypath(&dirent, tree, NT_CLUSTERS_DIR);
+    if (r == 0 && git_tree_entry_type(dirent) != GIT_OBJECT_TREE) {
+        nt_diag_error(diag,
+                      "%s at %s (%s) in %s is not a directory: is this the tenant configuration "
+                      "repository?",
+                      NT_CLUSTERS_DIR, refname, shortid, s->display);
+        goto done;
+    }
+    if (r < 0 && r != GIT_ENOTFOUND) {
+        git_fail(diag, &s->sec, "cannot read the commit's tree");
+        goto done;
+    }
+    if (r == GIT_ENOTFOUND) /* a fresh tenant: the first save creates the directory */
+        nt_diag_add(diag, NT_SEV_NOTE, NT_POS_NONE, NULL,
+                    "no %s directory at %s (%s) in %s: a tenant without clusters yet, read as "
+                    "an empty list",
+                    NT_CLUSTERS_DIR, refname, shortid, s->display);
+
+    tree_ctx tc = {repo, tree};
+    nt_tree_reader reader = {&tc, tree_read, tree_list};
+    if (nt_tenant_read(&reader, nt_buf_str(&label), &set, diag) < 0)
+        goto done;
+    free(set->source);
+    set->source = nt_xstrdup(nt_buf_str(&label));
+    *out = set;
+    set = NULL;
+    rc = 0;
+done:
+    nt_cluster_set_free(set);
+    git_tree_entry_free(dirent);
+    git_tree_free(tree);
+    git_commit_free(commit);
+    free(refname);
+    nt_buf_free(&label);
+    return rc;
+}
+
+/* Fetch the URL into the cache `dir` (locked) and read it. */
+static int observe_url(const char *dir, const git_src *s, const nt_http_config *cfg,
+                       nt_cluster_set **out, nt_diag *diag)
+{
+    git_repository *repo = NULL;
+    char *default_branch = NULL;
+    int rc = -1;
+    if (open_cached(&repo, dir, s, cfg, &default_branch, diag) == 0)
+        rc = read_at(repo, s, default_branch, out, diag);
+    git_repository_free(repo);
+    free(default_branch);
+    return rc;
+}
+
+/* After a failed run over an existing cache: did libgit2 fail on damaged data in it (a
+ * truncated or altered object or pack: zlib's "incorrect data check", a bad checksum)? A
+ * network, TLS or authentication failure, or a missing REF, is not damage. */
+static bool cache_damaged(char *what, size_t size)
+{
+    const git_error *e = git_error_last();
+    if (!e || !e->message)
+        return false;
+    bool damaged = e->klass == GIT_ERROR_ZLIB || e->klass == GIT_ERROR_ODB ||
+                   e->klass == GIT_ERROR_OBJECT || strstr(e->message, "incorrect data check") ||
+                   strstr(e->message, "corrupt");
+    if (damaged)
+        snprintf(what, size, "%s", e->message);
+    return damaged;
+}
+
 /* ---- the entry point ------------------------------------------------------------------ */
 
 int nt_git_observe(const char *spec, const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
 {
     git_src s = {0};
     git_repository *repo = NULL;
-    git_commit *commit = NULL;
-    git_tree *tree = NULL;
-    git_tree_entry *dirent = NULL;
-    char *refname = NULL, *default_branch = NULL;
-    nt_buf label = NT_BUF_INIT;
-    nt_cluster_set *set = NULL;
+    nt_buf dir = NT_BUF_INIT;
+    nt_diag first = NT_DIAG_INIT;
     int lock_fd = -1, rc = -1, r;
 
     *out = NULL;
@@ -657,72 +859,69 @@ int nt_git_observe(const char *spec, const nt_http_config *cfg, nt_cluster_set *
                 goto done;
             }
         }
-        if (open_cached(&repo, &lock_fd, &s, cfg, &default_branch, diag) < 0)
+        if (lock_cache(&dir, &lock_fd, &s, diag) < 0)
             goto done;
-    } else {
         struct stat st;
-        /* s.where is set by the spec parser (nt_xstrndup never returns NULL) */
-        if (stat(s.where, &st) < 0) { // NOLINT(clang-analyzer-core.NonNullParamChecker)
-            nt_diag_error(diag, "no such repository %s: %s", s.display, strerror(errno));
-            goto done;
+        bool had_cache = lstat(nt_buf_str(&dir), &st) == 0;
+        git_error_clear();
+        rc = observe_url(nt_buf_str(&dir), &s, cfg, out, &first);
+        char what[512];
+        if (rc < 0 && had_cache && cache_damaged(what, sizeof(what))) {
+            /* a damaged cache fails every run alike: drop it and fetch afresh, once, under
+             * the same lock */
+            nt_diag_free(&first);
+            nt_buf why = NT_BUF_INIT;
+            add_redacted(&why, what, &s.sec);
+            nt_diag_add(diag, NT_SEV_NOTE, NT_POS_NONE, NULL,
+                        "the cached clone %s is damaged (%s): removed it and fetched %s again",
+                        nt_buf_str(&dir), nt_buf_str(&why), s.display);
+            nt_buf_free(&why);
+            if (remove_tree(nt_buf_str(&dir)) < 0) {
+                rc = nt_diag_error(diag,
+                                   "cannot remove the damaged cache %s (%s): delete it "
+                                   "(rm -rf %s) and run again",
+                                   nt_buf_str(&dir), strerror(errno), nt_buf_str(&dir));
+                goto done;
+            }
+            rc = observe_url(nt_buf_str(&dir), &s, cfg, out, &first);
+            if (rc < 0 && cache_damaged(what, sizeof(what)))
+                nt_diag_add(&first, NT_SEV_ERROR, NT_POS_NONE, NULL,
+                            "fetching afresh did not help: delete the cache (rm -rf %s) and "
+                            "run again; if it fails again, the repository itself is damaged",
+                            nt_buf_str(&dir));
         }
-        r = git_repository_open_ext(&repo, s.where, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
-        if (r == GIT_ENOTFOUND) {
-            nt_diag_error(diag,
-                          "%s is not a git repository (git:PATH takes the tenant "
-                          "configuration repository's working tree or a bare clone)",
-                          s.display);
-            goto done;
-        }
-        if (r < 0) {
-            nt_buf pre = NT_BUF_INIT;
-            nt_buf_addf(&pre, "cannot open the repository %s", s.display);
-            git_fail(diag, &s.sec, nt_buf_str(&pre));
-            nt_buf_free(&pre);
-            goto done;
-        }
+        nt_diag_move(diag, &first);
+        goto done;
     }
 
-    if (resolve(&commit, &refname, repo, &s, default_branch, diag) < 0)
-        goto done;
-    if (git_commit_tree(&tree, commit) < 0) {
-        git_fail(diag, &s.sec, "cannot read the commit's tree");
+    struct stat st;
+    /* s.where is set by the spec parser (nt_xstrndup never returns NULL) */
+    if (stat(s.where, &st) < 0) { // NOLINT(clang-analyzer-core.NonNullParamChecker)
+        nt_diag_error(diag, "no such repository %s: %s", s.display, strerror(errno));
         goto done;
     }
-
-    char shortid[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(shortid, 8, git_commit_id(commit));
-    nt_buf_addf(&label, "git:%s#%s@%s", s.display, refname, shortid);
-
-    r = git_tree_entry_bypath(&dirent, tree, NT_CLUSTERS_DIR);
-    if (r < 0 || git_tree_entry_type(dirent) != GIT_OBJECT_TREE) {
+    r = git_repository_open_ext(&repo, s.where, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+    if (r == GIT_ENOTFOUND) {
         nt_diag_error(diag,
-                      "no %s directory at %s (%s) in %s: is this the tenant configuration "
-                      "repository?",
-                      NT_CLUSTERS_DIR, refname, shortid, s.display);
+                      "%s is not a git repository (git:PATH takes the tenant "
+                      "configuration repository's working tree or a bare clone)",
+                      s.display);
         goto done;
     }
-
-    tree_ctx tc = {repo, tree};
-    nt_tree_reader reader = {&tc, tree_read, tree_list};
-    if (nt_tenant_read(&reader, nt_buf_str(&label), &set, diag) < 0)
+    if (r < 0) {
+        nt_buf pre = NT_BUF_INIT;
+        nt_buf_addf(&pre, "cannot open the repository %s", s.display);
+        git_fail(diag, &s.sec, nt_buf_str(&pre));
+        nt_buf_free(&pre);
         goto done;
-    free(set->source);
-    set->source = nt_xstrdup(nt_buf_str(&label));
-    *out = set;
-    set = NULL;
-    rc = 0;
+    }
+    rc = read_at(repo, &s, NULL, out, diag);
 done:
-    nt_cluster_set_free(set);
-    git_tree_entry_free(dirent);
-    git_tree_free(tree);
-    git_commit_free(commit);
     git_repository_free(repo);
     if (lock_fd >= 0)
         close(lock_fd); /* releases the flock */
-    free(refname);
-    free(default_branch);
-    nt_buf_free(&label);
+    nt_diag_free(&first);
+    nt_buf_free(&dir);
     src_free(&s);
     git_libgit2_shutdown();
     return rc;

@@ -284,6 +284,15 @@ int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
         memset(&req, 0, sizeof(req));
         sleep_ms(delay);
     }
+    if (err.kind == NT_APIERR_HTTP && err.no_clusters) {
+        /* a fresh tenant: the repository has no clusters directory until the first save */
+        nt_diag_add(diag, NT_SEV_NOTE, NT_POS_NONE, NULL,
+                    "the tenant repository has no clusters yet (the API Server answered 500 "
+                    "\"%s\"): read as an empty list",
+                    err.message);
+        *out = nt_cluster_set_new();
+        goto named;
+    }
     if (err.kind != NT_APIERR_NONE) {
         nt_buf full = NT_BUF_INIT;
         nt_buf_addf(&full, "%s%s", cfg->base_url, path);
@@ -296,6 +305,7 @@ int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
     }
     if (nt_api_list_parse(resp.body, resp.body_len, out, diag) != 0)
         goto done;
+named:
     free((*out)->source);
     nt_buf src = NT_BUF_INIT;
     nt_buf_addf(&src, "api %s", cfg->base_url);

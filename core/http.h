@@ -39,9 +39,10 @@ int nt_http_check_system_ca(nt_diag *diag);
 
 /* Observe through the API: exactly one GET /api/v1/clusters (sent again, up to cfg->retries
  * times, only after a transient failure: connection, timeout, 429, 502-504). On success *out is the observed
- * set (nt_api_list_parse) with set->source "api URL". Errors are classified (design.md
- * section 6: token, tenant repository visibility, write access, TLS, connection) with a hint,
- * and the token redacted. Returns 0 or -1. */
+ * set (nt_api_list_parse) with set->source "api URL". Errors are classified (docs/architecture.md
+ * §6: token, tenant repository visibility, write access, TLS, connection) with a hint,
+ * and the token redacted. The 500 a fresh tenant gets (no clusters directory yet:
+ * nt_api_error.no_clusters) is an empty set and a note. Returns 0 or -1. */
 int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag);
 
 /* One request, set up the same way for the observer and the apply executor (core/apply.c):

@@ -1,5 +1,5 @@
 /* kubeconfig.h — a sanity check of kubeconfig text, as the API Server parses it
- * (nautes-api.md 3.5): raw YAML, or base64 of it when the text looks like base64; it must
+ * (docs/api-server.md §3.5): raw YAML, or base64 of it when the text looks like base64; it must
  * hold at least one `clusters` entry and one `users` entry. The content is never copied into
  * a message. */
 #ifndef NT_KUBECONFIG_H

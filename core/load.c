@@ -12,6 +12,7 @@
 #include "core/suggest.h"
 #include "core/validate.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -308,9 +309,26 @@ static int cmp_keyref(const void *a, const void *b)
     return p->i < q->i ? -1 : p->i > q->i;
 }
 
-/* Reports non-string keys and duplicate keys of mapping m (with both positions). Sorting
- * keeps it O(n log n) for huge mappings. */
-static void check_keys(ctx *x, const node *m, const char *cluster)
+/* Remember that key (and the key it resembles) did not load, for nt_cluster.failed_keys.
+ * Bounded: hostile input with thousands of bad keys must not make this quadratic, and the
+ * keys that matter (the fields' own) are short and come early enough. */
+static void failed_key(nt_cluster *c, const char *key, const char *like)
+{
+    if (c->failed_keys && strlen(c->failed_keys) > 4096)
+        return;
+    nt_buf b = NT_BUF_INIT;
+    nt_buf_adds(&b, c->failed_keys ? c->failed_keys : " ");
+    nt_buf_addf(&b, "%s ", key);
+    if (like)
+        nt_buf_addf(&b, "%s ", like);
+    free(c->failed_keys);
+    c->failed_keys = nt_buf_detach(&b);
+}
+
+/* Reports non-string keys and duplicate keys of mapping m (with both positions); a duplicated
+ * key is recorded in rec->failed_keys when rec is given. Sorting keeps it O(n log n) for huge
+ * mappings. */
+static void check_keys(ctx *x, const node *m, const char *cluster, nt_cluster *rec)
 {
     size_t nk = m->n / 2, nr = 0;
     keyref *refs = nt_xcalloc(nk ? nk : 1, sizeof(keyref));
@@ -331,6 +349,8 @@ static void check_keys(ctx *x, const node *m, const char *cluster)
         while (i < nr && !strcmp(refs[i].k->s, refs[first].k->s)) {
             err(x, refs[i].k->pos, cluster, "duplicate key '%s' (first given at line %u:%u)",
                 refs[i].k->s, refs[first].k->pos.line, refs[first].k->pos.col);
+            if (rec)
+                failed_key(rec, refs[i].k->s, NULL);
             i++;
         }
     }
@@ -345,14 +365,16 @@ static const node *map_get(const node *m, const char *key)
     return NULL;
 }
 
-static void unknown_key(ctx *x, const node *k, const char *where, const char *const *cands,
-                        size_t n, const char *cluster)
+/* Report an unknown key; returns the known key it resembles (or NULL). */
+static const char *unknown_key(ctx *x, const node *k, const char *where, const char *const *cands,
+                               size_t n, const char *cluster)
 {
     const char *s = nt_suggest(k->s, cands, n);
     if (s)
         err(x, k->pos, cluster, "unknown key '%s' in %s; did you mean '%s'?", k->s, where, s);
     else
         err(x, k->pos, cluster, "unknown key '%s' in %s", k->s, where);
+    return s;
 }
 
 /* A scalar value, interpolated. *out is NULL for null; the caller owns it. */
@@ -448,7 +470,7 @@ static void load_nested(ctx *x, nt_cluster *c, const node *v, const char *obj, k
         return;
     if (!expect(x, v, N_MAP, obj, c->name))
         return;
-    check_keys(x, v, c->name);
+    check_keys(x, v, c->name, NULL);
     for (size_t i = 0; i + 1 < v->n; i += 2) {
         const node *k = v->kids[i], *val = v->kids[i + 1];
         if (k->t != N_SCALAR)
@@ -479,7 +501,7 @@ static void load_component(ctx *x, nt_cluster *c, nt_component *comp, const node
     }
     if (!expect(x, v, N_MAP, what, c->name))
         return;
-    check_keys(x, v, c->name);
+    check_keys(x, v, c->name, NULL);
     for (size_t i = 0; i + 1 < v->n; i += 2) {
         const node *k = v->kids[i], *val = v->kids[i + 1];
         if (k->t != N_SCALAR)
@@ -492,7 +514,7 @@ static void load_component(ctx *x, nt_cluster *c, nt_component *comp, const node
             comp->additions_declared = true;
             if (is_null(val) || !expect(x, val, N_MAP, "additions", c->name))
                 continue;
-            check_keys(x, val, c->name);
+            check_keys(x, val, c->name, NULL);
             for (size_t j = 0; j + 1 < val->n; j += 2) {
                 const node *ak = val->kids[j], *av = val->kids[j + 1];
                 char *s = NULL;
@@ -526,7 +548,7 @@ static void load_components(ctx *x, nt_cluster *c, const node *v, key_style st)
     if (is_null(v) ||
         !expect(x, v, N_MAP, st == STYLE_NATIVE ? "components_list" : "componentsList", c->name))
         return;
-    check_keys(x, v, c->name);
+    check_keys(x, v, c->name, NULL);
     for (size_t i = 0; i + 1 < v->n; i += 2) {
         const node *k = v->kids[i], *val = v->kids[i + 1];
         if (k->t != N_SCALAR)
@@ -550,7 +572,7 @@ static void load_reserved(ctx *x, nt_cluster *c, const node *v, const char *what
     c->reserved_pos = v->pos;
     if (is_null(v) || !expect(x, v, N_MAP, what, c->name))
         return;
-    check_keys(x, v, c->name);
+    check_keys(x, v, c->name, NULL);
     for (size_t i = 0; i + 1 < v->n; i += 2) {
         const node *k = v->kids[i], *val = v->kids[i + 1];
         if (k->t != N_SCALAR)
@@ -583,7 +605,7 @@ static void load_allowed(ctx *x, nt_cluster *c, const node *v, const char *what)
     c->allowed_pos = v->pos;
     if (is_null(v) || !expect(x, v, N_MAP, what, c->name))
         return;
-    check_keys(x, v, c->name);
+    check_keys(x, v, c->name, NULL);
     for (size_t i = 0; i + 1 < v->n; i += 2) {
         const node *k = v->kids[i], *val = v->kids[i + 1];
         if (k->t != N_SCALAR)
@@ -602,7 +624,7 @@ static void load_allowed(ctx *x, nt_cluster *c, const node *v, const char *what)
                                  k->s, type_name(item));
                 continue;
             }
-            check_keys(x, item, c->name);
+            check_keys(x, item, c->name, NULL);
             nt_resource *r = nt_product_resources_add(e, item->pos);
             for (size_t m = 0; m + 1 < item->n; m += 2) {
                 const node *ik = item->kids[m], *iv = item->kids[m + 1];
@@ -630,18 +652,15 @@ static char *dir_of(const char *file)
     return nt_xstrndup(file, (size_t)(slash - file));
 }
 
-/* Read a whole regular file of at most NT_LOAD_MAX_FILE bytes. Returns 0, or -1 with errno
- * set (EFBIG when too large, EISDIR for a directory). */
-static int read_file(const char *path, char **out, size_t *len)
+/* Read everything from fd, at most NT_LOAD_MAX_FILE bytes; fd stays open. Returns 0, or -1
+ * with errno set (EFBIG when too large, EISDIR for a directory). */
+static int read_fd(int fd, char **out, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     char *buf = NULL;
     size_t n = 0;
     *out = NULL;
     *len = 0;
-    if (fd < 0)
-        return -1;
     if (fstat(fd, &st) < 0)
         goto fail;
     if (S_ISDIR(st.st_mode)) {
@@ -678,7 +697,6 @@ static int read_file(const char *path, char **out, size_t *len)
         }
     }
     buf[n] = '\0';
-    close(fd);
     *out = buf;
     *len = n;
     return 0;
@@ -688,15 +706,91 @@ fail : {
         OPENSSL_cleanse(buf, n);
         free(buf);
     }
-    close(fd);
     errno = e;
     return -1;
 }
 }
 
+/* Read a whole file (read_fd). Returns 0, or -1 with errno set. */
+static int read_file(const char *path, char **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = read_fd(fd, out, len);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
 static const char *read_error(int e)
 {
     return e == EFBIG ? "the file is larger than the 64 MiB limit" : strerror(e);
+}
+
+/* What a file that is not a regular file is, for messages. */
+static const char *file_type(mode_t m)
+{
+    if (S_ISDIR(m))
+        return "a directory";
+    if (S_ISFIFO(m))
+        return "a named pipe";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISSOCK(m))
+        return "a socket";
+    return "not a regular file";
+}
+
+/* The kubeconfig_file could not be read (missing, no permission, I/O error): no plan needs
+ * its contents, so this is only recorded on the cluster (apply refuses to save the cluster
+ * without it, core/plan.h) and, unless NT_LOAD_KUBECONFIG_QUIET, said in a note. */
+static void kubeconfig_unread(ctx *x, nt_cluster *c, const char *full, int e)
+{
+    nt_buf why = NT_BUF_INIT;
+    if (strcmp(full, c->kubeconfig_file.s))
+        nt_buf_addf(&why, "%s: ", full);
+    nt_buf_adds(&why, read_error(e));
+    free(c->kubeconfig_unread);
+    c->kubeconfig_unread = nt_buf_detach(&why);
+    if (!(x->flags & NT_LOAD_KUBECONFIG_QUIET))
+        nt_diag_add(x->diag, NT_SEV_NOTE, c->kubeconfig_file.pos, c->name,
+                    "not read: kubeconfig_file '%s' (%s); apply needs it to save this cluster",
+                    c->kubeconfig_file.s, c->kubeconfig_unread);
+}
+
+/* A file that cannot hold a kubeconfig is an error in every command (validate, plan, graph,
+ * apply), found with stat(2) alone: an empty file, a directory, and anything that is not a
+ * regular file. A named pipe or a device is never opened, so no command can block on it. */
+static bool kubeconfig_file_ok(ctx *x, nt_cluster *c, const char *full, const struct stat *st)
+{
+    const char *path = c->kubeconfig_file.s;
+    nt_buf named = NT_BUF_INIT; /* 'path' (resolved path) */
+    nt_buf_addf(&named, "'%s'", path);
+    if (strcmp(full, path))
+        nt_buf_addf(&named, " (%s)", full);
+    bool ok = false;
+    if (!S_ISREG(st->st_mode))
+        err(x, c->kubeconfig_file.pos, c->name,
+            "kubeconfig_file %s is %s, not a regular file; name the file that holds the "
+            "kubeconfig",
+            nt_buf_str(&named), file_type(st->st_mode));
+    else if (st->st_size == 0)
+        err(x, c->kubeconfig_file.pos, c->name,
+            "kubeconfig_file %s is empty (0 bytes); put the cluster's kubeconfig in it",
+            nt_buf_str(&named));
+    else if ((unsigned long long)st->st_size > NT_LOAD_MAX_FILE)
+        err(x, c->kubeconfig_file.pos, c->name, "kubeconfig_file %s: %s", nt_buf_str(&named),
+            read_error(EFBIG));
+    else
+        ok = true;
+    nt_buf_free(&named);
+    return ok;
 }
 
 static void load_kubeconfig_file(ctx *x, nt_cluster *c)
@@ -712,8 +806,9 @@ static void load_kubeconfig_file(ctx *x, nt_cluster *c)
         err(x, c->kubeconfig_file.pos, c->name, "kubeconfig_file is empty; name a file");
         return;
     }
-    if (x->flags & NT_LOAD_NO_KUBECONFIG)
-        return;
+    for (const char *d = strchr(path, '$'); d; d = strchr(d + 1, '$'))
+        if (isalpha((unsigned char)d[1]) || d[1] == '_')
+            return; /* a Go CLI $placeholder left in: validation names it */
     nt_buf full = NT_BUF_INIT;
     if (path[0] == '/') {
         nt_buf_adds(&full, path);
@@ -724,20 +819,41 @@ static void load_kubeconfig_file(ctx *x, nt_cluster *c)
         nt_buf_adds(&full, path);
         free(dir);
     }
+    const char *fp = nt_buf_str(&full);
     char *data = NULL;
     size_t len = 0;
-    if (read_file(nt_buf_str(&full), &data, &len) < 0) {
-        err(x, c->kubeconfig_file.pos, c->name, "cannot read kubeconfig_file '%s' (%s): %s", path,
-            nt_buf_str(&full), read_error(errno));
+    int fd = -1;
+    struct stat st;
+    if (stat(fp, &st) < 0) {
+        kubeconfig_unread(x, c, fp, errno);
+        goto done;
+    }
+    if (!kubeconfig_file_ok(x, c, fp, &st) || (x->flags & NT_LOAD_NO_KUBECONFIG))
+        goto done;
+    /* O_NONBLOCK: should the file be swapped for a pipe after the stat, open does not wait */
+    fd = open(fp, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        kubeconfig_unread(x, c, fp, errno);
+        goto done;
+    }
+    if (!kubeconfig_file_ok(x, c, fp, &st))
+        goto done;
+    if (read_fd(fd, &data, &len) < 0) {
+        kubeconfig_unread(x, c, fp, errno);
+    } else if (len == 0) {
+        err(x, c->kubeconfig_file.pos, c->name,
+            "kubeconfig_file '%s' is empty (0 bytes); put the cluster's kubeconfig in it", path);
     } else if (memchr(data, '\0', len)) {
         err(x, c->kubeconfig_file.pos, c->name,
             "kubeconfig_file '%s' is not text (it contains NUL bytes)", path);
     } else {
-        char sha[65];
-        nt_sha256_hex(data, len, sha);
-        nt_cluster_set_add_input(x->set, nt_buf_str(&full), sha);
+        /* not an input of a saved plan: a plan made without the file (a CI job holding no
+         * credentials) must apply where the file is; its contents are never compared */
         nt_cluster_set_field(c, NT_F_KUBECONFIG, data, c->kubeconfig_file.pos);
     }
+done:
+    if (fd >= 0)
+        close(fd);
     if (data) {
         OPENSSL_cleanse(data, len);
         free(data);
@@ -771,11 +887,13 @@ static void load_fields(ctx *x, nt_cluster *c, const node *m, key_style st)
         cands[nc++] = "prevent_destroy";
     }
 
-    check_keys(x, m, c->name);
+    check_keys(x, m, c->name, c);
     for (size_t i = 0; i + 1 < m->n; i += 2) {
         const node *k = m->kids[i], *v = m->kids[i + 1];
         if (k->t != N_SCALAR || !strcmp(k->s, "name"))
             continue;
+        size_t errors_before = x->diag->n_errors;
+        const char *like = NULL;
         nt_field f = NT_F_COUNT;
         for (int j = 0; j < NT_F_COUNT; j++)
             if (!(nt_fields[j].flags & NT_FIELD_NESTED) &&
@@ -828,8 +946,11 @@ static void load_fields(ctx *x, nt_cluster *c, const node *m, key_style st)
                 err(x, v->pos, c->name, "prevent_destroy must be true or false, found %s",
                     type_name(v));
         } else {
-            unknown_key(x, k, st == STYLE_NATIVE ? "a cluster entry" : "spec", cands, nc, c->name);
+            like = unknown_key(x, k, st == STYLE_NATIVE ? "a cluster entry" : "spec", cands, nc,
+                               c->name);
         }
+        if (x->diag->n_errors > errors_before)
+            failed_key(c, k->s, like);
     }
     if (c->kubeconfig_file.s)
         load_kubeconfig_file(x, c);
@@ -873,7 +994,7 @@ static void load_native_entry(ctx *x, const node *m)
 static void load_native(ctx *x, const node *root)
 {
     static const char *const keys[] = {"clusters"};
-    check_keys(x, root, NULL);
+    check_keys(x, root, NULL, NULL);
     for (size_t i = 0; i + 1 < root->n; i += 2) {
         const node *k = root->kids[i], *v = root->kids[i + 1];
         if (k->t != N_SCALAR)
@@ -904,7 +1025,7 @@ static void load_document(ctx *x, const node *root)
     const node *kind = map_get(root, "kind");
     if (resource && (!kind || kind->t != N_SCALAR || strcmp(kind->s, "Cluster")))
         return; /* kustomization.yaml and other kinds live beside Cluster files */
-    check_keys(x, root, NULL);
+    check_keys(x, root, NULL, NULL);
     if (!kind) {
         err(x, root->pos, NULL, "this document has no 'kind'; expected 'kind: Cluster'");
         return;
@@ -937,7 +1058,7 @@ static void load_document(ctx *x, const node *root)
             name_node = n;
     }
     if (meta && !is_null(meta) && expect(x, meta, N_MAP, "metadata", NULL)) {
-        check_keys(x, meta, NULL);
+        check_keys(x, meta, NULL, NULL);
         const node *n = map_get(meta, "name");
         if (n && get_str(x, n, "metadata.name", NULL, &meta_name) == 0 && meta_name && !name_node)
             name_node = n;

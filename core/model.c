@@ -157,6 +157,8 @@ void nt_cluster_free(nt_cluster *c)
             free(c->f[i].s);
     }
     free(c->kubeconfig_file.s);
+    free(c->kubeconfig_unread);
+    free(c->failed_keys);
     for (int i = 0; i < NT_C_COUNT; i++)
         nt_component_clear(&c->comp[i]);
     for (size_t i = 0; i < c->n_reserved; i++) {
@@ -188,6 +190,8 @@ nt_cluster *nt_cluster_clone(const nt_cluster *c)
     for (int i = 0; i < NT_F_COUNT; i++)
         value_copy(&d->f[i], &c->f[i]);
     value_copy(&d->kubeconfig_file, &c->kubeconfig_file);
+    d->kubeconfig_unread = c->kubeconfig_unread ? nt_xstrdup(c->kubeconfig_unread) : NULL;
+    d->failed_keys = c->failed_keys ? nt_xstrdup(c->failed_keys) : NULL;
     for (int i = 0; i < NT_C_COUNT; i++) {
         const nt_component *s = &c->comp[i];
         nt_component *t = &d->comp[i];

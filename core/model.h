@@ -19,13 +19,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* API Server generations (nautes-api.md, preamble). UNKNOWN: not yet detected. */
+/* API Server generations (docs/api-server.md, introduction). UNKNOWN: not yet detected. */
 typedef enum { NT_GEN_UNKNOWN = 0, NT_GEN_V03 = 1, NT_GEN_V04 = 2 } nt_api_gen;
 const char *nt_gen_name(nt_api_gen gen);          /* "v0.3", "v0.4", "unknown" */
 int nt_gen_parse(const char *s, nt_api_gen *out); /* "v0.3"/"0.3"/"v0.4"/"0.4"; -1 if not */
 
 typedef enum nt_field {
-    /* the five fields whose change is a replace (design.md section 5) */
+    /* the five fields whose change is a replace (docs/architecture.md §5) */
     NT_F_CLUSTER_KIND = 0,
     NT_F_CLUSTER_TYPE,
     NT_F_USAGE,
@@ -68,7 +68,7 @@ typedef struct nt_value {
     nt_pos pos;
 } nt_value;
 
-/* components_list categories: the union of both generations' keys (nautes-api.md 3.2) and
+/* components_list categories: the union of both generations' keys (docs/api-server.md §3.2) and
  * the server-only ones that appear in Cluster files (7.4). */
 typedef enum nt_component_kind {
     NT_C_MULTI_TENANT = 0,
@@ -152,6 +152,11 @@ typedef struct nt_cluster {
 
     nt_value f[NT_F_COUNT];
     nt_value kubeconfig_file; /* the path as written; contents go to f[NT_F_KUBECONFIG] */
+    char *kubeconfig_unread;  /* why kubeconfig_file could not be read ("path: reason"), else NULL;
+                                 a plan goes on without it, apply needs it (core/load.h) */
+    char *failed_keys;        /* " key key ": the entry's keys whose value raised a load error,
+                                 and the known key an unknown one resembles (validate does not
+                                 repeat those as "required"); NULL when none */
 
     bool has_traefik; /* the traefik object was given (even empty) */
     nt_pos traefik_pos;

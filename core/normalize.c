@@ -264,6 +264,10 @@ void nt_normalize_desired(const nt_cluster *c, nt_norm *out)
         const char *v = c->f[f].s;
         if (f == NT_F_CLUSTER_KIND && !v)
             v = "kubernetes"; /* the tool sends it when omitted */
+        /* a kubeconfig_file not read (a CI job without credentials) is still declared: the
+         * plan is the same with or without the file, and its contents are never compared */
+        if (f == NT_F_KUBECONFIG && !v && c->kubeconfig_file.s)
+            v = "";
         if (!v)
             continue;
         if (nt_fields[f].flags & NT_FIELD_SENSITIVE) {
@@ -316,7 +320,7 @@ bool nt_normalize_visible(const nt_cluster_set *set, const char *path)
         unsigned fl = nt_components[k].flags;
         switch (set->gen) {
         case NT_GEN_V04:
-            /* v0.4's converter never returns event_listener (nautes-api.md 4.1) */
+            /* v0.4's converter never returns event_listener (docs/api-server.md §4.1) */
             return (fl & NT_COMP_V04) && k != NT_C_EVENT_LISTENER;
         case NT_GEN_V03:
             return (fl & NT_COMP_V03) && !additions;

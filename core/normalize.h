@@ -1,4 +1,4 @@
-/* normalize.h — one canonical form for both sides of a diff (design.md section 5).
+/* normalize.h — one canonical form for both sides of a diff (docs/architecture.md §5).
  *
  * A cluster is flattened into a sorted list of (path, value) entries: scalar fields under
  * their snake_case name ("primary_domain", "traefik.http_node_port"), components as

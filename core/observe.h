@@ -1,4 +1,4 @@
-/* observe.h — read the actual state from where --state says (design.md section 7).
+/* observe.h — read the actual state from where --state says (docs/architecture.md §7).
  *
  * The one place plan and apply turn a state spec into an observed cluster set: "api" (or
  * NULL, the default) is one GET /api/v1/clusters through nt_api_list; "git:PATH_OR_URL[#REF]"

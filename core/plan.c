@@ -176,6 +176,33 @@ static void fingerprint(nt_plan *p, const nt_cluster_set *actual, char (*h)[65])
     free(order);
 }
 
+/* Every save of a physical cluster sends its kubeconfig (the API Server stores it on each
+ * save), so apply refuses, before its first request, a plan that saves one whose
+ * kubeconfig_file could not be read; one error per cluster, naming the file. A plan without
+ * need_kubeconfig goes on: the loader's note already said the file was not read. */
+static int check_kubeconfigs(const nt_plan *p, nt_diag *diag)
+{
+    int rc = 0;
+    for (size_t i = 0; i < p->n_ops; i++) {
+        if (p->ops[i].kind != NT_OP_SAVE)
+            continue;
+        const nt_action *a = &p->actions[p->ops[i].action];
+        const nt_cluster *d = a->desired;
+        if (!d || !nt_cluster_is_physical(d) || d->f[NT_F_KUBECONFIG].s || !d->kubeconfig_file.s)
+            continue;
+        const char *verb = a->kind == NT_ACT_CREATE    ? "create"
+                           : a->kind == NT_ACT_REPLACE ? "re-create"
+                                                       : "save";
+        rc = nt_diag_add(diag, NT_SEV_ERROR, d->kubeconfig_file.pos, d->name,
+                         "apply would %s physical cluster %s, which needs its kubeconfig on "
+                         "every save, but kubeconfig_file '%s' was not read (%s); nothing was "
+                         "sent",
+                         verb, d->name, d->kubeconfig_file.s,
+                         d->kubeconfig_unread ? d->kubeconfig_unread : "not loaded");
+    }
+    return rc;
+}
+
 int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster_set *actual,
                   const nt_plan_opts *opts, nt_diag *diag)
 {
@@ -205,6 +232,9 @@ int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster
     if (nt_diff_compute(p, desired, actual, opts, hashes, &local) < 0)
         rc = -1;
     if (!nt_diag_has_errors(&local) && nt_order_build(p, opts, &local) < 0)
+        rc = -1;
+    if (!nt_diag_has_errors(&local) && opts && opts->need_kubeconfig &&
+        check_kubeconfigs(p, &local) < 0)
         rc = -1;
     if (nt_diag_has_errors(&local))
         rc = -1;

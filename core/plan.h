@@ -1,4 +1,4 @@
-/* plan.h — what apply would do, in the order it would do it (design.md section 5).
+/* plan.h — what apply would do, in the order it would do it (docs/architecture.md §5).
  *
  * A plan is built from two normalised cluster sets (desired, observed). It holds one action
  * per cluster name (create / update / replace / delete / no-op) in display order, and the
@@ -87,10 +87,13 @@ typedef struct nt_plan_opts {
     const char *const *force; /* --force-update NAME */
     size_t n_force;
     bool skip_validation; /* do not re-run nt_validate_set / nt_validate_hosts (unit tests) */
+    bool need_kubeconfig; /* apply: a physical cluster this plan saves (create, update,
+                             replace) whose kubeconfig_file was not read is an error */
 } nt_plan_opts;
 
 /* Normalise both sides, diff, order. Errors (prevent_destroy, physical update without a
- * kubeconfig, unknown --target, unknown host) go to diag; returns 0 or -1.
+ * kubeconfig, unknown --target, unknown host; with need_kubeconfig, a physical save whose
+ * kubeconfig_file could not be read) go to diag; returns 0 or -1.
  * Unless opts->skip_validation, the desired set is validated again with the observed
  * generation (nt_validate_set, gen = actual->gen) and the hosts with nt_validate_hosts.
  * *out is set on success (NULL on error). */

@@ -1,9 +1,9 @@
-/* plan_diff.c — which action each cluster needs (design.md section 5).
+/* plan_diff.c — which action each cluster needs (docs/architecture.md §5).
  *
  * Identity is the name. Both sides are flattened by normalize.c; a desired entry is compared
  * only when the observed source can show its path, so server defaults never show as
  * changes. A change of one of the five NT_FIELD_REPLACE fields is a replace: the real API
- * Server accepts such a save and the cluster breaks later (nautes-api.md 6.3). */
+ * Server accepts such a save and the cluster breaks later (docs/api-server.md §6.3). */
 #include "core/alloc.h"
 #include "core/normalize.h"
 #include "core/plan_impl.h"
@@ -66,7 +66,7 @@ static const char *or_none(const char *s)
 }
 
 /* Does the server keep no place for `path` in this cluster? A v0.4 server keeps only the
- * component categories of the cluster's kind (nautes-api.md 3.2) and drops the rest
+ * component categories of the cluster's kind (docs/api-server.md §3.2) and drops the rest
  * silently, and the seed fields (traefik.*, argocd_host, tekton_host) live in those
  * categories' additions: a virtual deployment worker has no gateway, a host no deployment.
  * Declaring one of them is then not a change the server could ever make. */
@@ -329,8 +329,9 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
                              a->reason ? a->reason : "");
         bool saves =
             a->kind == NT_ACT_CREATE || a->kind == NT_ACT_UPDATE || a->kind == NT_ACT_REPLACE;
+        /* a kubeconfig_file that was not read is settled by plan.c (only apply needs it) */
         if (saves && a->desired && nt_cluster_is_physical(a->desired) &&
-            !a->desired->f[NT_F_KUBECONFIG].s)
+            !a->desired->f[NT_F_KUBECONFIG].s && !a->desired->kubeconfig_file.s)
             rc = nt_diag_add(diag, NT_SEV_ERROR, a->desired->pos, a->cluster,
                              "cluster %s: the API Server needs the kubeconfig of a physical "
                              "cluster on every save; declare kubeconfig or kubeconfig_file",

@@ -1,4 +1,4 @@
-/* plan_order.c — the operations of a plan as a dependency graph (design.md section 5).
+/* plan_order.c — the operations of a plan as a dependency graph (docs/architecture.md §5).
  *
  * A virtual cluster depends on its host. Deletions come first, dependents before what they
  * depend on (a virtual's DELETE before its host's DELETE); then saves, hosts before their

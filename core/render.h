@@ -17,7 +17,7 @@ typedef struct nt_render_opts {
     bool verbose; /* also list the clusters that need no change */
 } nt_render_opts;
 
-/* The text form (design.md section 5): a header per cluster in execution order, a line per
+/* The text form (docs/architecture.md §5): a header per cluster in execution order, a line per
  * changed field, the unmanaged clusters, the fields not compared, the summary line. */
 void nt_render_text(const nt_plan *plan, const nt_render_opts *opts, nt_buf *out);
 

@@ -1,4 +1,4 @@
-/* render_text.c — the plan as a person reads it (design.md section 5). */
+/* render_text.c — the plan as a person reads it (docs/architecture.md §5). */
 #include "core/render.h"
 
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* tenant_repo.c — where the API Server writes what in the tenant configuration repository
- * (nautes-api.md 7.3, 7.4), for the local server (writer) and the git state source (reader).
+ * (docs/api-server.md §7.3, 7.4), for the local server (writer) and the git state source (reader).
  *
  * Files are produced with libyaml's emitter (never by string pasting) the way the real
  * server's sigs.k8s.io/yaml does: keys sorted at every level, 2-space indent, strings that

@@ -1,4 +1,4 @@
-/* tenant_repo.h — the tenant configuration repository's layout (nautes-api.md 7.3, 7.4).
+/* tenant_repo.h — the tenant configuration repository's layout (docs/api-server.md §7.3, 7.4).
  *
  * One module knows where the API Server writes what: the local server writes through it and
  * the git state source reads through it, so the two cannot disagree. Reading goes through an

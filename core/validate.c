@@ -1,5 +1,5 @@
-/* validate.c — the real API Server's rules (nautes-api.md 6.1, 6.2) in its order, what it
- * forgets (names, ports, placeholders) and the whole-set rules (design.md section 4). */
+/* validate.c — the real API Server's rules (docs/api-server.md §6.1, 6.2) in its order, what it
+ * forgets (names, ports, placeholders) and the whole-set rules (docs/architecture.md §4). */
 #include "core/validate.h"
 
 #include "core/alloc.h"
@@ -190,7 +190,7 @@ static kind5 kind_of(const nt_cluster *c)
     return K_NONE;
 }
 
-/* Categories a v0.4 server fills for each kind (nautes-api.md 3.2), server-only included. */
+/* Categories a v0.4 server fills for each kind (docs/api-server.md §3.2), server-only included. */
 static bool v04_applies(kind5 k, nt_component_kind cat)
 {
     switch (cat) {
@@ -398,7 +398,10 @@ static void check_kubeconfig(vctx *v)
 {
     const nt_cluster *c = v->c;
     const char *kc = get(c, NT_F_KUBECONFIG);
-    if (!nt_cluster_is_physical(c))
+    /* a cluster_type still a placeholder may well be physical: a kubeconfig given is checked
+     * now rather than after the placeholder is replaced */
+    bool maybe = v->client && has_placeholder(get(c, NT_F_CLUSTER_TYPE)) && !empty(kc);
+    if (!nt_cluster_is_physical(c) && !maybe)
         return;
     if (empty(kc)) {
         if (!empty(c->kubeconfig_file.s))
@@ -493,6 +496,23 @@ static void check_enum(vctx *v, nt_field f, int code, const char *a, const char 
                      "%s must be '%s' or '%s', not '%s'", nt_fields[f].snake, a, b, s);
 }
 
+/* The port of api_server, when it names one, is a TCP port: the server does not check it,
+ * and a virtual cluster's vcluster port is taken from it. */
+static void check_api_server_port(vctx *v)
+{
+    const nt_cluster *c = v->c;
+    const char *api = get(c, NT_F_API_SERVER);
+    if (empty(api))
+        return;
+    char *port = NULL;
+    char *host = url_host(api, &port); /* a placeholder in the host does not hide the port */
+    if (host && port && !has_placeholder(port) && !valid_port(port))
+        nt_diag_addc(v->diag, NT_SEV_ERROR, NT_RULE_PORT_INVALID, fpos(c, NT_F_API_SERVER), c->name,
+                     "api_server's port must be a port number (1-65535), not '%s'", port);
+    free(host);
+    free(port);
+}
+
 static void check_client_extras(vctx *v)
 {
     const nt_cluster *c = v->c;
@@ -511,6 +531,7 @@ static void check_client_extras(vctx *v)
                          "%s must be a port number (1-65535), not '%s'", nt_fields[i].snake, s);
     }
     check_placeholder(v, "kubeconfig_file", c->kubeconfig_file.s, c->kubeconfig_file.pos);
+    check_api_server_port(v);
     for (int i = 0; i < NT_C_COUNT; i++) {
         const nt_component *comp = &c->comp[i];
         check_placeholder(v, "a component name", comp->name.s, comp->name.pos);
@@ -532,14 +553,36 @@ static void check_client_extras(vctx *v)
         }
 }
 
+/* s with each bare $placeholder replaced by "a": what is wrong around the placeholders is
+ * wrong whatever replaces them. */
+static char *fill_placeholders(const char *s)
+{
+    nt_buf b = NT_BUF_INIT;
+    for (size_t i = 0; s[i];) {
+        size_t n = placeholder_at(s, i);
+        if (n) {
+            nt_buf_addc(&b, 'a');
+            i += n;
+        } else {
+            nt_buf_addc(&b, s[i++]);
+        }
+    }
+    return nt_buf_detach(&b);
+}
+
 static void check_name(vctx *v)
 {
     const nt_cluster *c = v->c;
     if (nt_dns1123_label(c->name))
         return;
-    if (has_placeholder(c->name))
+    bool wrong = true;
+    if (has_placeholder(c->name)) {
         check_placeholder(v, "name", c->name, cpos(c));
-    else
+        char *filled = fill_placeholders(c->name);
+        wrong = !nt_dns1123_label(filled);
+        free(filled);
+    }
+    if (wrong)
         nt_diag_addc(v->diag, NT_SEV_ERROR, NT_RULE_NAME_INVALID, cpos(c), c->name,
                      "cluster name '%s' is not a DNS-1123 label (lower-case letters, digits "
                      "and '-', starting and ending with a letter or digit, at most 63 "
@@ -572,8 +615,10 @@ int nt_validate_cluster(const nt_cluster *c, const nt_validate_opts *o, nt_diag 
     check_enum(&v, NT_F_USAGE, NT_RULE_USAGE_ENUM, "host", "worker");
 
     /* 6.2: business rules, in the table's order */
+    /* a placeholder for the whole URL hides the scheme; one for the host ("https://$ip")
+     * does not */
     if (!empty(api) && strncmp(api, "http://", 7) && strncmp(api, "https://", 8) &&
-        !(v.client && has_placeholder(api)))
+        !(v.client && placeholder_at(api, 0)))
         nt_diag_addc(diag, NT_SEV_ERROR, NT_RULE_API_SERVER_SCHEME, fpos(c, NT_F_API_SERVER),
                      c->name, "api_server '%s' is not an https:// (or http://) URL", api);
     if (virt && worker && empty(host))
@@ -724,4 +769,72 @@ int nt_validate_hosts(const nt_cluster_set *desired, const nt_cluster_set *actua
         }
     }
     return diag->n_errors > before ? -1 : 0;
+}
+
+/* ---- after a load with errors ------------------------------------------------------------- */
+
+/* Whether `key` is among c->failed_keys, in either spelling (api_server, apiServer). */
+static bool key_failed(const nt_cluster *c, const char *key)
+{
+    for (const char *p = c->failed_keys; p && *p;) {
+        p += strspn(p, " ");
+        size_t n = strcspn(p, " ");
+        const char *a = p, *b = key;
+        while (a < p + n || *b) {
+            if (a < p + n && *a == '_') {
+                a++;
+            } else if (*b == '_') {
+                b++;
+            } else if (a < p + n && *b &&
+                       tolower((unsigned char)*a) == tolower((unsigned char)*b)) {
+                a++;
+                b++;
+            } else {
+                break;
+            }
+        }
+        if (n && a == p + n && !*b)
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+bool nt_validate_repeats_load_error(const nt_diag_item *it, const nt_cluster *c)
+{
+    /* the field each rule wants, then the fields it depends on ("a worker needs worker_type"
+     * depends on usage); every rule depends on state (an absent entry is only named) */
+    static const struct {
+        int code;
+        const char *keys[7];
+    } wants[] = {
+        {NT_RULE_API_SERVER_REQUIRED, {"api_server"}},
+        {NT_RULE_CLUSTER_KIND_REQUIRED, {"cluster_kind"}},
+        {NT_RULE_CLUSTER_TYPE_ENUM, {"cluster_type"}},
+        {NT_RULE_USAGE_ENUM, {"usage"}},
+        {NT_RULE_VIRTUAL_WORKER_HOST, {"host_cluster", "cluster_type", "usage"}},
+        {NT_RULE_VIRTUAL_NEEDS_HOST, {"host_cluster", "cluster_type", "usage"}},
+        {NT_RULE_WORKER_TYPE_REQUIRED, {"worker_type", "usage"}},
+        {NT_RULE_TRAEFIK_REQUIRED, {"traefik", "cluster_type"}},
+        {NT_RULE_KUBECONFIG_REQUIRED, {"kubeconfig", "kubeconfig_file", "cluster_type"}},
+        {NT_RULE_VCLUSTER_PORT, {"vcluster", "api_server", "cluster_type"}},
+        {NT_RULE_KIND_COMBINATION, {"cluster_type", "usage", "worker_type"}},
+        {NT_RULE_DEFAULT_NEEDS_IP,
+         {"argocd_host", "tekton_host", "components_list", "api_server", "cluster_type", "usage",
+          "worker_type"}},
+    };
+    if (!c || !c->failed_keys)
+        return false;
+    bool at_entry = (it->line == c->pos.line && it->col == c->pos.col) ||
+                    (it->line == c->name_pos.line && it->col == c->name_pos.col) || !it->line;
+    if (!at_entry)
+        return false;
+    if (key_failed(c, "state"))
+        return true;
+    for (size_t i = 0; i < sizeof wants / sizeof wants[0]; i++)
+        if (wants[i].code == it->code)
+            for (size_t k = 0; k < 7 && wants[i].keys[k]; k++)
+                if (key_failed(c, wants[i].keys[k]))
+                    return true;
+    return false;
 }

@@ -1,6 +1,6 @@
 /* validate.h — the rules a desired set must satisfy before anything touches a server.
  *
- * The rules are the real API Server's (nautes-api.md 6.1, 6.2) plus what it forgets (names,
+ * The rules are the real API Server's (docs/api-server.md §6.1, 6.2) plus what it forgets (names,
  * ports) and what only a whole file can see (duplicates, hosts and their virtual clusters).
  * Each diagnostic carries an nt_rule code, so the local server can answer a failed rule with
  * the real server's own status and message (one set of rules, not two). */
@@ -39,16 +39,16 @@ typedef enum nt_rule {
     NT_RULE_DEFAULT_NEEDS_IP,     /* argocd/tekton host default needs an IP api_server */
     NT_RULE_HOST_MISSING,         /* host_cluster does not exist */
     /* client-side rules (the real server forgets these) */
-    NT_RULE_NAME_INVALID,         /* DNS-1123 label, at most 63 characters */
-    NT_RULE_CLUSTER_KIND_VALUE,   /* only "kubernetes" */
-    NT_RULE_PORT_INVALID,         /* digits, 1-65535 */
-    NT_RULE_PLACEHOLDER,          /* a bare $placeholder left in a value */
+    NT_RULE_NAME_INVALID,       /* DNS-1123 label, at most 63 characters */
+    NT_RULE_CLUSTER_KIND_VALUE, /* only "kubernetes" */
+    NT_RULE_PORT_INVALID,       /* digits, 1-65535 */
+    NT_RULE_PLACEHOLDER,        /* a bare $placeholder left in a value */
     NT_RULE_DUPLICATE_NAME,
-    NT_RULE_HOST_NOT_DECLARED,    /* a note: may already exist on the server */
-    NT_RULE_HOST_NOT_A_HOST,      /* host_cluster names a declared worker */
-    NT_RULE_HOST_ABSENT_IN_USE,   /* a host state: absent while a declared virtual names it */
-    NT_RULE_STATE_INVALID,        /* state: present | absent */
-    NT_RULE_CYCLE,                /* dependency cycle (impossible by the rules, still checked) */
+    NT_RULE_HOST_NOT_DECLARED,  /* a note: may already exist on the server */
+    NT_RULE_HOST_NOT_A_HOST,    /* host_cluster names a declared worker */
+    NT_RULE_HOST_ABSENT_IN_USE, /* a host state: absent while a declared virtual names it */
+    NT_RULE_STATE_INVALID,      /* state: present | absent */
+    NT_RULE_CYCLE,              /* dependency cycle (impossible by the rules, still checked) */
     NT_RULE_COUNT
 } nt_rule;
 
@@ -66,8 +66,14 @@ int nt_validate_set(const nt_cluster_set *set, const nt_validate_opts *o, nt_dia
 
 /* After observing: every declared virtual cluster's host_cluster must be a host declared in
  * `desired` (and not absent) or a host present in `actual`. */
-int nt_validate_hosts(const nt_cluster_set *desired, const nt_cluster_set *actual,
-                      nt_diag *diag);
+int nt_validate_hosts(const nt_cluster_set *desired, const nt_cluster_set *actual, nt_diag *diag);
+
+/* Whether diagnostic `it` of nt_validate_set, about cluster c, would only repeat a load error:
+ * a rule reported at the entry because the field it wants is missing (api_server is
+ * required, a worker needs worker_type, ...) while that field, one the rule depends on, or
+ * state is among c->failed_keys (unknown and misspelled keys, wrong types, duplicates).
+ * validate leaves those out and reports everything else, so that no problem hides another. */
+bool nt_validate_repeats_load_error(const nt_diag_item *it, const nt_cluster *c);
 
 /* A DNS-1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63 characters. */
 bool nt_dns1123_label(const char *s);

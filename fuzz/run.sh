@@ -15,7 +15,7 @@ set -u
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-${FUZZ_SECONDS:-60}}
 shift 2>/dev/null || true
-ALL=(load api_list plan_file cluster_file devserver)
+ALL=(load api_list plan_file cluster_file devserver redact)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${ALL[@]}")
 OUT=${FUZZ_BUILD:-build/fuzz}

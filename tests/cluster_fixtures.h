@@ -1,7 +1,7 @@
 /* cluster_fixtures.h — test data and helpers shared by the unit tests that read or write the
  * tenant repository (header-only; each test binary includes it once).
  *
- * NT_FIXTURE_V04_HOST is the v0.4 Cluster file of nautes-api.md 7.4, byte for byte: the
+ * NT_FIXTURE_V04_HOST is the v0.4 Cluster file of docs/api-server.md §7.4, byte for byte: the
  * writer must produce it, and the loader and the git source must read it. */
 #ifndef NT_TESTS_CLUSTER_FIXTURES_H
 #define NT_TESTS_CLUSTER_FIXTURES_H

@@ -1,7 +1,7 @@
 /* test_git_state.c — the tenant configuration repository as a state source.
  *
  * Each test builds a repository with libgit2 in a temporary directory, holding Cluster files
- * as the API Server writes them (nautes-api.md 7.4), and reads it through nt_git_observe:
+ * as the API Server writes them (docs/api-server.md §7.4), and reads it through nt_git_observe:
  * in place (working tree, bare) and through a file:// URL fetched into a temporary cache. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -364,17 +364,44 @@ static void test_a_missing_ref_is_a_clear_error(void **state)
 
 /* ---- what is not the tenant repository ------------------------------------------------ */
 
-static void test_a_repository_without_the_clusters_directory_is_a_clear_error(void **state)
+static void test_a_repository_without_the_clusters_directory_is_a_fresh_tenant(void **state)
 {
     fx *f = *state;
-    write_file(f, "README.md", "not a tenant repository\n");
+    write_file(f, "README.md", "a tenant without clusters yet\n");
     git_oid id = commit_all(f, "init");
     char shortid[8];
     git_oid_tostr(shortid, sizeof(shortid), &id);
     nt_buf want = NT_BUF_INIT;
     nt_buf_addf(&want,
-                "no nautes/overlays/production/clusters directory at main (%s) in %s: is this "
-                "the tenant configuration repository?",
+                "no nautes/overlays/production/clusters directory at main (%s) in %s: a tenant "
+                "without clusters yet, read as an empty list",
+                shortid, nt_buf_str(&f->work));
+    nt_cluster_set *set = observe_ok(f, nt_buf_str(&f->work), NULL);
+    assert_int_equal(set->n, 0);
+    assert_int_equal(f->diag.n, 1);
+    assert_int_equal(f->diag.items[0].sev, NT_SEV_NOTE);
+    assert_string_equal(f->diag.items[0].msg, nt_buf_str(&want));
+    nt_cluster_set_free(set);
+    /* the same through a URL (fetched into the cache) */
+    nt_diag_free(&f->diag);
+    set = observe_ok(f, nt_buf_str(&f->url), NULL);
+    assert_int_equal(set->n, 0);
+    assert_int_equal(f->diag.items[0].sev, NT_SEV_NOTE);
+    nt_cluster_set_free(set);
+    nt_buf_free(&want);
+}
+
+static void test_a_clusters_path_that_is_a_file_is_a_clear_error(void **state)
+{
+    fx *f = *state;
+    write_file(f, NT_CLUSTERS_DIR, "not a directory\n");
+    git_oid id = commit_all(f, "init");
+    char shortid[8];
+    git_oid_tostr(shortid, sizeof(shortid), &id);
+    nt_buf want = NT_BUF_INIT;
+    nt_buf_addf(&want,
+                "nautes/overlays/production/clusters at main (%s) in %s is not a directory: is "
+                "this the tenant configuration repository?",
                 shortid, nt_buf_str(&f->work));
     assert_string_equal(observe_err(f, nt_buf_str(&f->work), NULL), nt_buf_str(&want));
     nt_buf_free(&want);
@@ -501,6 +528,79 @@ static void test_a_file_url_is_fetched_into_a_private_cache_then_refetched(void 
     nt_buf_free(&dir);
 }
 
+/* Overwrite 4 bytes inside every object of the repository at `gitdir` (packed and loose), so
+ * that none can be inflated. */
+static void damage_objects(const char *gitdir)
+{
+    nt_buf cmd = NT_BUF_INIT;
+    nt_buf_addf(&cmd,
+                "cd '%s/objects' && chmod -R u+w . && "
+                "for p in pack/*.pack; do [ -f \"$p\" ] || continue; "
+                "for off in $(git show-index <\"${p%%.pack}.idx\" | cut -d' ' -f1); do "
+                "printf ZZZZ | dd of=\"$p\" bs=1 seek=$((off + 6)) conv=notrunc 2>/dev/null; "
+                "done; done; "
+                "for o in [0-9a-f][0-9a-f]/*; do [ -f \"$o\" ] || continue; "
+                "printf ZZZZ | dd of=\"$o\" bs=1 seek=4 conv=notrunc 2>/dev/null; done",
+                gitdir);
+    assert_int_equal(system(nt_buf_str(&cmd)), 0);
+    nt_buf_free(&cmd);
+}
+
+static void test_a_damaged_cache_is_fetched_again_once(void **state)
+{
+    fx *f = *state;
+    two_commits(f, NULL, NULL);
+    nt_cluster_set *set = observe_ok(f, nt_buf_str(&f->url), NULL);
+    nt_cluster_set_free(set);
+    char hex[65];
+    nt_sha256_hex(f->url.data, f->url.len, hex);
+    nt_buf dir = NT_BUF_INIT, want = NT_BUF_INIT, gitdir = NT_BUF_INIT;
+    nt_buf_addf(&dir, "%s/nautes/%s", nt_buf_str(&f->cache), hex);
+    damage_objects(nt_buf_str(&dir));
+
+    /* the run goes on from a fresh clone, and says so in a note naming the cache */
+    nt_diag_free(&f->diag);
+    set = observe_ok(f, nt_buf_str(&f->url), NULL);
+    assert_names(set, "cluster-host", "cluster-virtual");
+    nt_cluster_set_free(set);
+    assert_int_equal(f->diag.n, 1);
+    assert_int_equal(f->diag.items[0].sev, NT_SEV_NOTE);
+    nt_buf_addf(&want, "the cached clone %s is damaged (", nt_buf_str(&dir));
+    assert_prefix(f->diag.items[0].msg, nt_buf_str(&want));
+    nt_buf_reset(&want);
+    nt_buf_addf(&want, "): removed it and fetched %s again", nt_buf_str(&f->url));
+    assert_has(f->diag.items[0].msg, nt_buf_str(&want));
+    /* the next run is quiet */
+    nt_diag_free(&f->diag);
+    set = observe_ok(f, nt_buf_str(&f->url), NULL);
+    nt_cluster_set_free(set);
+    assert_int_equal(f->diag.n, 0);
+
+    /* the repository itself damaged too: the fresh clone fails alike, and the error says
+     * how to delete the cache */
+    damage_objects(nt_buf_str(&dir));
+    nt_buf_addf(&gitdir, "%s/.git", nt_buf_str(&f->work));
+    damage_objects(nt_buf_str(&gitdir));
+    nt_diag_free(&f->diag);
+    assert_int_equal(nt_git_observe(nt_buf_str(&f->url), NULL, &set, &f->diag), -1);
+    assert_null(set);
+    nt_buf b = NT_BUF_INIT;
+    nt_diag_format(&f->diag, &b, false);
+    nt_buf_reset(&want);
+    nt_buf_addf(&want, "note: the cached clone %s is damaged", nt_buf_str(&dir));
+    assert_has(nt_buf_str(&b), nt_buf_str(&want));
+    nt_buf_reset(&want);
+    nt_buf_addf(&want,
+                "error: fetching afresh did not help: delete the cache (rm -rf %s) and run "
+                "again; if it fails again, the repository itself is damaged",
+                nt_buf_str(&dir));
+    assert_has(nt_buf_str(&b), nt_buf_str(&want));
+    nt_buf_free(&b);
+    nt_buf_free(&dir);
+    nt_buf_free(&want);
+    nt_buf_free(&gitdir);
+}
+
 static void test_a_url_without_main_is_read_at_its_default_branch(void **state)
 {
     fx *f = *state;
@@ -546,18 +646,31 @@ static void test_a_password_in_the_url_and_the_token_never_appear_in_errors(void
     /* port 1 on loopback: refused at once */
     const char *msg =
         observe_err(f, "https://oauth2:glpat-secret-token@127.0.0.1:1/tenant.git", &cfg);
-    assert_prefix(msg, "cannot reach https://oauth2@127.0.0.1:1/tenant.git: ");
+    assert_prefix(msg, "cannot reach https://oauth2:[REDACTED]@127.0.0.1:1/tenant.git: ");
     assert_null(strstr(msg, "secret"));
     msg = observe_err(f, "http://someone:hunter2@127.0.0.1:1/tenant.git", &cfg);
-    assert_prefix(msg, "cannot reach http://someone@127.0.0.1:1/tenant.git: ");
+    assert_prefix(msg, "cannot reach http://someone:[REDACTED]@127.0.0.1:1/tenant.git: ");
     assert_null(strstr(msg, "hunter2"));
+    /* a token as the user name, or in the query: every form */
+    msg = observe_err(f, "https://glpat-AbC123xyz@127.0.0.1:1/tenant.git", NULL);
+    assert_prefix(msg, "cannot reach https://[REDACTED]@127.0.0.1:1/tenant.git: ");
+    assert_null(strstr(msg, "AbC123"));
+    msg = observe_err(f, "https://127.0.0.1:1/tenant.git?private_token=glpat-AbC123xyz", NULL);
+    assert_prefix(msg, "cannot reach https://127.0.0.1:1/tenant.git?private_token=[REDACTED]: ");
+    assert_null(strstr(msg, "AbC123"));
+    msg = observe_err(f, "https://127.0.0.1:1/t.git?ref=x&access_token=Zz9#main", NULL);
+    assert_null(strstr(msg, "Zz9"));
 }
 
 /* A one-thread HTTP server that answers every request 401 (Basic) and records the
- * Authorization headers it was sent: what libgit2's credential callback gave. */
+ * Authorization headers it was sent: what libgit2's credential callback gave. With
+ * redirect_port it answers 302 to the same path on that loopback port instead (after a first
+ * 401 when challenge_first: then the redirect follows a request that carried the token). */
 typedef struct auth_server {
     int fd;
     int port;
+    int redirect_port;
+    bool challenge_first;
     char auth[4][256];
     int n_auth;
     int n_requests;
@@ -587,17 +700,30 @@ static void *auth_serve(void *arg)
             size_t len = strcspn(h, "\r\n");
             snprintf(a->auth[a->n_auth++], sizeof(a->auth[0]), "%.*s", (int)len, h);
         }
-        const char resp[] = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"t\"\r\n"
-                            "Content-Length: 0\r\nConnection: close\r\n\r\n";
-        send(c, resp, sizeof(resp) - 1, MSG_NOSIGNAL);
+        char resp[1024];
+        const char *path = strchr(req, ' ');
+        int plen = path ? (int)strcspn(path + 1, " ") : 0;
+        if (a->redirect_port && !(a->challenge_first && !h))
+            snprintf(resp, sizeof(resp),
+                     "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:%d%.*s\r\n"
+                     "Content-Length: 0\r\nConnection: close\r\n\r\n",
+                     a->redirect_port, plen, path ? path + 1 : "/");
+        else
+            snprintf(resp, sizeof(resp),
+                     "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"t\"\r\n"
+                     "Content-Length: 0\r\nConnection: close\r\n\r\n");
+        send(c, resp, strlen(resp), MSG_NOSIGNAL);
         close(c);
     }
     return NULL;
 }
 
-static void auth_start(auth_server *a, pthread_t *t)
+static void auth_start_redirect(auth_server *a, pthread_t *t, int redirect_port,
+                                bool challenge_first)
 {
     memset(a, 0, sizeof(*a));
+    a->redirect_port = redirect_port;
+    a->challenge_first = challenge_first;
     a->fd = socket(AF_INET, SOCK_STREAM, 0);
     assert_true(a->fd >= 0);
     struct sockaddr_in sa = {0};
@@ -609,6 +735,11 @@ static void auth_start(auth_server *a, pthread_t *t)
     assert_int_equal(getsockname(a->fd, (struct sockaddr *)&sa, &len), 0);
     a->port = ntohs(sa.sin_port);
     assert_int_equal(pthread_create(t, NULL, auth_serve, a), 0);
+}
+
+static void auth_start(auth_server *a, pthread_t *t)
+{
+    auth_start_redirect(a, t, 0, false);
 }
 
 static void auth_stop(auth_server *a, pthread_t t)
@@ -661,6 +792,38 @@ static void test_a_user_named_in_the_url_gets_the_token(void **state)
                         "Basic c29tZW9uZTpnbHBhdC10ZXN0LXRva2Vu"); /* someone:token */
     auth_stop(&a, t);
     nt_buf_free(&url);
+}
+
+/* A redirect to another origin (here another loopback port) must not carry the token: the
+ * credential callback refuses it, whether the redirect comes first or after the token was
+ * sent to the host the user named. */
+static void test_the_token_never_follows_a_redirect_to_another_host(void **state)
+{
+    fx *f = *state;
+    for (int challenge_first = 0; challenge_first < 2; challenge_first++) {
+        auth_server b, a;
+        pthread_t tb, ta;
+        auth_start(&b, &tb);
+        auth_start_redirect(&a, &ta, b.port, challenge_first);
+        nt_http_config cfg = {0};
+        cfg.token = "glpat-test-token";
+        nt_buf url = NT_BUF_INIT, want = NT_BUF_INIT;
+        nt_buf_addf(&url, "http://127.0.0.1:%d/tenant/config.git", a.port);
+        nt_buf_addf(&want,
+                    "%s redirected to http://127.0.0.1:%d, which asks for credentials: nautes "
+                    "gives the token only to http://127.0.0.1:%d",
+                    nt_buf_str(&url), b.port, a.port);
+        const char *msg = observe_err(f, nt_buf_str(&url), &cfg);
+        assert_true(b.n_requests >= 1); /* the redirect was followed ... */
+        assert_int_equal(b.n_auth, 0);  /* ... without the token */
+        assert_prefix(msg, nt_buf_str(&want));
+        assert_null(strstr(msg, "glpat"));
+        assert_int_equal(a.n_auth, challenge_first ? 1 : 0);
+        auth_stop(&a, ta);
+        auth_stop(&b, tb);
+        nt_buf_free(&url);
+        nt_buf_free(&want);
+    }
 }
 
 static void test_without_a_token_authentication_is_a_clear_error(void **state)
@@ -731,13 +894,17 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_a_missing_ref_is_a_clear_error, setup, teardown),
         cmocka_unit_test_setup_teardown(
-            test_a_repository_without_the_clusters_directory_is_a_clear_error, setup, teardown),
+            test_a_repository_without_the_clusters_directory_is_a_fresh_tenant, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_clusters_path_that_is_a_file_is_a_clear_error, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_a_path_that_is_not_a_repository_is_a_clear_error,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_corrupt_cluster_file_is_reported_at_its_position,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_a_file_url_is_fetched_into_a_private_cache_then_refetched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_damaged_cache_is_fetched_again_once, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_a_url_without_main_is_read_at_its_default_branch,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_deleted_branch_is_gone_from_the_cache, setup,
@@ -749,6 +916,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_user_named_in_the_url_gets_the_token, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_the_token_never_follows_a_redirect_to_another_host,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_without_a_token_authentication_is_a_clear_error, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_an_empty_spec_is_a_usage_error, setup, teardown),

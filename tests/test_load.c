@@ -406,6 +406,27 @@ static void test_the_input_hash_covers_the_file_and_substituted_values(void **st
     nt_buf_free(&out);
 }
 
+static void test_keys_that_did_not_load_are_remembered_for_validation(void **state)
+{
+    (void)state;
+    nt_buf out = NT_BUF_INIT;
+    int rc;
+    nt_cluster_set *set = load("f.yaml",
+                               "clusters:\n  - name: a\n    api_sever: https://h\n"
+                               "    colour: blue\n    usage: [host]\n"
+                               "    traefik: {http_node_port: []}\n"
+                               "    state: present\n    state: absent\n"
+                               "  - name: b\n    usage: host\n",
+                               0, &out, &rc);
+    assert_int_equal(rc, -1);
+    /* a duplicate, the unknown key and the key it resembles, a wrong type, a nested error */
+    assert_string_equal(set->items[0]->failed_keys,
+                        " state api_sever api_server colour usage traefik ");
+    assert_null(set->items[1]->failed_keys);
+    nt_cluster_set_free(set);
+    nt_buf_free(&out);
+}
+
 static void test_unknown_keys_get_a_suggestion_when_one_is_close(void **state)
 {
     (void)state;
@@ -674,9 +695,11 @@ static void test_kubeconfig_file_is_read_relative_to_the_yaml_file(void **state)
     assert_string_equal(nt_cluster_get(c, NT_F_KUBECONFIG),
                         "apiVersion: v1\nclusters: [x]\nusers: [y]\n");
     assert_int_equal(c->f[NT_F_KUBECONFIG].pos.line, 3);
-    assert_int_equal(set->n_inputs, 2);
-    assert_non_null(strstr(set->inputs[0].path, "kc/host.yaml")); /* read while walking */
-    assert_non_null(strstr(set->inputs[1].path, "c.yaml"));
+    assert_null(c->kubeconfig_unread);
+    /* a kubeconfig is not an input of a saved plan: one made without it applies where it is */
+    assert_int_equal(set->n_inputs, 1);
+    assert_non_null(strstr(set->inputs[0].path, "c.yaml"));
+    assert_int_equal(d.n, 0);
     nt_cluster_set_free(set);
     /* NT_LOAD_NO_KUBECONFIG keeps the path and reads nothing */
     assert_int_equal(nt_load_paths(&set, paths, 1, NT_LOAD_NO_KUBECONFIG, &d), 0);
@@ -687,7 +710,7 @@ static void test_kubeconfig_file_is_read_relative_to_the_yaml_file(void **state)
     nt_diag_free(&d);
 }
 
-static void test_a_missing_kubeconfig_file_is_an_error_at_its_value(void **state)
+static void test_a_missing_kubeconfig_file_is_a_note_and_the_load_goes_on(void **state)
 {
     (void)state;
     char yaml[160];
@@ -697,16 +720,119 @@ static void test_a_missing_kubeconfig_file_is_an_error_at_its_value(void **state
     const char *paths[] = {yaml};
     nt_cluster_set *set = NULL;
     nt_diag d = NT_DIAG_INIT;
+    /* the note: no command but apply needs the contents */
     assert_int_equal(nt_load_paths(&set, paths, 1, 0, &d), -1);
     assert_int_equal(d.n, 2);
+    assert_int_equal(d.items[0].sev, NT_SEV_NOTE);
     assert_int_equal(d.items[0].line, 3);
     assert_int_equal(d.items[0].col, 22);
-    assert_non_null(strstr(d.items[0].msg, "cannot read kubeconfig_file 'nope.yaml'"));
-    assert_non_null(strstr(d.items[0].msg, "No such file or directory"));
+    assert_string_equal(d.items[0].cluster, "h");
+    assert_non_null(strstr(d.items[0].msg, "not read: kubeconfig_file 'nope.yaml' ("));
+    assert_non_null(strstr(d.items[0].msg, "nope.yaml: No such file or directory); apply needs "
+                                           "it to save this cluster"));
+    assert_non_null(strstr(set->items[0]->kubeconfig_unread, "No such file or directory"));
+    assert_null(nt_cluster_get(set->items[0], NT_F_KUBECONFIG));
+    assert_int_equal(d.items[1].sev, NT_SEV_ERROR);
     assert_string_equal(d.items[1].msg, "give either kubeconfig or kubeconfig_file, not both "
                                         "(kubeconfig at line 5:17)");
     nt_cluster_set_free(set);
     nt_diag_free(&d);
+
+    /* alone it is not an error; NT_LOAD_KUBECONFIG_QUIET (apply) only records why */
+    write_file("m.yaml", "clusters:\n  - name: h\n    kubeconfig_file: nope.yaml\n");
+    assert_int_equal(nt_load_paths(&set, paths, 1, 0, &d), 0);
+    assert_int_equal(d.n, 1);
+    nt_diag_free(&d);
+    nt_cluster_set_free(set);
+    assert_int_equal(nt_load_paths(&set, paths, 1, NT_LOAD_KUBECONFIG_QUIET, &d), 0);
+    assert_int_equal(d.n, 0);
+    assert_non_null(set->items[0]->kubeconfig_unread);
+    /* a clone keeps the reason (the plan works on copies) */
+    nt_cluster *copy = nt_cluster_clone(set->items[0]);
+    assert_string_equal(copy->kubeconfig_unread, set->items[0]->kubeconfig_unread);
+    nt_cluster_free(copy);
+    nt_cluster_set_free(set);
+    nt_diag_free(&d);
+}
+
+/* Load `text` as t.yaml in tmpdir with flags; the diagnostics formatted into out. */
+static int load_file(const char *text, unsigned flags, nt_buf *out)
+{
+    char yaml[160];
+    write_file("t.yaml", text);
+    snprintf(yaml, sizeof yaml, "%s/t.yaml", tmpdir);
+    const char *paths[] = {yaml};
+    nt_cluster_set *set = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    int rc = nt_load_paths(&set, paths, 1, flags, &d);
+    nt_buf_reset(out);
+    nt_diag_format(&d, out, false);
+    nt_cluster_set_free(set);
+    nt_diag_free(&d);
+    return rc;
+}
+
+static void test_an_empty_kubeconfig_file_is_an_error_in_every_mode(void **state)
+{
+    (void)state;
+    nt_buf out = NT_BUF_INIT;
+    write_file("empty.yaml", "");
+    static const unsigned modes[] = {0, NT_LOAD_NO_KUBECONFIG, NT_LOAD_KUBECONFIG_QUIET};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        assert_int_equal(
+            load_file("clusters:\n  - name: h\n    kubeconfig_file: empty.yaml\n", modes[i], &out),
+            -1);
+        assert_non_null(
+            strstr(nt_buf_str(&out), "t.yaml:3:22: error: kubeconfig_file 'empty.yaml' ("));
+        assert_non_null(strstr(nt_buf_str(&out), "empty.yaml) is empty (0 bytes); put the "
+                                                 "cluster's kubeconfig in it (cluster h)\n"));
+    }
+    nt_buf_free(&out);
+}
+
+static void test_a_pipe_or_a_device_as_kubeconfig_file_is_refused_without_opening_it(void **state)
+{
+    (void)state;
+    nt_buf out = NT_BUF_INIT;
+    char fifo[160];
+    snprintf(fifo, sizeof fifo, "%s/kc.fifo", tmpdir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    /* opening a FIFO with no writer for reading would block this test forever */
+    assert_int_equal(load_file("clusters:\n  - name: h\n    kubeconfig_file: kc.fifo\n", 0, &out),
+                     -1);
+    assert_non_null(strstr(nt_buf_str(&out), "t.yaml:3:22: error: kubeconfig_file 'kc.fifo' ("));
+    assert_non_null(strstr(nt_buf_str(&out), "is a named pipe, not a regular file; name the file "
+                                             "that holds the kubeconfig (cluster h)"));
+    assert_int_equal(load_file("clusters:\n  - name: h\n    kubeconfig_file: /dev/null\n",
+                               NT_LOAD_NO_KUBECONFIG, &out),
+                     -1);
+    assert_non_null(strstr(nt_buf_str(&out),
+                           "t.yaml:3:22: error: kubeconfig_file '/dev/null' is a character "
+                           "device, not a regular file; name the file that holds the kubeconfig "
+                           "(cluster h)\n"));
+    assert_int_equal(load_file("clusters:\n  - name: h\n    kubeconfig_file: /\n", 0, &out), -1);
+    assert_non_null(strstr(nt_buf_str(&out), "'/' is a directory, not a regular file"));
+    nt_buf_free(&out);
+}
+
+static void test_an_unreadable_kubeconfig_file_is_a_note(void **state)
+{
+    (void)state;
+    nt_buf out = NT_BUF_INIT;
+    write_file("secret.yaml", "apiVersion: v1\nclusters: [x]\nusers: [y]\n");
+    char path[160];
+    snprintf(path, sizeof path, "%s/secret.yaml", tmpdir);
+    chmod(path, 0);
+    if (access(path, R_OK) == 0) { /* root reads anything: nothing to test */
+        nt_buf_free(&out);
+        skip();
+    }
+    assert_int_equal(
+        load_file("clusters:\n  - name: h\n    kubeconfig_file: secret.yaml\n", 0, &out), 0);
+    assert_non_null(strstr(nt_buf_str(&out), "t.yaml:3:22: note: not read: kubeconfig_file "
+                                             "'secret.yaml' ("));
+    assert_non_null(strstr(nt_buf_str(&out), "Permission denied); apply needs it"));
+    nt_buf_free(&out);
 }
 
 static void test_a_directory_is_read_in_name_order_and_only_its_yaml(void **state)
@@ -820,6 +946,7 @@ int main(void)
         cmocka_unit_test(test_keys_are_never_interpolated),
         cmocka_unit_test(test_the_input_hash_covers_the_file_and_substituted_values),
         cmocka_unit_test(test_unknown_keys_get_a_suggestion_when_one_is_close),
+        cmocka_unit_test(test_keys_that_did_not_load_are_remembered_for_validation),
         cmocka_unit_test(test_duplicate_keys_name_both_positions),
         cmocka_unit_test(test_a_cluster_declared_in_two_files_names_both_places),
         cmocka_unit_test(test_wrong_node_types_are_reported_and_loading_goes_on),
@@ -832,8 +959,16 @@ int main(void)
         cmocka_unit_test(test_a_megabyte_scalar_loads),
         cmocka_unit_test_setup_teardown(test_kubeconfig_file_is_read_relative_to_the_yaml_file,
                                         make_tmpdir, remove_tmpdir),
-        cmocka_unit_test_setup_teardown(test_a_missing_kubeconfig_file_is_an_error_at_its_value,
+        cmocka_unit_test_setup_teardown(
+            test_a_missing_kubeconfig_file_is_a_note_and_the_load_goes_on, make_tmpdir,
+            remove_tmpdir),
+        cmocka_unit_test_setup_teardown(test_an_empty_kubeconfig_file_is_an_error_in_every_mode,
                                         make_tmpdir, remove_tmpdir),
+        cmocka_unit_test_setup_teardown(
+            test_a_pipe_or_a_device_as_kubeconfig_file_is_refused_without_opening_it, make_tmpdir,
+            remove_tmpdir),
+        cmocka_unit_test_setup_teardown(test_an_unreadable_kubeconfig_file_is_a_note, make_tmpdir,
+                                        remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_a_directory_is_read_in_name_order_and_only_its_yaml,
                                         make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(

@@ -318,6 +318,63 @@ static void test_physical_save_without_kubeconfig_is_an_error(void **state)
     nt_diag_free(&d);
 }
 
+/* The kubeconfig of a CI job that holds no credentials: not read, a note at load time. */
+#define Y_PHYS_NO_KC(nm)                                                                           \
+    "  - name: " nm "\n"                                                                           \
+    "    api_server: https://10.0.0.1:6443\n"                                                      \
+    "    cluster_type: physical\n"                                                                 \
+    "    usage: host\n"                                                                            \
+    "    traefik: {http_node_port: 30080, https_node_port: \"30443\"}\n"                           \
+    "    kubeconfig_file: /nonexistent-nautes-test/" nm ".yaml\n"
+
+static void test_an_unread_kubeconfig_file_is_needed_only_by_the_saves_of_apply(void **state)
+{
+    (void)state;
+    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
+    nt_cluster_set *want =
+        fx_load("clusters:\n" Y_PHYS_NO_KC("cluster-host") Y_PHYS_NO_KC("new-host"));
+    assert_non_null(want->items[0]->kubeconfig_unread);
+
+    /* plan: goes on, and shows the kubeconfig as it would with the file */
+    nt_diag d = NT_DIAG_INIT;
+    nt_plan *p = fx_plan(want, have, NULL, &d);
+    assert_non_null(p);
+    assert_int_equal(nt_diag_has_errors(&d), false);
+    assert_int_equal(fx_action(p, "new-host")->kind, NT_ACT_CREATE);
+    assert_true(fx_change(fx_action(p, "new-host"), "kubeconfig")->sensitive);
+    assert_int_equal(fx_action(p, "cluster-host")->kind, NT_ACT_NOOP);
+    nt_plan_free(p);
+
+    /* apply: an error for the cluster it creates, naming the file; none for the unchanged one */
+    nt_plan_opts o = {.need_kubeconfig = true};
+    p = fx_plan(want, have, &o, &d);
+    assert_null(p);
+    assert_int_equal(d.n_errors, 1);
+    assert_true(fx_has_diag(&d, NT_SEV_ERROR,
+                            "apply would create physical cluster new-host, which needs its "
+                            "kubeconfig on every save, but kubeconfig_file "
+                            "'/nonexistent-nautes-test/new-host.yaml' was not read (No such file "
+                            "or directory); nothing was sent"));
+    assert_string_equal(d.items[0].cluster, "new-host");
+    assert_int_equal(d.items[0].line, 13);
+    nt_diag_free(&d);
+
+    /* --target elsewhere: nothing to save, nothing needed; --force-update: a save, needed */
+    const char *tgt[] = {"cluster-host"};
+    nt_plan_opts t = {.need_kubeconfig = true, .targets = tgt, .n_targets = 1};
+    p = fx_plan(want, have, &t, &d);
+    assert_non_null(p);
+    nt_plan_free(p);
+    nt_plan_opts f = {
+        .need_kubeconfig = true, .targets = tgt, .n_targets = 1, .force = tgt, .n_force = 1};
+    p = fx_plan(want, have, &f, &d);
+    assert_null(p);
+    assert_true(fx_has_diag(&d, NT_SEV_ERROR, "apply would save physical cluster cluster-host"));
+    nt_cluster_set_free(want);
+    nt_cluster_set_free(have);
+    nt_diag_free(&d);
+}
+
 static void test_deleting_a_host_whose_virtual_stays_is_an_error(void **state)
 {
     (void)state;
@@ -511,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_prevent_destroy_turns_a_delete_into_an_error),
         cmocka_unit_test(test_force_update_saves_an_unchanged_cluster_and_refuses_unknown_names),
         cmocka_unit_test(test_physical_save_without_kubeconfig_is_an_error),
+        cmocka_unit_test(test_an_unread_kubeconfig_file_is_needed_only_by_the_saves_of_apply),
         cmocka_unit_test(test_deleting_a_host_whose_virtual_stays_is_an_error),
         cmocka_unit_test(test_operations_wait_only_for_what_they_depend_on),
         cmocka_unit_test(test_target_plans_the_cluster_and_its_host_only),

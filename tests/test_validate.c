@@ -405,6 +405,47 @@ static void test_ports_must_be_numbers_between_1_and_65535(void **state)
     done(&r);
 }
 
+static void test_the_api_server_port_must_be_between_1_and_65535(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"0", "65536", "99999999999", "64a", "-1", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char entries[256];
+        snprintf(entries, sizeof entries,
+                 "  - name: v\n    api_server: https://10.0.0.1:%s/\n"
+                 "    cluster_type: virtual\n    usage: worker\n    worker_type: pipeline\n"
+                 "    host_cluster: h\n    vcluster: {https_node_port: 31456}\n",
+                 bad[i]);
+        result r = check(entries, &client);
+        char want[128];
+        snprintf(want, sizeof want, "api_server's port must be a port number (1-65535), not '%s'",
+                 bad[i]);
+        bool found = false;
+        for (size_t j = 0; j < r.d.n; j++)
+            if (r.d.items[j].code == NT_RULE_PORT_INVALID && r.d.items[j].sev == NT_SEV_ERROR &&
+                !strcmp(r.d.items[j].msg, want) && r.d.items[j].line == 3 && r.d.items[j].col == 17)
+                found = true;
+        if (!found)
+            fail_msg("no error for port '%s'", bad[i]);
+        done(&r);
+    }
+    /* 1 and 65535 are ports; no port, an IPv6 address and a placeholder are not checked */
+    static const char *const good[] = {"https://10.0.0.1:1", "https://10.0.0.1:65535",
+                                       "https://10.0.0.1", "https://[::1]:6443",
+                                       "https://$api-server"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        char entries[256];
+        snprintf(entries, sizeof entries,
+                 "  - name: v\n    api_server: %s\n"
+                 "    cluster_type: virtual\n    usage: worker\n    worker_type: pipeline\n"
+                 "    host_cluster: h\n    vcluster: {https_node_port: 31456}\n",
+                 good[i]);
+        result r = check(entries, &client);
+        assert_false(has_code(&r, NT_RULE_PORT_INVALID, NT_SEV_ERROR));
+        done(&r);
+    }
+}
+
 static void test_placeholders_are_reported_once_per_value(void **state)
 {
     (void)state;
@@ -418,6 +459,103 @@ static void test_placeholders_are_reported_once_per_value(void **state)
     assert_string_equal(r.d.items[1].msg,
                         "cluster_type still holds the placeholder '$cluster-type'; replace it");
     done(&r);
+}
+
+/* Whether a diagnostic with this code has exactly this message. */
+static bool has_msg(const result *r, int code, const char *msg)
+{
+    for (size_t i = 0; i < r->d.n; i++)
+        if (r->d.items[i].code == code && !strcmp(r->d.items[i].msg, msg))
+            return true;
+    return false;
+}
+
+static void test_a_placeholder_hides_no_other_problem(void **state)
+{
+    (void)state;
+    /* what is wrong around a placeholder is wrong whatever replaces it */
+    result r = check("  - name: Worker_$env\n    api_server: htps://$ip:99999\n"
+                     "    cluster_type: $cluster-type\n    usage: host\n" TRAEFIK
+                     "    kubeconfig: not a kubeconfig\n",
+                     &client);
+    assert_true(has_msg(&r, NT_RULE_PLACEHOLDER,
+                        "name still holds the placeholder '$env'; "
+                        "replace it"));
+    assert_true(has_code(&r, NT_RULE_NAME_INVALID, NT_SEV_ERROR));
+    assert_true(has_msg(&r, NT_RULE_API_SERVER_SCHEME,
+                        "api_server 'htps://$ip:99999' is not an https:// (or http://) URL"));
+    assert_true(has_msg(&r, NT_RULE_PORT_INVALID,
+                        "api_server's port must be a port number (1-65535), not '99999'"));
+    /* the cluster may be physical: the kubeconfig given is checked already */
+    assert_true(has_msg(&r, NT_RULE_KUBECONFIG_INVALID,
+                        "the kubeconfig is not a YAML mapping (expected a kubeconfig with "
+                        "clusters and users)"));
+    done(&r);
+    /* a placeholder standing for the whole value, or for the port, hides nothing else */
+    r = check("  - name: $cluster-name\n    api_server: $api-server\n"
+              "    cluster_type: physical\n    usage: host\n" TRAEFIK KC
+              "  - name: h2\n    api_server: https://10.0.0.1:$port\n"
+              "    cluster_type: physical\n    usage: host\n" TRAEFIK KC,
+              &client);
+    assert_false(has_code(&r, NT_RULE_NAME_INVALID, NT_SEV_ERROR));
+    assert_false(has_code(&r, NT_RULE_API_SERVER_SCHEME, NT_SEV_ERROR));
+    assert_false(has_code(&r, NT_RULE_PORT_INVALID, NT_SEV_ERROR));
+    assert_int_equal(r.d.n, 3); /* the three placeholders, nothing else */
+    for (size_t i = 0; i < r.d.n; i++)
+        assert_int_equal(r.d.items[i].code, NT_RULE_PLACEHOLDER);
+    done(&r);
+}
+
+/* The rules nt_validate_set reports for `entries` that nt_validate_repeats_load_error keeps,
+ * each as "CODE@LINE:COL" joined with spaces. */
+static char *kept_after_load_errors(const char *entries)
+{
+    nt_buf text = NT_BUF_INIT, kept = NT_BUF_INIT;
+    nt_buf_addf(&text, "clusters:\n%s", entries);
+    nt_cluster_set *set = nt_cluster_set_new();
+    nt_diag load = NT_DIAG_INIT, d = NT_DIAG_INIT;
+    assert_int_equal(nt_load_buffer(set, "v.yaml", text.data, text.len, 0, &load), -1);
+    nt_validate_set(set, &client, &d);
+    nt_diag_sort(&d);
+    for (size_t i = 0; i < d.n; i++) {
+        const nt_diag_item *it = &d.items[i];
+        if (!nt_validate_repeats_load_error(it, nt_cluster_set_find(set, it->cluster)))
+            nt_buf_addf(&kept, "%s%d@%u:%u", kept.len ? " " : "", it->code, it->line, it->col);
+    }
+    nt_diag_free(&load);
+    nt_diag_free(&d);
+    nt_cluster_set_free(set);
+    nt_buf_free(&text);
+    return nt_buf_detach(&kept);
+}
+
+static void test_only_a_rule_repeating_a_load_error_is_left_out(void **state)
+{
+    (void)state;
+    char want[256];
+    /* a misspelled api_server: its "required" goes, the name and the kubeconfig stay */
+    char *k = kept_after_load_errors("  - name: Bad_Name\n    api_sever: https://10.0.0.1:6443\n"
+                                     "    cluster_type: physical\n    usage: host\n" TRAEFIK);
+    snprintf(want, sizeof want, "%d@2:11 %d@2:11", NT_RULE_NAME_INVALID,
+             NT_RULE_KUBECONFIG_REQUIRED);
+    assert_string_equal(k, want);
+    free(k);
+    /* an unrelated unknown key hides nothing */
+    k = kept_after_load_errors("  - name: h\n    colour: blue\n    cluster_type: physical\n"
+                               "    usage: host\n" TRAEFIK KC);
+    snprintf(want, sizeof want, "%d@2:11", NT_RULE_API_SERVER_REQUIRED);
+    assert_string_equal(k, want);
+    free(k);
+    /* a rule depending on a key that did not load goes (worker_type depends on usage), in
+     * either spelling; a state that did not load takes every "required" rule with it */
+    k = kept_after_load_errors(
+        "  - name: w\n    api_server: https://10.0.0.1:6443\n"
+        "    cluster_type: physical\n    usage: host\n    usage: worker\n" TRAEFIK KC
+        "  - name: x\n    state: [absent]\n"
+        "  - name: y\n    apiServer: https://10.0.0.1:6443\n"
+        "    cluster_type: physical\n    usage: host\n" TRAEFIK KC);
+    assert_string_equal(k, "");
+    free(k);
 }
 
 static void test_absent_entries_are_checked_only_for_their_name(void **state)
@@ -625,7 +763,10 @@ int main(void)
         cmocka_unit_test(test_host_name_api_servers_need_explicit_hosts),
         cmocka_unit_test(test_names_must_be_dns_labels),
         cmocka_unit_test(test_ports_must_be_numbers_between_1_and_65535),
+        cmocka_unit_test(test_the_api_server_port_must_be_between_1_and_65535),
         cmocka_unit_test(test_placeholders_are_reported_once_per_value),
+        cmocka_unit_test(test_a_placeholder_hides_no_other_problem),
+        cmocka_unit_test(test_only_a_rule_repeating_a_load_error_is_left_out),
         cmocka_unit_test(test_absent_entries_are_checked_only_for_their_name),
         cmocka_unit_test(test_an_undeclared_host_is_a_note),
         cmocka_unit_test(test_host_cluster_naming_a_worker_is_an_error),

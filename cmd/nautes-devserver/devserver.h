@@ -1,7 +1,7 @@
-/* devserver.h — the local Nautes API server's pieces (design.md section 9).
+/* devserver.h — the local Nautes API server's pieces (docs/architecture.md §9).
  *
  *   main.c      flags, the libmicrohttpd daemon, signals, shutdown
- *   handlers.c  routing and the four endpoints (nautes-api.md 2, 4, 5)
+ *   handlers.c  routing and the four endpoints (docs/api-server.md §2, 4, 5)
  *   rules.c     server-side defaults (7.2) and the real server's messages for failed rules
  *   store.c     the tenant repository (libgit2 commits) and the kubeconfig store
  *   faults.c    --fault SPEC parsing and matching */
@@ -45,6 +45,7 @@ typedef struct ds_server {
     char *token, *ro_token;
     nt_api_gen gen;
     long latency_ms;
+    bool fresh_tenant; /* --fresh-tenant: a new DIR gets no clusters directory */
     ds_fault *faults;
     size_t n_faults;
 

@@ -1,4 +1,4 @@
-/* faults.c — `--fault SPEC`: injected failures for tests (design.md section 9). */
+/* faults.c — `--fault SPEC`: injected failures for tests (docs/architecture.md §9). */
 #include "devserver.h"
 
 #include "core/alloc.h"

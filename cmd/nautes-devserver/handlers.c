@@ -1,5 +1,5 @@
 /* handlers.c — routing and the four cluster endpoints, answered as the real server answers
- * (nautes-api.md 1, 2, 4, 5, 6). */
+ * (docs/api-server.md §1, 2, 4, 5, 6). */
 #include "devserver.h"
 
 #include "core/alloc.h"

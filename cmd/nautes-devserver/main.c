@@ -1,4 +1,4 @@
-/* nautes-devserver — a local stand-in for the Nautes API Server (design.md section 9).
+/* nautes-devserver — a local stand-in for the Nautes API Server (docs/architecture.md §9).
  *
  * libmicrohttpd serves (one thread per connection, so a slow request or --latency never holds
  * up another), handlers.c answers, store.c keeps the tenant repository. The first line of
@@ -24,6 +24,7 @@ static const char usage[] =
     "usage: nautes-devserver --listen HOST:PORT --repo DIR --token TOKEN\n"
     "                        [--read-only-token TOKEN] [--api-version v0.3|v0.4]\n"
     "                        [--tls-cert FILE --tls-key FILE] [--latency MS] [--fault SPEC]...\n"
+    "                        [--fresh-tenant]\n"
     "\n"
     "A local Nautes API Server: the four cluster endpoints of the real one (same JSON, status\n"
     "codes, messages, defaults, checks), storing clusters in the git repository DIR as the\n"
@@ -42,6 +43,10 @@ static const char usage[] =
     "  --latency MS             wait MS milliseconds before each request's work (outside the\n"
     "                           write lock), as the real server spends its time cloning\n"
     "  --fault SPEC             inject a failure (repeatable; see below)\n"
+    "  --fresh-tenant           when DIR is created: a tenant with no cluster yet, whose\n"
+    "                           first commit has no nautes/overlays/production/clusters\n"
+    "                           directory; the list then fails with the real server's 500\n"
+    "                           until the first save creates it\n"
     "  --help                   this text\n"
     "\n";
 
@@ -363,7 +368,19 @@ static int parse_listen(const char *s, struct sockaddr_in *sa, nt_buf *err)
 
 int main(int argc, char **argv)
 {
-    enum { O_LISTEN = 1, O_REPO, O_TOKEN, O_RO, O_API, O_CERT, O_KEY, O_LAT, O_FAULT, O_HELP };
+    enum {
+        O_LISTEN = 1,
+        O_REPO,
+        O_TOKEN,
+        O_RO,
+        O_API,
+        O_CERT,
+        O_KEY,
+        O_LAT,
+        O_FAULT,
+        O_FRESH,
+        O_HELP
+    };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"repo", required_argument, NULL, O_REPO},
@@ -374,6 +391,7 @@ int main(int argc, char **argv)
         {"tls-key", required_argument, NULL, O_KEY},
         {"latency", required_argument, NULL, O_LAT},
         {"fault", required_argument, NULL, O_FAULT},
+        {"fresh-tenant", no_argument, NULL, O_FRESH},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -431,6 +449,9 @@ int main(int argc, char **argv)
             S.n_faults++;
             break;
         }
+        case O_FRESH:
+            S.fresh_tenant = true;
+            break;
         case O_HELP:
             fputs(usage, stdout);
             fputs(ds_fault_help, stdout);

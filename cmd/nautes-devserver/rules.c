@@ -1,10 +1,10 @@
 /* rules.c — what the real server checks on save and delete, with its own messages, and the
- * defaults it fills in (nautes-api.md 6, 7.2).
+ * defaults it fills in (docs/api-server.md §6, 7.2).
  *
  * The rules themselves are core/validate.c's (one set of rules for the client and this
  * server): the first error's nt_rule code is turned into the real server's status and
  * message for the chosen generation. What validate.c cannot see (the stored state, the
- * values after defaults) is checked here. Message prefixes follow nautes-api.md 5.2 and 6.2;
+ * values after defaults) is checked here. Message prefixes follow docs/api-server.md §5.2 and 6.2;
  * where the research does not say which prefix a rule carries, docs/devserver.md says so. */
 #include "devserver.h"
 
@@ -86,7 +86,7 @@ static void set_if_empty(nt_value *v, const char *s)
         nt_value_set(v, s, NT_POS_NONE);
 }
 
-/* Which v0.4 categories a kind keeps (nautes-api.md 3.2). */
+/* Which v0.4 categories a kind keeps (docs/api-server.md §3.2). */
 static bool v04_applies(const nt_cluster *c, nt_component_kind k)
 {
     bool host = nt_cluster_is_host(c), phys = nt_cluster_is_physical(c);

@@ -117,8 +117,26 @@ static int init_repo(ds_server *s, nt_buf *err)
     return 0;
 }
 
+/* --fresh-tenant: a tenant with no cluster yet has no clusters directory at all; its first
+ * commit holds only a README. */
+static int first_commit_fresh(ds_server *s, nt_buf *err)
+{
+    nt_buf path = NT_BUF_INIT;
+    nt_buf_addf(&path, "%s/README.md", s->repo);
+    FILE *f = fopen(nt_buf_str(&path), "wx");
+    if (f) {
+        fputs("# Tenant configuration repository\n\nNo cluster has been registered yet.\n", f);
+        fclose(f);
+    }
+    int rc = commit_paths(s, "README.md\n", "Initial tenant configuration", err);
+    nt_buf_free(&path);
+    return rc;
+}
+
 static int first_commit(ds_server *s, nt_buf *err)
 {
+    if (s->fresh_tenant)
+        return first_commit_fresh(s, err);
     nt_buf rel = NT_BUF_INIT, path = NT_BUF_INIT, changed = NT_BUF_INIT;
     nt_buf_addf(&rel, "%s/kustomization.yaml", NT_CLUSTERS_DIR);
     nt_buf_addf(&path, "%s/%s", s->repo, NT_CLUSTERS_DIR);

@@ -1,4 +1,4 @@
-/* apply.c — `nautes apply [PLAN | FILE...]`: plan, confirm, execute (design.md section 6). */
+/* apply.c — `nautes apply [PLAN | FILE...]`: plan, confirm, execute (docs/architecture.md §6). */
 #include "cmd/nautes/commands.h"
 
 #include "core/apply.h"
@@ -168,15 +168,19 @@ int cmd_apply(int argc, char **argv)
         .force = (const char *const *)force.items,
         .n_force = force.n,
     };
+    /* a kubeconfig_file that cannot be read is an error only for the physical clusters this
+     * apply saves (nt_plan_build with need_kubeconfig), before any request */
+    const unsigned lf = NT_LOAD_KUBECONFIG_QUIET;
     if (saved_path) {
         if (nt_plan_file_read(saved_path, &saved, &diag) < 0)
             goto report;
-        if (nt_load_paths(&desired, (const char *const *)saved->args, saved->n_args, 0, &diag) < 0)
+        if (nt_load_paths(&desired, (const char *const *)saved->args, saved->n_args, lf, &diag) < 0)
             goto report;
         nt_plan_file_opts(saved, &po);
-    } else if (nt_load_paths(&desired, (const char *const *)pos.items, pos.n, 0, &diag) < 0) {
+    } else if (nt_load_paths(&desired, (const char *const *)pos.items, pos.n, lf, &diag) < 0) {
         goto report;
     }
+    po.need_kubeconfig = true;
     nt_validate_opts vo = {NT_GEN_UNKNOWN, false};
     if (nt_validate_set(desired, &vo, &diag) < 0 || nt_diag_has_errors(&diag))
         goto report;

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-/* Exit codes (design.md section 8). */
+/* Exit codes (docs/architecture.md §8). */
 enum { NT_EXIT_OK = 0, NT_EXIT_ERROR = 1, NT_EXIT_CHANGES = 2 };
 
 int cmd_validate(int argc, char **argv);
@@ -18,7 +18,7 @@ int cmd_graph(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
-/* Flags every command that talks to a server or repository takes (design.md section 8). */
+/* Flags every command that talks to a server or repository takes (docs/architecture.md §8). */
 typedef struct nt_common {
     const char *api_server; /* --api-server, else $NAUTES_API_SERVER */
     const char *token_file; /* --token-file, else $NAUTES_TOKEN holds the token itself */
@@ -89,7 +89,9 @@ struct nt_http_config;
 int nt_connect_config(const nt_common *c, struct nt_http_config *cfg, nt_diag *diag);
 /* The same for a --state git: source: no API server needed, the token optional (used for
  * HTTPS repositories when --token-file or $NAUTES_TOKEN gives one), --cacert, --insecure.
- * Errors: an unreadable --token-file or --cacert. Returns 0, or -1 (cfg is then empty). */
+ * Errors: an unreadable --token-file or --cacert. Warnings: --insecure, a token that would go
+ * over plain http:// to a host that is not loopback (also warned by nt_connect_config when
+ * apply observes a git: source). Returns 0, or -1 (cfg is then empty). */
 int nt_connect_config_git(const nt_common *c, struct nt_http_config *cfg, nt_diag *diag);
 
 #endif

@@ -5,6 +5,7 @@
 #include "cmd/nautes/commands.h"
 
 #include "core/alloc.h"
+#include "core/api_error.h"
 #include "core/http.h"
 
 #include <ctype.h>
@@ -83,13 +84,48 @@ static bool loopback_host(const char *url)
 {
     const char *h = strstr(url, "://");
     h = h ? h + 3 : url;
-    size_t n;
+    size_t n = strcspn(h, "/?#");
+    const char *at = NULL;
+    for (size_t i = 0; i < n; i++) /* past any user:password@ */
+        if (h[i] == '@')
+            at = h + i;
+    if (at)
+        h = at + 1;
     if (*h == '[')
         return !strncmp(h, "[::1]", 5);
     n = strcspn(h, ":/?#");
     if (n == 9 && !strncasecmp(h, "localhost", 9))
         return true;
     return !strncmp(h, "127.", 4);
+}
+
+/* The token over plain http to a host that is not loopback: say so before it is sent (the
+ * API Server's URL, and a --state git:http://... repository alike). `url` is shown redacted. */
+static void warn_cleartext(const char *url, const char *token, nt_diag *diag)
+{
+    if (!url || !token || !*token || strncasecmp(url, "http://", 7) || loopback_host(url))
+        return;
+    nt_buf shown = NT_BUF_INIT;
+    nt_api_redact(&shown, url, token);
+    nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
+                "the token is sent unencrypted to %s (http://): use https://", nt_buf_str(&shown));
+    nt_buf_free(&shown);
+}
+
+/* The repository URL of a --state git:URL[#REF] (NULL when the state is not git:). */
+static char *state_git_url(const nt_common *c)
+{
+    if (!c->state || strncmp(c->state, "git:", 4))
+        return NULL;
+    const char *u = c->state + 4, *hash = strrchr(u, '#');
+    return nt_xstrndup(u, hash ? (size_t)(hash - u) : strlen(u));
+}
+
+static void warn_cleartext_state(const nt_common *c, const char *token, nt_diag *diag)
+{
+    char *url = state_git_url(c);
+    warn_cleartext(url, token, diag);
+    free(url);
 }
 
 /* What both sources share: the token (--token-file or NAUTES_TOKEN; required for the API,
@@ -159,9 +195,8 @@ int nt_connect_config(const nt_common *c, nt_http_config *cfg, nt_diag *diag)
         nt_http_config_free(cfg);
         return -1;
     }
-    if (!https && !loopback_host(cfg->base_url))
-        nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
-                    "the token is sent unencrypted to %s (http://): use https://", cfg->base_url);
+    warn_cleartext(cfg->base_url, cfg->token, diag);
+    warn_cleartext_state(c, cfg->token, diag); /* apply --state git:http://... */
     return 0;
 }
 
@@ -172,6 +207,7 @@ int nt_connect_config_git(const nt_common *c, nt_http_config *cfg, nt_diag *diag
         nt_http_config_free(cfg);
         return -1;
     }
+    warn_cleartext_state(c, cfg->token, diag);
     return 0;
 }
 

@@ -32,7 +32,7 @@ static const char *const description =
     "kubeconfigs/NAME.yaml line: nautes never sees a kubeconfig, so create those files\n"
     "before `nautes plan`. Without --out the file goes to standard output.";
 
-/* Observe through the source the common flags name (design.md section 7). A repository
+/* Observe through the source the common flags name (docs/architecture.md §7). A repository
  * needs no API server; its token is used when one is configured (as plan does). */
 static int observe(const nt_common *common, nt_cluster_set **out, nt_diag *diag)
 {

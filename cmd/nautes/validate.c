@@ -55,20 +55,15 @@ int cmd_validate(int argc, char **argv)
     }
     nt_load_paths(&set, (const char *const *)pos.items, pos.n, 0, &diag);
     nt_validate_set(set, &vo, &checks);
-    /* For a cluster whose entry did not load cleanly, a rule about a missing field would
-     * only repeat the load error ("api_server is required" after "unknown key 'api_sever'"),
-     * so those (positioned at the entry or its name, where nothing was read) are dropped;
-     * rules about values that did load are still reported, so one run shows them all. */
+    /* A rule about a missing field would only repeat a load error about that very field
+     * ("api_server is required" after "unknown key 'api_sever'; did you mean 'api_server'?",
+     * or after "api_server: expected a string"), so that one is dropped; every other problem
+     * is reported, so that fixing a file never reveals an error that was there from the
+     * start. */
     for (size_t i = 0; i < checks.n; i++) {
         nt_diag_item *it = &checks.items[i];
-        bool broken = false;
-        for (size_t j = 0; j < diag.n && it->cluster && !broken; j++)
-            broken = diag.items[j].sev == NT_SEV_ERROR && diag.items[j].cluster &&
-                     !strcmp(diag.items[j].cluster, it->cluster);
-        const nt_cluster *c = broken ? nt_cluster_set_find(set, it->cluster) : NULL;
-        bool at_entry = !c || (it->line == c->pos.line && it->col == c->pos.col) ||
-                        (it->line == c->name_pos.line && it->col == c->name_pos.col) || !it->line;
-        if (!broken || !at_entry)
+        const nt_cluster *c = it->cluster ? nt_cluster_set_find(set, it->cluster) : NULL;
+        if (!nt_validate_repeats_load_error(it, c))
             nt_diag_addc(&kept, it->sev, it->code, (nt_pos){it->file, it->line, it->col},
                          it->cluster, "%s", it->msg);
     }

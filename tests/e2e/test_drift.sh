@@ -2,7 +2,8 @@
 # Drift detection from the tenant configuration repository: apply through the local server,
 # then `nautes plan --state git:...` on the repository the server writes (in place, through a
 # file:// URL, at a past commit) shows no changes; an edit committed behind the tool's back is
-# drift (exit 2, text and JUnit); what is not a tenant repository, a missing REF, a corrupt
+# drift (exit 2, text and JUnit); a repository without the clusters directory is a tenant with
+# no cluster yet (a note, every cluster to create); a missing REF, a corrupt
 # Cluster file and an unreachable URL are clear errors (exit 1).
 source "$(dirname "$0")/lib.sh"
 
@@ -97,10 +98,12 @@ check_rc "the branch as REF is the current state" 2 \
 mkdir -p "$T_TMP/other" && echo "not a tenant repository" >"$T_TMP/other/README.md"
 "${GIT[@]}" -C "$T_TMP/other" init -q && "${GIT[@]}" -C "$T_TMP/other" add README.md &&
     "${GIT[@]}" -C "$T_TMP/other" commit -qm init
-check_rc "a repository without the clusters directory is an error" 1 \
+check_rc "a repository without the clusters directory is a tenant with no cluster yet" 2 \
     plan "$F" --state "git:$T_TMP/other" --detailed-exitcode
-assert_contains "which says what is missing" "$ERR" \
-    "error: no $DIR directory at main ($(git -C "$T_TMP/other" rev-parse --short=7 HEAD)) in $T_TMP/other: is this the tenant configuration repository?"
+assert_contains "which says so in a note" "$ERR" \
+    "note: no $DIR directory at main ($(git -C "$T_TMP/other" rev-parse --short=7 HEAD)) in $T_TMP/other: a tenant without clusters yet, read as an empty list"
+assert_not_contains "and not as an error" "$ERR" "error:"
+assert_contains "and plans to create every cluster" "$OUT" "Plan: 2 to add, 0 to change"
 
 check_rc "a missing REF is an error" 1 \
     plan "$F" --state "git:file://$SERVER_REPO#no-such-branch" --junit "$T_TMP/error.xml"

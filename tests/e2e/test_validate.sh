@@ -82,3 +82,35 @@ clusters:
 YAML
 nautes validate --no-color "$secret"
 assert_not_contains "a bad kubeconfig is never quoted" "$ERR" "TOPSECRET"
+
+# kubeconfig_file: missing is a note (no command but apply needs the contents); a named pipe
+# or a device is an error found without opening it, so no command blocks on it
+K=$T_TMP/kc
+mkdir -p "$K"
+sed 's|kubeconfig_file: .*|kubeconfig_file: kubeconfigs/host.yaml|' \
+    testdata/invalid/kubeconfig-file-empty.yaml >"$K/clusters.yaml"
+nautes validate --no-color "$K/clusters.yaml"
+assert_eq "a missing kubeconfig_file validates" "$RC" 0
+assert_eq "with a note at the value naming the file" "$ERR" \
+    "$K/clusters.yaml:7:22: note: not read: kubeconfig_file 'kubeconfigs/host.yaml' ($K/kubeconfigs/host.yaml: No such file or directory); apply needs it to save this cluster (cluster cluster-host)"
+mkdir -p "$K/kubeconfigs"
+mkfifo "$K/kubeconfigs/host.yaml"
+for cmd in validate graph plan; do
+    timeout 20 "$NAUTES" "$cmd" --no-color "$K/clusters.yaml" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null
+    RC=$?
+    assert_eq "$cmd of a kubeconfig_file that is a named pipe exits 1 at once" "$RC" 1
+    assert_contains "$cmd: saying what it is, at the value" "$(cat "$T_TMP/err")" \
+        "$K/clusters.yaml:7:22: error: kubeconfig_file 'kubeconfigs/host.yaml' ($K/kubeconfigs/host.yaml) is a named pipe, not a regular file"
+done
+rm -f "$K/kubeconfigs/host.yaml"
+ln -s /dev/zero "$K/kubeconfigs/host.yaml"
+check_rc "a device (through a symbolic link) is refused" 1 validate --no-color "$K/clusters.yaml"
+assert_contains "as a character device" "$ERR" "is a character device, not a regular file"
+rm -f "$K/kubeconfigs/host.yaml"
+: >"$K/kubeconfigs/host.yaml"
+for cmd in validate graph plan "apply --auto-approve"; do
+    # shellcheck disable=SC2086 # the command and its flag
+    check_rc "$cmd of an empty (0-byte) kubeconfig_file fails" 1 $cmd --no-color "$K/clusters.yaml"
+    assert_contains "$cmd: at the value that names it" "$ERR" \
+        "$K/clusters.yaml:7:22: error: kubeconfig_file 'kubeconfigs/host.yaml' ($K/kubeconfigs/host.yaml) is empty (0 bytes)"
+done
