@@ -51,7 +51,6 @@ fi
 WORK=$(mktemp -d /var/tmp/nautes-fresh.XXXXXX)
 R=$WORK/root
 LOG=$WORK/root.log
-MOUNTS=()
 
 # Processes still running inside the root (a Ctrl-C can leave a server behind).
 root_pids() {
@@ -62,8 +61,14 @@ root_pids() {
     return 0
 }
 
+# Everything mounted below the work directory (ours, and debootstrap's own if it was
+# stopped half way), deepest first.
+mounted() {
+    awk -v w="$WORK/" 'index($2, w) == 1 { print $2 }' /proc/self/mounts | sort -r
+}
+
 cleanup() {
-    local rc=$? i pids
+    local rc=$? m pids
     trap - EXIT INT TERM
     pids=$(root_pids)
     if [ -n "$pids" ]; then
@@ -72,12 +77,11 @@ cleanup() {
         pids=$(root_pids)
         [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
     fi
-    for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
-        umount "${MOUNTS[i]}" 2>/dev/null || umount -l "${MOUNTS[i]}" 2>/dev/null ||
-            say "cannot unmount ${MOUNTS[i]}" >&2
+    for m in $(mounted); do
+        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || say "cannot unmount $m" >&2
     done
     # never remove while anything is still mounted below the work directory
-    if grep -q " $WORK/" /proc/self/mounts; then
+    if [ -n "$(mounted)" ]; then
         say "left $WORK in place: something is still mounted below it" >&2
         rc=1
     else
@@ -91,7 +95,10 @@ trap 'say "terminated" >&2; exit 143' TERM
 
 # ---- the root -------------------------------------------------------------------------------
 say "debootstrap --variant=minbase bookworm from $FRESH_MIRROR"
-debootstrap --variant=minbase bookworm "$R" "$FRESH_MIRROR" >"$WORK/debootstrap.log" 2>&1 || {
+# (every long step runs in the background: a signal reaches the traps at once, not when the
+# step ends)
+debootstrap --variant=minbase bookworm "$R" "$FRESH_MIRROR" >"$WORK/debootstrap.log" 2>&1 &
+wait $! || {
     tail -20 "$WORK/debootstrap.log" >&2
     die "debootstrap"
 }
@@ -109,12 +116,9 @@ cp -L /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null || true
 cp /etc/hosts "$R/etc/hosts"
 
 mount -t proc proc "$R/proc" || die "mount proc"
-MOUNTS+=("$R/proc")
 mount --bind /dev "$R/dev" || die "mount --bind /dev"
-MOUNTS+=("$R/dev")
 mount --bind /dev/pts "$R/dev/pts" || die "mount --bind /dev/pts"
-MOUNTS+=("$R/dev/pts")
-if mount -t sysfs -o ro sysfs "$R/sys" 2>/dev/null; then MOUNTS+=("$R/sys"); fi
+mount -t sysfs -o ro sysfs "$R/sys" 2>/dev/null || true
 
 # ---- a clean clone of the commit ------------------------------------------------------------
 git clone -q --no-hardlinks "$SRC" "$R/root/nautes" || die "git clone"
@@ -135,7 +139,6 @@ step() {
     local name=$1 t0 rc=0
     t0=$(date +%s)
     printf '\n==== %s\n' "$2" >>"$LOG"
-    # in the background, so that a signal reaches the traps at once, not when the step ends
     in_root "$2" >>"$WORK/step.log" 2>&1 &
     wait $! || rc=$?
     cat "$WORK/step.log" >>"$LOG"
