@@ -133,7 +133,7 @@ $(BUILD)/git-http-server: $(REL)/tests/helpers/git_http_server.o
 $(SAN)/tests/%: $(SAN)/tests/%.o $(SAN)/libnautes.a
 	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
 
-# The end-to-end tests' helpers (tests/tools/*.c: JSON and raw TCP, so no test needs python3),
+# The end-to-end tests' helpers (tests/tools/*.c: JSON and a free port, so no test needs python3),
 # next to the binaries under test: $(SAN)/tools for the test build, $(BUILD)/tools for memcheck.
 $(SAN)/tools/%: tests/tools/%.c | test-deps
 	@mkdir -p $(dir $@)

@@ -3,7 +3,10 @@
 
 #include "core/alloc.h"
 #include "core/api_json.h"
+#include "core/escape.h"
+#include "core/redact.h"
 
+#include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
 #include <curl/curl.h>
@@ -13,6 +16,8 @@
 
 /* Longest server message shown (git output can run to pages). */
 #define NT_MSG_MAX 600
+/* Bytes of an answer searched for secrets (and shown at most NT_MSG_MAX of). */
+#define NT_REDACT_SCAN ((size_t)1 << 20)
 
 static const char HINT_TOKEN_INVALID[] = "the token is invalid or expired";
 static const char HINT_NO_TOKEN[] = "no token was sent: pass --token-file FILE or set NAUTES_TOKEN";
@@ -24,6 +29,10 @@ static const char HINT_PROXY_REFUSED[] =
     "refused by the server or a proxy in front of it: check --api-server and the token";
 static const char HINT_PROXY_UNAVAILABLE[] =
     "the API Server or the ingress in front of it is unavailable; try again later";
+/* A 2xx answer that is not the API Server's success body (nautes-api.md 4.3). */
+static const char HINT_NOT_THE_SERVER[] =
+    "a proxy or a login page answered instead of the Nautes API Server: check --api-server and "
+    "the proxy settings (HTTPS_PROXY, NO_PROXY); the change may not have been made";
 static const char HINT_NO_PUSH[] = "the token's user cannot push to the tenant repository's main "
                                    "branch";
 
@@ -190,6 +199,53 @@ static void add_one_line(nt_buf *out, const char *s, size_t len)
         nt_buf_adds(out, "(empty answer)");
 }
 
+/* s[0..len) as one line of at most `max` bytes (0: NT_MSG_MAX), with the request's secrets, the
+ * token and URL passwords removed first. */
+static void add_redacted_line(nt_buf *out, const char *s, size_t len, size_t max,
+                              const nt_api_response *r, const char *token)
+{
+    nt_buf a = NT_BUF_INIT, b = NT_BUF_INIT;
+    nt_secrets_redact(r->secrets, s, len < NT_REDACT_SCAN ? len : NT_REDACT_SCAN, &a);
+    nt_api_redact(&b, nt_buf_str(&a), token);
+    nt_buf_reset(&a);
+    add_one_line(&a, nt_buf_str(&b), max && max < b.len ? max : b.len);
+    nt_buf_add_escaped(out, nt_buf_str(&a), false); /* C1 controls, bytes that are not UTF-8 */
+    nt_buf_free(&a);
+    nt_buf_free(&b);
+}
+
+/* A redirect (an http:// URL behind an ingress that sends everything to https://): where
+ * it points, and the --api-server to pass instead. The client follows no redirect. */
+static void add_redirect(nt_buf *msg, const nt_api_response *r, const char *token)
+{
+    const char *loc = r->location;
+    if (!loc || !*loc) {
+        nt_buf_adds(msg, "a redirect without a Location: check --api-server");
+        return;
+    }
+    nt_buf_adds(msg, "the server redirects to ");
+    add_redacted_line(msg, loc, strlen(loc), 0, r, token);
+    nt_buf_adds(msg, ", and nautes follows no redirect (the token goes only to the URL given)");
+    /* scheme://authority of the Location, then the path of the given URL */
+    const char *ls = strstr(loc, "://");
+    const char *base = r->base_url ? r->base_url : "";
+    const char *bs = strstr(base, "://");
+    if (!ls || !bs)
+        return;
+    size_t origin = (size_t)(ls + 3 - loc) + strcspn(ls + 3, "/?#");
+    const char *bpath = bs + 3 + strcspn(bs + 3, "/");
+    nt_buf sug = NT_BUF_INIT;
+    nt_buf_add(&sug, loc, origin);
+    nt_buf_adds(&sug, bpath);
+    if (strcmp(nt_buf_str(&sug), base) != 0) {
+        nt_buf_adds(msg, ": pass --api-server ");
+        add_redacted_line(msg, sug.data, sug.len, 0, r, token);
+    } else {
+        nt_buf_adds(msg, ": is --api-server the API Server's URL?");
+    }
+    nt_buf_free(&sug);
+}
+
 bool nt_api_transport_words(int curl_code, const char *detail, long ssl_verify_result,
                             long os_errno, const char *base_url, long timeout_sec, nt_buf *out)
 {
@@ -344,10 +400,7 @@ void nt_api_error_classify(const nt_api_response *r, const char *token, nt_api_e
         /* Go's default mux: an unknown route, so this URL is not the Nautes API (1). */
         nt_buf_adds(&msg, "not the Nautes API (");
         if (r->body && r->body_len && !is_json(r->content_type)) {
-            nt_buf line = NT_BUF_INIT;
-            add_one_line(&line, r->body, r->body_len < 80 ? r->body_len : 80);
-            nt_api_redact(&msg, nt_buf_str(&line), token);
-            nt_buf_free(&line);
+            add_redacted_line(&msg, r->body, r->body_len, 80, r, token);
         } else {
             nt_buf_adds(&msg, "HTTP 404");
         }
@@ -355,20 +408,22 @@ void nt_api_error_classify(const nt_api_response *r, const char *token, nt_api_e
         goto done;
     }
 
-    nt_buf line = NT_BUF_INIT;
-    if (parsed && smsg && *smsg) {
-        add_one_line(&line, smsg, strlen(smsg));
+    if (r->status >= 300 && r->status < 400) {
+        add_redirect(&msg, r, token);
+    } else if (parsed && smsg && *smsg) {
+        add_redacted_line(&msg, smsg, strlen(smsg), 0, r, token);
     } else if (parsed && reason && *reason) {
-        nt_buf_adds(&line, reason);
+        add_redacted_line(&msg, reason, strlen(reason), 0, r, token);
     } else if (r->body && r->body_len) {
-        nt_buf_addf(&line, "unexpected answer (%s): ",
+        nt_buf raw = NT_BUF_INIT;
+        nt_buf_addf(&raw, "unexpected answer (%s): ",
                     r->content_type && *r->content_type ? r->content_type : "no content type");
-        add_one_line(&line, r->body, r->body_len);
+        nt_buf_add(&raw, r->body, r->body_len < NT_REDACT_SCAN ? r->body_len : NT_REDACT_SCAN);
+        add_redacted_line(&msg, raw.data, raw.len, 0, r, token);
+        nt_buf_free(&raw);
     } else {
-        nt_buf_adds(&line, "(empty answer)");
+        nt_buf_adds(&msg, "(empty answer)");
     }
-    nt_api_redact(&msg, nt_buf_str(&line), token);
-    nt_buf_free(&line);
 
     const char *m = nt_buf_str(&msg);
     if (has(m, "token is not found"))
@@ -419,6 +474,48 @@ done:
     free(smsg);
 }
 
+/* The success body: a JSON object whose "message" starts with "Successfully " and that is
+ * not an error object (no "code" other than 200). */
+static bool is_success_body(const char *body, size_t len)
+{
+    if (!body || !len)
+        return false;
+    cJSON *j = cJSON_ParseWithLength(body, len);
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "code");
+    bool ok = cJSON_IsObject(j) && cJSON_IsString(m) &&
+              !strncmp(m->valuestring, "Successfully ", 13) &&
+              (!code || (cJSON_IsNumber(code) && code->valuedouble == 200));
+    cJSON_Delete(j);
+    return ok;
+}
+
+void nt_api_success_check(const nt_api_response *r, const char *token, nt_api_error *out)
+{
+    if (out->kind != NT_APIERR_NONE || r->curl_code != 0 || r->status < 200 || r->status >= 300 ||
+        is_success_body(r->body, r->body_len))
+        return;
+    nt_buf line = NT_BUF_INIT, msg = NT_BUF_INIT;
+    size_t n = 0;
+    while (r->body && n < r->body_len && r->body[n] != '\n')
+        n++;
+    nt_buf_adds(&msg, "not the API Server's answer");
+    if (r->content_type && *r->content_type)
+        nt_buf_addf(&msg, " (%s)", r->content_type);
+    nt_buf_adds(&msg, ": ");
+    add_one_line(&line, r->body ? r->body : "", n > 200 ? 200 : n);
+    if (n > 200)
+        nt_buf_adds(&line, "...");
+    nt_api_redact(&msg, nt_buf_str(&line), token);
+    free(out->message);
+    out->message = nt_buf_detach(&msg);
+    out->kind = NT_APIERR_HTTP;
+    out->hint = HINT_NOT_THE_SERVER;
+    out->retryable = false;
+    out->lost = true;
+    nt_buf_free(&line);
+}
+
 void nt_api_error_free(nt_api_error *e)
 {
     if (!e)
@@ -430,8 +527,11 @@ void nt_api_error_free(nt_api_error *e)
 void nt_api_error_format(const nt_api_error *e, const char *cluster, const char *method,
                          const char *path, long status, nt_buf *out)
 {
-    if (cluster)
-        nt_buf_addf(out, "cluster %s: ", cluster);
+    if (cluster) {
+        nt_buf_adds(out, "cluster ");
+        nt_buf_add_escaped(out, cluster, false);
+        nt_buf_adds(out, ": ");
+    }
     nt_buf_addf(out, "%s %s: ", method, path);
     if (e->kind == NT_APIERR_HTTP)
         nt_buf_addf(out, "HTTP %ld: ", status);

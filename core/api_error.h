@@ -4,9 +4,10 @@
  * understood from its message: a bad token, a tenant repository the token cannot see, no
  * write access to `main`, a transient git failure worth retrying, a validation error never
  * worth retrying. Transport failures (libcurl) are put in words too, never a bare curl code.
- * Every message is redacted (nt_api_redact): the token, and a URL's password, token user name
- * or credential query parameters
- * (which a git error can echo). Pure functions: the unit tests feed them canned answers. */
+ * Every message is redacted: the token, and every secret form of a URL (nt_api_redact: a
+ * password, a token as user name, credential query parameters, which a git error can echo),
+ * and whatever secret the request carried (a kubeconfig a server or proxy quotes back:
+ * core/redact.h). Pure functions: the unit tests feed them canned answers. */
 #ifndef NT_API_ERROR_H
 #define NT_API_ERROR_H
 
@@ -25,8 +26,10 @@ typedef struct nt_api_response {
     const char *content_type; /* NULL when none */
     const char *body;         /* response body (may be NULL) */
     size_t body_len;
-    const char *base_url; /* for "is the API server running at URL?" */
-    long timeout_sec;     /* for "timed out after N s" */
+    const char *base_url;             /* for "is the API server running at URL?" */
+    long timeout_sec;                 /* for "timed out after N s" */
+    const char *location;             /* where a 3xx answer points (absolute), NULL when none */
+    const struct nt_secrets *secrets; /* what the request carried (redact.h), may be NULL */
 } nt_api_response;
 
 typedef enum {
@@ -48,10 +51,19 @@ typedef struct nt_api_error {
                        * file or directory"): a fresh tenant, read as an empty list */
 } nt_api_error;
 
-/* Classify r. `token` (may be NULL) is redacted from every message. out must be freed with
+/* Classify r. `token` (may be NULL) and r->secrets are redacted from every message, before it
+ * is cut to one line (a quoted kubeconfig spans lines). out must be freed with
  * nt_api_error_free. */
 void nt_api_error_classify(const nt_api_response *r, const char *token, nt_api_error *out);
 void nt_api_error_free(nt_api_error *e); /* frees the message; NULL is a no-op */
+
+/* A 2xx answer to a save or a delete is a success only when it is the API Server's success
+ * body, {"message": "Successfully saved NAME cluster"} ("deleted" for a delete): an HTML login
+ * page of a proxy, an empty body or a JSON error object sent with status 200 did nothing the
+ * tool can count on. For such an answer *out (classified as NT_APIERR_NONE before) becomes an
+ * NT_APIERR_HTTP error: "not the API Server's answer: FIRST LINE" (redacted), a hint about
+ * proxies, not retryable. Anything else leaves *out alone. */
+void nt_api_success_check(const nt_api_response *r, const char *token, nt_api_error *out);
 
 /* One line for a user: "METHOD PATH: HTTP 500: MESSAGE (HINT)" or, for a transport error,
  * "METHOD PATH: MESSAGE". A non-NULL cluster prefixes "cluster NAME: ". */

@@ -473,6 +473,56 @@ static void describe_non_json(const char *body, size_t len, size_t err_at, nt_bu
     nt_buf_addf(out, "the API server's answer is not JSON (it starts with \"%.*s\")", (int)n, p);
 }
 
+/* cJSON decodes "\u0000" into a NUL that ends the C string, so a name "a\u0000b" would be
+ * read as "a". Each such escape (a backslash preceded by an even run of backslashes) is
+ * rewritten as "\uffff", a noncharacter, so that a string that held one can be found and
+ * refused (has_nul). NULL when there is none; *clash when the answer holds U+FFFF itself. */
+#define NUL_MARK "\xef\xbf\xbf"
+static char *mark_nul_escapes(const char *body, size_t len, bool *clash)
+{
+    *clash = false;
+    if (!memmem(body, len, "\\u0000", 6))
+        return NULL;
+    bool ffff = memmem(body, len, NUL_MARK, 3) != NULL;
+    for (const char *p = body; !ffff && (p = memmem(p, len - (size_t)(p - body), "\\u", 2)); p += 2)
+        ffff = (size_t)(p - body) + 6 <= len && strspn(p + 2, "fF") >= 4;
+    if (ffff) {
+        *clash = true;
+        return NULL;
+    }
+    char *copy = nt_xmalloc(len + 1);
+    memcpy(copy, body, len);
+    copy[len] = 0;
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (copy[i] != '\\') {
+            run = 0;
+            continue;
+        }
+        if (run % 2 == 0 && i + 5 < len && !memcmp(copy + i + 1, "u0000", 5)) {
+            memcpy(copy + i + 2, "ffff", 4);
+            i += 5;
+            run = 0;
+            continue;
+        }
+        run++;
+    }
+    return copy;
+}
+
+/* A key or string value anywhere in j held "\u0000" (see mark_nul_escapes). */
+static bool has_nul(const cJSON *j)
+{
+    for (; j; j = j->next) {
+        if ((j->string && strstr(j->string, NUL_MARK)) ||
+            (cJSON_IsString(j) && j->valuestring && strstr(j->valuestring, NUL_MARK)))
+            return true;
+        if (j->child && has_nul(j->child))
+            return true;
+    }
+    return false;
+}
+
 int nt_api_list_parse(const char *body, size_t len, nt_cluster_set **out, nt_diag *diag)
 {
     *out = NULL;
@@ -480,7 +530,19 @@ int nt_api_list_parse(const char *body, size_t len, nt_cluster_set **out, nt_dia
     nt_cluster_set *set = NULL;
     size_t err_at = 0;
     int rc = -1;
-    cJSON *j = body ? parse_json(body, len, &err_at) : NULL;
+    cJSON *j = NULL;
+    bool clash = false;
+    char *marked = body ? mark_nul_escapes(body, len, &clash) : NULL;
+    if (clash) {
+        nt_buf_adds(&err, "the API server's answer holds \\u0000 (a NUL character, which would "
+                          "cut a name or value short) and U+FFFF: refused");
+        goto done;
+    }
+    j = body ? parse_json(marked ? marked : body, len, &err_at) : NULL;
+    if (marked) {
+        memset(marked, 0, len);
+        free(marked);
+    }
     if (!j) {
         describe_non_json(body ? body : "", body ? len : 0, err_at, &err);
         goto done;
@@ -515,6 +577,31 @@ int nt_api_list_parse(const char *body, size_t len, nt_cluster_set **out, nt_dia
         next = it->next;
         nt_cluster *c = NULL;
         nt_buf e = NT_BUF_INIT;
+        const cJSON *nm = cJSON_GetObjectItemCaseSensitive(it, "name");
+        if (cJSON_IsString(nm) && strstr(nm->valuestring, NUL_MARK)) {
+            nt_buf shown = NT_BUF_INIT;
+            for (const char *p = nm->valuestring; *p;) {
+                if (!strncmp(p, NUL_MARK, 3)) {
+                    nt_buf_adds(&shown, "\\u0000");
+                    p += 3;
+                } else {
+                    nt_buf_addc(&shown, *p++);
+                }
+            }
+            nt_buf_addf(&err,
+                        "the API server's answer has a bad item %zu: its name '%s' holds \\u0000 "
+                        "(a NUL character, which would cut it short): refused",
+                        idx + 1, nt_buf_str(&shown));
+            nt_buf_free(&shown);
+            goto done;
+        }
+        if (has_nul(it->child)) {
+            nt_buf_addf(&err,
+                        "the API server's answer has a bad item %zu: a string in it holds "
+                        "\\u0000 (a NUL character, which would cut it short): refused",
+                        idx + 1);
+            goto done;
+        }
         if (nt_api_cluster_from_json(it, &c, &e) < 0) {
             nt_buf_addf(&err, "the API server's answer has a bad item %zu: %s", idx + 1,
                         nt_buf_str(&e));

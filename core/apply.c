@@ -4,6 +4,8 @@
 #include "core/alloc.h"
 #include "core/api_error.h"
 #include "core/api_json.h"
+#include "core/escape.h"
+#include "core/redact.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,6 +42,8 @@ typedef struct runner {
     size_t in_flight;
     long long t0;
     uint64_t rng;
+    nt_secrets secrets; /* every kubeconfig the plan sends, redacted from every message */
+    bool have_secrets;  /* secrets is built at the first failed answer */
 } runner;
 
 static long long now_ms(void)
@@ -225,7 +229,18 @@ static void attempt_done(runner *r, size_t i, CURLcode cc)
     nt_buf msg = NT_BUF_INIT;
 
     nt_http_req_done(&s->req, cc, &resp, &retry_after);
+    if (!r->have_secrets && (resp.curl_code || resp.status < 200 || resp.status >= 300)) {
+        /* a server may quote any request in any answer: every kubeconfig, from every one */
+        for (size_t k = 0; k < r->plan->n_ops; k++) {
+            const nt_action *ka = op_action(r->plan, k);
+            if (r->plan->ops[k].kind == NT_OP_SAVE && ka->desired)
+                nt_secrets_add_kubeconfig(&r->secrets, ka->desired->f[NT_F_KUBECONFIG].s);
+        }
+        r->have_secrets = true;
+    }
+    resp.secrets = &r->secrets;
     nt_api_error_classify(&resp, r->cfg->token, &err);
+    nt_api_success_check(&resp, r->cfg->token, &err); /* a 2xx that is not "Successfully ..." */
     if (err.kind != NT_APIERR_NONE)
         nt_api_error_format(&err, a->cluster, op_method(r->plan, i), s->display_path, resp.status,
                             &msg);
@@ -356,6 +371,14 @@ static void count(const nt_plan *plan, nt_apply_report *rep)
             n++;
             ok += rep->ops[i].status == NT_OPST_OK;
         }
+        if (n && ok != n && plan->actions[a].kind == NT_ACT_REPLACE) {
+            /* a replace stopped after its DELETE (a failed or interrupted save): the cluster
+             * is gone, and the summary says so */
+            for (size_t i = 0; i < plan->n_ops; i++)
+                if (plan->ops[i].action == a && plan->ops[i].kind == NT_OP_DELETE &&
+                    rep->ops[i].status == NT_OPST_OK)
+                    rep->n_deleted++;
+        }
         if (!n || ok != n)
             continue;
         switch (plan->actions[a].kind) {
@@ -476,11 +499,16 @@ done:
         free(s->last_error);
     }
     free(r.st);
+    nt_secrets_free(&r.secrets);
     if (r.multi)
         curl_multi_cleanup(r.multi);
     rep->elapsed = (double)(now_ms() - r.t0) / 1000.0;
+    /* an interrupt during the last request still interrupted the apply: the user asked
+     * to stop, and did not see it finish */
+    if (interrupted(&r))
+        rep->interrupted = true;
     count(plan, rep);
-    if (rc == 0 && (rep->n_failed || rep->n_skipped || rep->n_not_started))
+    if (rc == 0 && (rep->n_failed || rep->n_skipped || rep->n_not_started || rep->interrupted))
         rc = -1;
     return rc;
 }
@@ -509,7 +537,9 @@ void nt_apply_describe(const nt_plan *plan, const nt_apply_report *r, size_t i, 
     const nt_op *op = &plan->ops[i];
     const nt_action *a = &plan->actions[op->action];
     const nt_op_result *res = &r->ops[i];
-    nt_buf_addf(out, "%s: ", a->cluster);
+    nt_buf name = NT_BUF_INIT; /* names come from files and servers: escaped (escape.h) */
+    nt_buf_add_escaped(&name, a->cluster, false);
+    nt_buf_addf(out, "%s: ", nt_buf_str(&name));
     switch (res->status) {
     case NT_OPST_OK:
         if (op->kind == NT_OP_DELETE)
@@ -530,8 +560,8 @@ void nt_apply_describe(const nt_plan *plan, const nt_apply_report *r, size_t i, 
     case NT_OPST_FAILED: {
         /* the error starts with "cluster NAME: "; the line already names it */
         const char *e = res->error ? res->error : "failed";
-        size_t n = strlen(a->cluster);
-        if (!strncmp(e, "cluster ", 8) && !strncmp(e + 8, a->cluster, n) &&
+        size_t n = name.len;
+        if (!strncmp(e, "cluster ", 8) && !strncmp(e + 8, nt_buf_str(&name), n) &&
             !strncmp(e + 8 + n, ": ", 2))
             e += 10 + n;
         nt_buf_addf(out, "failed: %s", e);
@@ -541,20 +571,24 @@ void nt_apply_describe(const nt_plan *plan, const nt_apply_report *r, size_t i, 
         const nt_op *cop = &plan->ops[res->cause];
         const nt_action *ca = &plan->actions[cop->action];
         const char *h = host_of(a);
+        nt_buf cn = NT_BUF_INIT;
+        nt_buf_add_escaped(&cn, ca->cluster, false);
         if (cop->action == op->action)
             nt_buf_addf(out, "skipped (its %s failed)",
                         cop->kind == NT_OP_DELETE ? "delete" : "save");
         else if (h && !strcmp(h, ca->cluster))
-            nt_buf_addf(out, "skipped (its host %s failed)", ca->cluster);
+            nt_buf_addf(out, "skipped (its host %s failed)", nt_buf_str(&cn));
         else if ((h = host_of(ca)) != NULL && !strcmp(h, a->cluster))
-            nt_buf_addf(out, "skipped (its virtual cluster %s failed)", ca->cluster);
+            nt_buf_addf(out, "skipped (its virtual cluster %s failed)", nt_buf_str(&cn));
         else
-            nt_buf_addf(out, "skipped (%s failed)", ca->cluster);
+            nt_buf_addf(out, "skipped (%s failed)", nt_buf_str(&cn));
+        nt_buf_free(&cn);
         break;
     }
     default:
         nt_buf_adds(out, "not started");
     }
+    nt_buf_free(&name);
 }
 
 void nt_apply_summary(const nt_apply_report *r, nt_buf *out)

@@ -44,7 +44,8 @@ typedef struct nt_apply_report {
     nt_op_result *ops; /* parallel to plan->ops */
     size_t n_ops;
     size_t n_ok, n_failed, n_skipped, n_not_started;
-    /* actions all of whose ops succeeded, by kind */
+    /* actions all of whose ops succeeded, by kind; n_deleted also counts the replaces
+     * that stopped after their DELETE */
     size_t n_created, n_updated, n_replaced, n_deleted;
     unsigned retries; /* requests sent again (backoff retries and --wait-prune waits) */
     bool interrupted;
@@ -85,7 +86,10 @@ typedef struct nt_apply_opts {
     }
 
 /* Run every op of plan. *out always receives a report (free it). Returns 0 when every op
- * succeeded, -1 otherwise; diag only gets problems that stopped the executor itself. */
+ * succeeded and no interrupt came, -1 otherwise (an interrupt makes the run fail even when
+ * the requests in flight were the last ones); diag only gets problems that stopped the
+ * executor itself. A replace whose DELETE succeeded but whose save did not counts in
+ * n_deleted. */
 int nt_apply_run(const nt_http_config *cfg, const nt_plan *plan, const nt_apply_opts *opts,
                  nt_apply_report **out, nt_diag *diag);
 void nt_apply_report_free(nt_apply_report *r);

@@ -1,6 +1,7 @@
 #include "core/diag.h"
 
 #include "core/alloc.h"
+#include "core/escape.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -119,8 +120,9 @@ const char *nt_severity_name(nt_severity sev)
 void nt_diag_format_item(const nt_diag_item *it, nt_buf *out, bool color)
 {
     static const char *colors[] = {"\033[1;31m", "\033[1;33m", "\033[1;36m"};
+    /* messages quote names and values from files and servers: escaped (core/escape.h) */
     if (it->file) {
-        nt_buf_adds(out, it->file);
+        nt_buf_add_escaped(out, it->file, false);
         if (it->line)
             nt_buf_addf(out, ":%u:%u", it->line, it->col);
         nt_buf_adds(out, ": ");
@@ -129,9 +131,12 @@ void nt_diag_format_item(const nt_diag_item *it, nt_buf *out, bool color)
         nt_buf_addf(out, "%s%s:\033[0m ", colors[it->sev], nt_severity_name(it->sev));
     else
         nt_buf_addf(out, "%s: ", nt_severity_name(it->sev));
-    nt_buf_adds(out, it->msg);
-    if (it->cluster)
-        nt_buf_addf(out, " (cluster %s)", it->cluster);
+    nt_buf_add_escaped(out, it->msg, false);
+    if (it->cluster) {
+        nt_buf_adds(out, " (cluster ");
+        nt_buf_add_escaped(out, it->cluster, false);
+        nt_buf_addc(out, ')');
+    }
     nt_buf_addc(out, '\n');
 }
 

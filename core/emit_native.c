@@ -1,6 +1,7 @@
 #include "core/emit_native.h"
 
 #include "core/alloc.h"
+#include "core/validate.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -589,6 +590,22 @@ int nt_emit_native(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
         if (set->items[i]->state != NT_STATE_ABSENT)
             sorted[n++] = set->items[i];
     qsort(sorted, n, sizeof(*sorted), cmp_clusters);
+    /* A name goes into comments and kubeconfig_file paths, and the loader refuses a name that
+     * is not a DNS-1123 label: such a name (the real server accepts any path segment) is
+     * refused here rather than written into a file the tool itself would then refuse. */
+    bool bad = false;
+    for (size_t i = 0; i < n; i++) {
+        if (nt_dns1123_label(sorted[i]->name))
+            continue;
+        bad = true;
+        nt_diag_add(diag, NT_SEV_ERROR, NT_POS_NONE, NULL,
+                    "cannot import cluster '%s': its name is not a DNS-1123 label (lower-case "
+                    "letters, digits and '-', at most 63 characters), which a clusters.yaml "
+                    "cannot declare; rename it on the server, or import the others with --name",
+                    sorted[i]->name);
+    }
+    if (bad)
+        goto done;
 
     yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
     emit(&e, &ev);

@@ -178,7 +178,7 @@ void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
 {
     memset(resp, 0, sizeof(*resp));
     long status = 0, verify = 0, oserr = 0;
-    char *ctype = NULL;
+    char *ctype = NULL, *location = NULL;
     curl_off_t total_us = 0, ra = 0;
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &ctype);
@@ -186,6 +186,7 @@ void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
     curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
     curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total_us);
     curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &ra);
+    curl_easy_getinfo(r->easy, CURLINFO_REDIRECT_URL, &location); /* never followed */
 
     resp->curl_code = (int)rc;
     resp->curl_detail = r->errbuf;
@@ -200,6 +201,7 @@ void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
     resp->body_len = r->resp.len;
     resp->base_url = r->cfg->base_url;
     resp->timeout_sec = r->cfg->timeout_sec;
+    resp->location = rc == CURLE_OK && status >= 300 && status < 400 ? location : NULL;
     if (retry_after_sec)
         *retry_after_sec = ra > 0 ? (long)ra : 0;
 
@@ -303,8 +305,17 @@ int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
         nt_diag_error(diag, "%s", nt_buf_str(&msg));
         goto done;
     }
-    if (nt_api_list_parse(resp.body, resp.body_len, out, diag) != 0)
+    size_t first = diag ? diag->n : 0;
+    if (nt_api_list_parse(resp.body, resp.body_len, out, diag) != 0) {
+        /* a 2xx error body's message is quoted: redact the token from it as from any other */
+        for (size_t i = first; diag && i < diag->n; i++) {
+            nt_buf b = NT_BUF_INIT;
+            nt_api_redact(&b, diag->items[i].msg, cfg->token);
+            free(diag->items[i].msg);
+            diag->items[i].msg = nt_buf_detach(&b);
+        }
         goto done;
+    }
 named:
     free((*out)->source);
     nt_buf src = NT_BUF_INIT;

@@ -1,8 +1,10 @@
 /* interp.h — ${VAR}, ${VAR:-default} and $$ inside scalars of a desired-state file.
  *
  * `$$` is a literal `$`; `${NAME}` is replaced by the environment variable NAME (an error at
- * the `$` when it is unset); `${NAME:-default}` uses `default` when NAME is unset or empty.
- * Any other `$` (the Go CLI's bare `$placeholders`) is kept as is; validation reports it. */
+ * the `$` when it is unset); `${NAME:-default}` uses `default` when NAME is unset or empty;
+ * the default may itself hold references (`${A:-${B:-x}}`), nested at most 3 deep (deeper is an
+ * error).  Any other `$` (the Go CLI's bare `$placeholders`) is kept as is; validation reports it.
+ */
 #ifndef NT_INTERP_H
 #define NT_INTERP_H
 

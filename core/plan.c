@@ -291,5 +291,6 @@ void nt_plan_free(nt_plan *p)
     strv_free(p->targets, p->n_targets);
     strv_free(p->force, p->n_force);
     strv_free(p->args, p->n_args);
+    free(p->observed_from);
     free(p);
 }

@@ -76,8 +76,9 @@ typedef struct nt_plan {
     size_t n_targets;
     char **force;
     size_t n_force;
-    char **args; /* the FILE arguments the plan was made from (absolute; plan_file.h) */
+    char **args; /* the FILE arguments the plan was made from (as given; plan_file.h) */
     size_t n_args;
+    char *observed_from; /* a read saved plan: its source, local paths usable from here */
 } nt_plan;
 
 typedef struct nt_plan_opts {

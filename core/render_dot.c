@@ -2,23 +2,17 @@
  * virtual cluster to the host it depends on; no server is needed. */
 #include "core/render.h"
 
+#include "core/escape.h"
 #include "core/plan_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* A DOT string: '"' and '\\' escaped, a newline as \\n (a line break in a label), and the
+ * bytes a terminal acts on escaped (core/escape.h), since the graph is often just printed. */
 static void add_id(nt_buf *out, const char *s)
 {
-    nt_buf_addc(out, '"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            nt_buf_addc(out, '\\');
-        if (*s == '\n')
-            nt_buf_adds(out, "\\n");
-        else
-            nt_buf_addc(out, *s);
-    }
-    nt_buf_addc(out, '"');
+    nt_buf_add_escaped(out, s, true);
 }
 
 void nt_render_dot(const nt_cluster_set *desired, nt_buf *out)

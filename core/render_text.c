@@ -1,6 +1,8 @@
 /* render_text.c — the plan as a person reads it (docs/architecture.md §5). */
 #include "core/render.h"
 
+#include "core/escape.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,22 +18,21 @@ static bool is_map_path(const char *path)
            !strncmp(path, "product_allowed_cluster_resources.", 34);
 }
 
-/* A value as shown: a JSON string ("..." with escapes), a map value as its JSON array. */
+/* A value as shown: a JSON string ("..." with escapes), a map value as its JSON array. Both
+ * escaped for the terminal (core/escape.h). */
 static void add_value(nt_buf *out, const char *path, const char *v, const char *missing)
 {
     if (!v) {
         nt_buf_adds(out, missing);
         return;
     }
-    if (is_map_path(path)) {
-        nt_buf_adds(out, v);
-        return;
-    }
-    cJSON *s = cJSON_CreateString(v);
-    char *txt = cJSON_PrintUnformatted(s);
-    nt_buf_adds(out, txt ? txt : "\"\"");
-    cJSON_free(txt);
-    cJSON_Delete(s);
+    nt_buf_add_escaped(out, v, !is_map_path(path));
+}
+
+/* A name, a label or a field path from a file or a server. */
+static void add_name(nt_buf *out, const char *s)
+{
+    nt_buf_add_escaped(out, s, false);
 }
 
 static void paint(nt_buf *out, bool color, const char *code, const char *text)
@@ -83,26 +84,37 @@ void nt_render_text(const nt_plan *plan, const nt_render_opts *opts, nt_buf *out
         nt_buf_addf(&b, "%s %s", sym, word);
         paint(out, color, code, nt_buf_str(&b));
         nt_buf_free(&b);
-        nt_buf_addf(out, " %s", a->cluster);
-        if (a->label)
-            nt_buf_addf(out, " (%s)", a->label);
+        nt_buf_addc(out, ' ');
+        add_name(out, a->cluster);
+        if (a->label) {
+            nt_buf_adds(out, " (");
+            add_name(out, a->label);
+            nt_buf_addc(out, ')');
+        }
         nt_buf_addc(out, '\n');
-        if (a->reason)
-            nt_buf_addf(out, "    reason: %s\n", a->reason);
+        if (a->reason) {
+            nt_buf_adds(out, "    reason: ");
+            add_name(out, a->reason);
+            nt_buf_addc(out, '\n');
+        }
         for (size_t j = 0; j < a->n_changes; j++) {
             const nt_change *c = &a->changes[j];
             nt_buf_adds(out, "    ");
             if (a->kind == NT_ACT_CREATE) {
                 paint(out, color, C_GREEN, "+");
-                nt_buf_addf(out, " %s: ", c->path);
+                nt_buf_addc(out, ' ');
+                add_name(out, c->path);
+                nt_buf_adds(out, ": ");
                 if (c->sensitive)
                     nt_buf_adds(out, "(sensitive)");
                 else
                     add_value(out, c->path, c->new_val, "(none)");
             } else if (c->sensitive) {
-                nt_buf_addf(out, "%s: (sensitive)", c->path);
+                add_name(out, c->path);
+                nt_buf_adds(out, ": (sensitive)");
             } else {
-                nt_buf_addf(out, "%s: ", c->path);
+                add_name(out, c->path);
+                nt_buf_adds(out, ": ");
                 add_value(out, c->path, c->old_val, "(none)");
                 nt_buf_adds(out, " -> ");
                 add_value(out, c->path, c->new_val, "(removed)");
@@ -115,8 +127,11 @@ void nt_render_text(const nt_plan *plan, const nt_render_opts *opts, nt_buf *out
         if (any)
             nt_buf_addc(out, '\n');
         nt_buf_adds(out, "Not managed by these files (left alone; --prune would delete them):\n");
-        for (size_t i = 0; i < plan->n_unmanaged; i++)
-            nt_buf_addf(out, "  %s\n", plan->unmanaged[i]);
+        for (size_t i = 0; i < plan->n_unmanaged; i++) {
+            nt_buf_adds(out, "  ");
+            add_name(out, plan->unmanaged[i]);
+            nt_buf_addc(out, '\n');
+        }
         any = true;
     }
     if (plan->n_unseen) {
@@ -126,8 +141,10 @@ void nt_render_text(const nt_plan *plan, const nt_render_opts *opts, nt_buf *out
         nt_buf_addf(out, "Not compared (%s): ",
                     git ? "the tenant repository does not hold them"
                         : "the API does not return them");
-        for (size_t i = 0; i < plan->n_unseen; i++)
-            nt_buf_addf(out, "%s%s", i ? ", " : "", plan->unseen[i]);
+        for (size_t i = 0; i < plan->n_unseen; i++) {
+            nt_buf_adds(out, i ? ", " : "");
+            add_name(out, plan->unseen[i]);
+        }
         nt_buf_addc(out, '\n');
         any = true;
     }

@@ -8,6 +8,7 @@
 #include "core/tenant_repo.h"
 
 #include "core/alloc.h"
+#include "core/atomic_write.h"
 #include "core/load.h"
 
 #include <dirent.h>
@@ -595,22 +596,16 @@ static int read_whole(const char *path, nt_buf *out)
     return errno == ENOENT ? 1 : -1;
 }
 
-/* Write root/rel with content (temp file + rename) unless it already holds exactly that;
- * append rel to changed when written. The rename makes the change all-or-nothing for
- * readers and after a crash of the process; there is no fsync (as git itself does not by
- * default): a write costs a few ms less, and the local server does not promise durability
- * across a power loss. */
+/* Write root/rel with content unless it already holds exactly that; append rel to changed
+ * when written. The file is replaced atomically (core/atomic_write.h) without fsync: a
+ * commit follows at once, git itself does not fsync by default, and the local server does
+ * not promise durability across a power loss. */
 static int put_file(const char *root, const char *rel, const nt_buf *content, nt_buf *changed,
                     nt_diag *diag)
 {
-    nt_buf path = NT_BUF_INIT, old = NT_BUF_INIT, tmp = NT_BUF_INIT;
-    int rc = -1, fd = -1;
+    nt_buf path = NT_BUF_INIT;
+    int rc = -1;
     nt_buf_addf(&path, "%s/%s", root, rel);
-    if (read_whole(nt_buf_str(&path), &old) == 0 && old.len == content->len &&
-        !memcmp(nt_buf_str(&old), nt_buf_str(content), content->len)) {
-        rc = 0;
-        goto done;
-    }
     const char *slash = strrchr(rel, '/');
     if (slash) {
         char *dir = nt_xstrndup(rel, (size_t)(slash - rel));
@@ -619,44 +614,15 @@ static int put_file(const char *root, const char *rel, const nt_buf *content, nt
         if (r < 0)
             goto done;
     }
-    nt_buf_addf(&tmp, "%s.tmp-XXXXXX", nt_buf_str(&path));
-    fd = mkstemp(tmp.data);
-    if (fd < 0) {
-        nt_diag_error(diag, "cannot create %s: %s", nt_buf_str(&tmp), strerror(errno));
+    int w = nt_write_atomic(nt_buf_str(&path), nt_buf_str(content), content->len, 0644,
+                            NT_WRITE_IF_CHANGED | NT_WRITE_NO_SYNC, NULL, diag);
+    if (w < 0)
         goto done;
-    }
-    size_t off = 0;
-    while (off < content->len) {
-        ssize_t w = write(fd, content->data + off, content->len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            nt_diag_error(diag, "cannot write %s: %s", nt_buf_str(&path), strerror(errno));
-            goto done;
-        }
-        off += (size_t)w;
-    }
-    if (fchmod(fd, 0644) < 0 || close(fd) < 0) {
-        fd = -1;
-        nt_diag_error(diag, "cannot write %s: %s", nt_buf_str(&path), strerror(errno));
-        goto done;
-    }
-    fd = -1;
-    if (rename(nt_buf_str(&tmp), nt_buf_str(&path)) < 0) {
-        nt_diag_error(diag, "cannot rename into %s: %s", nt_buf_str(&path), strerror(errno));
-        goto done;
-    }
-    nt_buf_truncate(&tmp, 0);
-    nt_buf_addf(changed, "%s\n", rel);
+    if (w == 0)
+        nt_buf_addf(changed, "%s\n", rel);
     rc = 0;
 done:
-    if (fd >= 0)
-        close(fd);
-    if (tmp.len)
-        unlink(nt_buf_str(&tmp));
     nt_buf_free(&path);
-    nt_buf_free(&old);
-    nt_buf_free(&tmp);
     return rc;
 }
 
@@ -757,6 +723,17 @@ done:
 }
 
 /* ---- paths ------------------------------------------------------------------------------- */
+
+const char *const nt_tenant_owned_paths[] = {NT_CLUSTERS_DIR, "host-clusters", "runtimes", NULL};
+
+const char *nt_tenant_reserved_name(const char *name)
+{
+    /* NAME.yaml in the clusters directory is the only path built from a name alone next to a
+     * fixed file; every other path adds a suffix (NAME-runtime) or a directory level. */
+    if (name && !strcmp(name, "kustomization"))
+        return "its Cluster file would replace " KUSTOMIZATION ", the list of the clusters";
+    return NULL;
+}
 
 static void path_cluster_file(nt_buf *b, const char *name)
 {
@@ -929,6 +906,11 @@ int nt_tenant_write_cluster(const char *root, const nt_cluster *stored, nt_api_g
     nt_buf rel = NT_BUF_INIT, content = NT_BUF_INIT;
     int rc = -1;
     const nt_cluster *c = stored;
+    const char *reserved = nt_tenant_reserved_name(c->name);
+    if (reserved) {
+        nt_diag_error(diag, "the cluster name %s is reserved: %s", c->name, reserved);
+        goto done;
+    }
 
     path_cluster_file(&rel, c->name);
     if (put_rendered(root, &rel, cluster_file(c, gen, &content), &content, changed, diag) < 0)

@@ -12,6 +12,15 @@
 
 #define NT_CLUSTERS_DIR "nautes/overlays/production/clusters"
 
+/* The directories the writer owns (every file it writes or removes lies below one of them),
+ * NULL-terminated. The local server restores exactly these to HEAD when it starts. */
+extern const char *const nt_tenant_owned_paths[];
+
+/* Why `name` cannot be a cluster name in this layout although it is a DNS-1123 label: a file
+ * the cluster would get is a file the layout uses for something else (`kustomization`: its
+ * Cluster file would be the clusters directory's kustomization.yaml). NULL when it can. */
+const char *nt_tenant_reserved_name(const char *name);
+
 typedef struct nt_tree_reader {
     void *ctx;
     /* Read the file at `path` (relative to the repository root) into out.
@@ -30,8 +39,7 @@ extern const nt_tree_reader nt_tree_reader_fs;
  * from the rendered files that hold them: traefik node ports, the Argo CD and Tekton hosts,
  * the vcluster port. The result sees every field but the kubeconfig (set->visible).
  * `label` names the source in positions ("git:/path#main"). Returns 0 or -1. */
-int nt_tenant_read(const nt_tree_reader *r, const char *label, nt_cluster_set **out,
-                   nt_diag *diag);
+int nt_tenant_read(const nt_tree_reader *r, const char *label, nt_cluster_set **out, nt_diag *diag);
 
 /* Writer side (local server). `stored` is the cluster as the server keeps it (defaults
  * applied). Write/refresh every file the real server renders for it under `root`, the

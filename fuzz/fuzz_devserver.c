@@ -6,6 +6,7 @@
  *
  * Input layout: up to four lines, then the body:
  *   METHOD\n PATH[?k=v&k2=v2]\n AUTHORIZATION\n CONTENT-TYPE\n BODY...
+ * PATH is the URL-decoded path: it may hold NUL bytes, as %00 decodes to one.
  * The server's tokens are "fuzz-token" (read-write) and "fuzz-ro" (read-only). The scratch
  * repository is recreated every FUZZ_DS_RESET writes so a long run keeps bounded disk use.
  * FUZZ_DS_GEN=v0.4 serves the v0.4 API; FUZZ_DS_VERBOSE=1 prints every answer. */
@@ -90,14 +91,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-/* The next line of [*p, end) as a new string (without the newline); NULL at the end. */
-static char *fuzz_ds_line(const char **p, const char *end)
+/* The next line of [*p, end) as a new string (without the newline, NUL bytes kept, *len
+ * bytes long); NULL at the end. */
+static char *fuzz_ds_line(const char **p, const char *end, size_t *len)
 {
+    *len = 0;
     if (*p >= end)
         return NULL;
     const char *nl = memchr(*p, '\n', (size_t)(end - *p));
     const char *e = nl ? nl : end;
-    char *s = nt_xstrndup(*p, (size_t)(e - *p));
+    *len = (size_t)(e - *p);
+    char *s = nt_xmalloc(*len + 1);
+    memcpy(s, *p, *len);
+    s[*len] = 0;
     *p = nl ? nl + 1 : end;
     return s;
 }
@@ -105,10 +111,11 @@ static char *fuzz_ds_line(const char **p, const char *end)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *p = (const char *)data, *end = p + size;
-    char *method = fuzz_ds_line(&p, end);
-    char *path = fuzz_ds_line(&p, end);
-    char *auth = fuzz_ds_line(&p, end);
-    char *ctype = fuzz_ds_line(&p, end);
+    size_t method_len, path_len, auth_len, ctype_len;
+    char *method = fuzz_ds_line(&p, end, &method_len);
+    char *path = fuzz_ds_line(&p, end, &path_len); /* may hold NULs, as %00 decodes to */
+    char *auth = fuzz_ds_line(&p, end, &auth_len);
+    char *ctype = fuzz_ds_line(&p, end, &ctype_len);
     size_t body_len = (size_t)(end - p);
     char *body = nt_xmalloc(body_len ? body_len : 1); /* exactly the bytes, no terminator */
     memcpy(body, p, body_len);
@@ -116,8 +123,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the query string as libmicrohttpd hands it over: key/value pairs, split at & and = */
     const char *qk[FUZZ_DS_MAX_QUERY], *qv[FUZZ_DS_MAX_QUERY];
     size_t nq = 0;
-    char *q = path ? strchr(path, '?') : NULL;
+    char *q = path ? memchr(path, '?', path_len) : NULL;
     if (q) {
+        path_len = (size_t)(q - path);
         *q++ = 0;
         char *save = NULL;
         for (char *kv = strtok_r(q, "&", &save); kv && nq < FUZZ_DS_MAX_QUERY;
@@ -133,8 +141,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     unsigned long before = fuzz_ds.version;
     ds_reply r = {0, NULL, NT_BUF_INIT, NULL, -1, false};
-    ds_handle(&fuzz_ds, method ? method : "GET", path && *path ? path : "/api/v1/clusters", auth,
-              ctype, qk, qv, nq, body, body_len, body_len > DS_MAX_BODY, &r);
+    bool no_path = !path || !path_len;
+    ds_handle(&fuzz_ds, method ? method : "GET", no_path ? "/api/v1/clusters" : path,
+              no_path ? strlen("/api/v1/clusters") : path_len, auth, ctype, qk, qv, nq, body,
+              body_len, body_len > DS_MAX_BODY, &r);
     if (r.status < 100 || r.status > 599)
         abort(); /* every request gets a real HTTP status */
     if (fuzz_ds_verbose)

@@ -15,7 +15,7 @@ set -u
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-${FUZZ_SECONDS:-60}}
 shift 2>/dev/null || true
-ALL=(load api_list plan_file cluster_file devserver redact)
+ALL=(load api_list plan_file cluster_file devserver redact redact_url)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${ALL[@]}")
 OUT=${FUZZ_BUILD:-build/fuzz}
@@ -39,7 +39,9 @@ if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n){(void)d;(void)n;ret
     exit 1
 fi
 PKGS="yaml-0.1 libcurl libcjson libgit2 libmicrohttpd libcrypto"
-CFLAGS="-std=c11 -D_GNU_SOURCE -I. -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (the usual libFuzzer convention): a saved plan's
+# plan_sha256 is computed but not enforced, so mutated plans reach the renderers.
+CFLAGS="-std=c11 -D_GNU_SOURCE -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -I. -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined
         -Wall -Wextra -Werror -Wno-unused-command-line-argument $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lpthread -lm"
 SAN_LINK=-fsanitize=fuzzer,address,undefined
@@ -104,7 +106,7 @@ for t in "${TARGETS[@]}"; do
     dict=()
     case $t in
     load | cluster_file) dict=(-dict=fuzz/yaml.dict) ;;
-    api_list | plan_file) dict=(-dict=fuzz/json.dict) ;;
+    api_list | plan_file | redact | redact_url) dict=(-dict=fuzz/json.dict) ;;
     devserver) dict=(-dict=fuzz/devserver.dict) ;;
     esac
     regs=(testdata/fuzz-regressions/"$t"/*)

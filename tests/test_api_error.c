@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "core/api_error.h"
+#include "core/redact.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -60,6 +61,73 @@ static void test_a_2xx_answer_is_no_error(void **state)
     nt_api_error_classify(&r, TOKEN, &e);
     assert_int_equal(e.kind, NT_APIERR_NONE);
     assert_null(e.message);
+    nt_api_error_free(&e);
+}
+
+/* A 2xx answer to a save or delete: only the API Server's own success body is a success. */
+static nt_api_error check_2xx(const char *ctype, const char *body)
+{
+    nt_api_response r = {0};
+    r.status = 200;
+    r.content_type = ctype;
+    r.body = body;
+    r.body_len = body ? strlen(body) : 0;
+    nt_api_error e;
+    nt_api_error_classify(&r, TOKEN, &e);
+    nt_api_success_check(&r, TOKEN, &e);
+    return e;
+}
+
+static void test_a_2xx_that_is_not_the_success_body_is_a_failure(void **state)
+{
+    (void)state;
+    nt_api_error e =
+        check_2xx("application/json", "{\"message\":\"Successfully saved x cluster\"}");
+    assert_int_equal(e.kind, NT_APIERR_NONE);
+    nt_api_error_free(&e);
+    e = check_2xx("application/json", "{\"message\":\"Successfully deleted x cluster\"}\n");
+    assert_int_equal(e.kind, NT_APIERR_NONE);
+    nt_api_error_free(&e);
+
+    /* a proxy's login page, with the token echoed into it */
+    e = check_2xx("text/html; charset=utf-8",
+                  "<html><head><title>Sign in - Corp SSO</title></head>\n<body>token " TOKEN
+                  "</body></html>");
+    assert_int_equal(e.kind, NT_APIERR_HTTP);
+    assert_string_equal(e.message, "not the API Server's answer (text/html; charset=utf-8): "
+                                   "<html><head><title>Sign in - Corp SSO</title></head>");
+    assert_non_null(strstr(e.hint, "a proxy or a login page answered"));
+    assert_false(e.retryable);
+    nt_api_error_free(&e);
+    e = check_2xx("text/html", "<p>session for " TOKEN " expired</p>");
+    assert_null(strstr(e.message, TOKEN));
+    assert_non_null(strstr(e.message, "[REDACTED]"));
+    nt_api_error_free(&e);
+
+    /* an empty body, and a JSON error object sent with status 200 */
+    e = check_2xx(NULL, "");
+    assert_int_equal(e.kind, NT_APIERR_HTTP);
+    assert_string_equal(e.message, "not the API Server's answer: (empty answer)");
+    nt_api_error_free(&e);
+    e = check_2xx("application/json",
+                  "{\"code\":500,\"reason\":\"\",\"message\":\"Successfully failed\","
+                  "\"metadata\":{}}");
+    assert_int_equal(e.kind, NT_APIERR_HTTP);
+    assert_non_null(strstr(e.message, "{\"code\":500"));
+    nt_api_error_free(&e);
+    e = check_2xx("application/json", "{\"items\": []}");
+    assert_int_equal(e.kind, NT_APIERR_HTTP);
+    nt_api_error_free(&e);
+
+    /* an error answer keeps its own classification */
+    nt_api_response r = {0};
+    r.status = 503;
+    r.body = "Service Unavailable";
+    r.body_len = strlen(r.body);
+    nt_api_error_classify(&r, TOKEN, &e);
+    nt_api_success_check(&r, TOKEN, &e);
+    assert_true(e.retryable);
+    assert_string_not_equal(e.message, "not the API Server's answer: Service Unavailable");
     nt_api_error_free(&e);
 }
 
@@ -433,10 +501,68 @@ static void test_the_formatted_line_names_cluster_request_status_and_hint(void *
     nt_api_error_free(NULL);
 }
 
+/* issue 12 point 17: a redirect names where it points and the URL to pass instead. */
+static void test_a_redirect_names_its_location_and_the_url_to_pass(void **state)
+{
+    (void)state;
+    nt_api_response r = {0};
+    r.status = 301;
+    r.base_url = "http://api.example:31443";
+    r.location = "https://api.example:31443/api/v1/clusters";
+    nt_api_error e;
+    nt_api_error_classify(&r, TOKEN, &e);
+    assert_int_equal(e.kind, NT_APIERR_HTTP);
+    assert_false(e.retryable);
+    assert_string_equal(e.message,
+                        "the server redirects to https://api.example:31443/api/v1/clusters, "
+                        "and nautes follows no redirect (the token goes only to the URL "
+                        "given): pass --api-server https://api.example:31443");
+    nt_api_error_free(&e);
+    r.base_url = "http://api.example/nautes"; /* a path prefix is kept */
+    r.location = "https://api.example/nautes/api/v1/clusters";
+    nt_api_error_classify(&r, TOKEN, &e);
+    assert_non_null(strstr(e.message, "pass --api-server https://api.example/nautes"));
+    nt_api_error_free(&e);
+    r.base_url = "https://api.example";
+    r.location = "https://api.example/login";
+    nt_api_error_classify(&r, TOKEN, &e);
+    assert_non_null(strstr(e.message, "is --api-server the API Server's URL?"));
+    nt_api_error_free(&e);
+    r.location = NULL;
+    nt_api_error_classify(&r, TOKEN, &e);
+    assert_string_equal(e.message, "a redirect without a Location: check --api-server");
+    nt_api_error_free(&e);
+}
+
+/* issue 12 point 3: a message quoting a kubeconfig the request carried is redacted before
+ * it is cut to one line. */
+static void test_a_quoted_kubeconfig_is_redacted_from_the_message(void **state)
+{
+    (void)state;
+    static const char kube[] = "apiVersion: v1\nusers:\n- name: u\n  user:\n"
+                               "    token: kube-token-abcdefghijklmnop\n";
+    nt_secrets s = NT_SECRETS_INIT;
+    nt_secrets_add_kubeconfig(&s, kube);
+    char body[1024];
+    snprintf(body, sizeof(body), "bad request: %s", kube);
+    nt_api_response r = {0};
+    r.status = 400;
+    r.content_type = "text/plain";
+    r.body = body;
+    r.body_len = strlen(body);
+    r.secrets = &s;
+    nt_api_error e;
+    nt_api_error_classify(&r, TOKEN, &e);
+    assert_string_equal(e.message, "unexpected answer (text/plain): bad request: [REDACTED]");
+    nt_api_error_free(&e);
+    nt_secrets_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_2xx_answer_is_no_error),
+        cmocka_unit_test(test_a_2xx_that_is_not_the_success_body_is_a_failure),
         cmocka_unit_test(test_401_inside_a_500_means_a_bad_token),
         cmocka_unit_test(test_a_port_number_containing_401_is_not_a_bad_token),
         cmocka_unit_test(test_a_missing_token_is_named),
@@ -456,6 +582,8 @@ int main(void)
         cmocka_unit_test(test_transport_failures_are_put_in_words),
         cmocka_unit_test(test_tls_failures_say_what_to_do),
         cmocka_unit_test(test_the_formatted_line_names_cluster_request_status_and_hint),
+        cmocka_unit_test(test_a_redirect_names_its_location_and_the_url_to_pass),
+        cmocka_unit_test(test_a_quoted_kubeconfig_is_redacted_from_the_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

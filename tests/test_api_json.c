@@ -328,6 +328,40 @@ static void test_get_shape_round_trips_through_the_list_parser(void **state)
     nt_cluster_free(c);
 }
 
+/* issue 12 point 6: cJSON stops a string at a decoded NUL; a name holding \u0000 is refused,
+ * never cut short silently. */
+static void test_a_name_holding_an_escaped_nul_is_refused_not_cut(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {
+        "{\"items\": [{\"name\": \"victim\\u0000x\", \"cluster_type\": \"physical\"}]}",
+        "{\"items\": [{\"name\": \"ok\", \"usage\": \"wor\\u0000ker\"}]}",
+        "{\"items\": [{\"name\": \"victim\\u0000x\", \"usage\": \"\\uffff\"}]}",
+    };
+    static const char *const want[] = {
+        "bad item 1: its name 'victim\\u0000x' holds \\u0000",
+        "bad item 1: a string in it holds \\u0000",
+        "holds \\u0000 (a NUL character, which would cut a name or value short) and U+FFFF",
+    };
+    for (size_t i = 0; i < 3; i++) {
+        nt_cluster_set *set = NULL;
+        nt_diag d = NT_DIAG_INIT;
+        assert_int_equal(nt_api_list_parse(bodies[i], strlen(bodies[i]), &set, &d), -1);
+        assert_null(set);
+        assert_non_null(strstr(d.items[0].msg, want[i]));
+        nt_diag_free(&d);
+    }
+    /* an escaped backslash before "u0000" is text, not an escape: the name is kept whole */
+    static const char ok[] = "{\"items\": [{\"name\": \"a\\\\u0000b\"}]}";
+    nt_cluster_set *set = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_api_list_parse(ok, strlen(ok), &set, &d), 0);
+    assert_int_equal(set->n, 1);
+    assert_string_equal(set->items[0]->name, "a\\u0000b");
+    nt_cluster_set_free(set);
+    nt_diag_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_empty_body_is_an_empty_cluster),
         cmocka_unit_test(test_get_shape_has_every_key_in_order_per_generation),
         cmocka_unit_test(test_get_shape_round_trips_through_the_list_parser),
+        cmocka_unit_test(test_a_name_holding_an_escaped_nul_is_refused_not_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

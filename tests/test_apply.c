@@ -1,5 +1,6 @@
 /* Tests of core/apply.c: backoff, progress lines, and the executor against a loopback fake
- * server (order, skips, retries, lost answers, prune waits, interrupts). */
+ * server (order, skips, retries, lost answers, prune waits, interrupts and their counts, a
+ * 2xx answer that is not the API Server's). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -494,6 +495,169 @@ static void test_connection_refused_is_retried_then_reported(void **state)
     fixture_free(&f);
 }
 
+/* ---- a 2xx that is not the API Server's answer --------------------------------------- */
+
+static char *answer_login_page(fake_server *s, const char *req, int n)
+{
+    (void)s, (void)req, (void)n;
+    return fake_response(200, "text/html",
+                         "<!DOCTYPE html>\n<html><title>Log in</title>" TOKEN "</html>", NULL);
+}
+
+static void test_a_login_page_with_status_200_is_not_created(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "h1", NULL, NT_ACT_CREATE);
+    add_op(&f, NT_OP_SAVE, 0, NULL);
+    fake_server s;
+    fake_start(&s, answer_login_page, NULL);
+    nt_http_config c = config(s.url);
+    nt_apply_opts o = fast_opts();
+    lines l = {0};
+    o.progress = record;
+    o.progress_ctx = &l;
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), -1);
+    fake_stop(&s);
+    assert_int_equal(r->ops[0].status, NT_OPST_FAILED);
+    assert_int_equal(r->ops[0].attempts, 1);
+    assert_string_equal(l.text[0],
+                        "h1: failed: POST /api/v1/clusters/h1: HTTP 200: not the API Server's "
+                        "answer (text/html): <!DOCTYPE html> (a proxy or a login page answered "
+                        "instead of the Nautes API Server: check --api-server and the proxy "
+                        "settings (HTTPS_PROXY, NO_PROXY); the change may not have been made)");
+    nt_buf b = NT_BUF_INIT;
+    nt_apply_summary(r, &b);
+    assert_string_equal(nt_buf_str(&b), "Apply failed: 0 created, 0 updated, 0 replaced, 0 "
+                                        "deleted, 1 failed, 0 skipped (0 retries).");
+    nt_buf_free(&b);
+    fake_free(&s);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
+/* ---- an interrupt during a request: exact counts, and a failed run -------------------- */
+
+/* Answers OK, but first "presses Ctrl-C" (sets the flag in ctx) during the request n given
+ * by the flag's initial value (0: the first). */
+typedef struct press {
+    volatile sig_atomic_t stop;
+    int at;
+} press;
+
+static char *answer_ok_pressing_ctrl_c(fake_server *s, const char *req, int n)
+{
+    press *p = s->ctx;
+    if (n == p->at)
+        p->stop = 1;
+    return fake_response(200, "application/json",
+                         !strncmp(req, "DELETE", 6) ? "{\"message\":\"Successfully deleted x "
+                                                      "cluster\"}"
+                                                    : OK_BODY,
+                         NULL);
+}
+
+static void test_a_replace_interrupted_after_its_delete_counts_the_delete(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "h1", NULL, NT_ACT_REPLACE);
+    add_op(&f, NT_OP_DELETE, 0, NULL);
+    add_op(&f, NT_OP_SAVE, 0, (int[]){0, -1});
+    press p = {0, 0};
+    fake_server s;
+    fake_start(&s, answer_ok_pressing_ctrl_c, &p);
+    nt_http_config c = config(s.url);
+    nt_apply_opts o = fast_opts();
+    o.interrupted = &p.stop;
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), -1);
+    fake_stop(&s);
+    assert_int_equal(s.n_requests, 1); /* the save was never sent */
+    assert_true(r->interrupted);
+    assert_int_equal(r->ops[0].status, NT_OPST_OK);
+    assert_int_equal(r->ops[1].status, NT_OPST_NOT_STARTED);
+    nt_buf b = NT_BUF_INIT;
+    nt_apply_summary(r, &b);
+    assert_string_equal(nt_buf_str(&b), "Apply interrupted: 0 created, 0 updated, 0 replaced, 1 "
+                                        "deleted, 0 failed, 0 skipped, 1 not started (0 "
+                                        "retries).");
+    nt_buf_free(&b);
+    fake_free(&s);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
+static void test_an_interrupt_during_the_last_request_still_fails_the_run(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "h1", NULL, NT_ACT_CREATE);
+    add_op(&f, NT_OP_SAVE, 0, NULL);
+    press p = {0, 0};
+    fake_server s;
+    fake_start(&s, answer_ok_pressing_ctrl_c, &p);
+    nt_http_config c = config(s.url);
+    nt_apply_opts o = fast_opts();
+    o.interrupted = &p.stop;
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), -1);
+    fake_stop(&s);
+    assert_true(r->interrupted);
+    assert_int_equal(r->ops[0].status, NT_OPST_OK);
+    nt_buf b = NT_BUF_INIT;
+    nt_apply_summary(r, &b);
+    assert_string_equal(nt_buf_str(&b), "Apply interrupted: 1 created, 0 updated, 0 replaced, 0 "
+                                        "deleted, 0 failed, 0 skipped (0 retries).");
+    nt_buf_free(&b);
+    fake_free(&s);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
+/* A replace whose save fails after its delete: the cluster is gone, and counted as deleted. */
+static char *answer_delete_ok_save_invalid(fake_server *s, const char *req, int n)
+{
+    (void)s, (void)n;
+    if (!strncmp(req, "DELETE", 6))
+        return fake_response(200, "application/json",
+                             "{\"message\":\"Successfully deleted h1 cluster\"}", NULL);
+    return error_response(500, "failed to validate cluster, err: worker type is required");
+}
+
+static void test_a_replace_whose_save_fails_counts_the_delete(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "h1", NULL, NT_ACT_REPLACE);
+    add_op(&f, NT_OP_DELETE, 0, NULL);
+    add_op(&f, NT_OP_SAVE, 0, (int[]){0, -1});
+    fake_server s;
+    fake_start(&s, answer_delete_ok_save_invalid, NULL);
+    nt_http_config c = config(s.url);
+    nt_apply_opts o = fast_opts();
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), -1);
+    fake_stop(&s);
+    nt_buf b = NT_BUF_INIT;
+    nt_apply_summary(r, &b);
+    assert_string_equal(nt_buf_str(&b), "Apply failed: 0 created, 0 updated, 0 replaced, 1 "
+                                        "deleted, 1 failed, 0 skipped (0 retries).");
+    nt_buf_free(&b);
+    fake_free(&s);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
 /* ---- progress while a request is in flight ----------------------------------------------- */
 
 static char *answer_slowly(fake_server *s, const char *req, int n)
@@ -568,6 +732,10 @@ int main(void)
         cmocka_unit_test(test_an_interrupt_starts_nothing_new),
         cmocka_unit_test(test_connection_refused_is_retried_then_reported),
         cmocka_unit_test(test_a_slow_request_reports_progress_while_in_flight),
+        cmocka_unit_test(test_a_login_page_with_status_200_is_not_created),
+        cmocka_unit_test(test_a_replace_interrupted_after_its_delete_counts_the_delete),
+        cmocka_unit_test(test_an_interrupt_during_the_last_request_still_fails_the_run),
+        cmocka_unit_test(test_a_replace_whose_save_fails_counts_the_delete),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,6 +43,14 @@
 #undef LLVMFuzzerInitialize
 #undef LLVMFuzzerTestOneInput
 
+#define LLVMFuzzerTestOneInput fuzz_redact_one
+#include "fuzz/fuzz_redact.c"
+#undef LLVMFuzzerTestOneInput
+
+#define LLVMFuzzerTestOneInput fuzz_redact_url_one
+#include "fuzz/fuzz_redact_url.c"
+#undef LLVMFuzzerTestOneInput
+
 typedef int (*one_input)(const uint8_t *data, size_t size);
 
 static int by_name(const struct dirent **a, const struct dirent **b)
@@ -146,6 +154,38 @@ static void test_devserver_crashers_are_answered(void **state)
     print_message("%zu input(s)\n", replay("devserver", fuzz_devserver_one));
 }
 
+/* The redaction target checks its own property (it aborts when a secret gets through): its
+ * crashers, and every form of the kubeconfig at every offset of a short message. */
+static void test_redaction_crashers_and_every_form_leave_no_secret(void **state)
+{
+    (void)state;
+    print_message("%zu input(s)\n", replay("redact", fuzz_redact_one));
+    uint8_t in[4 + 20 + 48 + 40];
+    for (size_t i = 4; i < sizeof(in); i++)
+        in[i] = (uint8_t)(i * 37 + 11);
+    memcpy(in + 4 + 20 + 48, "Bad Request: {\"kubeconfig\": ...} echoed", 40);
+    for (unsigned form = 0; form < 6; form++) {
+        for (unsigned at = 0; at < 256; at += 5) {
+            in[0] = 20, in[1] = 48, in[2] = (uint8_t)form, in[3] = (uint8_t)at;
+            assert_int_equal(fuzz_redact_one(in, sizeof(in)), 0);
+        }
+    }
+}
+
+/* The URL redaction target aborts when an alphanumeric token survives: its crashers and its
+ * seeds (a password, a token as user name, credential query parameters). */
+static void test_url_redaction_crashers_and_seeds_leave_no_token(void **state)
+{
+    (void)state;
+    print_message("%zu input(s)\n", replay("redact_url", fuzz_redact_url_one));
+    static const char *const seeds[] = {
+        "s3cretTOKEN123\nfatal: https://user:s3cretTOKEN123@host/r.git not found",
+        "s3cretTOKEN123\nGET https://s3cretTOKEN123@host/r.git?private_token=s3cretTOKEN123",
+    };
+    for (size_t i = 0; i < sizeof(seeds) / sizeof(*seeds); i++)
+        assert_int_equal(fuzz_redact_url_one((const uint8_t *)seeds[i], strlen(seeds[i])), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +195,8 @@ int main(void)
         cmocka_unit_test(test_saved_plan_crashers_read_cleanly),
         cmocka_unit_test(test_cluster_file_crashers_read_cleanly),
         cmocka_unit_test(test_devserver_crashers_are_answered),
+        cmocka_unit_test(test_redaction_crashers_and_every_form_leave_no_secret),
+        cmocka_unit_test(test_url_redaction_crashers_and_seeds_leave_no_token),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -930,6 +930,62 @@ static void test_interp_reports_bad_references_at_their_column(void **state)
     nt_buf_free(&out);
 }
 
+/* issue 12, point 20: a default may hold references; never the literal text "${C}". */
+static void test_interp_nested_defaults_are_interpolated_or_refused(void **state)
+{
+    (void)state;
+    nt_buf out = NT_BUF_INIT, subs = NT_BUF_INIT;
+    nt_diag d = NT_DIAG_INIT;
+    nt_pos at = {"f", 3, 10};
+    unsetenv("NT_TEST_B");
+    setenv("NT_TEST_C", "cee", 1);
+    assert_int_equal(nt_interp("x${NT_TEST_B:-${NT_TEST_C}}y", 28, at, true, &out, &subs, NULL, &d),
+                     0);
+    assert_string_equal(nt_buf_str(&out), "xceey");
+    assert_int_equal(d.n, 0);
+    nt_buf_reset(&out);
+    const char *two = "${NT_TEST_B:-${NT_TEST_D:-a$$b}}-${NT_TEST_B:-{}}";
+    assert_int_equal(nt_interp(two, strlen(two), at, true, &out, NULL, NULL, &d), 0);
+    assert_string_equal(nt_buf_str(&out), "a$b-{}");
+    nt_buf_reset(&out);
+    setenv("NT_TEST_B", "bee", 1); /* B set: its default is not looked at */
+    assert_int_equal(nt_interp("${NT_TEST_B:-${NT_TEST_NOPE}}", 29, at, true, &out, NULL, NULL, &d),
+                     0);
+    assert_string_equal(nt_buf_str(&out), "bee");
+    unsetenv("NT_TEST_B");
+    nt_buf_reset(&out);
+    /* an unset variable inside the default: an error at its own column */
+    assert_int_equal(
+        nt_interp("ab${NT_TEST_B:-${NT_TEST_NOPE}}", 31, at, true, &out, NULL, NULL, &d), -1);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.items[0].line, 3);
+    assert_int_equal(d.items[0].col, 10 + 15);
+    assert_non_null(strstr(d.items[0].msg, "NT_TEST_NOPE"));
+    nt_diag_free(&d);
+    nt_buf_reset(&out);
+    /* an unterminated nested default is reported, not passed through */
+    assert_int_equal(nt_interp("${NT_TEST_B:-${NT_TEST_C}", 25, at, true, &out, NULL, NULL, &d),
+                     -1);
+    assert_non_null(strstr(d.items[0].msg, "unterminated"));
+    assert_int_equal(d.items[0].col, 10);
+    nt_diag_free(&d);
+    nt_buf_reset(&out);
+    /* three nested defaults are fine, a fourth is refused with its position */
+    const char *ok = "${NT_TEST_B:-${NT_TEST_B:-${NT_TEST_B:-${NT_TEST_C}}}}";
+    assert_int_equal(nt_interp(ok, strlen(ok), at, true, &out, NULL, NULL, &d), 0);
+    assert_string_equal(nt_buf_str(&out), "cee");
+    nt_buf_reset(&out);
+    const char *deep = "${NT_TEST_B:-${NT_TEST_B:-${NT_TEST_B:-${NT_TEST_B:-${NT_TEST_C}}}}}";
+    assert_int_equal(nt_interp(deep, strlen(deep), at, true, &out, NULL, NULL, &d), -1);
+    assert_non_null(strstr(d.items[0].msg, "nested more than 3 deep"));
+    assert_int_equal(d.items[0].col, 10 + 39);
+    assert_null(strstr(nt_buf_str(&out), "${"));
+    nt_diag_free(&d);
+    unsetenv("NT_TEST_C");
+    nt_buf_free(&out);
+    nt_buf_free(&subs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -977,6 +1033,7 @@ int main(void)
         cmocka_unit_test(test_levenshtein_counts_edits),
         cmocka_unit_test(test_suggestions_are_offered_only_when_close),
         cmocka_unit_test(test_interp_reports_bad_references_at_their_column),
+        cmocka_unit_test(test_interp_nested_defaults_are_interpolated_or_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

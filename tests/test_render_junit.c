@@ -131,7 +131,8 @@ static void test_everything_is_xml_escaped(void **state)
     assert_has(s, "~ update x&amp;&lt;y&gt;\"\n");
     /* the text renderer writes values as JSON strings; what XML cannot hold is replaced */
     assert_has(s, "    primary_domain: \"a&lt;b&gt;&amp;\\\"c'\" -&gt; \"bad\\u0001ctl ");
-    assert_has(s, "ctl \xEF\xBF\xBD\xEF\xBF\xBD utf8 \xc3\xa9t\xc3\xa9\"");
+    /* bytes that are not UTF-8 are already \xNN in the text (core/escape.h) */
+    assert_has(s, "ctl \\xff\\xfe utf8 \xc3\xa9t\xc3\xa9\"");
     assert_null(strchr(s, '\x01'));
     assert_null(strchr(s, '\xff'));
     nt_buf_free(&out);

@@ -198,6 +198,61 @@ static void test_reading_a_tree_without_clusters_gives_an_empty_set(void **state
     nt_diag_free(&d);
 }
 
+static void test_a_reserved_name_is_refused_and_writes_nothing(void **state)
+{
+    (void)state;
+    assert_non_null(nt_tenant_reserved_name("kustomization"));
+    assert_non_null(strstr(nt_tenant_reserved_name("kustomization"), "kustomization.yaml"));
+    assert_null(nt_tenant_reserved_name("kustomization-1"));
+    assert_null(nt_tenant_reserved_name("kustomizatio"));
+    assert_null(nt_tenant_reserved_name("cluster-host"));
+
+    nt_cluster *h = v04_host();
+    free(h->name);
+    h->name = strdup("kustomization");
+    nt_buf changed = NT_BUF_INIT;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_tenant_write_cluster(nt_fixture_root, h, NT_GEN_V04, NULL, &changed, &d),
+                     -1);
+    assert_int_equal(changed.len, 0);
+    assert_true(d.n > 0);
+    assert_non_null(strstr(d.items[0].msg, "the cluster name kustomization is reserved"));
+    assert_false(exists(NT_CLUSTERS_DIR "/kustomization.yaml"));
+    assert_false(exists("host-clusters"));
+    nt_buf_free(&changed);
+    nt_diag_free(&d);
+    nt_cluster_free(h);
+}
+
+static void test_the_owned_paths_hold_every_file_written(void **state)
+{
+    (void)state;
+    nt_cluster *h = v04_host(), *v = v03_virtual();
+    nt_buf changed = NT_BUF_INIT;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_tenant_write_cluster(nt_fixture_root, h, NT_GEN_V03, NULL, &changed, &d),
+                     0);
+    assert_int_equal(nt_tenant_write_cluster(nt_fixture_root, v, NT_GEN_V03, NULL, &changed, &d),
+                     0);
+    assert_true(changed.len > 0);
+    for (const char *p = nt_buf_str(&changed); *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        bool owned = false;
+        for (size_t i = 0; nt_tenant_owned_paths[i]; i++) {
+            size_t k = strlen(nt_tenant_owned_paths[i]);
+            owned = owned || (n > k && !strncmp(p, nt_tenant_owned_paths[i], k) && p[k] == '/');
+        }
+        if (!owned)
+            fail_msg("%.*s is not below a path of nt_tenant_owned_paths", (int)n, p);
+        p += n + (nl ? 1 : 0);
+    }
+    nt_buf_free(&changed);
+    nt_diag_free(&d);
+    nt_cluster_free(h);
+    nt_cluster_free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +262,10 @@ int main(void)
             test_v03_virtual_writes_rendered_files_and_reads_back_every_field, nt_fixture_setup,
             nt_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_reading_a_tree_without_clusters_gives_an_empty_set,
+                                        nt_fixture_setup, nt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_a_reserved_name_is_refused_and_writes_nothing,
+                                        nt_fixture_setup, nt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_the_owned_paths_hold_every_file_written,
                                         nt_fixture_setup, nt_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

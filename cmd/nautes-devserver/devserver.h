@@ -25,6 +25,8 @@ typedef struct ds_fault {
     int status; /* 0: no status answer */
     long delay_ms;
     bool drop, collide;
+    bool echo;        /* the status answer's message quotes the request body */
+    char *location;   /* Location header of the status answer; NULL: none */
     char *method;     /* NULL: any */
     char *path;       /* fnmatch glob; NULL: any */
     long nth;         /* 0: every matching request */
@@ -79,10 +81,15 @@ typedef struct ds_reply {
 } ds_reply;
 
 /* handlers.c */
-void ds_handle(ds_server *s, const char *method, const char *path, const char *auth,
-               const char *ctype, const char *const *query_keys, const char *const *query_vals,
-               size_t n_query, const char *body, size_t body_len, bool body_too_big, ds_reply *r);
+/* `path` is the URL-decoded path, path_len bytes (it may hold a NUL decoded from %00). */
+void ds_handle(ds_server *s, const char *method, const char *path, size_t path_len,
+               const char *auth, const char *ctype, const char *const *query_keys,
+               const char *const *query_vals, size_t n_query, const char *body, size_t body_len,
+               bool body_too_big, ds_reply *r);
 void ds_reply_error(ds_reply *r, int status, const char *reason, const char *message);
+/* `len` bytes of s (NULs included) with bytes outside printable ASCII, `"` and `\` as \xNN:
+ * a name or path from the URL as messages and the log show it. */
+char *ds_escaped(const char *s, size_t len);
 void ds_reply_text(ds_reply *r, int status, const char *text);
 
 /* rules.c */

@@ -12,6 +12,9 @@ const char ds_fault_help[] =
     "  status=CODE      answer CODE instead of doing the work; 500 gets the real server's\n"
     "                   JSON error body, other codes a plain-text body as an ingress sends\n"
     "  message=TEXT     the message of a status=500 answer (no commas)\n"
+    "  echo             the status answer's message quotes the request body, as a server or\n"
+    "                   proxy that repeats the request in its error does\n"
+    "  location=URL     add `Location: URL` to a status answer (status=301: a redirect)\n"
     "  retry-after=S    add `Retry-After: S` to a status answer\n"
     "  delay=MS         wait MS milliseconds before the work (then answer normally)\n"
     "  drop             do the work, then close the connection halfway through the answer\n"
@@ -58,10 +61,13 @@ int ds_fault_parse(const char *spec, ds_fault *out, nt_buf *err)
             out->drop = action = true;
         } else if (!strcmp(w, "collide") && !v) {
             out->collide = action = true;
+        } else if (!strcmp(w, "echo") && !v) {
+            out->echo = true;
         } else if (!v) {
             bool known = false;
-            static const char *const keys[] = {"status",      "delay",  "nth",  "share",
-                                               "retry-after", "method", "path", "message"};
+            static const char *const keys[] = {"status", "delay",       "nth",
+                                               "share",  "retry-after", "method",
+                                               "path",   "message",     "location"};
             for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
                 known |= !strcmp(w, keys[i]);
             if (known)
@@ -106,6 +112,9 @@ int ds_fault_parse(const char *spec, ds_fault *out, nt_buf *err)
         } else if (!strcmp(w, "path")) {
             free(out->path);
             out->path = nt_xstrdup(v);
+        } else if (!strcmp(w, "location")) {
+            free(out->location);
+            out->location = nt_xstrdup(v);
         } else if (!strcmp(w, "message")) {
             free(out->message);
             out->message = nt_xstrdup(v);
@@ -116,6 +125,10 @@ int ds_fault_parse(const char *spec, ds_fault *out, nt_buf *err)
     }
     if (!action) {
         nt_buf_addf(err, "fault '%s': no action (status=, delay=, drop or collide)", spec);
+        goto done;
+    }
+    if ((out->echo || out->location) && !out->status) {
+        nt_buf_addf(err, "fault '%s': echo and location= need status=", spec);
         goto done;
     }
     if (out->nth && out->share >= 0) {
@@ -138,5 +151,6 @@ void ds_fault_free(ds_fault *f)
     free(f->method);
     free(f->path);
     free(f->message);
+    free(f->location);
     memset(f, 0, sizeof(*f));
 }

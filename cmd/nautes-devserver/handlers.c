@@ -4,6 +4,7 @@
 
 #include "core/alloc.h"
 #include "core/api_json.h"
+#include "core/tenant_repo.h"
 #include "core/validate.h"
 
 #include <cjson/cJSON.h>
@@ -64,6 +65,61 @@ static void reply_message(ds_reply *r, const char *fmt, const char *name)
 static void reply_500(ds_reply *r, const char *message)
 {
     ds_reply_error(r, 500, "", message);
+}
+
+/* ---- the cluster name of the path -------------------------------------------------------- */
+
+/* The {cluster_name} segment as decoded from the URL: `len` bytes at `raw`, which may hold a
+ * NUL (`%00`), so never used as a C string unless `refused` is NULL. `shown` is the name for
+ * messages and the log: bytes outside printable ASCII, `"` and `\` written as \xNN. */
+typedef struct req_name {
+    const char *raw;
+    size_t len;
+    char *shown;
+    const char *refused; /* why this server will not store it; NULL: a name it stores */
+    bool reserved;       /* refused because the layout uses its file for something else */
+} req_name;
+
+char *ds_escaped(const char *s, size_t len)
+{
+    nt_buf b = NT_BUF_INIT;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
+            nt_buf_addf(&b, "\\x%02x", ch);
+        else
+            nt_buf_addc(&b, (char)ch);
+    }
+    return nt_buf_detach(&b);
+}
+
+static void name_init(req_name *n, const char *raw, size_t len)
+{
+    n->raw = raw;
+    n->len = len;
+    n->shown = ds_escaped(raw, len);
+    /* The real server takes any path segment and fails later (Argo CD, Kubernetes); this one
+     * must never write outside its repository nor over a file of its layout, and a name that
+     * a NUL would cut short must never reach the store as the shorter name. */
+    n->refused = NULL;
+    n->reserved = false;
+    if (memchr(raw, 0, len) || !nt_dns1123_label(raw))
+        n->refused = "a lowercase RFC 1123 label must consist of lower case alphanumeric "
+                     "characters or '-', and must start and end with an alphanumeric character";
+    else if ((n->refused = nt_tenant_reserved_name(raw)))
+        n->reserved = true;
+}
+
+/* The answer to a save of a refused name, shaped like the real server's later failure. */
+static void reply_name_refused(ds_reply *r, const req_name *n)
+{
+    nt_buf m = NT_BUF_INIT;
+    nt_buf_addf(&m,
+                "failed to save config, err: metadata.name: Invalid value: \"%s\": %s%s "
+                "(nautes-devserver refuses names the real server accepts and breaks on later)",
+                n->shown, n->reserved ? "the name is reserved: " : "", n->refused);
+    reply_500(r, nt_buf_str(&m));
+    nt_buf_free(&m);
 }
 
 /* Go's path.Clean as gorilla/mux applies it before routing (a trailing slash is kept). */
@@ -343,15 +399,20 @@ done:
 
 /* ---- get, save, delete ------------------------------------------------------------------- */
 
-static void handle_get(ds_server *s, const char *name, ds_reply *r)
+/* A refused name is never looked up: it cannot have been stored (and one with a NUL would
+ * be looked up as the name before the NUL). */
+static void handle_get(ds_server *s, const req_name *name, ds_reply *r)
 {
-    pthread_rwlock_rdlock(&s->state_lock);
-    const nt_cluster *c = nt_cluster_set_find(s->clusters, name);
-    cJSON *j = c ? nt_api_cluster_to_json(c, s->gen) : NULL;
-    pthread_rwlock_unlock(&s->state_lock);
+    cJSON *j = NULL;
+    if (!name->refused) {
+        pthread_rwlock_rdlock(&s->state_lock);
+        const nt_cluster *c = nt_cluster_set_find(s->clusters, name->raw);
+        j = c ? nt_api_cluster_to_json(c, s->gen) : NULL;
+        pthread_rwlock_unlock(&s->state_lock);
+    }
     if (!j) {
         nt_buf m = NT_BUF_INIT;
-        nt_buf_addf(&m, "the cluster resource %s is not found", name);
+        nt_buf_addf(&m, "the cluster resource %s is not found", name->shown);
         reply_500(r, nt_buf_str(&m));
         nt_buf_free(&m);
         return;
@@ -389,24 +450,7 @@ static int decode_kubeconfig(const char *in, char **out)
     return 0;
 }
 
-/* A name this server will write: a DNS-1123 label. The real server takes any path segment
- * and fails later (ArgoCD, Kubernetes); this one must never write outside its repository. */
-static bool name_ok(const char *name)
-{
-    return nt_dns1123_label(name);
-}
-
-static void quoted_name(nt_buf *b, const char *name)
-{
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
-            nt_buf_addf(b, "\\x%02x", *p);
-        else
-            nt_buf_addc(b, (char)*p);
-    }
-}
-
-static void handle_save(ds_server *s, const char *name, int who, const char *auth_msg,
+static void handle_save(ds_server *s, const req_name *name, int who, const char *auth_msg,
                         const char *ctype, const char *body, size_t len, bool too_big,
                         const char *const *qk, const char *const *qv, size_t nq, ds_reply *r)
 {
@@ -435,7 +479,7 @@ static void handle_save(ds_server *s, const char *name, int who, const char *aut
         ds_reply_error(r, 400, "CODEC", nt_buf_str(&msg));
         goto done;
     }
-    if (nt_api_body_parse(name, body, len, &c, &err) < 0) {
+    if (nt_api_body_parse(name->shown, body, len, &c, &err) < 0) {
         ds_reply_error(r, 400, "CODEC", nt_buf_str(&err));
         goto done;
     }
@@ -462,6 +506,11 @@ static void handle_save(ds_server *s, const char *name, int who, const char *aut
         reply_500(r, auth_msg);
         goto done;
     }
+    /* before anything is stored: the kubeconfig store and the repository never see it */
+    if (name->refused) {
+        reply_name_refused(r, name);
+        goto done;
+    }
 
     pthread_mutex_lock(&s->write_lock);
     pthread_rwlock_rdlock(&s->state_lock);
@@ -473,21 +522,11 @@ static void handle_save(ds_server *s, const char *name, int who, const char *aut
         goto done;
     }
     /* the real server writes the kubeconfig to Vault before it pushes (7.1 step 3) */
-    if (kube && nt_cluster_is_physical(c) && ds_store_put_kubeconfig(s, name, kube, &err) < 0) {
+    if (kube && nt_cluster_is_physical(c) &&
+        ds_store_put_kubeconfig(s, name->raw, kube, &err) < 0) {
         pthread_mutex_unlock(&s->write_lock);
         nt_buf_reset(&msg);
         nt_buf_addf(&msg, "failed to save kubeconfig to secret store, err: %s", nt_buf_str(&err));
-        reply_500(r, nt_buf_str(&msg));
-        goto done;
-    }
-    if (!name_ok(name)) {
-        pthread_mutex_unlock(&s->write_lock);
-        nt_buf_adds(&msg, "failed to save config, err: metadata.name: Invalid value: \"");
-        quoted_name(&msg, name);
-        nt_buf_adds(&msg, "\": a lowercase RFC 1123 label must consist of lower case alphanumeric "
-                          "characters or '-', and must start and end with an alphanumeric "
-                          "character (nautes-devserver refuses names the real server accepts "
-                          "and breaks on later)");
         reply_500(r, nt_buf_str(&msg));
         goto done;
     }
@@ -504,7 +543,7 @@ static void handle_save(ds_server *s, const char *name, int who, const char *aut
         reply_500(r, nt_buf_str(&err));
         goto done;
     }
-    reply_message(r, "Successfully saved %s cluster", name);
+    reply_message(r, "Successfully saved %s cluster", name->raw);
 done:
     if (kube) {
         memset(kube, 0, strlen(kube));
@@ -515,7 +554,7 @@ done:
     nt_buf_free(&err);
 }
 
-static void handle_delete(ds_server *s, const char *name, int who, const char *auth_msg,
+static void handle_delete(ds_server *s, const req_name *name, int who, const char *auth_msg,
                           const char *const *qk, const char *const *qv, size_t nq, ds_reply *r)
 {
     nt_buf msg = NT_BUF_INIT;
@@ -525,14 +564,15 @@ static void handle_delete(ds_server *s, const char *name, int who, const char *a
         reply_500(r, auth_msg);
         goto done;
     }
+    /* a refused name is never looked up (see handle_get), so never deleted */
     pthread_mutex_lock(&s->write_lock);
-    const nt_cluster *c = nt_cluster_set_find(s->clusters, name);
+    const nt_cluster *c = name->refused ? NULL : nt_cluster_set_find(s->clusters, name->raw);
     if (!c) {
         pthread_mutex_unlock(&s->write_lock);
         if (s->gen == NT_GEN_V04)
-            nt_buf_addf(&msg, "the cluster resource %s is not found", name);
+            nt_buf_addf(&msg, "the cluster resource %s is not found", name->shown);
         else
-            nt_buf_addf(&msg, "cluster %s does not exist or is invalid", name);
+            nt_buf_addf(&msg, "cluster %s does not exist or is invalid", name->shown);
         reply_500(r, nt_buf_str(&msg));
         goto done;
     }
@@ -546,23 +586,28 @@ static void handle_delete(ds_server *s, const char *name, int who, const char *a
         push_refused(r);
         goto done;
     }
-    int rc = ds_store_delete(s, name, &msg);
+    int rc = ds_store_delete(s, name->raw, &msg);
     pthread_mutex_unlock(&s->write_lock);
     if (rc < 0)
         reply_500(r, nt_buf_str(&msg));
     else
-        reply_message(r, "Successfully deleted %s cluster", name);
+        reply_message(r, "Successfully deleted %s cluster", name->raw);
 done:
     nt_buf_free(&msg);
 }
 
-void ds_handle(ds_server *s, const char *method, const char *path, const char *auth,
-               const char *ctype, const char *const *qk, const char *const *qv, size_t nq,
-               const char *body, size_t body_len, bool body_too_big, ds_reply *r)
+void ds_handle(ds_server *s, const char *method, const char *path, size_t path_len,
+               const char *auth, const char *ctype, const char *const *qk, const char *const *qv,
+               size_t nq, const char *body, size_t body_len, bool body_too_big, ds_reply *r)
 {
     char *clean = clean_path(path);
     nt_buf msg = NT_BUF_INIT;
-    if (strcmp(clean, path) || !strcmp(path, CLUSTERS "/")) {
+    req_name nm = {NULL, 0, NULL, NULL, false};
+    /* A NUL decoded from the URL (`%00`) cuts the C string short: such a path is routed on
+     * all its bytes (path_len), and only a NUL inside the {cluster_name} segment can match a
+     * route (the name is then refused). */
+    bool nul = strlen(path) != path_len;
+    if (!nul && (strcmp(clean, path) || !strcmp(path, CLUSTERS "/"))) {
         /* gorilla/mux cleans the path; the router redirects a trailing slash (1) */
         size_t n = strlen(clean);
         if (!strcmp(clean, CLUSTERS "/"))
@@ -573,12 +618,12 @@ void ds_handle(ds_server *s, const char *method, const char *path, const char *a
         nt_buf_addf(&r->body, "<a href=\"%s\">Moved Permanently</a>.\n\n", clean);
         goto done;
     }
-    const char *name = NULL;
-    bool list = !strcmp(path, CLUSTERS);
-    if (!list && !strncmp(path, CLUSTERS "/", sizeof(CLUSTERS))) {
-        name = path + sizeof(CLUSTERS);
-        if (!*name || strchr(name, '/'))
-            name = NULL;
+    const req_name *name = NULL;
+    bool list = !nul && !strcmp(path, CLUSTERS);
+    if (!list && path_len > sizeof(CLUSTERS) && !strncmp(path, CLUSTERS "/", sizeof(CLUSTERS)) &&
+        !memchr(path + sizeof(CLUSTERS), '/', path_len - sizeof(CLUSTERS))) {
+        name_init(&nm, path + sizeof(CLUSTERS), path_len - sizeof(CLUSTERS));
+        name = &nm;
     }
     bool get = !strcmp(method, "GET"), post = !strcmp(method, "POST"),
          del = !strcmp(method, "DELETE");
@@ -605,6 +650,7 @@ void ds_handle(ds_server *s, const char *method, const char *path, const char *a
     else
         handle_get(s, name, r);
 done:
+    free(nm.shown);
     free(clean);
     nt_buf_free(&msg);
 }

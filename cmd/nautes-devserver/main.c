@@ -24,7 +24,7 @@ static const char usage[] =
     "usage: nautes-devserver --listen HOST:PORT --repo DIR --token TOKEN\n"
     "                        [--read-only-token TOKEN] [--api-version v0.3|v0.4]\n"
     "                        [--tls-cert FILE --tls-key FILE] [--latency MS] [--fault SPEC]...\n"
-    "                        [--fresh-tenant]\n"
+    "                        [--fresh-tenant] [--idle-timeout S] [--connections-per-address N]\n"
     "\n"
     "A local Nautes API Server: the four cluster endpoints of the real one (same JSON, status\n"
     "codes, messages, defaults, checks), storing clusters in the git repository DIR as the\n"
@@ -42,6 +42,11 @@ static const char usage[] =
     "  --tls-key FILE           ... and this PEM private key\n"
     "  --latency MS             wait MS milliseconds before each request's work (outside the\n"
     "                           write lock), as the real server spends its time cloning\n"
+    "  --idle-timeout S         close a connection that sends nothing for S seconds while\n"
+    "                           its request is incomplete, or between requests (default 5)\n"
+    "  --connections-per-address N\n"
+    "                           at most N connections from one client address at a time\n"
+    "                           (default 1000; 4000 in all); more are closed at once\n"
     "  --fault SPEC             inject a failure (repeatable; see below)\n"
     "  --fresh-tenant           when DIR is created: a tenant with no cluster yet, whose\n"
     "                           first commit has no nautes/overlays/production/clusters\n"
@@ -51,6 +56,18 @@ static const char usage[] =
     "\n";
 
 static ds_server S;
+static unsigned idle_timeout = 5, per_address = 1000;
+
+/* Per connection (MHD's socket context): the strings of the request line that the unescape
+ * callback decoded to more bytes than strlen() sees (a NUL from `%00`), with their length,
+ * so that the path's true length is known (MHD hands the handler a C string). */
+typedef struct ds_sock {
+    struct ds_nul {
+        const char *s;
+        size_t len;
+    } * nul;
+    size_t n_nul, cap_nul;
+} ds_sock;
 
 typedef struct ds_conn {
     nt_buf body;
@@ -60,7 +77,8 @@ typedef struct ds_conn {
     unsigned long seq;
     int status;
     bool dropped;
-    char *method, *path; /* for the log line */
+    char *method, *path; /* for the log line (the path with \xNN escapes) */
+    size_t path_len;     /* the URL-decoded path's length */
 } ds_conn;
 
 /* ---- in-flight table (collide) ----------------------------------------------------------- */
@@ -201,20 +219,78 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, ds_reply *r)
 
 /* ---- request handling -------------------------------------------------------------------- */
 
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    ds_sock *sk = *socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_context = nt_xcalloc(1, sizeof(ds_sock));
+    } else if (sk) {
+        free(sk->nul);
+        free(sk);
+        *socket_context = NULL;
+    }
+}
+
+/* MHD's own unescaping (MHD_http_unescape), remembering where it decoded a NUL. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    size_t len = MHD_http_unescape(s);
+    if (strlen(s) != len) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        ds_sock *sk = ci ? ci->socket_context : NULL;
+        if (sk) {
+            NT_GROW(sk->nul, sk->cap_nul, sk->n_nul + 1);
+            sk->nul[sk->n_nul++] = (struct ds_nul){s, len};
+        }
+    }
+    return len;
+}
+
+/* The decoded length of the request's path (the handler gets it as a C string). */
+static size_t url_length(struct MHD_Connection *conn, const char *url)
+{
+    size_t len = strlen(url);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    ds_sock *sk = ci ? ci->socket_context : NULL;
+    if (!sk)
+        return len;
+    for (size_t i = 0; i < sk->n_nul; i++)
+        if (sk->nul[i].s == url)
+            len = sk->nul[i].len;
+    sk->n_nul = 0; /* the next request on this connection starts afresh */
+    return len;
+}
+
+/* The query arguments; a key or value holding a NUL (from `%00`) is passed on with the NUL
+ * and what follows as \xNN escapes, so that it cannot pass for the text before the NUL. */
 typedef struct query_args {
     const char *keys[32];
     const char *vals[32];
-    size_t n;
+    char *owned[64];
+    size_t n, n_owned;
 } query_args;
 
+static const char *arg_text(query_args *q, const char *s, size_t len)
+{
+    if (!s || strlen(s) == len)
+        return s;
+    return q->owned[q->n_owned++] = ds_escaped(s, len);
+}
+
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
+                                   size_t key_size, const char *value, size_t value_size)
 {
     (void)kind;
     query_args *q = cls;
     if (q->n < 32) {
-        q->keys[q->n] = key;
-        q->vals[q->n] = value;
+        q->keys[q->n] = arg_text(q, key, key_size);
+        q->vals[q->n] = arg_text(q, value, value_size);
         q->n++;
     }
     return MHD_YES;
@@ -232,7 +308,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         clock_gettime(CLOCK_MONOTONIC, &c->start);
         c->sec = (long)time(NULL);
         c->method = nt_xstrdup(method);
-        c->path = nt_xstrdup(url);
+        c->path_len = url_length(conn, url);
+        c->path = ds_escaped(url, c->path_len);
         inflight_add(c);
         *req_cls = c;
         return MHD_YES;
@@ -263,32 +340,39 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         ds_reply_error(&r, 500, "", nt_buf_str(&m));
         nt_buf_free(&m);
     } else if (h.status) {
-        if (h.status->status == 500)
-            ds_reply_error(&r, 500, "",
-                           h.status->message
-                               ? h.status->message
-                               : "failed to clone repository, err: fatal: unable to access "
-                                 "'https://gitlab.nautes.local/tenant/" DS_REPO_NAME
-                                 ".git/': The requested URL returned error: 502");
-        else {
-            const char *phrase = MHD_get_reason_phrase_for((unsigned)h.status->status);
-            nt_buf m = NT_BUF_INIT;
-            nt_buf_addf(&m, "%s",
-                        h.status->message ? h.status->message
-                                          : (phrase && *phrase ? phrase : "Error"));
-            ds_reply_text(&r, h.status->status, nt_buf_str(&m));
-            nt_buf_free(&m);
+        const char *phrase = MHD_get_reason_phrase_for((unsigned)h.status->status);
+        nt_buf m = NT_BUF_INIT;
+        if (h.status->message)
+            nt_buf_adds(&m, h.status->message);
+        else if (h.status->status == 500)
+            nt_buf_adds(&m, "failed to clone repository, err: fatal: unable to access "
+                            "'https://gitlab.nautes.local/tenant/" DS_REPO_NAME
+                            ".git/': The requested URL returned error: 502");
+        else if (!h.status->location)
+            nt_buf_adds(&m, phrase && *phrase ? phrase : "Error");
+        if (h.status->echo) {
+            nt_buf_adds(&m, ": invalid request body: ");
+            nt_buf_add(&m, c->body.data ? c->body.data : "", c->body.len);
         }
+        if (h.status->status == 500)
+            ds_reply_error(&r, 500, "", nt_buf_str(&m));
+        else
+            ds_reply_text(&r, h.status->status, nt_buf_str(&m));
+        nt_buf_free(&m);
         r.retry_after = h.status->retry_after;
+        if (h.status->location)
+            r.location = nt_xstrdup(h.status->location);
     } else {
         query_args q = {.n = 0};
-        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
+        MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
         const char *auth =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
         const char *ctype =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-        ds_handle(&S, method, url, auth, ctype, q.keys, q.vals, q.n, nt_buf_str(&c->body),
-                  c->body.len, c->too_big, &r);
+        ds_handle(&S, method, url, c->path_len, auth, ctype, q.keys, q.vals, q.n,
+                  nt_buf_str(&c->body), c->body.len, c->too_big, &r);
+        for (size_t i = 0; i < q.n_owned; i++)
+            free(q.owned[i]);
         r.drop = h.drop != NULL;
     }
     c->status = r.status;
@@ -379,7 +463,9 @@ int main(int argc, char **argv)
         O_LAT,
         O_FAULT,
         O_FRESH,
-        O_HELP
+        O_HELP,
+        O_IDLE,
+        O_PER_ADDR
     };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
@@ -392,6 +478,8 @@ int main(int argc, char **argv)
         {"latency", required_argument, NULL, O_LAT},
         {"fault", required_argument, NULL, O_FAULT},
         {"fresh-tenant", no_argument, NULL, O_FRESH},
+        {"idle-timeout", required_argument, NULL, O_IDLE},
+        {"connections-per-address", required_argument, NULL, O_PER_ADDR},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -440,6 +528,23 @@ int main(int argc, char **argv)
                 nt_buf_addf(&err, "--latency %s: expected milliseconds (0-600000)", optarg);
                 goto usage_error;
             }
+            break;
+        }
+        case O_IDLE:
+        case O_PER_ADDR: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            long max = o == O_IDLE ? 3600 : 4000;
+            if (end == optarg || *end || v < 1 || v > max) {
+                nt_buf_addf(&err, "--%s %s: expected %s (1-%ld)",
+                            o == O_IDLE ? "idle-timeout" : "connections-per-address", optarg,
+                            o == O_IDLE ? "seconds" : "a number of connections", max);
+                goto usage_error;
+            }
+            if (o == O_IDLE)
+                idle_timeout = (unsigned)v;
+            else
+                per_address = (unsigned)v;
             break;
         }
         case O_FAULT: {
@@ -510,17 +615,21 @@ int main(int argc, char **argv)
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
     if (cert)
         flags |= MHD_USE_TLS;
-    if (cert)
-        d = MHD_start_daemon(
-            flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
-            MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-            MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-            MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_END);
-    else
-        d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
-                             MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_CONNECTION_TIMEOUT,
-                             120u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+    struct MHD_OptionItem tls[] = {
+        {cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    /* An idle client (a request sent halfway, or a kept-alive connection) is closed after
+     * idle_timeout seconds, and one address holds at most per_address of the connections,
+     * so idle clients cannot lock the others out. */
+    d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+                         MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                         per_address, MHD_OPTION_CONNECTION_TIMEOUT, idle_timeout,
+                         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED,
+                         on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+                         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_ARRAY, tls,
+                         MHD_OPTION_END);
     if (!d) {
         nt_buf_addf(&err, "cannot listen on %s (address in use, or a bad TLS certificate/key?)",
                     listen);

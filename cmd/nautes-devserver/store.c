@@ -17,6 +17,7 @@
 #include "devserver.h"
 
 #include "core/alloc.h"
+#include "core/atomic_write.h"
 #include "core/tenant_repo.h"
 
 #include <cjson/cJSON.h>
@@ -39,66 +40,121 @@ static int commit_paths(ds_server *s, const char *changed, const char *message, 
 
 /* ---- kubeconfig store -------------------------------------------------------------------- */
 
-static cJSON *kube_load(const ds_server *s)
+static void wipe_buf(nt_buf *b)
 {
+    if (b->data)
+        memset(b->data, 0, b->len);
+    nt_buf_free(b);
+}
+
+/* The kubeconfig store: a JSON object, cluster name → kubeconfig. A missing file is an empty
+ * store. A file that cannot be read, or is not such an object (cut short by a crash of an
+ * older writer, edited by hand), is an error naming it: never taken for an empty store, which
+ * the next save would write back with every other kubeconfig lost. The text is never quoted
+ * (it holds secrets). */
+static int kube_load(const ds_server *s, cJSON **out, nt_buf *err)
+{
+    *out = NULL;
+    struct stat st;
+    if (stat(s->kube_store, &st) < 0 && errno == ENOENT) {
+        *out = cJSON_CreateObject();
+        return 0;
+    }
+    const char *why = NULL;
     nt_buf b = NT_BUF_INIT;
-    if (nt_buf_read_file(&b, s->kube_store, 0) < 0) {
-        nt_buf_free(&b);
-        return cJSON_CreateObject();
+    cJSON *j = NULL;
+    if (!S_ISREG(st.st_mode)) {
+        why = "not a regular file";
+    } else if (nt_buf_read_file(&b, s->kube_store, 0) < 0) {
+        why = strerror(errno);
+    } else {
+        const char *end = NULL;
+        j = cJSON_ParseWithLengthOpts(nt_buf_str(&b), b.len, &end, 0);
+        size_t at = j ? (size_t)(end - nt_buf_str(&b)) : 0;
+        while (j && at < b.len && b.data[at] && strchr(" \t\r\n", b.data[at]))
+            at++;
+        bool bad = false;
+        for (const cJSON *e = cJSON_IsObject(j) ? j->child : NULL; e && !bad; e = e->next)
+            bad = !cJSON_IsString(e);
+        if (!j || at < b.len) /* at < b.len: a NUL or the rest of an older text follows */
+            why = "not valid JSON: cut short by a crash, or edited by hand?";
+        else if (!cJSON_IsObject(j))
+            why = "not a JSON object";
+        else if (bad)
+            why = "a value is not a string";
     }
-    cJSON *j = cJSON_Parse(nt_buf_str(&b));
-    nt_buf_free(&b);
-    if (!cJSON_IsObject(j)) {
-        cJSON_Delete(j);
-        j = cJSON_CreateObject();
+    wipe_buf(&b);
+    if (!why) {
+        *out = j;
+        return 0;
     }
-    return j;
+    cJSON_Delete(j);
+    nt_buf_addf(err,
+                "cannot read the kubeconfig store %s (%s); it is left as it is: restore it, or "
+                "move it away to start with no kubeconfigs",
+                s->kube_store, why);
+    return -1;
 }
 
 int ds_store_put_kubeconfig(ds_server *s, const char *name, const char *kubeconfig, nt_buf *err)
 {
-    cJSON *j = kube_load(s);
+    cJSON *j;
+    if (kube_load(s, &j, err) < 0)
+        return -1;
     cJSON_DeleteItemFromObjectCaseSensitive(j, name);
     cJSON_AddStringToObject(j, name, kubeconfig);
     char *text = cJSON_Print(j);
     cJSON_Delete(j);
-    nt_buf tmp = NT_BUF_INIT;
-    nt_buf_addf(&tmp, "%s.tmp-XXXXXX", s->kube_store);
     int rc = -1;
-    int fd = mkstemp(tmp.data);
-    if (fd < 0) {
-        nt_buf_addf(err, "cannot write the kubeconfig store: %s", strerror(errno));
-        goto done;
+    if (!text) {
+        nt_buf_adds(err, "cannot render the kubeconfig store (out of memory)");
+    } else {
+        /* temporary file beside it (0600), fsync, rename, fsync of the directory */
+        nt_diag d = NT_DIAG_INIT;
+        rc =
+            nt_write_atomic(s->kube_store, text, strlen(text), 0600, 0, "the kubeconfig store", &d);
+        if (rc < 0)
+            nt_buf_adds(err, d.n ? d.items[0].msg : "cannot write the kubeconfig store");
+        nt_diag_free(&d);
     }
-    size_t len = strlen(text), off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, text + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            break;
-        off += (size_t)w;
-    }
-    if (off < len || fchmod(fd, 0600) < 0 || fsync(fd) < 0) {
-        close(fd);
-        unlink(nt_buf_str(&tmp));
-        nt_buf_addf(err, "cannot write the kubeconfig store: %s", strerror(errno));
-        goto done;
-    }
-    close(fd);
-    if (rename(nt_buf_str(&tmp), s->kube_store) < 0) {
-        unlink(nt_buf_str(&tmp));
-        nt_buf_addf(err, "cannot write the kubeconfig store: %s", strerror(errno));
-        goto done;
-    }
-    rc = 0;
-done:
     if (text) {
         memset(text, 0, strlen(text));
         free(text);
     }
-    nt_buf_free(&tmp);
     return rc;
+}
+
+/* Temporary files of the store left by a write that was killed (they hold kubeconfigs). */
+static void kube_remove_stale_temps(const ds_server *s)
+{
+    char *dir = nt_xstrdup(s->kube_store);
+    char *slash = strrchr(dir, '/');
+    nt_buf hidden = NT_BUF_INIT, plain = NT_BUF_INIT, full = NT_BUF_INIT;
+    /* the atomic writer's name (.BASE.tmp-XXXXXX), and the one of earlier versions */
+    nt_buf_addf(&hidden, ".%s.tmp-", slash ? slash + 1 : dir);
+    nt_buf_addf(&plain, "%s.tmp-", slash ? slash + 1 : dir);
+    if (slash)
+        slash[slash == dir ? 1 : 0] = 0;
+    DIR *d = opendir(slash ? dir : ".");
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strncmp(e->d_name, nt_buf_str(&hidden), hidden.len) &&
+            strncmp(e->d_name, nt_buf_str(&plain), plain.len))
+            continue;
+        nt_buf_reset(&full);
+        nt_buf_addf(&full, "%s%s%s", slash ? dir : "", slash && slash != dir ? "/" : "", e->d_name);
+        if (unlink(nt_buf_str(&full)) == 0)
+            fprintf(stderr,
+                    "nautes-devserver: removed %s, a temporary file of an interrupted write of "
+                    "the kubeconfig store\n",
+                    nt_buf_str(&full));
+    }
+    if (d)
+        closedir(d);
+    nt_buf_free(&hidden);
+    nt_buf_free(&plain);
+    nt_buf_free(&full);
+    free(dir);
 }
 
 /* ---- opening ----------------------------------------------------------------------------- */
@@ -165,6 +221,172 @@ static int first_commit(ds_server *s, nt_buf *err)
     return rc;
 }
 
+/* ---- at start: the working tree as HEAD has it ------------------------------------------- */
+
+/* Remove the empty directories at and below `path` (git keeps none; a leftover one would
+ * still count for the checks that look for a directory). Returns how many were removed. */
+static size_t prune_empty_dirs(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    char **subs = NULL;
+    size_t n = 0, cap = 0, removed = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        nt_buf sub = NT_BUF_INIT;
+        nt_buf_addf(&sub, "%s/%s", path, e->d_name);
+        struct stat st;
+        if (lstat(nt_buf_str(&sub), &st) == 0 && S_ISDIR(st.st_mode)) {
+            NT_GROW(subs, cap, n + 1);
+            subs[n++] = nt_buf_detach(&sub);
+        }
+        nt_buf_free(&sub);
+    }
+    closedir(d);
+    for (size_t i = 0; i < n; i++) {
+        removed += prune_empty_dirs(subs[i]);
+        free(subs[i]);
+    }
+    free(subs);
+    if (rmdir(path) == 0)
+        removed++;
+    return removed;
+}
+
+/* A lock file an interrupted write of git's left behind blocks every later commit. */
+static void remove_stale_locks(ds_server *s)
+{
+    nt_buf path = NT_BUF_INIT;
+    const char *names[3] = {"index.lock", "HEAD.lock", NULL};
+    git_reference *head = NULL;
+    char *branch_lock = NULL;
+    if (git_reference_lookup(&head, s->git, "HEAD") == 0 &&
+        git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
+        nt_buf b = NT_BUF_INIT;
+        nt_buf_addf(&b, "%s.lock", git_reference_symbolic_target(head));
+        branch_lock = nt_buf_detach(&b);
+        names[2] = branch_lock;
+    }
+    git_reference_free(head);
+    for (size_t i = 0; i < 3 && names[i]; i++) {
+        nt_buf_reset(&path);
+        nt_buf_addf(&path, "%s%s", git_repository_path(s->git), names[i]);
+        if (unlink(nt_buf_str(&path)) == 0)
+            fprintf(stderr,
+                    "nautes-devserver: removed %s, a lock left by an interrupted write (no other "
+                    "git command may run on the repository while the server starts)\n",
+                    nt_buf_str(&path));
+    }
+    free(branch_lock);
+    nt_buf_free(&path);
+}
+
+/* The paths below the owned directories where the index or the working tree differs from
+ * HEAD, untracked and ignored files included: their number in *n, the first ten in `list`. */
+static int differences(ds_server *s, git_strarray *owned, nt_buf *list, size_t *n, nt_buf *err)
+{
+    git_status_options so;
+    git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+    so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+    so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+               GIT_STATUS_OPT_INCLUDE_IGNORED | GIT_STATUS_OPT_RECURSE_IGNORED_DIRS |
+               GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    so.pathspec = *owned;
+    git_status_list *st = NULL;
+    if (git_status_list_new(&st, s->git, &so) < 0) {
+        git_err(err, "cannot compare the working tree with HEAD");
+        return -1;
+    }
+    *n = git_status_list_entrycount(st);
+    nt_buf_reset(list);
+    for (size_t i = 0; i < *n; i++) {
+        const git_status_entry *e = git_status_byindex(st, i);
+        const git_diff_delta *dd = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+        const char *p = dd ? (dd->new_file.path ? dd->new_file.path : dd->old_file.path) : NULL;
+        if (i == 10) {
+            nt_buf_addf(list, " and %zu more", *n - i);
+            break;
+        }
+        nt_buf_adds(list, i ? ", " : "");
+        for (const unsigned char *c = (const unsigned char *)(p ? p : "?"); *c; c++)
+            if (*c < 0x20 || *c == 0x7f)
+                nt_buf_addf(list, "\\x%02x", *c);
+            else
+                nt_buf_addc(list, (char)*c);
+    }
+    git_status_list_free(st);
+    return 0;
+}
+
+/* HEAD is what the server serves. A write killed before its commit (SIGKILL, a crash, a
+ * power loss) leaves files that HEAD does not have, or has otherwise; served as they are,
+ * the API and the branch would disagree for ever. So at start, below the directories the
+ * server owns (nt_tenant_owned_paths), the index and the working tree are put back as HEAD
+ * has them and everything else is removed (untracked and ignored files, temporary files,
+ * empty directories), and stderr says which paths changed. */
+static int restore_to_head(ds_server *s, nt_buf *err)
+{
+    char *paths[8];
+    size_t np = 0;
+    for (; nt_tenant_owned_paths[np] && np < 8; np++)
+        paths[np] = (char *)nt_tenant_owned_paths[np];
+    git_strarray owned = {paths, np};
+    nt_buf list = NT_BUF_INIT, full = NT_BUF_INIT;
+    git_object *head = NULL;
+    size_t n = 0, dirs = 0;
+    int rc = -1;
+
+    remove_stale_locks(s);
+    if (differences(s, &owned, &list, &n, err) < 0)
+        goto done;
+    if (n) {
+        git_checkout_options co;
+        git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+        co.checkout_strategy =
+            GIT_CHECKOUT_FORCE | GIT_CHECKOUT_REMOVE_UNTRACKED | GIT_CHECKOUT_REMOVE_IGNORED;
+        co.paths = owned;
+        if (git_revparse_single(&head, s->git, "HEAD^{commit}") < 0 ||
+            git_reset_default(s->git, head, &owned) < 0 || git_checkout_head(s->git, &co) < 0) {
+            git_err(err, "cannot put the working tree back as HEAD has it");
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < np; i++) {
+        nt_buf_reset(&full);
+        nt_buf_addf(&full, "%s/%s", s->repo, paths[i]);
+        dirs += prune_empty_dirs(nt_buf_str(&full));
+    }
+    if (n) {
+        char id[8];
+        git_oid_tostr(id, sizeof(id), git_object_id(head));
+        fprintf(stderr,
+                "nautes-devserver: the working tree did not match HEAD (a write interrupted "
+                "before its commit?); the server serves HEAD %s: %zu path(s) put back as it has "
+                "them: %s\n",
+                id, n, nt_buf_str(&list));
+        size_t left = 0;
+        if (differences(s, &owned, &list, &left, err) < 0)
+            goto done;
+        if (left) {
+            nt_buf_addf(err, "the working tree still differs from HEAD after restoring it: %s",
+                        nt_buf_str(&list));
+            goto done;
+        }
+    }
+    if (dirs)
+        fprintf(stderr, "nautes-devserver: removed %zu empty director%s that HEAD does not have\n",
+                dirs, dirs == 1 ? "y" : "ies");
+    rc = 0;
+done:
+    git_object_free(head);
+    nt_buf_free(&list);
+    nt_buf_free(&full);
+    return rc;
+}
+
 int ds_store_open(ds_server *s, nt_buf *err)
 {
     struct stat st;
@@ -197,6 +419,14 @@ int ds_store_open(ds_server *s, nt_buf *err)
     }
     if (git_repository_head_unborn(s->git) == 1 && first_commit(s, err) < 0)
         return -1;
+    if (restore_to_head(s, err) < 0)
+        return -1;
+    /* the kubeconfig store must be readable before anything is written to it */
+    kube_remove_stale_temps(s);
+    cJSON *kube = NULL;
+    if (kube_load(s, &kube, err) < 0)
+        return -1;
+    cJSON_Delete(kube);
 
     nt_tree_reader r = nt_tree_reader_fs;
     r.ctx = s->repo;

@@ -2,6 +2,7 @@
 #include "cmd/nautes/commands.h"
 
 #include "core/apply.h"
+#include "core/escape.h"
 #include "core/http.h"
 #include "core/load.h"
 #include "core/observe.h"
@@ -24,7 +25,8 @@ static const char description[] =
     "Make the clusters on the API Server match the files. Plans first (as nautes plan), prints\n"
     "the plan and asks for 'yes' on a terminal (--auto-approve skips the question; without a\n"
     "terminal it is required). A saved plan (nautes plan --out PLAN) is applied without a\n"
-    "question after checking that neither the files nor the server changed since.\n"
+    "question, from any directory, after checking that it goes to the server it observed and\n"
+    "that neither the files, the server nor the plan file changed since.\n"
     "Requests run in dependency order (hosts before their virtual clusters, deletions of\n"
     "virtual clusters before their hosts); transient failures are retried with backoff.\n"
     "--parallelism defaults to 1 because the real API Server breaks two requests started in\n"
@@ -66,32 +68,24 @@ static void on_progress(void *ctx, nt_apply_event ev, const nt_plan *plan,
         nt_buf_free(&b);
         break;
     }
-    case NT_APPLY_EV_RETRY:
-        fprintf(stderr, "nautes: %s\n", detail ? detail : name);
+    case NT_APPLY_EV_RETRY: {
+        nt_buf b = NT_BUF_INIT; /* the detail names the cluster too, escaped (core/escape.h) */
+        nt_buf_add_escaped(&b, detail ? detail : name, false);
+        fprintf(stderr, "nautes: %s\n", nt_buf_str(&b));
+        nt_buf_free(&b);
         break;
-    case NT_APPLY_EV_IN_FLIGHT:
-        printf("%s: still %s (%.0fs elapsed)\n", name, doing(plan, i), elapsed);
+    }
+    case NT_APPLY_EV_IN_FLIGHT: {
+        nt_buf b = NT_BUF_INIT;
+        nt_buf_add_escaped(&b, name, false);
+        printf("%s: still %s (%.0fs elapsed)\n", nt_buf_str(&b), doing(plan, i), elapsed);
         fflush(stdout);
+        nt_buf_free(&b);
         break;
+    }
     default:
         break;
     }
-}
-
-/* A saved plan is a JSON document carrying the "nautes_plan" marker (plan_file.h). */
-static bool is_saved_plan(const char *path)
-{
-    char buf[4096];
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return false;
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    const char *p = buf;
-    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-        p++;
-    return *p == '{' && strstr(p, "\"nautes_plan\"") != NULL;
 }
 
 static bool confirm(void)
@@ -149,7 +143,8 @@ int cmd_apply(int argc, char **argv)
         rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;
         goto done;
     }
-    const char *saved_path = pos.n == 1 && is_saved_plan(pos.items[0]) ? pos.items[0] : NULL;
+    const char *saved_path =
+        pos.n == 1 && nt_plan_file_is_saved(pos.items[0]) ? pos.items[0] : NULL;
     if (saved_path && (prune || targets.n || force.n)) {
         rc = nt_usage_error(synopsis, "--prune, --target and --force-update are fixed in a saved "
                                       "plan: make a new plan to change them");

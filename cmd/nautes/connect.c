@@ -59,6 +59,12 @@ static char *read_token_file(const char *path, nt_diag *diag)
         nt_diag_error(diag, "--token-file %s: %s", path, strerror(errno));
         return NULL;
     }
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        nt_diag_error(diag, "--token-file %s is a directory: give the file that holds the token",
+                      path);
+        fclose(f);
+        return NULL;
+    }
     if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
         nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
                     "--token-file %s can be read by other users: chmod 600 %s", path, path);
@@ -187,6 +193,12 @@ int nt_connect_config(const nt_common *c, nt_http_config *cfg, nt_diag *diag)
     if (memchr(host, '@', strcspn(host, "/?#")))
         return nt_diag_error(diag, "the API server URL must not hold a user or password: pass "
                                    "the token with --token-file FILE or NAUTES_TOKEN");
+    size_t qf = strcspn(url, "?#");
+    if (url[qf]) /* the query may carry a secret: it is not repeated */
+        return nt_diag_error(diag,
+                             "the API server URL %.*s... holds a %s: give only the scheme, host, "
+                             "port and path (the client adds /api/v1/...)",
+                             (int)qf, url, url[qf] == '?' ? "query ('?...')" : "fragment ('#...')");
     cfg->base_url = nt_xstrdup(url);
     size_t n = strlen(cfg->base_url);
     while (n > 8 && cfg->base_url[n - 1] == '/')

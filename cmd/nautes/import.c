@@ -4,11 +4,13 @@
  * names match a --name glob (fnmatch(3)), write them in the native format (core/emit_native.h)
  * to --out or stdout. An existing --out file is never overwritten without --force: an import
  * is usually the start of a hand-edited file, and losing the edits to a repeated command is
- * worse than one more flag. The file is written next to its destination and renamed (or
- * hard-linked, without --force) into place, so a failed run never leaves half a file. */
+ * worse than one more flag. The file is written through core/atomic_write.h (beside its
+ * destination, then renamed, or hard-linked without --force), so a failed run never leaves
+ * half a file, and a directory or a device is never replaced. */
 #include "cmd/nautes/commands.h"
 
 #include "core/alloc.h"
+#include "core/atomic_write.h"
 #include "core/emit_native.h"
 #include "core/http.h"
 #include "core/observe.h"
@@ -74,78 +76,6 @@ static void filter(nt_cluster_set *set, const nt_strlist *globs, nt_diag *diag)
                         "--name '%s' matches no cluster of %s", globs->items[g],
                         set->source ? set->source : "the source");
     free(used);
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        data += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
-/* Write text to path with mode 0644: a temporary file beside it, then rename (force) or
- * link (which fails when path exists, so nothing is overwritten even in a race). */
-static int write_file(const char *path, const nt_buf *text, bool force, nt_diag *diag)
-{
-    int rc = -1, fd = -1;
-    nt_buf tmp = NT_BUF_INIT;
-    char *copy = nt_xstrdup(path);
-    struct stat st;
-
-    if (!force && lstat(path, &st) == 0) {
-        nt_diag_error(diag,
-                      "%s already exists: pass --force to overwrite it, or choose another "
-                      "--out",
-                      path);
-        goto done;
-    }
-    nt_buf_addf(&tmp, "%s/.nautes-import-XXXXXX", dirname(copy));
-    fd = mkstemp(tmp.data);
-    if (fd < 0) {
-        nt_diag_error(diag, "cannot write %s: %s", path, strerror(errno));
-        nt_buf_reset(&tmp);
-        goto done;
-    }
-    if (fchmod(fd, 0644) < 0 || write_all(fd, text->data ? text->data : "", text->len) < 0 ||
-        fsync(fd) < 0) {
-        nt_diag_error(diag, "cannot write %s: %s", path, strerror(errno));
-        goto done;
-    }
-    if (close(fd) < 0) {
-        fd = -1;
-        nt_diag_error(diag, "cannot write %s: %s", path, strerror(errno));
-        goto done;
-    }
-    fd = -1;
-    int moved = force ? rename(tmp.data, path) : link(tmp.data, path);
-    if (moved < 0 && !force && errno != EEXIST && errno != ENOENT && lstat(path, &st) < 0)
-        moved = rename(tmp.data, path); /* a file system without hard links */
-    if (moved < 0) {
-        if (errno == EEXIST)
-            nt_diag_error(diag,
-                          "%s already exists: pass --force to overwrite it, or choose "
-                          "another --out",
-                          path);
-        else
-            nt_diag_error(diag, "cannot write %s: %s", path, strerror(errno));
-        goto done;
-    }
-    rc = 0;
-done:
-    if (fd >= 0)
-        close(fd);
-    if (tmp.len)
-        unlink(tmp.data); /* after link: drop the temporary name; after rename: ENOENT */
-    nt_buf_free(&tmp);
-    free(copy);
-    return rc;
 }
 
 /* One line on stderr saying what was written and which kubeconfig files to create. */
@@ -226,6 +156,8 @@ int cmd_import(int argc, char **argv)
                       out);
         goto done;
     }
+    if (out && nt_write_atomic_check(out, "the file", &diag) < 0) /* a directory, a device */
+        goto done;
 
     if (observe(&common, &set, &diag) < 0 || !set)
         goto done;
@@ -239,7 +171,8 @@ int cmd_import(int argc, char **argv)
     if (nt_emit_native(set, &eo, &text, &diag) < 0)
         goto done;
     if (out) {
-        if (write_file(out, &text, force, &diag) < 0)
+        if (nt_write_atomic(out, text.data ? text.data : "", text.len, 0644,
+                            force ? 0 : NT_WRITE_NO_CLOBBER, "the file", &diag) < 0)
             goto done;
     } else if (fwrite(text.data, 1, text.len, stdout) != text.len || fflush(stdout) != 0) {
         nt_diag_error(&diag, "cannot write to standard output: %s", strerror(errno));

@@ -3,6 +3,7 @@
 #include "cmd/nautes/commands.h"
 #include "cmd/nautes/version.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,6 +71,9 @@ int main(int argc, char **argv)
         char *hargv[] = {argv[2], "--help", NULL};
         return c->fn(2, hargv);
     }
+    /* a file size limit (ulimit -f) is a full disk: write(2) fails with EFBIG and the atomic
+     * writer keeps the previous file, rather than the process being killed mid-write */
+    signal(SIGXFSZ, SIG_IGN);
     const struct command *c = find(name);
     if (!c) {
         fprintf(stderr, "nautes: unknown command '%s'\n\n", name);

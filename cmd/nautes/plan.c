@@ -1,6 +1,7 @@
 /* plan.c — `nautes plan FILE...`: load, validate, observe, plan, render (docs/architecture.md §5, 8). */
 #include "cmd/nautes/commands.h"
 
+#include "core/atomic_write.h"
 #include "core/http.h"
 #include "core/load.h"
 #include "core/observe.h"
@@ -31,26 +32,20 @@ static double now_sec(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* --junit FILE: the plan (or the errors of the run) as a JUnit report for CI. */
+/* --junit FILE: the plan (or the errors of the run) as a JUnit report for CI, written
+ * atomically: a failed write keeps the previous report. */
 static void write_junit(const char *path, const nt_plan *plan, nt_diag *diag)
 {
     nt_buf x = NT_BUF_INIT;
     nt_render_junit(plan, diag, &x);
-    FILE *f = fopen(path, "w");
-    bool bad = !f;
-    if (f) {
-        bad = fputs(nt_buf_str(&x), f) == EOF;
-        bad = (fclose(f) == EOF) || bad;
-    }
-    if (bad)
-        nt_diag_error(diag, "cannot write the JUnit report %s: %s", path, strerror(errno));
+    nt_write_atomic(path, nt_buf_str(&x), x.len, 0644, 0, "the JUnit report", diag);
     nt_buf_free(&x);
 }
 
 int cmd_plan(int argc, char **argv)
 {
     nt_common c = NT_COMMON_INIT;
-    const char *out_path = NULL, *junit_path = NULL;
+    const char *out_path = NULL, *junit_path = NULL, *junit_arg;
     bool json = false, detailed = false, prune = false;
     nt_strlist targets = {0}, force = {0}, pos = {0};
     const nt_option opts[] = {
@@ -85,8 +80,19 @@ int cmd_plan(int argc, char **argv)
         goto done;
     }
 
+    junit_arg = junit_path;
     double t0 = now_sec();
-    if (nt_load_paths(&desired, (const char *const *)pos.items, pos.n, 0, &diag) < 0)
+    int loaded = nt_load_paths(&desired, (const char *const *)pos.items, pos.n, 0, &diag);
+    /* before any request: the outputs may not replace an input, a device or a directory
+     * (--out only replaces a plan saved before) */
+    const nt_input *in = desired ? desired->inputs : NULL;
+    size_t n_in = desired ? desired->n_inputs : 0;
+    if (junit_path &&
+        nt_plan_output_check(junit_path, "the JUnit report", false, in, n_in, &diag) < 0)
+        junit_path = NULL;
+    if (out_path && nt_plan_output_check(out_path, "the plan", true, in, n_in, &diag) < 0)
+        goto report;
+    if (loaded < 0 || !junit_path != !junit_arg)
         goto report;
     /* before anything touches the network: the rules of either generation */
     nt_validate_opts vo = {NT_GEN_UNKNOWN, false};

@@ -172,6 +172,94 @@ assert_contains "the summary counts the retries" "$OUT" " retr"
 run "apply with a failure, no --verbose" 1 apply "$F" --auto-approve --parallelism 4
 stop_server
 
+# ---- a server or proxy whose error quotes the request body (issue 12 point 3) -------------
+# The kubeconfig goes out raw, JSON-escaped in the body and, for the second cluster, in
+# base64; the answers repeat the whole body (JSON-escaped again in a 500's JSON message, as
+# received in a plain-text 400). Nothing of it may come back out: not the canary, not the
+# key, certificate, token or password values (any 16-byte slice), not the base64 form.
+ECHO_KEY=$(printf -- '-----BEGIN PRIVATE KEY-----\nMIIE%s%s\n-----END PRIVATE KEY-----\n' \
+    "$(head -c 60 /dev/urandom | base64 -w0)" "$(printf %s "$CANARY_KUBE" | base64 -w0)" | base64 -w0)
+ECHO_CERT=$(printf -- '-----BEGIN CERTIFICATE-----\nMIIC%s\n-----END CERTIFICATE-----\n' \
+    "$(head -c 60 /dev/urandom | base64 -w0)" | base64 -w0)
+ECHO_TOK=$(head -c 30 /dev/urandom | base64 -w0 | tr -d '+/=')
+ECHO_PW=pw-$CANARY_KUBE-$RANDOM
+cat >"$T_TMP/w/kubeconfigs/echo.yaml" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: echo
+  cluster:
+    server: https://10.0.0.9:6443
+contexts:
+- name: echo
+  context: {cluster: echo, user: echo}
+current-context: echo
+users:
+- name: echo
+  user:
+    client-certificate-data: $ECHO_CERT
+    client-key-data: $ECHO_KEY
+    token: $ECHO_TOK
+- name: basic
+  user:
+    username: admin
+    password: "$ECHO_PW"
+EOF
+export SECRETS_ECHO_B64
+SECRETS_ECHO_B64=$(base64 -w0 <"$T_TMP/w/kubeconfigs/echo.yaml")
+cat >"$T_TMP/w/echo.yaml" <<'EOF'
+clusters:
+  - name: sec-echo
+    api_server: https://10.0.0.9:6443
+    cluster_type: physical
+    usage: worker
+    worker_type: pipeline
+    primary_domain: 10.0.0.9.nip.io
+    traefik: {http_node_port: "30080", https_node_port: "30443"}
+    kubeconfig_file: kubeconfigs/echo.yaml
+  - name: sec-echo64
+    api_server: https://10.0.0.10:6443
+    cluster_type: physical
+    usage: worker
+    worker_type: pipeline
+    primary_domain: 10.0.0.10.nip.io
+    traefik: {http_node_port: "30080", https_node_port: "30443"}
+    kubeconfig: ${SECRETS_ECHO_B64}
+EOF
+# no_slice NAME SECRET: no 16-byte slice of SECRET (every 8th offset, and its end) in OUT/ERR
+no_slice() {
+    local name=$1 s=$2 i leaked=
+    for ((i = 0; i + 16 <= ${#s}; i += 8)); do
+        case "$OUT$ERR" in *"${s:i:16}"*) leaked=${s:i:16} && break ;; esac
+    done
+    case "$OUT$ERR" in *"${s: -16}"*) leaked=${s: -16} ;; esac
+    if [ -n "$leaked" ]; then
+        fail "$name: nothing of it is printed (found '$leaked')"
+        printf '%s\n%s\n' "$OUT" "$ERR" | grep -nF -e "$leaked" | head -3 | cut -c1-300 | sed 's/^/  | /'
+    else ok "$name: nothing of it is printed"; fi
+}
+echo_sweep() { # NAME
+    sweep "$1"
+    no_slice "$1: the client key" "$ECHO_KEY"
+    no_slice "$1: the client certificate" "$ECHO_CERT"
+    no_slice "$1: the token of the kubeconfig" "$ECHO_TOK"
+    no_slice "$1: the password of the kubeconfig" "$ECHO_PW"
+    no_slice "$1: the base64 kubeconfig" "$SECRETS_ECHO_B64"
+}
+for fault in 'status=500,echo,method=POST,message=failed to validate' 'status=400,echo,method=POST'; do
+    start_server --fault "$fault" || exit 1
+    run "apply against a server echoing the body ($fault)" 1 apply "$T_TMP/w/echo.yaml" \
+        --auto-approve --retries 0 --verbose
+    echo_sweep "apply against a server echoing the body ($fault)"
+    assert_contains "the echoed message is still shown ($fault)" "$OUT$ERR" "invalid request body: "
+    assert_contains "with the secrets redacted ($fault)" "$OUT$ERR" "[REDACTED]"
+    assert_contains "and what is not secret kept ($fault)" "$OUT$ERR" "10.0.0.9.nip.io"
+    run "apply --parallelism 2 against it ($fault)" 1 apply "$T_TMP/w/echo.yaml" \
+        --auto-approve --retries 1 --parallelism 2
+    echo_sweep "apply --parallelism 2 against it ($fault)"
+    stop_server
+done
+
 # a git error echoing the clone URL with the token inside must come out redacted; this
 # server's own command line holds the token, so its log is not swept
 start_server --fault "status=500,method=POST,message=failed to clone https://oauth2:$CANARY_TOKEN@gitlab.local/t.git" ||
