@@ -7,6 +7,11 @@
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 60)
 #   make memcheck   the end-to-end suite under valgrind
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make fresh-check  README's `make demo` and `make test` in a fresh minimal Debian 12 root
+#
+# On Debian, each target first installs with apt-get what it needs and is missing (as root,
+# or with sudo): `make deps` the compiler, pkg-config and the -dev libraries; `make
+# demo-deps` also curl and git; `make test-deps` also cmocka and the tests' tools.
 #
 # Every library comes from pkg-config; flags are expanded lazily (recursive variables) so
 # that `make deps` can install the packages before the first compile needs them.
@@ -21,8 +26,14 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 CC ?= cc
 PKGS = yaml-0.1 libcurl libcjson libgit2 libmicrohttpd libcrypto
-DEB_PKGS = pkg-config libyaml-dev libcurl4-openssl-dev libcjson-dev libgit2-dev libcmocka-dev \
-           libmicrohttpd-dev libssl-dev curl git openssl
+# Debian packages: the build (compiler, pkg-config, -dev libraries), then what the demo
+# adds (curl and git drive the local server), then what the tests add (cmocka; openssl makes
+# test certificates; xmllint checks the JUnit report; groff and col render the man pages;
+# ca-certificates is the system CA bundle the TLS tests trust without --cacert).
+BUILD_DEBS = gcc libc6-dev pkg-config libyaml-dev libcurl4-openssl-dev libcjson-dev libgit2-dev \
+             libmicrohttpd-dev libssl-dev
+DEMO_DEBS = curl git
+TEST_DEBS = libcmocka-dev openssl libxml2-utils groff-base bsdextrautils ca-certificates
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
@@ -41,12 +52,14 @@ CORE_SRC = $(sort $(wildcard core/*.c))
 NAUTES_SRC = $(sort $(wildcard cmd/nautes/*.c))
 DEVSERVER_SRC = $(sort $(wildcard cmd/nautes-devserver/*.c))
 TEST_SRC = $(sort $(wildcard tests/test_*.c))
+TOOL_SRC = $(sort $(wildcard tests/tools/*.c))
 
 REL = $(BUILD)/rel
 SAN = $(BUILD)/san
 obj = $(patsubst %.c,$(1)/%.o,$(2))
 
-.PHONY: all deps test unit e2e demo bench fuzz memcheck install uninstall clean format lint check-deps
+.PHONY: all deps demo-deps test-deps test unit e2e demo bench fuzz memcheck install uninstall clean \
+        format lint check-deps fresh-check
 PROGRAMS = $(BUILD)/nautes $(if $(DEVSERVER_SRC),$(BUILD)/nautes-devserver)
 SAN_PROGRAMS = $(SAN)/nautes $(if $(DEVSERVER_SRC),$(SAN)/nautes-devserver) \
                $(SAN)/git-http-server
@@ -56,16 +69,29 @@ TEST_HELPERS = $(BUILD)/git-http-server
 all: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(PROGRAMS)
 
-# Install the Debian -dev packages when pkg-config cannot find them (as root, or with sudo).
+# $(call need,CHECK,PACKAGES): when the shell command CHECK fails, apt-get install PACKAGES
+# (as root, or with sudo). CHECK looks at what the packages provide, not at dpkg.
+define need
+@if ! { $(1); } >/dev/null 2>&1; then \
+    echo "make $@: installing $(strip $(2))"; \
+    SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+    { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install \
+        -y -qq --no-install-recommends $(2); } >/dev/null \
+        || { echo "make $@: apt-get install $(strip $(2)) failed" >&2; exit 1; }; \
+fi
+endef
+
+# The compiler with the C library's headers, pkg-config and every library's -dev package.
 deps:
-	@if ! pkg-config --exists $(PKGS) cmocka 2>/dev/null || ! command -v git >/dev/null \
-	    || ! command -v curl >/dev/null || ! command -v openssl >/dev/null; then \
-	    echo "make deps: installing $(DEB_PKGS)"; \
-	    SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	    $$SUDO apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	        $(DEB_PKGS) >/dev/null || { echo "make deps: apt-get failed" >&2; exit 1; }; \
-	fi
+	$(call need,printf '#include <stdio.h>\n' | $(CC) -fsyntax-only -x c - && \
+	    pkg-config --exists $(PKGS),$(BUILD_DEBS))
+
+demo-deps: deps
+	$(call need,command -v curl && command -v git,$(DEMO_DEBS))
+
+test-deps: demo-deps
+	$(call need,pkg-config --exists cmocka && command -v openssl && command -v xmllint && \
+	    command -v groff && command -v col && test -r /etc/ssl/certs/ca-certificates.crt,$(TEST_DEBS))
 
 # ---- release build ------------------------------------------------------------------------
 $(REL)/%.o: %.c | deps
@@ -83,7 +109,7 @@ $(BUILD)/nautes-devserver: $(call obj,$(REL),$(DEVSERVER_SRC)) $(REL)/libnautes.
 	$(CC) -o $@ $^ $(PKG_LIBS)
 
 # ---- sanitizer (test) build ---------------------------------------------------------------
-$(SAN)/%.o: %.c | deps
+$(SAN)/%.o: %.c | test-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) $(PKG_CFLAGS) $(CMOCKA_CFLAGS) -c $< -o $@
 
@@ -107,27 +133,44 @@ $(BUILD)/git-http-server: $(REL)/tests/helpers/git_http_server.o
 $(SAN)/tests/%: $(SAN)/tests/%.o $(SAN)/libnautes.a
 	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
 
+# The end-to-end tests' helpers (tests/tools/*.c: JSON and a free port, so no test needs python3),
+# next to the binaries under test: $(SAN)/tools for the test build, $(BUILD)/tools for memcheck.
+$(SAN)/tools/%: tests/tools/%.c | test-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) $(PKG_CFLAGS) $(SAN_LDFLAGS) -o $@ $< $(PKG_LIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c | test-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
 UNIT_BINS = $(patsubst tests/%.c,$(SAN)/tests/%,$(TEST_SRC))
+tools = $(patsubst tests/tools/%.c,$(1)/tools/%,$(TOOL_SRC))
 .SECONDARY:
 
-test: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) $(UNIT_BINS) $(SAN_PROGRAMS) $(PROGRAMS)
+test: test-deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(UNIT_BINS) $(SAN_PROGRAMS) $(PROGRAMS) \
+	    $(call tools,$(SAN))
 	@tests/run-tests.sh $(SAN)
 
-unit: deps
+unit: test-deps
 	@$(MAKE) --no-print-directory $(UNIT_BINS)
 	@tests/run-tests.sh $(SAN) unit
 
-e2e: deps
-	@$(MAKE) --no-print-directory $(SAN_PROGRAMS)
+e2e: test-deps
+	@$(MAKE) --no-print-directory $(SAN_PROGRAMS) $(call tools,$(SAN))
 	@tests/run-tests.sh $(SAN) e2e
 
-memcheck: all
-	@$(MAKE) --no-print-directory $(TEST_HELPERS)
-	@command -v valgrind >/dev/null || { apt-get install -y -qq valgrind >/dev/null; }
+memcheck: all test-deps
+	@$(MAKE) --no-print-directory $(TEST_HELPERS) $(call tools,$(BUILD))
+	$(call need,command -v valgrind,valgrind)
 	@NAUTES_VALGRIND=1 tests/run-tests.sh $(BUILD) e2e
 
-demo: all
+# README's two commands in a fresh minimal Debian 12 root (debootstrap), from a clean clone
+# of the current commit; needs root. See tests/fresh-debian.sh.
+fresh-check:
+	@tests/fresh-debian.sh
+
+demo: demo-deps all
 	@examples/demo.sh $(BUILD)
 
 bench: all

@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/api_error.h"
 #include "core/buf.h"
+#include "core/http.h"
 #include "core/tenant_repo.h"
 
 #include <git2.h>
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -841,6 +843,10 @@ int nt_git_observe(const char *spec, const nt_http_config *cfg, nt_cluster_set *
         goto done;
 
     if (s.is_url) {
+        /* https without --cacert trusts the system CA bundle: say so if it is missing */
+        if (!strncasecmp(s.where, "https://", 8) && !(cfg && (cfg->cacert || cfg->insecure)) &&
+            nt_http_check_system_ca(diag) < 0)
+            goto done;
         if (cfg && cfg->cacert) {
             struct stat st;
             bool isdir = stat(cfg->cacert, &st) == 0 && S_ISDIR(st.st_mode);

@@ -7,8 +7,10 @@
 #include "core/retry.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* Largest answer accepted: a list of 100,000 clusters is ~100 MB. */
@@ -32,6 +34,41 @@ void nt_http_config_free(nt_http_config *cfg)
     free(cfg->token);
     free(cfg->cacert);
     cfg->base_url = cfg->token = cfg->cacert = NULL;
+}
+
+int nt_http_check_system_ca(nt_diag *diag)
+{
+    char *path = NULL;
+#ifdef NT_TEST_BUILD
+    const char *test_path = getenv("NAUTES_TEST_SYSTEM_CA");
+    if (test_path && *test_path)
+        path = nt_xstrdup(test_path);
+#endif
+#if LIBCURL_VERSION_NUM >= 0x075400 /* CURLINFO_CAINFO: 7.84.0 */
+    if (!path) {
+        CURL *e = curl_easy_init();
+        char *def = NULL;
+        if (e && curl_easy_getinfo(e, CURLINFO_CAINFO, &def) == CURLE_OK && def && *def)
+            path = nt_xstrdup(def);
+        if (e)
+            curl_easy_cleanup(e);
+    }
+#endif
+    if (!path)
+        return 0;
+    FILE *f = fopen(path, "r");
+    int err = errno, rc = 0;
+    if (f) {
+        fclose(f);
+    } else {
+        nt_diag_error(diag,
+                      "cannot read the system CA certificates %s (%s): install the "
+                      "ca-certificates package, or pass --cacert FILE",
+                      path, strerror(err));
+        rc = -1;
+    }
+    free(path);
+    return rc;
 }
 
 static size_t on_body(char *data, size_t size, size_t n, void *ud)
@@ -99,6 +136,9 @@ int nt_http_req_init(nt_http_req *r, const nt_http_config *cfg, const char *meth
         nt_diag_error(diag, "cannot initialise libcurl");
         goto done;
     }
+    if (!cfg->cacert && !cfg->insecure && !strncasecmp(cfg->base_url, "https://", 8) &&
+        nt_http_check_system_ca(diag) != 0)
+        goto done;
     nt_buf_addf(&url, "%s%s", cfg->base_url, path);
     CURL *e = r->easy;
     curl_easy_setopt(e, CURLOPT_URL, nt_buf_str(&url));

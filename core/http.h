@@ -29,6 +29,15 @@ typedef struct nt_http_config {
 
 void nt_http_config_free(nt_http_config *cfg); /* frees the strings, wipes the token */
 
+/* An https request without --cacert trusts the system CA bundle: the file libcurl was built
+ * to read (CURLINFO_CAINFO, /etc/ssl/certs/ca-certificates.crt on Debian, which libgit2
+ * reads too), installed by the ca-certificates package. Returns 0 when it is readable (or
+ * libcurl names no such file), or -1 with one sentence in diag: which file, and the fix
+ * (install ca-certificates, or pass --cacert FILE). A missing bundle is not transient: the
+ * callers check before the first request, so nothing is retried. In the test build
+ * (NT_TEST_BUILD) the environment variable NAUTES_TEST_SYSTEM_CA replaces the path. */
+int nt_http_check_system_ca(nt_diag *diag);
+
 /* Observe through the API: exactly one GET /api/v1/clusters (sent again, up to cfg->retries
  * times, only after a transient failure: connection, timeout, 429, 502-504). On success *out is the observed
  * set (nt_api_list_parse) with set->source "api URL". Errors are classified (docs/architecture.md

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define TOKEN "glpat-TOPSECRET-42"
 
@@ -202,6 +203,54 @@ static void test_a_missing_base_url_is_an_error(void **state)
     nt_http_config_free(NULL);
 }
 
+/* https without --cacert needs the system CA bundle: a missing one is named with the fix,
+ * once, before any request (the test build reads its path from NAUTES_TEST_SYSTEM_CA). */
+static void test_a_missing_system_ca_bundle_is_named_with_the_fix(void **state)
+{
+    (void)state;
+    nt_diag d = NT_DIAG_INIT;
+    setenv("NAUTES_TEST_SYSTEM_CA", "/nonexistent/ca-certificates.crt", 1);
+    assert_int_equal(nt_http_check_system_ca(&d), -1);
+    assert_int_equal(d.n, 1);
+    assert_string_equal(d.items[0].msg,
+                        "cannot read the system CA certificates /nonexistent/ca-certificates.crt "
+                        "(No such file or directory): install the ca-certificates package, or "
+                        "pass --cacert FILE");
+    nt_diag_free(&d);
+
+    /* the observer checks before sending: one error, no request, no retry */
+    traces t = {0};
+    nt_http_config c = config("https://127.0.0.1:1", &t);
+    c.retries = 3;
+    nt_cluster_set *set = NULL;
+    nt_diag d2 = NT_DIAG_INIT;
+    assert_int_equal(nt_api_list(&c, &set, &d2), -1);
+    assert_int_equal(d2.n, 1);
+    assert_non_null(strstr(d2.items[0].msg, "install the ca-certificates package"));
+    assert_int_equal(t.n, 0);
+    nt_diag_free(&d2);
+
+    /* --cacert or --insecure: the system bundle is not read */
+    c.cacert = strdup("/nonexistent/given.crt");
+    nt_diag d3 = NT_DIAG_INIT;
+    assert_int_equal(nt_api_list(&c, &set, &d3), -1);
+    assert_null(strstr(d3.items[0].msg, "system CA"));
+    nt_diag_free(&d3);
+    nt_http_config_free(&c);
+
+    /* a readable bundle passes */
+    char path[] = "/tmp/nt-test-ca-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    setenv("NAUTES_TEST_SYSTEM_CA", path, 1);
+    nt_diag d4 = NT_DIAG_INIT;
+    assert_int_equal(nt_http_check_system_ca(&d4), 0);
+    assert_int_equal(d4.n, 0);
+    unlink(path);
+    unsetenv("NAUTES_TEST_SYSTEM_CA");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_nothing_listening_says_connection_refused),
         cmocka_unit_test(test_a_slow_server_times_out_in_words),
         cmocka_unit_test(test_a_missing_base_url_is_an_error),
+        cmocka_unit_test(test_a_missing_system_ca_bundle_is_named_with_the_fix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,10 @@ set -u
 : "${NAUTES:?NAUTES must name the nautes binary}"
 : "${NAUTES_DEVSERVER:?NAUTES_DEVSERVER must name the nautes-devserver binary}"
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# The tests' own helpers, built next to the binaries under test (Makefile, tests/tools/):
+# nt-json prints a JSON document's leaves, nt-tcp gives a free loopback port (no test needs
+# python3).
+NT_TOOLS=${NT_TOOLS:-$(dirname "$NAUTES")/tools}
 T_PASS=0
 T_FAIL=0
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nautes-e2e.XXXXXX")

@@ -49,7 +49,7 @@ check_rc "a URL that is not the API fails" 1 plan "$FILE" --api-server "$SERVER_
 assert_contains "a plain 404 is explained" "$ERR" \
     "not the Nautes API (404 page not found): check --api-server"
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo 9)
+PORT=$("$NT_TOOLS/nt-tcp" free-port) || fail "nt-tcp free-port gives a port nothing listens on"
 check_rc "nothing listening fails" 1 plan "$FILE" --api-server "http://127.0.0.1:$PORT"
 assert_contains "nothing listening is explained" "$ERR" \
     "connection refused: is the API server running at http://127.0.0.1:$PORT?"
@@ -139,3 +139,27 @@ check_rc "a wrong token is not retried" 1 plan "$FILE" --verbose
 assert_not_contains "no retry for a 500 that is not transient" "$ERR" "retrying"
 stop_server
 unset NAUTES_RETRY_BASE_MS
+
+# ---- no system CA bundle (no ca-certificates package) ---------------------------------------
+# https without --cacert trusts the system bundle; the test build reads its path from
+# NAUTES_TEST_SYSTEM_CA, so a missing one is shown here on any machine (tests/fresh-debian.sh
+# shows the same on a real root without the package).
+export NAUTES_TOKEN=$TOKEN
+NOCA=$T_TMP/no-such-dir/ca-certificates.crt
+CA_MSG="cannot read the system CA certificates $NOCA (No such file or directory): install the ca-certificates package, or pass --cacert FILE"
+NAUTES_TEST_SYSTEM_CA=$NOCA check_rc "API: https without a system CA bundle fails" 1 \
+    plan "$FILE" --api-server "https://127.0.0.1:$PORT" --verbose
+assert_contains "API: the missing bundle is named, with the fix" "$ERR" "$CA_MSG"
+assert_eq "API: said once, in one line" "$(grep -c 'CA certificates' <<<"$ERR")" 1
+assert_not_contains "API: not blamed on a --cacert never given" "$ERR" "given with --cacert"
+assert_not_contains "API: nothing is sent, nothing retried" "$ERR" "> GET"
+NAUTES_TEST_SYSTEM_CA=$NOCA check_rc "git: https without a system CA bundle fails" 1 \
+    plan "$FILE" --state "git:https://127.0.0.1:$PORT/tenant.git"
+assert_contains "git: the missing bundle is named, with the fix" "$ERR" "$CA_MSG"
+assert_eq "git: said once, in one line" "$(grep -c 'CA certificates' <<<"$ERR")" 1
+NAUTES_TEST_SYSTEM_CA=$NOCA check_rc "with --cacert the system bundle is not needed" 1 \
+    plan "$FILE" --api-server "https://127.0.0.1:$PORT" --cacert "$FILE"
+assert_not_contains "... and not mentioned" "$ERR" "system CA"
+NAUTES_TEST_SYSTEM_CA=$NOCA check_rc "plain http does not need it either" 1 \
+    plan "$FILE" --api-server "http://127.0.0.1:$PORT"
+assert_contains "... and fails for its own reason" "$ERR" "connection refused"
