@@ -1,6 +1,7 @@
 /* validate.c — the real API Server's rules (docs/api-server.md §6.1, 6.2) in its order, what it
  * forgets (names, ports, placeholders) and the whole-set rules (docs/architecture.md §4). */
 #include "core/validate.h"
+#include "core/tenant_repo.h"
 
 #include "core/alloc.h"
 #include "core/kubeconfig.h"
@@ -603,8 +604,14 @@ static char *fill_placeholders(const char *s)
 static void check_name(vctx *v)
 {
     const nt_cluster *c = v->c;
-    if (nt_dns1123_label(c->name))
+    if (nt_dns1123_label(c->name)) {
+        /* a label the API Server accepts and then writes over one of its own files */
+        const char *why = nt_tenant_reserved_name(c->name);
+        if (why)
+            nt_diag_addc(v->diag, NT_SEV_ERROR, NT_RULE_NAME_INVALID, cpos(c), c->name,
+                         "cluster name '%s' cannot be used: %s", c->name, why);
         return;
+    }
     bool wrong = true;
     if (has_placeholder(c->name)) {
         check_placeholder(v, "name", c->name, cpos(c));
