@@ -485,7 +485,7 @@ static void emit_cluster(emitter *e, const nt_cluster *c, const nt_cluster_set *
         nt_buf_addf(&t,
                     "nautes never has a kubeconfig (the API Server keeps it in Vault and never "
                     "returns it):\ncreate this file with the kubeconfig of %s before running "
-                    "`nautes plan`.",
+                    "`nautes apply` (plan works without it).",
                     c->name);
         note_here(e, nt_buf_detach(&t));
         kv(e, "kubeconfig_file", nt_buf_str(&path));
@@ -541,8 +541,9 @@ static void header(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
     if (set->gen != NT_GEN_UNKNOWN)
         nt_buf_addf(out, " (API %s)", nt_gen_name(set->gen));
     nt_buf_adds(out, ".\n# Only what the server did not choose itself is declared: a field left "
-                     "out keeps the\n# server's value. Once the kubeconfig files named below "
-                     "exist, `nautes plan` of\n# this file shows no changes.\n");
+                     "out keeps the\n# server's value. `nautes plan` of this file shows no "
+                     "changes; `nautes apply`\n"
+                     "# needs the kubeconfig files named below.\n");
     if (!set->visible)
         return;
     size_t line = 0, n = 0;

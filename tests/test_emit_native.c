@@ -292,7 +292,7 @@ static void test_physical_cluster_gets_a_kubeconfig_file_with_a_comment_above(vo
                           "  # nautes never has a kubeconfig (the API Server keeps it in Vault "
                           "and never returns it):\n"
                           "  # create this file with the kubeconfig of cluster-host before "
-                          "running `nautes plan`.\n"
+                          "running `nautes apply` (plan works without it).\n"
                           "  kubeconfig_file: kubeconfigs/cluster-host.yaml\n"
                           "- name: cluster-virtual\n");
     /* one per physical cluster, none for the virtual one */

@@ -98,7 +98,7 @@ round_trip() {
     assert_eq "$gen: clusters in order" "$(grep '^- name:' <<<"$yaml" | tr '\n' ' ')" \
         "- name: cluster-host - name: cluster-virtual - name: custom-worker - name: physical-pipeline "
     assert_contains "$gen: a comment above each kubeconfig_file" "$yaml" \
-        "  # create this file with the kubeconfig of cluster-host before running \`nautes plan\`.
+        "  # create this file with the kubeconfig of cluster-host before running \`nautes apply\` (plan works without it).
   kubeconfig_file: kubeconfigs/cluster-host.yaml"
     assert_not_contains "$gen: a default primary_domain is left out" \
         "$(sed -n '/^- name: cluster-host/,/^- name/p' <<<"$yaml")" "primary_domain"
