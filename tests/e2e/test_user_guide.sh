@@ -7,7 +7,8 @@
 # made here, the CA by openssl); /tmp/tenant a temporary directory; the tenant repository
 # on gitlab.example.com the local server's repository (a path). Timings "(8.1s)" are not
 # compared. Not run (no real GitLab or no command to run): `make && sudo make install`,
-# `make demo`, `nautes plan --prune` and `apply artifacts/reviewed.plan` (named in prose only).
+# `make demo`, `nautes plan --prune` and the import variations (named in prose only, without a
+# whole command). Section 5's deletes are planned, not applied (the guide shows no apply).
 . "$(dirname "$0")/lib.sh"
 
 GUIDE=$ROOT/docs/user-guide.md
@@ -163,6 +164,18 @@ while IFS= read -r L; do
     esac
 done < <(block 7 | grep '^nautes ')
 stop_server
+# "another job can apply it from another directory": the plan made in artifacts/, applied from
+# its parent with the command the guide names
+L=$(grep -o '`nautes apply artifacts/[^`]*`' "$GUIDE" | tr -d '`')
+mkdir -p "$T_TMP/job/artifacts"
+cp -r "$W7/clusters.yaml" "$W7/kubeconfigs" "$T_TMP/job/artifacts/"
+start_server
+cd "$T_TMP/job/artifacts" || exit 1
+run_cmd "section 2: saved plan in artifacts/" 0 "$(block 7 | grep '^nautes plan ')"
+cd "$T_TMP/job" || exit 1
+run_cmd "section 2: from another directory" 0 "$L"
+assert_contains "the plan found its files" "$OUT" "Apply complete: 1 created"
+stop_server
 export NAUTES_API_SERVER=$SAVE_URL NAUTES_TOKEN=$SAVE_TOKEN
 cd "$W" || exit 1
 
@@ -220,7 +233,7 @@ fi
 
 # ---- 5. Delete clusters (planned; the clusters stay for section 6) ----------------------------
 block 13 >clusters.yaml
-run_cmd "section 5" 2 "$(cmds 14) --detailed-exitcode"
+run_cmd "section 5 (--detailed-exitcode added: a change is exit 2)" 2 "$(cmds 14) --detailed-exitcode"
 run_cmd "section 5" 0 "$(cmds 14)"
 expect "section 5: the deletes, virtual before host" 14 1 "$OUT"
 
