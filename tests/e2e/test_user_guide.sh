@@ -246,7 +246,7 @@ run_cmd "section 7: drift is exit 2" 2 "$L"
 # ---- 6. import ---------------------------------------------------------------------------------
 # Against a v0.4 server (the guide's example is from one; `--api-version v0.4` as section 1
 # says) holding the clusters of section 3. No substitution but the address in the output.
-SAVE_URL=$NAUTES_API_SERVER
+WALK_URL=$NAUTES_API_SERVER WALK_TOKEN=$NAUTES_TOKEN
 start_server --api-version v0.4
 nautes apply applied.yaml --auto-approve
 assert_eq "section 6: the clusters are registered" "$RC" 0
@@ -273,3 +273,11 @@ assert_contains "section 6: still no changes" "$OUT" "No changes."
 L=$(block 17 | sed -e ':a' -e '/\\$/N; s/\\\n *//; ta' | grep '^nautes ')
 L=${L//https:\/\/gitlab.example.com\/tenant\/config.git/$SERVER_REPO} # substitution as above
 run_cmd "section 7: as declared is exit 0" 0 "$L"
+
+# ---- 6. the warning of an import from a v0.3 API (the devserver of section 1) -------------------
+# The guide writes the address as "https://..."; here it is the local server's.
+WARN=$(grep -A1 'warns: `warning: ' "$GUIDE" | tr '\n' ' ' | sed -E 's/.*warns: `([^`]*)`.*/\1/; s/  +/ /g')
+WARN=${WARN//https:\/\/.../$WALK_URL}
+NAUTES_API_SERVER=$WALK_URL NAUTES_TOKEN=$WALK_TOKEN nautes import
+assert_eq "section 6: import from a v0.3 API" "$RC" 0
+assert_contains "section 6: the v0.3 warning as the guide shows it" "$ERR" "$WARN"
