@@ -141,3 +141,29 @@ start_server() {
 stop_server() {
     t_stop_pid "${1:-$SERVER_PID}"
 }
+
+# t_host_and_virtual DIR: the scripts' common desired state in DIR/clusters.yaml: the seed's
+# host (kubeconfig_file host-kubeconfig.yaml, copied beside it) and a virtual deployment worker
+# on it, every value written out.
+t_host_and_virtual() {
+    cp "$ROOT/examples/demo/kubeconfigs/host.yaml" "$1/host-kubeconfig.yaml"
+    cat >"$1/clusters.yaml" <<'YAML'
+clusters:
+  - name: cluster-host
+    api_server: https://8.217.50.114:6443
+    cluster_type: physical
+    usage: host
+    primary_domain: 8.217.50.114.nip.io
+    traefik: {http_node_port: "30080", https_node_port: "30443"}
+    kubeconfig_file: host-kubeconfig.yaml
+  - name: cluster-virtual
+    api_server: https://8.217.50.114:31456
+    cluster_type: virtual
+    usage: worker
+    worker_type: deployment
+    host_cluster: cluster-host
+    primary_domain: 8.217.50.114.nip.io
+    argocd_host: argocd.cluster-virtual.8.217.50.114.nip.io
+    vcluster: {https_node_port: "31456"}
+YAML
+}

@@ -10,26 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 
 DIR=nautes/overlays/production/clusters
-cp "$ROOT/examples/demo/kubeconfigs/host.yaml" "$T_TMP/host-kubeconfig.yaml"
-cat >"$T_TMP/clusters.yaml" <<'YAML'
-clusters:
-  - name: cluster-host
-    api_server: https://8.217.50.114:6443
-    cluster_type: physical
-    usage: host
-    primary_domain: 8.217.50.114.nip.io
-    traefik: {http_node_port: "30080", https_node_port: "30443"}
-    kubeconfig_file: host-kubeconfig.yaml
-  - name: cluster-virtual
-    api_server: https://8.217.50.114:31456
-    cluster_type: virtual
-    usage: worker
-    worker_type: deployment
-    host_cluster: cluster-host
-    primary_domain: 8.217.50.114.nip.io
-    argocd_host: argocd.cluster-virtual.8.217.50.114.nip.io
-    vcluster: {https_node_port: "31456"}
-YAML
+t_host_and_virtual "$T_TMP"
 F=$T_TMP/clusters.yaml
 
 for GEN in v0.3 v0.4; do

@@ -55,26 +55,7 @@ git_server() {
 
 # ---- the tenant repository, as the API Server wrote it ---------------------------------------
 start_server || exit 1
-cp "$ROOT/examples/demo/kubeconfigs/host.yaml" "$T_TMP/host-kubeconfig.yaml"
-cat >"$T_TMP/clusters.yaml" <<'EOF'
-clusters:
-  - name: cluster-host
-    api_server: https://8.217.50.114:6443
-    cluster_type: physical
-    usage: host
-    primary_domain: 8.217.50.114.nip.io
-    traefik: {http_node_port: "30080", https_node_port: "30443"}
-    kubeconfig_file: host-kubeconfig.yaml
-  - name: cluster-virtual
-    api_server: https://8.217.50.114:31456
-    cluster_type: virtual
-    usage: worker
-    worker_type: deployment
-    host_cluster: cluster-host
-    primary_domain: 8.217.50.114.nip.io
-    argocd_host: argocd.cluster-virtual.8.217.50.114.nip.io
-    vcluster: {https_node_port: "31456"}
-EOF
+t_host_and_virtual "$T_TMP"
 check_rc "apply creates the clusters through the local API server" 0 \
     apply "$T_TMP/clusters.yaml" --auto-approve
 stop_server
