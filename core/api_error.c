@@ -29,7 +29,7 @@ static const char HINT_PROXY_REFUSED[] =
     "refused by the server or a proxy in front of it: check --api-server and the token";
 static const char HINT_PROXY_UNAVAILABLE[] =
     "the API Server or the ingress in front of it is unavailable; try again later";
-/* A 2xx answer that is not the API Server's success body (nautes-api.md 4.3). */
+/* A 2xx answer that is not the API Server's success body (docs/api-server.md §4.3). */
 static const char HINT_NOT_THE_SERVER[] =
     "a proxy or a login page answered instead of the Nautes API Server: check --api-server and "
     "the proxy settings (HTTPS_PROXY, NO_PROXY); the change may not have been made";
@@ -365,7 +365,8 @@ static bool is_validation(const char *msg, const char *reason)
            has(msg, "failed to match component type") || has(msg, "body unmarshal");
 }
 
-/* A git or GitLab failure worth another try: clone, fetch, push, merge (docs/architecture.md §6). */
+/* A git or GitLab failure worth another try: clone, fetch, push, merge
+ * (docs/architecture.md §6). */
 static bool is_transient_git(const char *msg)
 {
     return has_nocase(msg, "clone") || has_nocase(msg, "fetch") || has_nocase(msg, "push") ||

@@ -28,8 +28,7 @@ static int vadd(nt_diag *d, nt_severity sev, int code, nt_pos pos, const char *c
     return sev == NT_SEV_ERROR ? -1 : 0;
 }
 
-int nt_diag_add(nt_diag *d, nt_severity sev, nt_pos pos, const char *cluster, const char *fmt,
-                ...)
+int nt_diag_add(nt_diag *d, nt_severity sev, nt_pos pos, const char *cluster, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

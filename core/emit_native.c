@@ -573,7 +573,7 @@ static void header(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
                     "tenant configuration repository.\n");
 }
 
-/* The fields of c the source cannot show and a save would reset (nautes-api.md 7.2, 7.3):
+/* The fields of c the source cannot show and a save would reset (docs/api-server.md §7.2, 7.3):
  * appended to list, comma-separated; returns how many. */
 static size_t unseen_fields(const nt_cluster *c, const nt_cluster_set *set, nt_buf *list)
 {

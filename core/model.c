@@ -584,7 +584,7 @@ void nt_sha256_hex(const void *data, size_t len, char out[65])
     out[64] = '\0';
 }
 
-/* ---- the two spellings of the seed fields (nautes-api.md 3.4) ------------------------------ */
+/* ---- the two spellings of the seed fields (docs/api-server.md §3.4) ----------------------- */
 
 const nt_seed_addition nt_seed_additions[NT_SEED_ADDITIONS] = {
     {NT_F_TRAEFIK_HTTP_NODE_PORT, NT_C_GATEWAY, "httpNodePort"},

@@ -123,7 +123,7 @@ typedef struct nt_component {
     nt_pos pos;
 } nt_component;
 
-/* The two spellings of the seed fields (nautes-api.md 3.4): traefik.http_node_port is
+/* The two spellings of the seed fields (docs/api-server.md §3.4): traefik.http_node_port is
  * components_list.gateway.additions.httpNodePort, argocd_host the deployment's additions
  * host, ... A file may give either; the tool derives each from the other (sends both, and
  * compares the one the observed generation stores). */

@@ -181,7 +181,7 @@ static void drop_empty_changes(nt_action *a)
 /* A save sends a whole cluster: a field the file omits (in both spellings) is reset to the
  * server's default. When the source cannot show the field's current value the plan cannot
  * show that change: say so on the action, and how to see the value. The fields are those the
- * generation stores for the cluster's kind (nautes-api.md 3.2, 6.2, 7.3). */
+ * generation stores for the cluster's kind (docs/api-server.md §3.2, 6.2, 7.3). */
 static void reset_note(nt_action *a, const nt_cluster_set *actual)
 {
     const nt_cluster *d = a->desired;

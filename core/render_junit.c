@@ -96,7 +96,6 @@ static void esc(nt_buf *out, const char *s, bool attr)
     }
 }
 
-
 /* The plan's lines for one action, exactly as `nautes plan` prints them (no colour): the
  * text renderer run on a plan of that one action, cut after the action's own lines. */
 static void change_lines(nt_buf *b, const nt_action *a)

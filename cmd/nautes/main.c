@@ -1,5 +1,6 @@
 /* nautes — declarative reconciler for the runtime clusters of a Nautes tenant.
- * The entry point only finds the command in the table and calls it (docs/architecture.md §8, after git.c). */
+ * The entry point only finds the command in the table and calls it (docs/architecture.md §8, after
+ * git.c). */
 #include "cmd/nautes/commands.h"
 #include "cmd/nautes/version.h"
 

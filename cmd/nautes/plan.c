@@ -1,4 +1,5 @@
-/* plan.c — `nautes plan FILE...`: load, validate, observe, plan, render (docs/architecture.md §5, 8). */
+/* plan.c — `nautes plan FILE...`: load, validate, observe, plan, render (docs/architecture.md §5,
+ * 8). */
 #include "cmd/nautes/commands.h"
 
 #include "core/atomic_write.h"
