@@ -48,7 +48,7 @@ SAN_CFLAGS = $(BASE_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,un
              -fno-sanitize-recover=undefined -DNT_TEST_BUILD
 SAN_LDFLAGS = -fsanitize=address,undefined,float-cast-overflow
 
-CORE_SRC = $(sort $(wildcard core/*.c))
+CORE_SRC = $(sort $(wildcard core/*/*.c))
 NAUTES_SRC = $(sort $(wildcard cmd/nautes/*.c))
 DEVSERVER_SRC = $(sort $(wildcard cmd/nautes-devserver/*.c))
 TEST_SRC = $(sort $(wildcard tests/test_*.c))
@@ -200,7 +200,7 @@ clean:
 	rm -rf $(BUILD)
 
 format:
-	clang-format -i core/*.c core/*.h cmd/*/*.c cmd/*/*.h tests/*.c tests/helpers/*.c fuzz/*.c 2>/dev/null; true
+	clang-format -i core/*/*.c core/*/*.h cmd/*/*.c cmd/*/*.h tests/*.c tests/helpers/*.c fuzz/*.c 2>/dev/null; true
 
 lint: deps
 	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \

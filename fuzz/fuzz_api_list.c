@@ -1,6 +1,6 @@
 /* fuzz_api_list.c — what a server (or a proxy in front of it) answers: the ListClusters body
  * (nt_api_list_parse) and an error body (nt_api_error_parse), on the same bytes. */
-#include "core/api_json.h"
+#include "core/observe/api_json.h"
 
 #include <stdint.h>
 #include <stdlib.h>

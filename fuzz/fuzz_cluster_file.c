@@ -6,10 +6,10 @@
  * Cluster file (nautes/overlays/production/clusters/fuzz.yaml); each further read of another
  * path (kustomization, traefik, Argo CD / Tekton ingress, vcluster files) is answered with the
  * next part in turn, or "no such file" when there are no parts left. */
-#include "core/load.h"
-#include "core/tenant_repo.h"
+#include "core/load/load.h"
+#include "core/model/tenant_repo.h"
 
-#include "core/alloc.h"
+#include "core/base/alloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -12,7 +12,7 @@
  * FUZZ_DS_GEN=v0.4 serves the v0.4 API; FUZZ_DS_VERBOSE=1 prints every answer. */
 #include "cmd/nautes-devserver/devserver.h"
 
-#include "core/alloc.h"
+#include "core/base/alloc.h"
 
 #include <ftw.h>
 #include <stdint.h>

@@ -1,9 +1,9 @@
-/* fuzz_load.c — the desired-state loader (core/load.c) on arbitrary bytes: the native format,
+/* fuzz_load.c — the desired-state loader (core/load/load.c) on arbitrary bytes: the native format,
  * the Go CLI's `kind: Cluster` documents, `${VAR}` interpolation (FUZZ_* variables are set)
  * and kubeconfig_file resolution relative to the input's name; then the validation rules on
  * whatever was loaded. The loader must never crash, leak, or grow without bound. */
-#include "core/load.h"
-#include "core/validate.h"
+#include "core/load/load.h"
+#include "core/load/validate.h"
 
 #include <stdint.h>
 #include <stdio.h>

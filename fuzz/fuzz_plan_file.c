@@ -1,10 +1,10 @@
-/* fuzz_plan_file.c — the saved-plan reader (core/plan_file.c). A saved plan may come from
+/* fuzz_plan_file.c — the saved-plan reader (core/plan/plan_file.c). A saved plan may come from
  * anywhere (a CI artifact): nt_plan_file_read takes a path, so the input is written to a
  * memfd and read through /proc/self/fd/N. A plan that reads back is rendered (text,
  * JSON, summary, JUnit) and its options taken, as `nautes show` / `nautes apply PLAN` do. */
-#include "core/plan_file.h"
-#include "core/render.h"
-#include "core/render_junit.h"
+#include "core/plan/plan_file.h"
+#include "core/render/render.h"
+#include "core/render/render_junit.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* fuzz_redact.c — the redaction of what a request carried (core/redact.h) from a server's
+/* fuzz_redact.c — the redaction of what a request carried (core/base/redact.h) from a server's
  * message, and the classification that shows it (nt_api_error_classify).
  *
  * The input is cut into a token (mapped to [a-z0-9]), key bytes and a message. A kubeconfig
@@ -9,8 +9,8 @@
  * no 16-byte run of the key value or of the token, nor a whole token of 8 bytes or more, and
  * the classified message holds neither the token nor the whole kubeconfig. Seeds:
  * fuzz/seeds/redact/. */
-#include "core/api_error.h"
-#include "core/redact.h"
+#include "core/observe/api_error.h"
+#include "core/base/redact.h"
 
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>

@@ -1,7 +1,7 @@
 /* fuzz_redact_url.c — the redaction every message goes through (nt_api_redact): the token and
  * every secret form of a URL. The input's first line is the token, the rest the message. An
  * alphanumeric token of 8 bytes or more must never survive in the output. */
-#include "core/api_error.h"
+#include "core/observe/api_error.h"
 
 #include <ctype.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* fuzz_retry_after.c — a Retry-After value as any server or proxy may send it
  * (nt_retry_after_parse), then the wait it leads to (nt_retry_next): no overflow, no wait past
  * the budget, whatever the bytes. */
-#include "core/retry.h"
+#include "core/base/retry.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #ifndef NT_TESTS_CLUSTER_FIXTURES_H
 #define NT_TESTS_CLUSTER_FIXTURES_H
 
-#include "core/buf.h"
+#include "core/base/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

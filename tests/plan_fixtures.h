@@ -3,10 +3,10 @@
 #ifndef NT_TEST_PLAN_FIXTURES_H
 #define NT_TEST_PLAN_FIXTURES_H
 
-#include "core/alloc.h"
-#include "core/api_json.h"
-#include "core/load.h"
-#include "core/plan.h"
+#include "core/base/alloc.h"
+#include "core/observe/api_json.h"
+#include "core/load/load.h"
+#include "core/plan/plan.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Tests of core/api_error.c: failed answers and transport failures put in words, with hints,
+/* Tests of core/observe/api_error.c: failed answers and transport failures put in words, with hints,
  * retry decisions and the token redacted. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,8 +7,8 @@
 
 #include <cmocka.h>
 
-#include "core/api_error.h"
-#include "core/redact.h"
+#include "core/observe/api_error.h"
+#include "core/base/redact.h"
 
 #include <curl/curl.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* Tests of core/api_json.c: the SaveCluster body, list parsing, protojson-like body reading
+/* Tests of core/observe/api_json.c: the SaveCluster body, list parsing, protojson-like body reading
  * and the GET shape of both generations. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "core/api_json.h"
+#include "core/observe/api_json.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Tests of core/apply.c: progress lines, and the executor against a loopback fake server
+/* Tests of core/apply/apply.c: progress lines, and the executor against a loopback fake server
  * (order, skips, retries, lost answers, prune waits, interrupts and their counts, a 2xx answer
  * that is not the API Server's). The backoff itself is tested in test_retry.c. */
 #include <setjmp.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "core/apply.h"
+#include "core/apply/apply.h"
 #include "tests/fake_server.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Tests of core/atomic_write.c: a file is replaced all at once or not at all, never through a
+/* Tests of core/base/atomic_write.c: a file is replaced all at once or not at all, never through a
  * device, a directory or a pipe, and a failure (a full disk) keeps the previous file. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "core/atomic_write.h"
+#include "core/base/atomic_write.h"
 #include "tests/cluster_fixtures.h"
 
 #include <dirent.h>

@@ -1,4 +1,4 @@
-/* Tests of core/buf.c: the one string builder. */
+/* Tests of core/base/buf.c: the one string builder. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/buf.h"
+#include "core/base/buf.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Tests of core/diag.c: collecting, sorting and formatting diagnostics. */
+/* Tests of core/base/diag.c: collecting, sorting and formatting diagnostics. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "core/diag.h"
+#include "core/base/diag.h"
 
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* Unit tests of core/emit_native.c: the clusters.yaml `nautes import` writes. */
+/* Unit tests of core/render/emit_native.c: the clusters.yaml `nautes import` writes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,9 +6,9 @@
 
 #include <cmocka.h>
 
-#include "core/alloc.h"
-#include "core/emit_native.h"
-#include "core/load.h"
+#include "core/base/alloc.h"
+#include "core/render/emit_native.h"
+#include "core/load/load.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Tests of core/escape.c: bytes a terminal acts on never pass through; ordinary text does. */
+/* Tests of core/base/escape.c: bytes a terminal acts on never pass through; ordinary text does. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "core/escape.h"
+#include "core/base/escape.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -10,10 +10,10 @@
 
 #include <cmocka.h>
 
-#include "core/alloc.h"
-#include "core/buf.h"
-#include "core/git_state.h"
-#include "core/tenant_repo.h"
+#include "core/base/alloc.h"
+#include "core/base/buf.h"
+#include "core/observe/git_state.h"
+#include "core/model/tenant_repo.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>

@@ -1,4 +1,4 @@
-/* Tests of core/http.c against a loopback fake server: the one GET of the observer, the
+/* Tests of core/observe/http.c against a loopback fake server: the one GET of the observer, the
  * headers it sends, the errors it reports, and the trace (never the token). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "core/http.h"
+#include "core/observe/http.h"
 #include "tests/fake_server.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Tests of core/load.c (and its helpers interp.c, suggest.c): both input formats, Cluster
+/* Tests of core/load/load.c (and its helpers interp.c, suggest.c): both input formats, Cluster
  * resource files, positions, interpolation, kubeconfig_file, and hostile input. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,10 +7,10 @@
 
 #include <cmocka.h>
 
-#include "core/interp.h"
-#include "core/load.h"
-#include "core/suggest.h"
-#include "core/validate.h"
+#include "core/load/interp.h"
+#include "core/load/load.h"
+#include "core/base/suggest.h"
+#include "core/load/validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>

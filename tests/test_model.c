@@ -1,4 +1,4 @@
-/* Tests of core/model.c: the cluster model, sets with their name index, and field tables. */
+/* Tests of core/model/model.c: the cluster model, sets with their name index, and field tables. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "core/model.h"
+#include "core/model/model.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Tests of core/normalize.c: the canonical form both sides of a diff are compared in. */
+/* Tests of core/model/normalize.c: the canonical form both sides of a diff are compared in. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "core/normalize.h"
+#include "core/model/normalize.h"
 #include "tests/plan_fixtures.h"
 
 static void test_ports_lose_leading_zeros_only_when_all_digits(void **state)

@@ -1,4 +1,4 @@
-/* Tests of the diff and the order (core/plan_diff.c, core/plan_order.c, core/plan.c): each
+/* Tests of the diff and the order (core/plan/plan_diff.c, core/plan/plan_order.c, core/plan/plan.c): each
  * action type, replace reasons and cascades, prune, unmanaged clusters, prevent_destroy,
  * --force-update, kubeconfig checks, operation order and dependencies, --target. */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* Tests of core/plan_file.c: saved plans round-trip, are private, hold no secret, apply from
+/* Tests of core/plan/plan_file.c: saved plans round-trip, are private, hold no secret, apply from
  * anywhere once moved, are refused when stale, edited or pointed at another server, and never
  * overwrite their inputs or anything but a saved plan. */
 #include <setjmp.h>
@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "core/plan_file.h"
-#include "core/render.h"
+#include "core/plan/plan_file.h"
+#include "core/render/render.h"
 #include "tests/plan_fixtures.h"
 
 #include <sys/stat.h>

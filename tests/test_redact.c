@@ -1,4 +1,4 @@
-/* Tests of core/redact.c: a kubeconfig the request carried never comes back out of a
+/* Tests of core/base/redact.c: a kubeconfig the request carried never comes back out of a
  * message, whole, JSON-escaped, in base64, line by line or cut short; what is not secret
  * stays. */
 #include <setjmp.h>
@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "core/buf.h"
-#include "core/redact.h"
+#include "core/base/buf.h"
+#include "core/base/redact.h"
 
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>

@@ -1,4 +1,4 @@
-/* Tests of core/render_text.c, core/render_json.c and core/render_dot.c. */
+/* Tests of core/render/render_text.c, core/render/render_json.c and core/render/render_dot.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "core/render.h"
+#include "core/render/render.h"
 #include "tests/plan_fixtures.h"
 
 /* A plan with one of each action against a v0.4 server, and an unmanaged cluster. */

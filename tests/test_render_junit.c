@@ -7,10 +7,10 @@
 
 #include <cmocka.h>
 
-#include "core/buf.h"
-#include "core/diag.h"
-#include "core/plan.h"
-#include "core/render_junit.h"
+#include "core/base/buf.h"
+#include "core/base/diag.h"
+#include "core/plan/plan.h"
+#include "core/render/render_junit.h"
 
 #include <string.h>
 
@@ -131,7 +131,7 @@ static void test_everything_is_xml_escaped(void **state)
     assert_has(s, "~ update x&amp;&lt;y&gt;\"\n");
     /* the text renderer writes values as JSON strings; what XML cannot hold is replaced */
     assert_has(s, "    primary_domain: \"a&lt;b&gt;&amp;\\\"c'\" -&gt; \"bad\\u0001ctl ");
-    /* bytes that are not UTF-8 are already \xNN in the text (core/escape.h) */
+    /* bytes that are not UTF-8 are already \xNN in the text (core/base/escape.h) */
     assert_has(s, "ctl \\xff\\xfe utf8 \xc3\xa9t\xc3\xa9\"");
     assert_null(strchr(s, '\x01'));
     assert_null(strchr(s, '\xff'));

@@ -1,4 +1,4 @@
-/* Tests of core/retry.c: the Retry-After parser (a table), the backoff, the --timeout budget,
+/* Tests of core/base/retry.c: the Retry-After parser (a table), the backoff, the --timeout budget,
  * the jitter source, and both users of the policy (the observer's GET and the apply executor)
  * against a loopback fake server answering 503 with a Retry-After. */
 #include <setjmp.h>
@@ -8,9 +8,9 @@
 
 #include <cmocka.h>
 
-#include "core/apply.h"
-#include "core/http.h"
-#include "core/retry.h"
+#include "core/apply/apply.h"
+#include "core/observe/http.h"
+#include "core/base/retry.h"
 #include "tests/fake_server.h"
 
 #include <limits.h>

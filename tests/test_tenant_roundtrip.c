@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "core/tenant_repo.h"
+#include "core/model/tenant_repo.h"
 
 #include <stdio.h>
 #include <stdlib.h>

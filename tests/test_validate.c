@@ -1,4 +1,4 @@
-/* Tests of core/validate.c (and kubeconfig.c): every rule with its code, the server's order,
+/* Tests of core/load/validate.c (and kubeconfig.c): every rule with its code, the server's order,
  * the generations, and the whole-set rules. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,9 +7,9 @@
 
 #include <cmocka.h>
 
-#include "core/kubeconfig.h"
-#include "core/load.h"
-#include "core/validate.h"
+#include "core/load/kubeconfig.h"
+#include "core/load/load.h"
+#include "core/load/validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,8 +8,8 @@
 #ifndef NT_DEVSERVER_H
 #define NT_DEVSERVER_H
 
-#include "core/buf.h"
-#include "core/model.h"
+#include "core/base/buf.h"
+#include "core/model/model.h"
 
 #include <git2.h>
 #include <pthread.h>

@@ -1,7 +1,7 @@
 /* faults.c — `--fault SPEC`: injected failures for tests (docs/architecture.md §9). */
 #include "devserver.h"
 
-#include "core/alloc.h"
+#include "core/base/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>

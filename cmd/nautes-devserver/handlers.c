@@ -2,10 +2,10 @@
  * (docs/api-server.md §1, 2, 4, 5, 6). */
 #include "devserver.h"
 
-#include "core/alloc.h"
-#include "core/api_json.h"
-#include "core/tenant_repo.h"
-#include "core/validate.h"
+#include "core/base/alloc.h"
+#include "core/observe/api_json.h"
+#include "core/model/tenant_repo.h"
+#include "core/load/validate.h"
 
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>

@@ -6,7 +6,7 @@
  * (method, path, status, duration), never a header or a body. */
 #include "devserver.h"
 
-#include "core/alloc.h"
+#include "core/base/alloc.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,15 +1,15 @@
 /* rules.c — what the real server checks on save and delete, with its own messages, and the
  * defaults it fills in (docs/api-server.md §6, 7.2).
  *
- * The rules themselves are core/validate.c's (one set of rules for the client and this
+ * The rules themselves are core/load/validate.c's (one set of rules for the client and this
  * server): the first error's nt_rule code is turned into the real server's status and
  * message for the chosen generation. What validate.c cannot see (the stored state, the
  * values after defaults) is checked here. Message prefixes follow docs/api-server.md §5.2 and 6.2;
  * where the research does not say which prefix a rule carries, docs/devserver.md says so. */
 #include "devserver.h"
 
-#include "core/alloc.h"
-#include "core/validate.h"
+#include "core/base/alloc.h"
+#include "core/load/validate.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

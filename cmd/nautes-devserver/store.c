@@ -1,6 +1,6 @@
 /* store.c — the tenant configuration repository (libgit2) and the kubeconfig store.
  *
- * Every change is written through core/tenant_repo.c (temporary file + rename per file),
+ * Every change is written through core/model/tenant_repo.c (temporary file + rename per file),
  * and committed on `main` as one commit with the real server's message (v0.3 and
  * v0.4.0 style: `[API] Save_Cluster: NAME.` / `[API] Delete_Cluster: NAME.`). The commit is
  * the last step; if anything fails before it, the touched paths are restored from HEAD, so
@@ -16,9 +16,9 @@
  * the index's tree cache: 12 of the 15 ms a write took with 1,000 clusters.) */
 #include "devserver.h"
 
-#include "core/alloc.h"
-#include "core/atomic_write.h"
-#include "core/tenant_repo.h"
+#include "core/base/alloc.h"
+#include "core/base/atomic_write.h"
+#include "core/model/tenant_repo.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>

@@ -1,15 +1,15 @@
 /* apply.c — `nautes apply [PLAN | FILE...]`: plan, confirm, execute (docs/architecture.md §6). */
 #include "cmd/nautes/commands.h"
 
-#include "core/apply.h"
-#include "core/escape.h"
-#include "core/http.h"
-#include "core/load.h"
-#include "core/observe.h"
-#include "core/plan.h"
-#include "core/plan_file.h"
-#include "core/render.h"
-#include "core/validate.h"
+#include "core/apply/apply.h"
+#include "core/base/escape.h"
+#include "core/observe/http.h"
+#include "core/load/load.h"
+#include "core/observe/observe.h"
+#include "core/plan/plan.h"
+#include "core/plan/plan_file.h"
+#include "core/render/render.h"
+#include "core/load/validate.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -69,7 +69,7 @@ static void on_progress(void *ctx, nt_apply_event ev, const nt_plan *plan,
         break;
     }
     case NT_APPLY_EV_RETRY: {
-        nt_buf b = NT_BUF_INIT; /* the detail names the cluster too, escaped (core/escape.h) */
+        nt_buf b = NT_BUF_INIT; /* the detail names the cluster too, escaped (core/base/escape.h) */
         nt_buf_add_escaped(&b, detail ? detail : name, false);
         fprintf(stderr, "nautes: %s\n", nt_buf_str(&b));
         nt_buf_free(&b);

@@ -3,7 +3,7 @@
 #define NT_CMD_COMMANDS_H
 
 #include "cmd/nautes/options.h"
-#include "core/diag.h"
+#include "core/base/diag.h"
 
 #include <stdbool.h>
 
@@ -80,7 +80,7 @@ int nt_cmd_args(const nt_cmd_spec *spec, int argc, char **argv, nt_strlist *pos)
 /* Report a usage error for `cmd` on stderr and return NT_EXIT_ERROR. */
 int nt_usage_error(const char *synopsis, const char *msg);
 
-/* cmd/nautes/connect.c: the HTTP configuration (core/http.h) from the common flags and the
+/* cmd/nautes/connect.c: the HTTP configuration (core/observe/http.h) from the common flags and the
  * environment: --api-server or $NAUTES_API_SERVER, the token from --token-file or
  * $NAUTES_TOKEN, --cacert, --insecure, --timeout, --verbose (trace on stderr). Errors and
  * warnings (--insecure, a token over plain http to another host, a token file others can

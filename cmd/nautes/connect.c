@@ -4,10 +4,10 @@
  * (other users see process arguments in ps). Warnings go to diag like every other message. */
 #include "cmd/nautes/commands.h"
 
-#include "core/alloc.h"
-#include "core/api_error.h"
-#include "core/http.h"
-#include "core/retry.h"
+#include "core/base/alloc.h"
+#include "core/observe/api_error.h"
+#include "core/observe/http.h"
+#include "core/base/retry.h"
 
 #include <ctype.h>
 #include <errno.h>

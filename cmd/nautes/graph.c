@@ -2,8 +2,8 @@
  * No server is needed, and kubeconfig files are not read. */
 #include "cmd/nautes/commands.h"
 
-#include "core/load.h"
-#include "core/render.h"
+#include "core/load/load.h"
+#include "core/render/render.h"
 
 #include <stdio.h>
 

@@ -1,19 +1,19 @@
 /* nautes import — write a clusters.yaml declaring what a source holds (onboarding).
  *
  * Observe (the API, or the tenant repository with --state git:...), keep the clusters whose
- * names match a --name glob (fnmatch(3)), write them in the native format (core/emit_native.h)
+ * names match a --name glob (fnmatch(3)), write them in the native format (core/render/emit_native.h)
  * to --out or stdout. An existing --out file is never overwritten without --force: an import
  * is usually the start of a hand-edited file, and losing the edits to a repeated command is
- * worse than one more flag. The file is written through core/atomic_write.h (beside its
+ * worse than one more flag. The file is written through core/base/atomic_write.h (beside its
  * destination, then renamed, or hard-linked without --force), so a failed run never leaves
  * half a file, and a directory or a device is never replaced. */
 #include "cmd/nautes/commands.h"
 
-#include "core/alloc.h"
-#include "core/atomic_write.h"
-#include "core/emit_native.h"
-#include "core/http.h"
-#include "core/observe.h"
+#include "core/base/alloc.h"
+#include "core/base/atomic_write.h"
+#include "core/render/emit_native.h"
+#include "core/observe/http.h"
+#include "core/observe/observe.h"
 
 #include <errno.h>
 #include <fnmatch.h>

@@ -1,6 +1,6 @@
 #include "cmd/nautes/options.h"
 
-#include "core/alloc.h"
+#include "core/base/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #ifndef NT_CMD_OPTIONS_H
 #define NT_CMD_OPTIONS_H
 
-#include "core/buf.h"
+#include "core/base/buf.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -2,15 +2,15 @@
  * 8). */
 #include "cmd/nautes/commands.h"
 
-#include "core/atomic_write.h"
-#include "core/http.h"
-#include "core/load.h"
-#include "core/observe.h"
-#include "core/plan.h"
-#include "core/plan_file.h"
-#include "core/render.h"
-#include "core/render_junit.h"
-#include "core/validate.h"
+#include "core/base/atomic_write.h"
+#include "core/observe/http.h"
+#include "core/load/load.h"
+#include "core/observe/observe.h"
+#include "core/plan/plan.h"
+#include "core/plan/plan_file.h"
+#include "core/render/render.h"
+#include "core/render/render_junit.h"
+#include "core/load/validate.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* show.c — `nautes show PLAN [--json]`: print a saved plan (plan_file.h). */
 #include "cmd/nautes/commands.h"
 
-#include "core/plan_file.h"
-#include "core/render.h"
+#include "core/plan/plan_file.h"
+#include "core/render/render.h"
 
 #include <stdio.h>
 

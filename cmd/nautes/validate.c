@@ -1,7 +1,7 @@
 /* nautes validate FILE... — load and check desired-state files without touching a server. */
 #include "cmd/nautes/commands.h"
-#include "core/load.h"
-#include "core/validate.h"
+#include "core/load/load.h"
+#include "core/load/validate.h"
 
 #include <stdio.h>
 #include <string.h>

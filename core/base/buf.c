@@ -1,0 +1,162 @@
+#include "core/base/buf.h"
+
+#include "core/base/alloc.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void reserve(nt_buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need < b->len)
+        abort();
+    NT_GROW(b->data, b->cap, need);
+}
+
+void nt_buf_reserve(nt_buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need < b->len)
+        abort();
+    if (need > b->cap) {
+        b->data = nt_xrealloc(b->data, need);
+        b->cap = need;
+    }
+}
+
+void nt_buf_add(nt_buf *b, const void *data, size_t len)
+{
+    reserve(b, len);
+    if (len)
+        memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void nt_buf_adds(nt_buf *b, const char *s)
+{
+    nt_buf_add(b, s, strlen(s));
+}
+
+void nt_buf_addc(nt_buf *b, char c)
+{
+    nt_buf_add(b, &c, 1);
+}
+
+void nt_buf_vaddf(nt_buf *b, const char *fmt, va_list ap)
+{
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp); /* NOLINT(clang-analyzer-valist.Uninitialized) */
+    va_end(cp);
+    if (n < 0)
+        return;
+    reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void nt_buf_addf(nt_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nt_buf_vaddf(b, fmt, ap);
+    va_end(ap);
+}
+
+static bool token_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+}
+
+/* A secret of NT_REDACT_ANYWHERE bytes or more is redacted wherever it appears. A shorter one
+ * (a test token, a typo) only where it stands alone, so that "ro" does not turn
+ * "protected" into "p[REDACTED]tected"; inside a longer word it is not the secret. */
+#define NT_REDACT_ANYWHERE 8
+
+void nt_buf_add_redacted(nt_buf *b, const char *s, const char *secret)
+{
+    size_t sl = secret ? strlen(secret) : 0;
+    if (!sl) {
+        nt_buf_adds(b, s);
+        return;
+    }
+    const char *start = s, *p = s;
+    while ((p = strstr(p, secret)) != NULL) {
+        bool alone = (p == s || !token_char(p[-1])) && !token_char(p[sl]);
+        if (sl < NT_REDACT_ANYWHERE && !alone) {
+            p++;
+            continue;
+        }
+        nt_buf_add(b, start, (size_t)(p - start));
+        nt_buf_adds(b, "[REDACTED]");
+        p += sl;
+        start = p;
+    }
+    nt_buf_adds(b, start);
+}
+
+int nt_buf_read_file(nt_buf *b, const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t start = b->len;
+    char chunk[65536];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        nt_buf_add(b, chunk, n);
+        if (max && b->len - start > max) {
+            errno = EFBIG;
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0 && ferror(f)) {
+        errno = EIO;
+        rc = -1;
+    }
+    fclose(f);
+    nt_buf_add(b, "", 0);
+    return rc;
+}
+
+const char *nt_buf_str(const nt_buf *b)
+{
+    return b->data ? b->data : "";
+}
+
+void nt_buf_reset(nt_buf *b)
+{
+    nt_buf_truncate(b, 0);
+}
+
+void nt_buf_truncate(nt_buf *b, size_t len)
+{
+    if (len < b->len) {
+        b->len = len;
+        b->data[len] = '\0';
+    }
+}
+
+char *nt_buf_detach(nt_buf *b)
+{
+    char *s = b->data ? b->data : nt_xstrdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return s;
+}
+
+void nt_buf_free(nt_buf *b)
+{
+    if (!b)
+        return;
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}

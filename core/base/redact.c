@@ -1,0 +1,369 @@
+/* redact.c — remove the secrets a request carried from a message (see redact.h). */
+#include "core/base/redact.h"
+
+#include "core/base/alloc.h"
+
+#include <cjson/cJSON.h>
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A whole secret shorter than this is redacted only where it stands alone (buf.c's rule). */
+#define NT_REDACT_ANYWHERE 8
+#define HASH_MUL 0x100000001b3ULL
+
+static void wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n--)
+        *v++ = 0;
+}
+
+void nt_secrets_add(nt_secrets *s, const char *secret)
+{
+    if (!secret || !*secret)
+        return;
+    if (s->n_whole == s->cap_whole) {
+        s->cap_whole = s->cap_whole ? s->cap_whole * 2 : 8;
+        s->whole = nt_xrealloc(s->whole, s->cap_whole * sizeof(*s->whole));
+    }
+    s->whole[s->n_whole++] = nt_xstrdup(secret);
+}
+
+/* The hash of one window (a polynomial hash, then mixed so that table slots spread). */
+static uint64_t mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h ? h : 1; /* 0 marks an empty slot */
+}
+
+static bool gram_has(const nt_secrets *s, uint64_t h)
+{
+    if (!s->cap_grams)
+        return false;
+    size_t mask = s->cap_grams - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        if (s->grams[i] == h)
+            return true;
+        if (!s->grams[i])
+            return false;
+    }
+}
+
+static void gram_put(nt_secrets *s, uint64_t h)
+{
+    if ((s->n_grams + 1) * 2 > s->cap_grams) {
+        size_t cap = s->cap_grams ? s->cap_grams * 2 : 1024;
+        uint64_t *old = s->grams;
+        size_t old_cap = s->cap_grams;
+        s->grams = nt_xcalloc(cap, sizeof(*s->grams));
+        s->cap_grams = cap;
+        s->n_grams = 0;
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i])
+                gram_put(s, old[i]);
+        free(old);
+    }
+    size_t mask = s->cap_grams - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        if (s->grams[i] == h)
+            return;
+        if (!s->grams[i]) {
+            s->grams[i] = h;
+            s->n_grams++;
+            return;
+        }
+    }
+}
+
+/* HASH_MUL^(NT_REDACT_FRAGMENT-1), to drop the byte leaving the window. */
+static uint64_t hash_top(void)
+{
+    uint64_t p = 1;
+    for (int i = 1; i < NT_REDACT_FRAGMENT; i++)
+        p *= HASH_MUL;
+    return p;
+}
+
+void nt_secrets_add_value(nt_secrets *s, const char *value, size_t len)
+{
+    if (!value || !len)
+        return;
+    if (len < NT_REDACT_FRAGMENT) { /* longer ones: their fragments cover every occurrence */
+        char *copy = nt_xmalloc(len + 1);
+        memcpy(copy, value, len);
+        copy[len] = 0;
+        nt_secrets_add(s, copy);
+        wipe(copy, len);
+        free(copy);
+        return;
+    }
+    uint64_t h = 0, top = hash_top();
+    for (size_t i = 0; i < len; i++) {
+        if (i >= NT_REDACT_FRAGMENT)
+            h -= top * (unsigned char)value[i - NT_REDACT_FRAGMENT];
+        h = h * HASH_MUL + (unsigned char)value[i];
+        if (i + 1 >= NT_REDACT_FRAGMENT)
+            gram_put(s, mix(h));
+    }
+}
+
+static bool b64_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/' || c == '=';
+}
+
+static bool looks_base64(const char *s, size_t len)
+{
+    if (len < 4 || len % 4)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!b64_char(s[i]))
+            return false;
+    return true;
+}
+
+/* The decoded bytes of base64 text (NUL-terminated), or NULL when it does not decode. */
+static char *b64_decode(const char *s, size_t len, size_t *out_len)
+{
+    if (!looks_base64(s, len) || len > (size_t)1 << 28)
+        return NULL;
+    unsigned char *raw = nt_xmalloc(len / 4 * 3 + 1);
+    int n = EVP_DecodeBlock(raw, (const unsigned char *)s, (int)len);
+    if (n < 0) {
+        free(raw);
+        return NULL;
+    }
+    size_t m = (size_t)n;
+    for (size_t k = len; k > 0 && s[k - 1] == '='; k--)
+        m--; /* EVP_DecodeBlock counts the padding as zero bytes */
+    raw[m] = 0;
+    *out_len = m;
+    return (char *)raw;
+}
+
+static void add_base64_of(nt_secrets *s, const char *text, size_t len)
+{
+    if (len > (size_t)1 << 28)
+        return;
+    unsigned char *enc = nt_xmalloc(4 * ((len + 2) / 3) + 1);
+    int n = EVP_EncodeBlock(enc, (const unsigned char *)text, (int)len);
+    if (n > 0)
+        nt_secrets_add_value(s, (const char *)enc, (size_t)n);
+    wipe(enc, n > 0 ? (size_t)n : 0);
+    free(enc);
+}
+
+/* Keys whose value is a secret, in a kubeconfig or anywhere in a message. */
+static const char *const secret_keys[] = {
+    "client-key-data", "client-certificate-data", "token",        "password",
+    "client-secret",   "refresh-token",           "access-token", "secret",
+};
+
+/* The key of a kubeconfig line ("    client-key-data: VALUE"): is it secret-bearing? */
+static bool secret_key(const char *k, size_t n)
+{
+    for (size_t i = 0; i < sizeof(secret_keys) / sizeof(secret_keys[0]); i++) {
+        size_t kl = strlen(secret_keys[i]);
+        if (n >= kl && !strncmp(k + n - kl, secret_keys[i], kl) &&
+            (n == kl || k[n - kl - 1] == '-' || k[n - kl - 1] == '_'))
+            return true;
+    }
+    return false;
+}
+
+/* The values of the secret-bearing lines of a kubeconfig, and what -data values decode to. */
+static void add_secret_lines(nt_secrets *s, const char *text)
+{
+    for (const char *line = text; *line;) {
+        size_t ll = strcspn(line, "\n");
+        const char *p = line, *end = line + ll;
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '-'))
+            p++;
+        const char *colon = memchr(p, ':', (size_t)(end - p));
+        if (colon) {
+            const char *k = p;
+            size_t kl = (size_t)(colon - p);
+            if (kl >= 2 && (k[0] == '"' || k[0] == '\'') && k[kl - 1] == k[0])
+                k++, kl -= 2;
+            const char *v = colon + 1, *ve = end;
+            while (v < ve && (*v == ' ' || *v == '\t'))
+                v++;
+            while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r'))
+                ve--;
+            if (ve - v >= 2 && (*v == '"' || *v == '\'') && ve[-1] == *v)
+                v++, ve--;
+            if (ve > v && secret_key(k, kl)) {
+                nt_secrets_add_value(s, v, (size_t)(ve - v));
+                size_t dl = 0;
+                char *dec = b64_decode(v, (size_t)(ve - v), &dl);
+                if (dec) { /* a PEM: its base64 lines */
+                    for (const char *q = dec; *q;) {
+                        size_t ql = strcspn(q, "\r\n");
+                        if (ql >= NT_REDACT_FRAGMENT && strncmp(q, "-----", 5) != 0)
+                            nt_secrets_add_value(s, q, ql);
+                        q += ql;
+                        q += strspn(q, "\r\n");
+                    }
+                    wipe(dec, dl);
+                    free(dec);
+                }
+            }
+        }
+        line = *end ? end + 1 : end;
+    }
+}
+
+static void add_kubeconfig(nt_secrets *s, const char *text, int depth)
+{
+    size_t len = strlen(text);
+    if (!len)
+        return;
+    nt_secrets_add(s, text);
+    /* as it stands in a JSON body: "apiVersion: v1\nclusters:..." */
+    cJSON *str = cJSON_CreateString(text);
+    char *json = str ? cJSON_PrintUnformatted(str) : NULL;
+    if (json) {
+        size_t jl = strlen(json);
+        if (jl >= 2) {
+            json[jl - 1] = 0;
+            nt_secrets_add(s, json + 1);
+        }
+        wipe(json, jl);
+        cJSON_free(json);
+    }
+    cJSON_Delete(str); /* cJSON frees the copy of the text without wiping it: accepted */
+    add_base64_of(s, text, len);
+    add_secret_lines(s, text);
+    size_t dl = 0;
+    char *dec = depth ? NULL : b64_decode(text, len, &dl);
+    if (dec) { /* a kubeconfig given in base64: the text it stands for too */
+        if (strlen(dec) == dl)
+            add_kubeconfig(s, dec, depth + 1);
+        wipe(dec, dl);
+        free(dec);
+    }
+}
+
+void nt_secrets_add_kubeconfig(nt_secrets *s, const char *text)
+{
+    if (text)
+        add_kubeconfig(s, text, 0);
+}
+
+void nt_secrets_free(nt_secrets *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n_whole; i++) {
+        wipe(s->whole[i], strlen(s->whole[i]));
+        free(s->whole[i]);
+    }
+    free(s->whole);
+    if (s->grams)
+        wipe(s->grams, s->cap_grams * sizeof(*s->grams));
+    free(s->grams);
+    memset(s, 0, sizeof(*s));
+}
+
+static bool word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+}
+
+static void mark(bool *m, size_t from, size_t n)
+{
+    memset(m + from, 1, n);
+}
+
+/* A secret-bearing key followed by ':' or '=' (quotes, escaped quotes and spaces around
+ * allowed): mark its value, up to a space, quote, backslash, comma or closing bracket. */
+static void mark_key_values(const char *s, size_t len, bool *m)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (!word_char(s[i]) || (i && word_char(s[i - 1])))
+            continue;
+        size_t k = i;
+        while (k < len && word_char(s[k]))
+            k++;
+        if (!secret_key(s + i, k - i)) {
+            i = k - 1;
+            continue;
+        }
+        size_t j = k;
+        while (j < len && (s[j] == '"' || s[j] == '\'' || s[j] == '\\'))
+            j++;
+        if (j >= len || (s[j] != ':' && s[j] != '=')) {
+            i = k - 1;
+            continue;
+        }
+        j++;
+        while (j < len &&
+               (s[j] == ' ' || s[j] == '\t' || s[j] == '"' || s[j] == '\'' || s[j] == '\\'))
+            j++;
+        size_t v = j;
+        while (j < len && !strchr(" \t\r\n\"'\\,;&}]", s[j]) && s[j])
+            j++;
+        if (j > v)
+            mark(m, v, j - v);
+        i = j ? j - 1 : 0;
+    }
+}
+
+static void mark_whole(const nt_secrets *sec, const char *s, size_t len, bool *m)
+{
+    for (size_t w = 0; w < sec->n_whole; w++) {
+        const char *x = sec->whole[w];
+        size_t xl = strlen(x);
+        for (const char *p = s; (p = memmem(p, len - (size_t)(p - s), x, xl)) != NULL; p++) {
+            size_t at = (size_t)(p - s);
+            bool alone = (at == 0 || !word_char(p[-1])) && (at + xl == len || !word_char(p[xl]));
+            if (xl >= NT_REDACT_ANYWHERE || alone)
+                mark(m, at, xl);
+            if (at + xl >= len)
+                break;
+        }
+    }
+}
+
+static void mark_fragments(const nt_secrets *sec, const char *s, size_t len, bool *m)
+{
+    if (!sec->n_grams || len < NT_REDACT_FRAGMENT)
+        return;
+    uint64_t h = 0, top = hash_top();
+    for (size_t i = 0; i < len; i++) {
+        if (i >= NT_REDACT_FRAGMENT)
+            h -= top * (unsigned char)s[i - NT_REDACT_FRAGMENT];
+        h = h * HASH_MUL + (unsigned char)s[i];
+        if (i + 1 >= NT_REDACT_FRAGMENT && gram_has(sec, mix(h)))
+            mark(m, i + 1 - NT_REDACT_FRAGMENT, NT_REDACT_FRAGMENT);
+    }
+}
+
+void nt_secrets_redact(const nt_secrets *sec, const char *s, size_t len, nt_buf *out)
+{
+    if (!s || !len)
+        return;
+    bool *m = nt_xcalloc(len, sizeof(bool));
+    if (sec) {
+        mark_whole(sec, s, len, m);
+        mark_fragments(sec, s, len, m);
+    }
+    mark_key_values(s, len, m);
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        while (j < len && m[j] == m[i])
+            j++;
+        if (m[i])
+            nt_buf_adds(out, "[REDACTED]");
+        else
+            nt_buf_add(out, s + i, j - i);
+        i = j;
+    }
+    free(m);
+}

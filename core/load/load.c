@@ -1,0 +1,1243 @@
+/* load.c — the desired-state loader.
+ *
+ * libyaml's event parser feeds a small tree of our own (scalars, mappings, sequences with
+ * 1-based positions), which the walkers below turn into clusters. Building the tree ourselves
+ * keeps hostile input bounded: aliases are refused (no expansion, so no alias bomb), nesting
+ * stops at NT_LOAD_MAX_DEPTH, the node count at LOAD_MAX_NODES, and a file is never larger
+ * than NT_LOAD_MAX_FILE. */
+#include "core/load/load.h"
+
+#include "core/base/alloc.h"
+#include "core/load/interp.h"
+#include "core/base/suggest.h"
+#include "core/load/validate.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#define LOAD_MAX_NODES 2000000u
+#define API_VERSION "nautes.resource.nautes.io/v1alpha1"
+
+/* ---- the tree ------------------------------------------------------------------------------ */
+
+typedef enum { N_SCALAR, N_MAP, N_SEQ, N_ALIAS } ntype;
+
+typedef struct node {
+    ntype t;
+    nt_pos pos;
+    char *s; /* scalar text (NUL-terminated; may hold NULs from escapes, len is exact) */
+    size_t len;
+    yaml_scalar_style_t style;
+    struct node **kids; /* mapping: key, value, key, value ... */
+    size_t n, cap;
+} node;
+
+static void node_free(node *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->n; i++)
+        node_free(n->kids[i]);
+    free(n->kids);
+    free(n->s);
+    free(n);
+}
+
+typedef struct ctx {
+    nt_cluster_set *set;
+    const char *file; /* interned */
+    unsigned flags;
+    nt_diag *diag;
+    nt_buf subs; /* every substituted value, for the input hash */
+    size_t nodes;
+    bool alias_reported;
+} ctx;
+
+/* A whole-file position: printed as "file: error: ..." */
+static nt_pos file_pos(const char *file)
+{
+    nt_pos p = {file, 0, 0};
+    return p;
+}
+
+static nt_pos mark_pos(const ctx *x, yaml_mark_t m)
+{
+    return (nt_pos){x->file, (unsigned)m.line + 1, (unsigned)m.column + 1};
+}
+
+static bool is_null(const node *n)
+{
+    if (!n)
+        return true;
+    if (n->t != N_SCALAR || n->style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    return !strcmp(n->s, "") || !strcmp(n->s, "~") || !strcmp(n->s, "null") ||
+           !strcmp(n->s, "Null") || !strcmp(n->s, "NULL");
+}
+
+static const char *type_name(const node *n)
+{
+    if (is_null(n))
+        return "null";
+    switch (n->t) {
+    case N_MAP:
+        return "a mapping";
+    case N_SEQ:
+        return "a sequence";
+    case N_ALIAS:
+        return "an alias";
+    default:
+        return "a string";
+    }
+}
+
+/* Position of byte offset `off` of data (reader errors only give an offset). */
+static nt_pos offset_pos(const ctx *x, const char *data, size_t len, size_t off)
+{
+    nt_pos p = {x->file, 1, 1};
+    for (size_t i = 0; i < off && i < len; i++) {
+        if (data[i] == '\n') {
+            p.line++;
+            p.col = 1;
+        } else if (((unsigned char)data[i] & 0xC0) != 0x80) {
+            p.col++;
+        }
+    }
+    return p;
+}
+
+static void report_parser_error(ctx *x, yaml_parser_t *p, const char *data, size_t len)
+{
+    if (p->error == YAML_MEMORY_ERROR) {
+        nt_diag_add(x->diag, NT_SEV_ERROR, file_pos(x->file), NULL, "out of memory while parsing");
+        return;
+    }
+    if (p->error == YAML_READER_ERROR) {
+        size_t off = p->problem_offset;
+        unsigned byte = p->problem_value >= 0 ? (unsigned)p->problem_value & 0xffu
+                        : off < len           ? (unsigned)(unsigned char)data[off]
+                                              : 0u;
+        /* a bad trailing octet is reported at the character it belongs to */
+        for (size_t k = 1; k <= 3 && off >= k && p->problem &&
+                           !strcmp(p->problem, "invalid trailing UTF-8 octet");
+             k++) {
+            if ((unsigned char)data[off - k] >= 0xC0) {
+                off -= k;
+                break;
+            }
+        }
+        nt_pos at = offset_pos(x, data, len, off);
+        nt_diag_add(x->diag, NT_SEV_ERROR, at, NULL,
+                    "invalid input: %s (byte 0x%02x); the file must be UTF-8 text",
+                    p->problem ? p->problem : "unreadable", byte);
+        return;
+    }
+    nt_pos at = mark_pos(x, p->problem_mark);
+    const char *hint = "";
+    if (p->problem_mark.index < len && data[p->problem_mark.index] == '\t')
+        hint = "; YAML does not allow tabs for indentation, use spaces";
+    if (p->context)
+        nt_diag_add(x->diag, NT_SEV_ERROR, at, NULL, "invalid YAML: %s %s%s", p->problem,
+                    p->context, hint);
+    else
+        nt_diag_add(x->diag, NT_SEV_ERROR, at, NULL, "invalid YAML: %s%s",
+                    p->problem ? p->problem : "syntax error", hint);
+}
+
+static void attach(node **root, node **stack, size_t depth, node *n)
+{
+    if (depth == 0) {
+        node_free(*root);
+        *root = n;
+        return;
+    }
+    node *parent = stack[depth - 1];
+    NT_GROW(parent->kids, parent->cap, parent->n + 1);
+    parent->kids[parent->n++] = n;
+}
+
+/* Parse the whole stream into one tree per document. Returns 0, or -1 after reporting the
+ * first problem (what was parsed until then is discarded). */
+static int parse_stream(ctx *x, const char *data, size_t len, node ***docs, size_t *ndocs,
+                        size_t *cap_docs)
+{
+    yaml_parser_t p;
+    yaml_event_t ev;
+    node *stack[NT_LOAD_MAX_DEPTH + 1];
+    size_t depth = 0;
+    node *root = NULL;
+    int rc = 0;
+    bool done = false;
+
+    if (!yaml_parser_initialize(&p)) {
+        nt_diag_add(x->diag, NT_SEV_ERROR, file_pos(x->file), NULL,
+                    "could not initialise the YAML parser");
+        return -1;
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
+    while (!done) {
+        if (!yaml_parser_parse(&p, &ev)) {
+            report_parser_error(x, &p, data, len);
+            rc = -1;
+            break;
+        }
+        node *n = NULL;
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT:
+            done = true;
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            node_free(root);
+            root = NULL;
+            depth = 0;
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+            NT_GROW(*docs, *cap_docs, *ndocs + 1);
+            (*docs)[(*ndocs)++] = root;
+            root = NULL;
+            break;
+        case YAML_ALIAS_EVENT:
+            if (!x->alias_reported) {
+                x->alias_reported = true;
+                nt_diag_add(x->diag, NT_SEV_ERROR, mark_pos(x, ev.start_mark), NULL,
+                            "YAML aliases ('*%s') are not supported; write the value out",
+                            (const char *)ev.data.alias.anchor);
+            }
+            n = nt_xcalloc(1, sizeof(node));
+            n->t = N_ALIAS;
+            n->pos = mark_pos(x, ev.start_mark);
+            break;
+        case YAML_SCALAR_EVENT:
+            n = nt_xcalloc(1, sizeof(node));
+            n->t = N_SCALAR;
+            n->pos = mark_pos(x, ev.start_mark);
+            n->len = ev.data.scalar.length;
+            n->s = nt_xstrndup((const char *)ev.data.scalar.value, n->len);
+            n->style = ev.data.scalar.style;
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (depth >= NT_LOAD_MAX_DEPTH) {
+                nt_diag_add(x->diag, NT_SEV_ERROR, mark_pos(x, ev.start_mark), NULL,
+                            "nesting is deeper than %d levels", NT_LOAD_MAX_DEPTH);
+                rc = -1;
+                done = true;
+                break;
+            }
+            n = nt_xcalloc(1, sizeof(node));
+            n->t = ev.type == YAML_MAPPING_START_EVENT ? N_MAP : N_SEQ;
+            n->pos = mark_pos(x, ev.start_mark);
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            if (depth > 0)
+                depth--;
+            break;
+        default:
+            break;
+        }
+        if (n) {
+            if (++x->nodes > LOAD_MAX_NODES) {
+                nt_diag_add(x->diag, NT_SEV_ERROR, n->pos, NULL,
+                            "the file holds more than %u YAML values", LOAD_MAX_NODES);
+                node_free(n);
+                rc = -1;
+                done = true;
+            } else {
+                attach(&root, stack, depth, n);
+                if (n->t == N_MAP || n->t == N_SEQ)
+                    stack[depth++] = n;
+            }
+        }
+        yaml_event_delete(&ev);
+    }
+    node_free(root);
+    yaml_parser_delete(&p);
+    return rc;
+}
+
+/* ---- walking helpers ---------------------------------------------------------------------- */
+
+static int err(ctx *x, nt_pos pos, const char *cluster, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int err(ctx *x, nt_pos pos, const char *cluster, const char *fmt, ...)
+{
+    nt_buf b = NT_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    nt_buf_vaddf(&b, fmt, ap);
+    va_end(ap);
+    nt_diag_add(x->diag, NT_SEV_ERROR, pos, cluster, "%s", nt_buf_str(&b));
+    nt_buf_free(&b);
+    return -1;
+}
+
+/* Checks `n` has type `want` (aliases were already reported and fail silently). */
+static bool expect(ctx *x, const node *n, ntype want, const char *what, const char *cluster)
+{
+    if (n->t == want)
+        return true;
+    if (n->t == N_ALIAS)
+        return false;
+    static const char *names[] = {"a string", "a mapping", "a sequence", "an alias"};
+    err(x, n->pos, cluster, "%s: expected %s, found %s", what, names[want], type_name(n));
+    return false;
+}
+
+typedef struct keyref {
+    const node *k;
+    size_t i;
+} keyref;
+
+static int cmp_keyref(const void *a, const void *b)
+{
+    const keyref *p = a, *q = b;
+    int c = strcmp(p->k->s, q->k->s);
+    if (c)
+        return c;
+    return p->i < q->i ? -1 : p->i > q->i;
+}
+
+/* Remember that key (and the key it resembles) did not load, for nt_cluster.failed_keys.
+ * Bounded: hostile input with thousands of bad keys must not make this quadratic, and the
+ * keys that matter (the fields' own) are short and come early enough. */
+static void failed_key(nt_cluster *c, const char *key, const char *like)
+{
+    if (c->failed_keys && strlen(c->failed_keys) > 4096)
+        return;
+    nt_buf b = NT_BUF_INIT;
+    nt_buf_adds(&b, c->failed_keys ? c->failed_keys : " ");
+    nt_buf_addf(&b, "%s ", key);
+    if (like)
+        nt_buf_addf(&b, "%s ", like);
+    free(c->failed_keys);
+    c->failed_keys = nt_buf_detach(&b);
+}
+
+/* Reports non-string keys and duplicate keys of mapping m (with both positions); a duplicated
+ * key is recorded in rec->failed_keys when rec is given. Sorting keeps it O(n log n) for huge
+ * mappings. */
+static void check_keys(ctx *x, const node *m, const char *cluster, nt_cluster *rec)
+{
+    size_t nk = m->n / 2, nr = 0;
+    keyref *refs = nt_xcalloc(nk ? nk : 1, sizeof(keyref));
+    for (size_t i = 0; i < nk; i++) {
+        const node *k = m->kids[2 * i];
+        if (k->t != N_SCALAR) {
+            if (k->t != N_ALIAS)
+                err(x, k->pos, cluster, "a key must be a string, found %s", type_name(k));
+            continue;
+        }
+        refs[nr].k = k;
+        refs[nr].i = i;
+        nr++;
+    }
+    qsort(refs, nr, sizeof(keyref), cmp_keyref);
+    for (size_t i = 1; i < nr; i++) {
+        size_t first = i - 1;
+        while (i < nr && !strcmp(refs[i].k->s, refs[first].k->s)) {
+            err(x, refs[i].k->pos, cluster, "duplicate key '%s' (first given at line %u:%u)",
+                refs[i].k->s, refs[first].k->pos.line, refs[first].k->pos.col);
+            if (rec)
+                failed_key(rec, refs[i].k->s, NULL);
+            i++;
+        }
+    }
+    free(refs);
+}
+
+static const node *map_get(const node *m, const char *key)
+{
+    for (size_t i = 0; i + 1 < m->n; i += 2)
+        if (m->kids[i]->t == N_SCALAR && !strcmp(m->kids[i]->s, key))
+            return m->kids[i + 1];
+    return NULL;
+}
+
+/* Report an unknown key; returns the known key it resembles (or NULL). */
+static const char *unknown_key(ctx *x, const node *k, const char *where, const char *const *cands,
+                               size_t n, const char *cluster)
+{
+    const char *s = nt_suggest(k->s, cands, n);
+    if (s)
+        err(x, k->pos, cluster, "unknown key '%s' in %s; did you mean '%s'?", k->s, where, s);
+    else
+        err(x, k->pos, cluster, "unknown key '%s' in %s", k->s, where);
+    return s;
+}
+
+/* A scalar value, interpolated. *out is NULL for null; the caller owns it. */
+static int get_str(ctx *x, const node *n, const char *what, const char *cluster, char **out)
+{
+    *out = NULL;
+    if (is_null(n))
+        return 0;
+    if (n->t != N_SCALAR) {
+        if (n->t == N_ALIAS)
+            return -1;
+        if (!strcmp(what, "kubeconfig"))
+            return err(x, n->pos, cluster,
+                       "kubeconfig: expected a string, found %s; write the kubeconfig as a "
+                       "block scalar ('kubeconfig: |') or use kubeconfig_file",
+                       type_name(n));
+        return err(x, n->pos, cluster, "%s: expected a string, found %s", what, type_name(n));
+    }
+    if (memchr(n->s, '\0', n->len))
+        return err(x, n->pos, cluster, "%s: the value contains a NUL character", what);
+    if (x->flags & NT_LOAD_NO_ENV) {
+        *out = nt_xstrndup(n->s, n->len);
+        return 0;
+    }
+    nt_buf b = NT_BUF_INIT;
+    bool exact = n->style == YAML_PLAIN_SCALAR_STYLE ||
+                 n->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                 n->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    nt_pos at = n->pos;
+    if (n->style == YAML_SINGLE_QUOTED_SCALAR_STYLE || n->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+        at.col++;
+    int rc = nt_interp(n->s, n->len, at, exact, &b, &x->subs, cluster, x->diag);
+    if (rc < 0) {
+        OPENSSL_cleanse(b.data, b.cap);
+        nt_buf_free(&b);
+        return -1;
+    }
+    *out = nt_buf_detach(&b);
+    return 0;
+}
+
+static void wipe_str(char *s)
+{
+    if (s) {
+        OPENSSL_cleanse(s, strlen(s));
+        free(s);
+    }
+}
+
+/* Sets value v from scalar node n; null leaves v undeclared. */
+static void set_value(ctx *x, nt_value *v, const node *n, const char *what, const char *cluster)
+{
+    char *s = NULL;
+    if (get_str(x, n, what, cluster, &s) == 0 && s)
+        nt_value_set(v, s, n->pos);
+    free(s);
+}
+
+/* ---- cluster entries ------------------------------------------------------------------------ */
+
+typedef enum { STYLE_NATIVE, STYLE_CAMEL } key_style;
+
+static const char *field_key(nt_field f, key_style st)
+{
+    return st == STYLE_NATIVE ? nt_fields[f].snake : nt_fields[f].camel;
+}
+
+static const char *comp_key(const nt_component_info *ci, key_style st)
+{
+    return st == STYLE_NATIVE ? ci->snake : ci->camel;
+}
+
+/* Keys of a nested object ("traefik", "vcluster") in the given style. */
+static size_t nested_keys(const char *obj, key_style st, const char **out, nt_field *ids)
+{
+    size_t n = 0, ol = strlen(obj);
+    for (int i = 0; i < NT_F_COUNT; i++) {
+        const char *k = field_key((nt_field)i, st);
+        if ((nt_fields[i].flags & NT_FIELD_NESTED) && !strncmp(k, obj, ol) && k[ol] == '.') {
+            out[n] = k + ol + 1;
+            ids[n++] = (nt_field)i;
+        }
+    }
+    return n;
+}
+
+static void load_nested(ctx *x, nt_cluster *c, const node *v, const char *obj, key_style st)
+{
+    const char *keys[NT_F_COUNT];
+    nt_field ids[NT_F_COUNT];
+    size_t nk = nested_keys(obj, st, keys, ids);
+    if (is_null(v))
+        return;
+    if (!expect(x, v, N_MAP, obj, c->name))
+        return;
+    check_keys(x, v, c->name, NULL);
+    for (size_t i = 0; i + 1 < v->n; i += 2) {
+        const node *k = v->kids[i], *val = v->kids[i + 1];
+        if (k->t != N_SCALAR)
+            continue;
+        size_t j = 0;
+        while (j < nk && strcmp(keys[j], k->s))
+            j++;
+        if (j == nk) {
+            nt_buf where = NT_BUF_INIT;
+            nt_buf_addf(&where, "'%s'", obj);
+            unknown_key(x, k, nt_buf_str(&where), keys, nk, c->name);
+            nt_buf_free(&where);
+            continue;
+        }
+        set_value(x, &c->f[ids[j]], val, field_key(ids[j], st), c->name);
+    }
+}
+
+static void load_component(ctx *x, nt_cluster *c, nt_component *comp, const node *v,
+                           const char *what)
+{
+    static const char *const keys[] = {"name", "namespace", "additions"};
+    comp->declared = true;
+    comp->pos = v->pos;
+    if (is_null(v)) {
+        comp->is_null = true;
+        return;
+    }
+    if (!expect(x, v, N_MAP, what, c->name))
+        return;
+    check_keys(x, v, c->name, NULL);
+    for (size_t i = 0; i + 1 < v->n; i += 2) {
+        const node *k = v->kids[i], *val = v->kids[i + 1];
+        if (k->t != N_SCALAR)
+            continue;
+        if (!strcmp(k->s, "name")) {
+            set_value(x, &comp->name, val, "name", c->name);
+        } else if (!strcmp(k->s, "namespace")) {
+            set_value(x, &comp->ns, val, "namespace", c->name);
+        } else if (!strcmp(k->s, "additions")) {
+            comp->additions_declared = true;
+            if (is_null(val) || !expect(x, val, N_MAP, "additions", c->name))
+                continue;
+            check_keys(x, val, c->name, NULL);
+            for (size_t j = 0; j + 1 < val->n; j += 2) {
+                const node *ak = val->kids[j], *av = val->kids[j + 1];
+                char *s = NULL;
+                if (ak->t != N_SCALAR)
+                    continue;
+                if (get_str(x, av, ak->s, c->name, &s) == 0)
+                    nt_component_set_addition(comp, ak->s, s ? s : "", av->pos);
+                free(s);
+            }
+        } else {
+            nt_buf where = NT_BUF_INIT;
+            nt_buf_addf(&where, "component '%s'", what);
+            unknown_key(x, k, nt_buf_str(&where), keys, 3, c->name);
+            nt_buf_free(&where);
+        }
+    }
+}
+
+static void load_components(ctx *x, nt_cluster *c, const node *v, key_style st)
+{
+    const char *cands[NT_C_COUNT];
+    size_t nc = 0;
+    bool server_only_ok = (x->flags & NT_LOAD_RESOURCE) != 0;
+    for (int i = 0; i < NT_C_COUNT; i++) {
+        const nt_component_info *ci = &nt_components[i];
+        if (comp_key(ci, st) && (server_only_ok || !(ci->flags & NT_COMP_SERVER_ONLY)))
+            cands[nc++] = comp_key(ci, st);
+    }
+    c->has_components = true;
+    c->components_pos = v->pos;
+    if (is_null(v) ||
+        !expect(x, v, N_MAP, st == STYLE_NATIVE ? "components_list" : "componentsList", c->name))
+        return;
+    check_keys(x, v, c->name, NULL);
+    for (size_t i = 0; i + 1 < v->n; i += 2) {
+        const node *k = v->kids[i], *val = v->kids[i + 1];
+        if (k->t != N_SCALAR)
+            continue;
+        size_t j = 0;
+        while (j < nc && strcmp(cands[j], k->s))
+            j++;
+        if (j == nc) {
+            unknown_key(x, k, st == STYLE_NATIVE ? "components_list" : "componentsList", cands, nc,
+                        c->name);
+            continue;
+        }
+        nt_component_kind kind = nt_component_by_name(k->s);
+        load_component(x, c, &nt_cluster_components(c)[kind], val, k->s);
+    }
+}
+
+static void load_reserved(ctx *x, nt_cluster *c, const node *v, const char *what)
+{
+    c->has_reserved = true;
+    c->reserved_pos = v->pos;
+    if (is_null(v) || !expect(x, v, N_MAP, what, c->name))
+        return;
+    check_keys(x, v, c->name, NULL);
+    for (size_t i = 0; i + 1 < v->n; i += 2) {
+        const node *k = v->kids[i], *val = v->kids[i + 1];
+        if (k->t != N_SCALAR)
+            continue;
+        nt_ns_products *e = nt_cluster_add_reserved(c, k->s, k->pos);
+        if (is_null(val) || !expect(x, val, N_SEQ, k->s, c->name))
+            continue;
+        for (size_t j = 0; j < val->n; j++) {
+            const node *item = val->kids[j];
+            char *s = NULL;
+            if (item->t != N_SCALAR || is_null(item)) {
+                if (item->t != N_ALIAS)
+                    nt_diag_addc(x->diag, NT_SEV_ERROR, NT_RULE_RESERVED_VALUE, item->pos, c->name,
+                                 "the products allowed in reserved namespace '%s' must be "
+                                 "strings, found %s",
+                                 k->s, type_name(item));
+                continue;
+            }
+            if (get_str(x, item, k->s, c->name, &s) == 0 && s)
+                nt_ns_products_add(e, s, item->pos);
+            free(s);
+        }
+    }
+}
+
+static void load_allowed(ctx *x, nt_cluster *c, const node *v, const char *what)
+{
+    static const char *const keys[] = {"kind", "group"};
+    c->has_allowed = true;
+    c->allowed_pos = v->pos;
+    if (is_null(v) || !expect(x, v, N_MAP, what, c->name))
+        return;
+    check_keys(x, v, c->name, NULL);
+    for (size_t i = 0; i + 1 < v->n; i += 2) {
+        const node *k = v->kids[i], *val = v->kids[i + 1];
+        if (k->t != N_SCALAR)
+            continue;
+        nt_product_resources *e = nt_cluster_add_allowed(c, k->s, k->pos);
+        if (is_null(val) || !expect(x, val, N_SEQ, k->s, c->name))
+            continue;
+        for (size_t j = 0; j < val->n; j++) {
+            const node *item = val->kids[j];
+            if (item->t != N_MAP) {
+                if (item->t != N_ALIAS)
+                    nt_diag_addc(x->diag, NT_SEV_ERROR, NT_RULE_ALLOWED_RESOURCE, item->pos,
+                                 c->name,
+                                 "the cluster resources allowed for product '%s' must be "
+                                 "mappings with 'kind' and 'group', found %s",
+                                 k->s, type_name(item));
+                continue;
+            }
+            check_keys(x, item, c->name, NULL);
+            nt_resource *r = nt_product_resources_add(e, item->pos);
+            for (size_t m = 0; m + 1 < item->n; m += 2) {
+                const node *ik = item->kids[m], *iv = item->kids[m + 1];
+                if (ik->t != N_SCALAR)
+                    continue;
+                if (!strcmp(ik->s, "kind"))
+                    set_value(x, &r->kind, iv, "kind", c->name);
+                else if (!strcmp(ik->s, "group"))
+                    set_value(x, &r->group, iv, "group", c->name);
+                else
+                    unknown_key(x, ik, "an allowed cluster resource", keys, 2, c->name);
+            }
+        }
+    }
+}
+
+/* The directory of file name `file` ("." when it has none). */
+static char *dir_of(const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    if (!slash)
+        return nt_xstrdup(".");
+    if (slash == file)
+        return nt_xstrdup("/");
+    return nt_xstrndup(file, (size_t)(slash - file));
+}
+
+/* Read everything from fd, at most NT_LOAD_MAX_FILE bytes; fd stays open. Returns 0, or -1
+ * with errno set (EFBIG when too large, EISDIR for a directory). */
+static int read_fd(int fd, char **out, size_t *len)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t n = 0;
+    *out = NULL;
+    *len = 0;
+    if (fstat(fd, &st) < 0)
+        goto fail;
+    if (S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        goto fail;
+    }
+    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > NT_LOAD_MAX_FILE) {
+        errno = EFBIG;
+        goto fail;
+    }
+    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 4096;
+    buf = nt_xmalloc(cap);
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap > NT_LOAD_MAX_FILE) {
+                errno = EFBIG;
+                goto fail;
+            }
+            cap *= 2;
+            buf = nt_xrealloc(buf, cap);
+        }
+        ssize_t r = read(fd, buf + n, cap - n - 1);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            goto fail;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+        if (n > NT_LOAD_MAX_FILE) {
+            errno = EFBIG;
+            goto fail;
+        }
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+fail : {
+    int e = errno;
+    if (buf) {
+        OPENSSL_cleanse(buf, n);
+        free(buf);
+    }
+    errno = e;
+    return -1;
+}
+}
+
+/* Read a whole file (read_fd). Returns 0, or -1 with errno set. */
+static int read_file(const char *path, char **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = read_fd(fd, out, len);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
+static const char *read_error(int e)
+{
+    return e == EFBIG ? "the file is larger than the 64 MiB limit" : strerror(e);
+}
+
+/* What a file that is not a regular file is, for messages. */
+static const char *file_type(mode_t m)
+{
+    if (S_ISDIR(m))
+        return "a directory";
+    if (S_ISFIFO(m))
+        return "a named pipe";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISSOCK(m))
+        return "a socket";
+    return "not a regular file";
+}
+
+/* The kubeconfig_file could not be read (missing, no permission, I/O error): no plan needs
+ * its contents, so this is only recorded on the cluster (apply refuses to save the cluster
+ * without it, core/plan/plan.h) and, unless NT_LOAD_KUBECONFIG_QUIET, said in a note. */
+static void kubeconfig_unread(ctx *x, nt_cluster *c, const char *full, int e)
+{
+    nt_buf why = NT_BUF_INIT;
+    if (strcmp(full, c->kubeconfig_file.s))
+        nt_buf_addf(&why, "%s: ", full);
+    nt_buf_adds(&why, read_error(e));
+    free(c->kubeconfig_unread);
+    c->kubeconfig_unread = nt_buf_detach(&why);
+    if (!(x->flags & NT_LOAD_KUBECONFIG_QUIET))
+        nt_diag_add(x->diag, NT_SEV_NOTE, c->kubeconfig_file.pos, c->name,
+                    "not read: kubeconfig_file '%s' (%s); apply needs it to save this cluster",
+                    c->kubeconfig_file.s, c->kubeconfig_unread);
+}
+
+/* A file that cannot hold a kubeconfig is an error in every command (validate, plan, graph,
+ * apply), found with stat(2) alone: an empty file, a directory, and anything that is not a
+ * regular file. A named pipe or a device is never opened, so no command can block on it. */
+static bool kubeconfig_file_ok(ctx *x, nt_cluster *c, const char *full, const struct stat *st)
+{
+    const char *path = c->kubeconfig_file.s;
+    nt_buf named = NT_BUF_INIT; /* 'path' (resolved path) */
+    nt_buf_addf(&named, "'%s'", path);
+    if (strcmp(full, path))
+        nt_buf_addf(&named, " (%s)", full);
+    bool ok = false;
+    if (!S_ISREG(st->st_mode))
+        err(x, c->kubeconfig_file.pos, c->name,
+            "kubeconfig_file %s is %s, not a regular file; name the file that holds the "
+            "kubeconfig",
+            nt_buf_str(&named), file_type(st->st_mode));
+    else if (st->st_size == 0)
+        err(x, c->kubeconfig_file.pos, c->name,
+            "kubeconfig_file %s is empty (0 bytes); put the cluster's kubeconfig in it",
+            nt_buf_str(&named));
+    else if ((unsigned long long)st->st_size > NT_LOAD_MAX_FILE)
+        err(x, c->kubeconfig_file.pos, c->name, "kubeconfig_file %s: %s", nt_buf_str(&named),
+            read_error(EFBIG));
+    else
+        ok = true;
+    nt_buf_free(&named);
+    return ok;
+}
+
+static void load_kubeconfig_file(ctx *x, nt_cluster *c)
+{
+    const char *path = c->kubeconfig_file.s;
+    if (c->f[NT_F_KUBECONFIG].s) {
+        err(x, c->kubeconfig_file.pos, c->name,
+            "give either kubeconfig or kubeconfig_file, not both (kubeconfig at line %u:%u)",
+            c->f[NT_F_KUBECONFIG].pos.line, c->f[NT_F_KUBECONFIG].pos.col);
+        return;
+    }
+    if (!*path) {
+        err(x, c->kubeconfig_file.pos, c->name, "kubeconfig_file is empty; name a file");
+        return;
+    }
+    for (const char *d = strchr(path, '$'); d; d = strchr(d + 1, '$'))
+        if (isalpha((unsigned char)d[1]) || d[1] == '_')
+            return; /* a Go CLI $placeholder left in: validation names it */
+    nt_buf full = NT_BUF_INIT;
+    if (path[0] == '/') {
+        nt_buf_adds(&full, path);
+    } else {
+        char *dir = dir_of(x->file);
+        if (strcmp(dir, "."))
+            nt_buf_addf(&full, "%s/", dir);
+        nt_buf_adds(&full, path);
+        free(dir);
+    }
+    const char *fp = nt_buf_str(&full);
+    char *data = NULL;
+    size_t len = 0;
+    int fd = -1;
+    struct stat st;
+    if (stat(fp, &st) < 0) {
+        kubeconfig_unread(x, c, fp, errno);
+        goto done;
+    }
+    if (!kubeconfig_file_ok(x, c, fp, &st) || (x->flags & NT_LOAD_NO_KUBECONFIG))
+        goto done;
+    /* O_NONBLOCK: should the file be swapped for a pipe after the stat, open does not wait */
+    fd = open(fp, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        kubeconfig_unread(x, c, fp, errno);
+        goto done;
+    }
+    if (!kubeconfig_file_ok(x, c, fp, &st))
+        goto done;
+    if (read_fd(fd, &data, &len) < 0) {
+        kubeconfig_unread(x, c, fp, errno);
+    } else if (len == 0) {
+        err(x, c->kubeconfig_file.pos, c->name,
+            "kubeconfig_file '%s' is empty (0 bytes); put the cluster's kubeconfig in it", path);
+    } else if (memchr(data, '\0', len)) {
+        err(x, c->kubeconfig_file.pos, c->name,
+            "kubeconfig_file '%s' is not text (it contains NUL bytes)", path);
+    } else {
+        /* not an input of a saved plan: a plan made without the file (a CI job holding no
+         * credentials) must apply where the file is; its contents are never compared */
+        nt_cluster_set_field(c, NT_F_KUBECONFIG, data, c->kubeconfig_file.pos);
+    }
+done:
+    if (fd >= 0)
+        close(fd);
+    if (data) {
+        OPENSSL_cleanse(data, len);
+        free(data);
+    }
+    nt_buf_free(&full);
+}
+
+/* Fill c from the keys of mapping m (a native entry, or a Go CLI / resource `spec`). The
+ * name was already read by the caller; `name` keys are skipped here. */
+static void load_fields(ctx *x, nt_cluster *c, const node *m, key_style st)
+{
+    const char *cands[NT_F_COUNT + 12];
+    size_t nc = 0;
+    cands[nc++] = "name";
+    for (int i = 0; i < NT_F_COUNT; i++)
+        if (!(nt_fields[i].flags & NT_FIELD_NESTED))
+            cands[nc++] = field_key((nt_field)i, st);
+    const char *k_components = st == STYLE_NATIVE ? "components_list" : "componentsList";
+    const char *k_reserved = st == STYLE_NATIVE ? "reserved_namespaces_allowed_products"
+                                                : "reservedNamespacesAllowedProducts";
+    const char *k_allowed =
+        st == STYLE_NATIVE ? "product_allowed_cluster_resources" : "productAllowedClusterResources";
+    cands[nc++] = "traefik";
+    cands[nc++] = "vcluster";
+    cands[nc++] = k_components;
+    cands[nc++] = k_reserved;
+    cands[nc++] = k_allowed;
+    if (st == STYLE_NATIVE) {
+        cands[nc++] = "kubeconfig_file";
+        cands[nc++] = "state";
+        cands[nc++] = "prevent_destroy";
+    }
+
+    check_keys(x, m, c->name, c);
+    for (size_t i = 0; i + 1 < m->n; i += 2) {
+        const node *k = m->kids[i], *v = m->kids[i + 1];
+        if (k->t != N_SCALAR || !strcmp(k->s, "name"))
+            continue;
+        size_t errors_before = x->diag->n_errors;
+        const char *like = NULL;
+        nt_field f = NT_F_COUNT;
+        for (int j = 0; j < NT_F_COUNT; j++)
+            if (!(nt_fields[j].flags & NT_FIELD_NESTED) &&
+                !strcmp(field_key((nt_field)j, st), k->s))
+                f = (nt_field)j;
+        if (f != NT_F_COUNT) {
+            char *s = NULL;
+            if (get_str(x, v, k->s, c->name, &s) == 0 && s)
+                nt_cluster_set_field(c, f, s, v->pos);
+            if (f == NT_F_KUBECONFIG)
+                wipe_str(s);
+            else
+                free(s);
+        } else if (!strcmp(k->s, "traefik")) {
+            c->has_traefik = true;
+            c->traefik_pos = v->pos;
+            load_nested(x, c, v, "traefik", st);
+        } else if (!strcmp(k->s, "vcluster")) {
+            c->has_vcluster = true;
+            c->vcluster_pos = v->pos;
+            load_nested(x, c, v, "vcluster", st);
+        } else if (!strcmp(k->s, k_components)) {
+            load_components(x, c, v, st);
+        } else if (!strcmp(k->s, k_reserved)) {
+            load_reserved(x, c, v, k->s);
+        } else if (!strcmp(k->s, k_allowed)) {
+            load_allowed(x, c, v, k->s);
+        } else if (st == STYLE_NATIVE && !strcmp(k->s, "kubeconfig_file")) {
+            set_value(x, &c->kubeconfig_file, v, "kubeconfig_file", c->name);
+        } else if (st == STYLE_NATIVE && !strcmp(k->s, "state")) {
+            char *s = NULL;
+            if (get_str(x, v, "state", c->name, &s) == 0) {
+                c->state_pos = v->pos;
+                if (s && !strcmp(s, "absent"))
+                    c->state = NT_STATE_ABSENT;
+                else if (s && !strcmp(s, "present"))
+                    c->state = NT_STATE_PRESENT;
+                else
+                    nt_diag_addc(x->diag, NT_SEV_ERROR, NT_RULE_STATE_INVALID, v->pos, c->name,
+                                 "state must be 'present' or 'absent', not '%s'", s ? s : "");
+            }
+            free(s);
+        } else if (st == STYLE_NATIVE && !strcmp(k->s, "prevent_destroy")) {
+            if (v->t == N_SCALAR && v->style == YAML_PLAIN_SCALAR_STYLE &&
+                (!strcmp(v->s, "true") || !strcmp(v->s, "false")))
+                c->prevent_destroy = !strcmp(v->s, "true");
+            else if (v->t == N_SCALAR)
+                err(x, v->pos, c->name, "prevent_destroy must be true or false, not '%s'", v->s);
+            else if (v->t != N_ALIAS)
+                err(x, v->pos, c->name, "prevent_destroy must be true or false, found %s",
+                    type_name(v));
+        } else {
+            like = unknown_key(x, k, st == STYLE_NATIVE ? "a cluster entry" : "spec", cands, nc,
+                               c->name);
+        }
+        if (x->diag->n_errors > errors_before)
+            failed_key(c, k->s, like);
+    }
+    if (c->kubeconfig_file.s)
+        load_kubeconfig_file(x, c);
+}
+
+/* Add c to the set (or report a duplicate name with both places and free it). */
+static void add_cluster(ctx *x, nt_cluster *c)
+{
+    nt_cluster *old = NULL;
+    if (nt_cluster_set_add(x->set, c, &old) < 0) {
+        nt_diag_addc(x->diag, NT_SEV_ERROR, NT_RULE_DUPLICATE_NAME, c->name_pos, c->name,
+                     "cluster '%s' is declared twice; first declared at %s:%u:%u", c->name,
+                     old->name_pos.file ? old->name_pos.file : "?", old->name_pos.line,
+                     old->name_pos.col);
+        nt_cluster_free(c);
+    }
+}
+
+static void load_native_entry(ctx *x, const node *m)
+{
+    nt_cluster *c = nt_cluster_new();
+    c->pos = m->pos;
+    const node *nn = map_get(m, "name");
+    char *name = NULL;
+    if (nn && get_str(x, nn, "name", NULL, &name) == 0 && name) {
+        c->name = name;
+        c->name_pos = nn->pos;
+    } else {
+        free(name);
+    }
+    load_fields(x, c, m, STYLE_NATIVE);
+    if (!c->name) {
+        if (!nn || is_null(nn))
+            err(x, m->pos, NULL, "this cluster entry has no 'name'");
+        nt_cluster_free(c);
+        return;
+    }
+    add_cluster(x, c);
+}
+
+static void load_native(ctx *x, const node *root)
+{
+    static const char *const keys[] = {"clusters"};
+    check_keys(x, root, NULL, NULL);
+    for (size_t i = 0; i + 1 < root->n; i += 2) {
+        const node *k = root->kids[i], *v = root->kids[i + 1];
+        if (k->t != N_SCALAR)
+            continue;
+        if (strcmp(k->s, "clusters")) {
+            unknown_key(x, k,
+                        "the top level (expected 'clusters:' or a 'kind: Cluster' "
+                        "document)",
+                        keys, 1, NULL);
+            continue;
+        }
+        if (!expect(x, v, N_SEQ, "clusters", NULL))
+            continue;
+        for (size_t j = 0; j < v->n; j++) {
+            const node *e = v->kids[j];
+            if (expect(x, e, N_MAP, "a cluster entry", NULL))
+                load_native_entry(x, e);
+        }
+    }
+}
+
+/* A `kind: Cluster` document: the Go CLI's format, or (NT_LOAD_RESOURCE) a Cluster file
+ * written by the API Server. */
+static void load_document(ctx *x, const node *root)
+{
+    static const char *const keys[] = {"apiVersion", "kind", "metadata", "spec", "status"};
+    bool resource = (x->flags & NT_LOAD_RESOURCE) != 0;
+    const node *kind = map_get(root, "kind");
+    if (resource && (!kind || kind->t != N_SCALAR || strcmp(kind->s, "Cluster")))
+        return; /* kustomization.yaml and other kinds live beside Cluster files */
+    check_keys(x, root, NULL, NULL);
+    if (!kind) {
+        err(x, root->pos, NULL, "this document has no 'kind'; expected 'kind: Cluster'");
+        return;
+    }
+    if (kind->t != N_SCALAR || strcmp(kind->s, "Cluster")) {
+        if (kind->t == N_SCALAR)
+            err(x, kind->pos, NULL,
+                "kind '%s' is not supported; only 'kind: Cluster' documents "
+                "are read",
+                kind->s);
+        else
+            expect(x, kind, N_SCALAR, "kind", NULL);
+        return;
+    }
+    const node *api = map_get(root, "apiVersion");
+    if (!api)
+        err(x, root->pos, NULL, "this document has no 'apiVersion'; expected 'apiVersion: %s'",
+            API_VERSION);
+    else if (api->t != N_SCALAR || strcmp(api->s, API_VERSION))
+        err(x, api->pos, NULL, "apiVersion must be '%s'", API_VERSION);
+
+    const node *meta = map_get(root, "metadata"), *spec = map_get(root, "spec");
+    nt_cluster *c = nt_cluster_new();
+    c->pos = root->pos;
+    const node *name_node = NULL;
+    char *spec_name = NULL, *meta_name = NULL;
+    if (spec && spec->t == N_MAP) {
+        const node *n = map_get(spec, "name");
+        if (n && get_str(x, n, "spec.name", NULL, &spec_name) == 0 && spec_name)
+            name_node = n;
+    }
+    if (meta && !is_null(meta) && expect(x, meta, N_MAP, "metadata", NULL)) {
+        check_keys(x, meta, NULL, NULL);
+        const node *n = map_get(meta, "name");
+        if (n && get_str(x, n, "metadata.name", NULL, &meta_name) == 0 && meta_name && !name_node)
+            name_node = n;
+    }
+    if (spec_name && meta_name && strcmp(spec_name, meta_name))
+        err(x, name_node->pos, spec_name, "spec.name '%s' and metadata.name '%s' differ", spec_name,
+            meta_name);
+    c->name = spec_name ? spec_name : meta_name;
+    if (spec_name)
+        free(meta_name);
+    if (c->name)
+        c->name_pos = name_node->pos;
+
+    for (size_t i = 0; i + 1 < root->n; i += 2) {
+        const node *k = root->kids[i];
+        if (k->t == N_SCALAR && strcmp(k->s, "apiVersion") && strcmp(k->s, "kind") &&
+            strcmp(k->s, "metadata") && strcmp(k->s, "spec") && strcmp(k->s, "status"))
+            unknown_key(x, k, "a Cluster document", keys, 5, c->name);
+    }
+    if (!spec)
+        err(x, root->pos, c->name, "this Cluster document has no 'spec'");
+    else if (expect(x, spec, N_MAP, "spec", c->name))
+        load_fields(x, c, spec, STYLE_CAMEL);
+    if (!c->name) {
+        err(x, spec && spec->t == N_MAP ? spec->pos : root->pos, NULL,
+            "this Cluster document has no name (spec.name or metadata.name)");
+        nt_cluster_free(c);
+        return;
+    }
+    add_cluster(x, c);
+}
+
+static bool looks_like_document(const node *root)
+{
+    return map_get(root, "kind") || map_get(root, "apiVersion") || map_get(root, "spec") ||
+           map_get(root, "metadata");
+}
+
+static int load_data(nt_cluster_set *set, const char *name, const char *data, size_t len,
+                     unsigned flags, nt_diag *diag)
+{
+    size_t errors_before = diag->n_errors;
+    ctx x = {set, nt_cluster_set_intern(set, name), flags, diag, NT_BUF_INIT, 0, false};
+    node **docs = NULL;
+    size_t ndocs = 0, cap = 0, nonempty = 0;
+
+    if (len > NT_LOAD_MAX_FILE) {
+        err(&x, file_pos(x.file), NULL, "the file is larger than the 64 MiB limit");
+        goto done;
+    }
+    if (parse_stream(&x, data, len, &docs, &ndocs, &cap) == 0) {
+        for (size_t i = 0; i < ndocs; i++) {
+            const node *root = docs[i];
+            if (is_null(root))
+                continue;
+            nonempty++;
+            if (root->t != N_MAP) {
+                if (root->t != N_ALIAS)
+                    err(&x, root->pos, NULL,
+                        "expected a mapping ('clusters:' or a 'kind: Cluster' document), "
+                        "found %s",
+                        type_name(root));
+            } else if (looks_like_document(root)) {
+                load_document(&x, root);
+            } else {
+                load_native(&x, root);
+            }
+        }
+        if (nonempty == 0)
+            err(&x, file_pos(x.file), NULL,
+                "no clusters declared: the file is empty (write 'clusters:' and a list of "
+                "entries)");
+    }
+    /* The input hash covers the raw bytes and then every substituted value (each followed by
+     * a NUL): it changes when the file or anything it pulled from the environment changes. */
+    char sha[65];
+    if (x.subs.len) {
+        nt_buf all = NT_BUF_INIT;
+        nt_buf_add(&all, data, len);
+        nt_buf_add(&all, x.subs.data, x.subs.len);
+        nt_sha256_hex(all.data, all.len, sha);
+        OPENSSL_cleanse(all.data, all.len);
+        nt_buf_free(&all);
+    } else {
+        nt_sha256_hex(data, len, sha);
+    }
+    nt_cluster_set_add_input(set, x.file, sha);
+done:
+    for (size_t i = 0; i < ndocs; i++)
+        node_free(docs[i]);
+    free(docs);
+    if (x.subs.data)
+        OPENSSL_cleanse(x.subs.data, x.subs.len);
+    nt_buf_free(&x.subs);
+    return diag->n_errors > errors_before ? -1 : 0;
+}
+
+int nt_load_buffer(nt_cluster_set *set, const char *name, const char *data, size_t len,
+                   unsigned flags, nt_diag *diag)
+{
+    return load_data(set, name, data ? data : "", data ? len : 0, flags, diag);
+}
+
+static int load_file(nt_cluster_set *set, const char *path, unsigned flags, nt_diag *diag)
+{
+    char *data = NULL;
+    size_t len = 0;
+    if (read_file(path, &data, &len) < 0)
+        return nt_diag_add(diag, NT_SEV_ERROR, file_pos(path), NULL, "cannot read: %s",
+                           read_error(errno));
+    int rc = load_data(set, path, data, len, flags, diag);
+    free(data);
+    return rc;
+}
+
+static bool has_yaml_suffix(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int load_dir(nt_cluster_set *set, const char *path, unsigned flags, nt_diag *diag)
+{
+    DIR *d = opendir(path);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    if (!d)
+        return nt_diag_add(diag, NT_SEV_ERROR, file_pos(path), NULL, "cannot read: %s",
+                           strerror(errno));
+    size_t pl = strlen(path);
+    bool slash = pl && path[pl - 1] == '/';
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.' || !has_yaml_suffix(de->d_name))
+            continue;
+        nt_buf full = NT_BUF_INIT;
+        nt_buf_addf(&full, "%s%s%s", path, slash ? "" : "/", de->d_name);
+        struct stat st;
+        if (stat(nt_buf_str(&full), &st) == 0 && S_ISDIR(st.st_mode)) {
+            nt_buf_free(&full);
+            continue;
+        }
+        NT_GROW(names, cap, n + 1);
+        names[n++] = nt_buf_detach(&full);
+    }
+    closedir(d);
+    if (n == 0) {
+        rc = nt_diag_add(diag, NT_SEV_ERROR, file_pos(path), NULL,
+                         "the directory holds no *.yaml or *.yml file");
+    } else {
+        qsort(names, n, sizeof(char *), cmp_str);
+        for (size_t i = 0; i < n; i++)
+            if (load_file(set, names[i], flags, diag) < 0)
+                rc = -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+int nt_load_paths(nt_cluster_set **out, const char *const *paths, size_t n, unsigned flags,
+                  nt_diag *diag)
+{
+    nt_cluster_set *set = nt_cluster_set_new();
+    size_t errors_before = diag->n_errors;
+    *out = set;
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+            load_dir(set, paths[i], flags, diag);
+        else
+            load_file(set, paths[i], flags, diag);
+    }
+    return diag->n_errors > errors_before ? -1 : 0;
+}

@@ -1,0 +1,621 @@
+#include "core/model/model.h"
+
+#include "core/base/alloc.h"
+
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const nt_field_info nt_fields[NT_F_COUNT] = {
+    {NT_F_CLUSTER_KIND, "cluster_kind", "clusterKind", NT_FIELD_REPLACE},
+    {NT_F_CLUSTER_TYPE, "cluster_type", "clusterType", NT_FIELD_REPLACE},
+    {NT_F_USAGE, "usage", "usage", NT_FIELD_REPLACE},
+    {NT_F_HOST_CLUSTER, "host_cluster", "hostCluster", NT_FIELD_REPLACE},
+    {NT_F_WORKER_TYPE, "worker_type", "workerType", NT_FIELD_REPLACE},
+    {NT_F_API_SERVER, "api_server", "apiServer", 0},
+    {NT_F_PRIMARY_DOMAIN, "primary_domain", "primaryDomain", 0},
+    {NT_F_ARGOCD_HOST, "argocd_host", "argocdHost", NT_FIELD_V03_ONLY},
+    {NT_F_TEKTON_HOST, "tekton_host", "tektonHost", NT_FIELD_V03_ONLY},
+    {NT_F_TRAEFIK_HTTP_NODE_PORT, "traefik.http_node_port", "traefik.httpNodePort",
+     NT_FIELD_PORT | NT_FIELD_V03_ONLY | NT_FIELD_NESTED},
+    {NT_F_TRAEFIK_HTTPS_NODE_PORT, "traefik.https_node_port", "traefik.httpsNodePort",
+     NT_FIELD_PORT | NT_FIELD_V03_ONLY | NT_FIELD_NESTED},
+    {NT_F_VCLUSTER_HTTPS_NODE_PORT, "vcluster.https_node_port", "vcluster.httpsNodePort",
+     NT_FIELD_PORT | NT_FIELD_NESTED},
+    {NT_F_KUBECONFIG, "kubeconfig", "kubeconfig", NT_FIELD_SENSITIVE},
+};
+
+const nt_component_info nt_components[NT_C_COUNT] = {
+    {NT_C_MULTI_TENANT, "multi_tenant", "multiTenant", "hnc", "hnc-system",
+     NT_COMP_V03 | NT_COMP_V04},
+    {NT_C_SECRET_SYNC, "secret_sync", "secretSync", "external-secrets", "external-secrets",
+     NT_COMP_V03 | NT_COMP_V04},
+    {NT_C_GATEWAY, "gateway", "gateway", "traefik", "traefik", NT_COMP_V04},
+    {NT_C_DEPLOYMENT, "deployment", "deployment", "argocd", "argocd", NT_COMP_V03 | NT_COMP_V04},
+    {NT_C_PROGRESSIVE_DELIVERY, "progressive_delivery", "progressiveDelivery", "argo-rollouts",
+     "argo-rollouts", NT_COMP_V03 | NT_COMP_V04},
+    {NT_C_PIPELINE, "pipeline", "pipeline", "tekton", "tekton-pipelines",
+     NT_COMP_V03 | NT_COMP_V04},
+    {NT_C_EVENT_LISTENER, "event_listener", "eventListener", "argo-events", "argo-events",
+     NT_COMP_V03 | NT_COMP_V04},
+    {NT_C_CERT_MGT, "cert_mgt", "certMgt", "cert-manager", "cert-manager", NT_COMP_V03},
+    {NT_C_SECRET_MGT, "secret_mgt", "secretMgt", "vault", "vault", NT_COMP_V03},
+    {NT_C_INGRESS_CONTROLLER, "ingress_controller", "ingressController", "traefik", "traefik",
+     NT_COMP_V03},
+    {NT_C_OAUTH_PROXY, NULL, "oauthProxy", "oauth2-proxy", "oauth2-proxy", NT_COMP_SERVER_ONLY},
+    {NT_C_SECRET_MANAGEMENT, NULL, "secretManagement", "vault", "vault", NT_COMP_SERVER_ONLY},
+    {NT_C_CERT_MANAGEMENT, NULL, "certManagement", "cert-manager", "cert-manager",
+     NT_COMP_SERVER_ONLY},
+};
+
+const char *nt_gen_name(nt_api_gen gen)
+{
+    switch (gen) {
+    case NT_GEN_V03:
+        return "v0.3";
+    case NT_GEN_V04:
+        return "v0.4";
+    default:
+        return "unknown";
+    }
+}
+
+int nt_gen_parse(const char *s, nt_api_gen *out)
+{
+    if (!s)
+        return -1;
+    if (*s == 'v')
+        s++;
+    if (!strcmp(s, "0.3"))
+        *out = NT_GEN_V03;
+    else if (!strcmp(s, "0.4"))
+        *out = NT_GEN_V04;
+    else
+        return -1;
+    return 0;
+}
+
+nt_field nt_field_by_name(const char *name)
+{
+    for (int i = 0; i < NT_F_COUNT; i++)
+        if (!strcmp(nt_fields[i].snake, name) || !strcmp(nt_fields[i].camel, name))
+            return (nt_field)i;
+    return NT_F_COUNT;
+}
+
+nt_component_kind nt_component_by_name(const char *name)
+{
+    for (int i = 0; i < NT_C_COUNT; i++)
+        if ((nt_components[i].snake && !strcmp(nt_components[i].snake, name)) ||
+            !strcmp(nt_components[i].camel, name))
+            return (nt_component_kind)i;
+    return NT_C_COUNT;
+}
+
+/* ---- values ---------------------------------------------------------------------------- */
+
+void nt_value_set(nt_value *v, const char *s, nt_pos pos)
+{
+    free(v->s);
+    v->s = nt_xstrdup(s);
+    v->pos = pos;
+}
+
+void nt_value_clear(nt_value *v)
+{
+    free(v->s);
+    v->s = NULL;
+    v->pos = NT_POS_NONE;
+}
+
+static void value_copy(nt_value *dst, const nt_value *src)
+{
+    dst->s = nt_xstrdup(src->s);
+    dst->pos = src->pos;
+}
+
+static void wipe_free(char *s)
+{
+    if (!s)
+        return;
+    volatile char *p = s;
+    while (*p)
+        *p++ = 0;
+    free(s);
+}
+
+/* ---- cluster ----------------------------------------------------------------------------- */
+
+static const nt_component k_no_components[NT_C_COUNT];
+
+nt_cluster *nt_cluster_new(void)
+{
+    nt_cluster *c = nt_xcalloc(1, sizeof(nt_cluster));
+    c->comp = k_no_components;
+    return c;
+}
+
+nt_component *nt_cluster_components(nt_cluster *c)
+{
+    if (c->comp == k_no_components || !c->comp)
+        c->comp = nt_xcalloc(NT_C_COUNT, sizeof(nt_component));
+    return (nt_component *)c->comp; /* allocated here: never the shared array */
+}
+
+void nt_component_clear_additions(nt_component *comp)
+{
+    for (size_t i = 0; i < comp->n_additions; i++) {
+        free(comp->additions[i].key);
+        free(comp->additions[i].value.s);
+    }
+    free(comp->additions);
+    free(comp->additions_index);
+    comp->additions = NULL;
+    comp->additions_index = NULL;
+    comp->n_additions = comp->cap_additions = comp->additions_index_cap = 0;
+}
+
+void nt_component_clear(nt_component *comp)
+{
+    nt_value_clear(&comp->name);
+    nt_value_clear(&comp->ns);
+    nt_component_clear_additions(comp);
+    memset(comp, 0, sizeof(*comp));
+}
+
+void nt_cluster_free(nt_cluster *c)
+{
+    if (!c)
+        return;
+    free(c->name);
+    for (int i = 0; i < NT_F_COUNT; i++) {
+        if (nt_fields[i].flags & NT_FIELD_SENSITIVE)
+            wipe_free(c->f[i].s);
+        else
+            free(c->f[i].s);
+    }
+    free(c->kubeconfig_file.s);
+    free(c->kubeconfig_unread);
+    free(c->failed_keys);
+    if (c->comp != k_no_components && c->comp) {
+        nt_component *comp = (nt_component *)c->comp;
+        for (int i = 0; i < NT_C_COUNT; i++)
+            nt_component_clear(&comp[i]);
+        free(comp);
+    }
+    for (size_t i = 0; i < c->n_reserved; i++) {
+        free(c->reserved[i].ns);
+        for (size_t j = 0; j < c->reserved[i].n; j++)
+            free(c->reserved[i].products[j].s);
+        free(c->reserved[i].products);
+    }
+    free(c->reserved);
+    for (size_t i = 0; i < c->n_allowed; i++) {
+        free(c->allowed[i].product);
+        for (size_t j = 0; j < c->allowed[i].n; j++) {
+            free(c->allowed[i].items[j].kind.s);
+            free(c->allowed[i].items[j].group.s);
+        }
+        free(c->allowed[i].items);
+    }
+    free(c->allowed);
+    free(c);
+}
+
+nt_cluster *nt_cluster_clone(const nt_cluster *c)
+{
+    if (!c)
+        return NULL;
+    nt_cluster *d = nt_cluster_new();
+    *d = *c; /* scalars, flags, positions; pointers replaced below */
+    d->name = nt_xstrdup(c->name);
+    for (int i = 0; i < NT_F_COUNT; i++)
+        value_copy(&d->f[i], &c->f[i]);
+    value_copy(&d->kubeconfig_file, &c->kubeconfig_file);
+    d->kubeconfig_unread = c->kubeconfig_unread ? nt_xstrdup(c->kubeconfig_unread) : NULL;
+    d->failed_keys = c->failed_keys ? nt_xstrdup(c->failed_keys) : NULL;
+    d->comp = k_no_components;
+    for (int i = 0; i < NT_C_COUNT && c->comp != k_no_components && c->comp; i++) {
+        const nt_component *s = &c->comp[i];
+        nt_component *t = &nt_cluster_components(d)[i];
+        *t = *s;
+        value_copy(&t->name, &s->name);
+        value_copy(&t->ns, &s->ns);
+        t->additions = NULL;
+        t->additions_index = NULL;
+        t->n_additions = t->cap_additions = t->additions_index_cap = 0;
+        for (size_t j = 0; j < s->n_additions; j++)
+            nt_component_set_addition(t, s->additions[j].key, s->additions[j].value.s,
+                                      s->additions[j].value.pos);
+    }
+    d->reserved = NULL;
+    d->n_reserved = d->cap_reserved = 0;
+    for (size_t i = 0; i < c->n_reserved; i++) {
+        nt_ns_products *e = nt_cluster_add_reserved(d, c->reserved[i].ns, c->reserved[i].pos);
+        for (size_t j = 0; j < c->reserved[i].n; j++)
+            nt_ns_products_add(e, c->reserved[i].products[j].s, c->reserved[i].products[j].pos);
+    }
+    d->allowed = NULL;
+    d->n_allowed = d->cap_allowed = 0;
+    for (size_t i = 0; i < c->n_allowed; i++) {
+        nt_product_resources *e =
+            nt_cluster_add_allowed(d, c->allowed[i].product, c->allowed[i].pos);
+        for (size_t j = 0; j < c->allowed[i].n; j++) {
+            nt_resource *r = nt_product_resources_add(e, c->allowed[i].items[j].pos);
+            value_copy(&r->kind, &c->allowed[i].items[j].kind);
+            value_copy(&r->group, &c->allowed[i].items[j].group);
+        }
+    }
+    return d;
+}
+
+const char *nt_cluster_get(const nt_cluster *c, nt_field f)
+{
+    return c->f[f].s;
+}
+
+void nt_cluster_set_field(nt_cluster *c, nt_field f, const char *s, nt_pos pos)
+{
+    if (nt_fields[f].flags & NT_FIELD_SENSITIVE) {
+        wipe_free(c->f[f].s);
+        c->f[f].s = NULL;
+    }
+    nt_value_set(&c->f[f], s, pos);
+}
+
+static bool field_is(const nt_cluster *c, nt_field f, const char *want)
+{
+    return c->f[f].s && !strcmp(c->f[f].s, want);
+}
+
+bool nt_cluster_is_virtual(const nt_cluster *c)
+{
+    return field_is(c, NT_F_CLUSTER_TYPE, "virtual");
+}
+
+bool nt_cluster_is_physical(const nt_cluster *c)
+{
+    return field_is(c, NT_F_CLUSTER_TYPE, "physical");
+}
+
+bool nt_cluster_is_host(const nt_cluster *c)
+{
+    return field_is(c, NT_F_USAGE, "host");
+}
+
+bool nt_cluster_is_worker(const nt_cluster *c)
+{
+    return field_is(c, NT_F_USAGE, "worker");
+}
+
+const char *nt_cluster_kind_label(const nt_cluster *c, char *buf, size_t bufsz)
+{
+    const char *type = c->f[NT_F_CLUSTER_TYPE].s ? c->f[NT_F_CLUSTER_TYPE].s : "?";
+    const char *usage = c->f[NT_F_USAGE].s ? c->f[NT_F_USAGE].s : "?";
+    const char *wt = c->f[NT_F_WORKER_TYPE].s;
+    if (wt && *wt)
+        snprintf(buf, bufsz, "%s %s (%s)", type, usage, wt);
+    else
+        snprintf(buf, bufsz, "%s %s", type, usage);
+    return buf;
+}
+
+/* Maps up to this many keys are searched linearly (no index). */
+#define NT_ADDITIONS_LINEAR 8
+
+static uint64_t hash_name(const char *s);
+
+static void additions_index_insert(nt_component *comp, size_t i)
+{
+    size_t mask = comp->additions_index_cap - 1;
+    size_t h = (size_t)hash_name(comp->additions[i].key) & mask;
+    while (comp->additions_index[h])
+        h = (h + 1) & mask;
+    comp->additions_index[h] = i + 1;
+}
+
+nt_addition *nt_component_addition(const nt_component *comp, const char *key)
+{
+    if (!comp->additions_index) {
+        for (size_t i = 0; i < comp->n_additions; i++)
+            if (!strcmp(comp->additions[i].key, key))
+                return &comp->additions[i];
+        return NULL;
+    }
+    size_t mask = comp->additions_index_cap - 1;
+    size_t h = (size_t)hash_name(key) & mask;
+    while (comp->additions_index[h]) {
+        nt_addition *a = &comp->additions[comp->additions_index[h] - 1];
+        if (!strcmp(a->key, key))
+            return a;
+        h = (h + 1) & mask;
+    }
+    return NULL;
+}
+
+void nt_component_set_addition(nt_component *comp, const char *key, const char *value, nt_pos pos)
+{
+    nt_addition *a = nt_component_addition(comp, key);
+    if (!a) {
+        NT_GROW(comp->additions, comp->cap_additions, comp->n_additions + 1);
+        a = &comp->additions[comp->n_additions++];
+        a->key = nt_xstrdup(key);
+        a->value.s = NULL;
+        if (comp->n_additions > NT_ADDITIONS_LINEAR) {
+            if (comp->n_additions * 2 > comp->additions_index_cap) {
+                size_t cap = 32;
+                while (cap < comp->n_additions * 4)
+                    cap *= 2;
+                free(comp->additions_index);
+                comp->additions_index = nt_xcalloc(cap, sizeof(size_t));
+                comp->additions_index_cap = cap;
+                for (size_t i = 0; i < comp->n_additions; i++)
+                    additions_index_insert(comp, i);
+            } else {
+                additions_index_insert(comp, comp->n_additions - 1);
+            }
+        }
+    }
+    nt_value_set(&a->value, value, pos);
+}
+
+nt_ns_products *nt_cluster_add_reserved(nt_cluster *c, const char *ns, nt_pos pos)
+{
+    NT_GROW(c->reserved, c->cap_reserved, c->n_reserved + 1);
+    nt_ns_products *e = &c->reserved[c->n_reserved++];
+    e->ns = nt_xstrdup(ns);
+    e->pos = pos;
+    return e;
+}
+
+void nt_ns_products_add(nt_ns_products *e, const char *product, nt_pos pos)
+{
+    NT_GROW(e->products, e->cap, e->n + 1);
+    nt_value_set(&e->products[e->n++], product, pos);
+}
+
+nt_product_resources *nt_cluster_add_allowed(nt_cluster *c, const char *product, nt_pos pos)
+{
+    NT_GROW(c->allowed, c->cap_allowed, c->n_allowed + 1);
+    nt_product_resources *e = &c->allowed[c->n_allowed++];
+    e->product = nt_xstrdup(product);
+    e->pos = pos;
+    return e;
+}
+
+nt_resource *nt_product_resources_add(nt_product_resources *e, nt_pos pos)
+{
+    NT_GROW(e->items, e->cap, e->n + 1);
+    nt_resource *r = &e->items[e->n++];
+    r->pos = pos;
+    return r;
+}
+
+/* ---- set ----------------------------------------------------------------------------------- */
+
+static uint64_t hash_name(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+nt_cluster_set *nt_cluster_set_new(void)
+{
+    return nt_xcalloc(1, sizeof(nt_cluster_set));
+}
+
+void nt_cluster_set_free(nt_cluster_set *set)
+{
+    if (!set)
+        return;
+    for (size_t i = 0; i < set->n; i++)
+        nt_cluster_free(set->items[i]);
+    free(set->items);
+    free(set->index);
+    for (size_t i = 0; i < set->n_files; i++)
+        free(set->files[i]);
+    free(set->files);
+    free(set->file_index);
+    for (size_t i = 0; i < set->n_inputs; i++)
+        free(set->inputs[i].path);
+    free(set->inputs);
+    free(set->source);
+    free(set);
+}
+
+static void file_index_insert(nt_cluster_set *set, size_t i)
+{
+    size_t mask = set->file_index_cap - 1;
+    size_t h = (size_t)hash_name(set->files[i]) & mask;
+    while (set->file_index[h])
+        h = (h + 1) & mask;
+    set->file_index[h] = i + 1;
+}
+
+/* Interning is a hash lookup: the git source interns one name per Cluster file. */
+const char *nt_cluster_set_intern(nt_cluster_set *set, const char *path)
+{
+    if (!path)
+        return NULL;
+    if (set->file_index_cap) {
+        size_t mask = set->file_index_cap - 1;
+        size_t h = (size_t)hash_name(path) & mask;
+        while (set->file_index[h]) {
+            const char *f = set->files[set->file_index[h] - 1];
+            if (!strcmp(f, path))
+                return f;
+            h = (h + 1) & mask;
+        }
+    }
+    NT_GROW(set->files, set->cap_files, set->n_files + 1);
+    set->files[set->n_files] = nt_xstrdup(path);
+    set->n_files++;
+    if (set->n_files * 2 > set->file_index_cap) {
+        size_t cap = set->file_index_cap ? set->file_index_cap * 2 : 16;
+        while (cap < set->n_files * 2)
+            cap *= 2;
+        free(set->file_index);
+        set->file_index = nt_xcalloc(cap, sizeof(size_t));
+        set->file_index_cap = cap;
+        for (size_t i = 0; i < set->n_files; i++)
+            file_index_insert(set, i);
+    } else {
+        file_index_insert(set, set->n_files - 1);
+    }
+    return set->files[set->n_files - 1];
+}
+
+static void index_insert(nt_cluster_set *set, size_t item)
+{
+    size_t mask = set->index_cap - 1;
+    size_t h = (size_t)hash_name(set->items[item]->name) & mask;
+    while (set->index[h])
+        h = (h + 1) & mask;
+    set->index[h] = item + 1;
+}
+
+static void index_rebuild(nt_cluster_set *set, size_t want)
+{
+    size_t cap = 16;
+    while (cap < want * 2)
+        cap *= 2;
+    free(set->index);
+    set->index = nt_xcalloc(cap, sizeof(size_t));
+    set->index_cap = cap;
+    for (size_t i = 0; i < set->n; i++)
+        index_insert(set, i);
+}
+
+size_t nt_cluster_set_position(const nt_cluster_set *set, const char *name)
+{
+    if (!set || !set->index_cap || !name)
+        return SIZE_MAX;
+    size_t mask = set->index_cap - 1;
+    size_t h = (size_t)hash_name(name) & mask;
+    while (set->index[h]) {
+        size_t i = set->index[h] - 1;
+        if (!strcmp(set->items[i]->name, name))
+            return i;
+        h = (h + 1) & mask;
+    }
+    return SIZE_MAX;
+}
+
+nt_cluster *nt_cluster_set_find(const nt_cluster_set *set, const char *name)
+{
+    size_t i = nt_cluster_set_position(set, name);
+    return i == SIZE_MAX ? NULL : set->items[i];
+}
+
+int nt_cluster_set_add(nt_cluster_set *set, nt_cluster *c, nt_cluster **existing)
+{
+    nt_cluster *old = nt_cluster_set_find(set, c->name);
+    if (old) {
+        if (existing)
+            *existing = old;
+        return -1;
+    }
+    NT_GROW(set->items, set->cap, set->n + 1);
+    set->items[set->n++] = c;
+    if (set->n * 2 > set->index_cap)
+        index_rebuild(set, set->n * 2);
+    else
+        index_insert(set, set->n - 1);
+    return 0;
+}
+
+int nt_cluster_set_remove(nt_cluster_set *set, const char *name)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        if (!strcmp(set->items[i]->name, name)) {
+            nt_cluster_free(set->items[i]);
+            memmove(&set->items[i], &set->items[i + 1], (set->n - i - 1) * sizeof(*set->items));
+            set->n--;
+            index_rebuild(set, set->n ? set->n : 8);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int cmp_cluster(const void *a, const void *b)
+{
+    const nt_cluster *x = *(nt_cluster *const *)a;
+    const nt_cluster *y = *(nt_cluster *const *)b;
+    return strcmp(x->name, y->name);
+}
+
+void nt_cluster_set_sort(nt_cluster_set *set)
+{
+    size_t i = 1;
+    while (i < set->n && strcmp(set->items[i - 1]->name, set->items[i]->name) < 0)
+        i++;
+    if (i >= set->n)
+        return; /* already in order (a server lists by name): positions and index stand */
+    qsort(set->items, set->n, sizeof(*set->items), cmp_cluster);
+    index_rebuild(set, set->n);
+}
+
+void nt_cluster_set_add_input(nt_cluster_set *set, const char *path, const char sha256_hex[65])
+{
+    NT_GROW(set->inputs, set->cap_inputs, set->n_inputs + 1);
+    nt_input *in = &set->inputs[set->n_inputs++];
+    in->path = nt_xstrdup(path);
+    memcpy(in->sha256, sha256_hex, 65);
+    in->sha256[64] = '\0';
+}
+
+void nt_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned i = 0; i < 32; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[64] = '\0';
+}
+
+/* ---- the two spellings of the seed fields (docs/api-server.md §3.4) ----------------------- */
+
+const nt_seed_addition nt_seed_additions[NT_SEED_ADDITIONS] = {
+    {NT_F_TRAEFIK_HTTP_NODE_PORT, NT_C_GATEWAY, "httpNodePort"},
+    {NT_F_TRAEFIK_HTTPS_NODE_PORT, NT_C_GATEWAY, "httpsNodePort"},
+    {NT_F_ARGOCD_HOST, NT_C_DEPLOYMENT, "host"},
+    {NT_F_TEKTON_HOST, NT_C_PIPELINE, "host"},
+};
+
+const nt_seed_addition *nt_seed_addition_of(nt_field f)
+{
+    for (size_t i = 0; i < NT_SEED_ADDITIONS; i++)
+        if (nt_seed_additions[i].field == f)
+            return &nt_seed_additions[i];
+    return NULL;
+}
+
+const nt_value *nt_cluster_seed_addition(const nt_cluster *c, nt_field f)
+{
+    const nt_seed_addition *sa = nt_seed_addition_of(f);
+    if (!sa)
+        return NULL;
+    const nt_component *comp = &c->comp[sa->kind];
+    for (size_t i = 0; i < comp->n_additions; i++)
+        if (!strcmp(comp->additions[i].key, sa->key))
+            return comp->additions[i].value.s ? &comp->additions[i].value : NULL;
+    return NULL;
+}
+
+const nt_value *nt_cluster_either(const nt_cluster *c, nt_field f)
+{
+    if (c->f[f].s)
+        return &c->f[f];
+    return nt_cluster_seed_addition(c, f);
+}

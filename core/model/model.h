@@ -1,0 +1,295 @@
+/* model.h — the cluster model: what a desired-state file declares and what a server holds.
+ *
+ * Both sides of a diff are an nt_cluster_set. Scalar fields live in one array indexed by
+ * nt_field and described by the nt_fields[] table (JSON/YAML names in both spellings, flags),
+ * so loaders, validation, the diff and the JSON code walk the table instead of repeating a
+ * line per field.
+ *
+ * "Declared" is the rule everywhere: a value whose `s` is NULL was not given (desired side)
+ * or could not be seen (observed side). An empty string "" is a given, empty value.
+ *
+ * Ownership: a set owns its clusters; a cluster owns its strings. Positions (nt_pos.file)
+ * point at file names interned in the set that loaded the cluster, so a cluster must not
+ * outlive that set (nt_cluster_clone keeps the same pointers). Every *_free takes NULL. */
+#ifndef NT_MODEL_H
+#define NT_MODEL_H
+
+#include "core/base/diag.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* API Server generations (docs/api-server.md, introduction). UNKNOWN: not yet detected. */
+typedef enum { NT_GEN_UNKNOWN = 0, NT_GEN_V03 = 1, NT_GEN_V04 = 2 } nt_api_gen;
+const char *nt_gen_name(nt_api_gen gen);          /* "v0.3", "v0.4", "unknown" */
+int nt_gen_parse(const char *s, nt_api_gen *out); /* "v0.3"/"0.3"/"v0.4"/"0.4"; -1 if not */
+
+typedef enum nt_field {
+    /* the five fields whose change is a replace (docs/architecture.md §5) */
+    NT_F_CLUSTER_KIND = 0,
+    NT_F_CLUSTER_TYPE,
+    NT_F_USAGE,
+    NT_F_HOST_CLUSTER,
+    NT_F_WORKER_TYPE,
+    /* updatable in place */
+    NT_F_API_SERVER,
+    NT_F_PRIMARY_DOMAIN,
+    NT_F_ARGOCD_HOST,              /* seed (v0.3) spelling; v0.4: deployment additions.host */
+    NT_F_TEKTON_HOST,              /* seed (v0.3) spelling; v0.4: pipeline additions.host */
+    NT_F_TRAEFIK_HTTP_NODE_PORT,   /* traefik.http_node_port; v0.4: gateway httpNodePort */
+    NT_F_TRAEFIK_HTTPS_NODE_PORT,  /* traefik.https_node_port; v0.4: gateway httpsNodePort */
+    NT_F_VCLUSTER_HTTPS_NODE_PORT, /* vcluster.https_node_port */
+    NT_F_KUBECONFIG,               /* contents (from kubeconfig or kubeconfig_file); secret */
+    NT_F_COUNT
+} nt_field;
+
+enum {
+    NT_FIELD_REPLACE = 1u << 0,   /* a change means delete + create */
+    NT_FIELD_PORT = 1u << 1,      /* a port: digits, 1-65535, sent as a JSON string */
+    NT_FIELD_SENSITIVE = 1u << 2, /* never printed, never saved */
+    NT_FIELD_V03_ONLY = 1u << 3,  /* a v0.4 server drops it (reads components additions) */
+    NT_FIELD_NESTED = 1u << 4,    /* lives in a sub-object (traefik.*, vcluster.*) */
+};
+
+typedef struct nt_field_info {
+    nt_field id;
+    const char *snake; /* native file and API body, dotted for nested: "traefik.http_node_port" */
+    const char *camel; /* Go CLI documents and Cluster files: "traefik.httpNodePort" */
+    unsigned flags;
+} nt_field_info;
+
+extern const nt_field_info nt_fields[NT_F_COUNT];
+/* Look a field up by its snake or camel dotted name; NT_F_COUNT when unknown. */
+nt_field nt_field_by_name(const char *name);
+
+/* A scalar with the position it was read from. s == NULL: not declared / not visible. */
+typedef struct nt_value {
+    char *s;
+    nt_pos pos;
+} nt_value;
+
+/* components_list categories: the union of both generations' keys (docs/api-server.md §3.2) and
+ * the server-only ones that appear in Cluster files (7.4). */
+typedef enum nt_component_kind {
+    NT_C_MULTI_TENANT = 0,
+    NT_C_SECRET_SYNC,
+    NT_C_GATEWAY, /* v0.4 */
+    NT_C_DEPLOYMENT,
+    NT_C_PROGRESSIVE_DELIVERY,
+    NT_C_PIPELINE,
+    NT_C_EVENT_LISTENER,
+    NT_C_CERT_MGT,           /* v0.3 */
+    NT_C_SECRET_MGT,         /* v0.3 */
+    NT_C_INGRESS_CONTROLLER, /* v0.3 */
+    NT_C_OAUTH_PROXY,        /* server-only (Cluster files, v0.4) */
+    NT_C_SECRET_MANAGEMENT,  /* server-only (Cluster files, v0.4) */
+    NT_C_CERT_MANAGEMENT,    /* server-only (CRD) */
+    NT_C_COUNT
+} nt_component_kind;
+
+enum {
+    NT_COMP_V03 = 1u << 0,         /* a key of the v0.3.6+ API */
+    NT_COMP_V04 = 1u << 1,         /* a key of the v0.4 API */
+    NT_COMP_SERVER_ONLY = 1u << 2, /* never settable through the API */
+};
+
+typedef struct nt_component_info {
+    nt_component_kind id;
+    const char *snake; /* API key: "multi_tenant" (NULL for server-only kinds) */
+    const char *camel; /* Cluster file / Go CLI key: "multiTenant" */
+    const char *default_name;
+    const char *default_namespace;
+    unsigned flags;
+} nt_component_info;
+
+extern const nt_component_info nt_components[NT_C_COUNT];
+nt_component_kind nt_component_by_name(const char *snake_or_camel); /* NT_C_COUNT if unknown */
+
+typedef struct nt_addition {
+    char *key; /* camelCase map key, e.g. "httpNodePort" */
+    nt_value value;
+} nt_addition;
+
+typedef struct nt_component {
+    bool declared; /* the key was present (possibly null) */
+    bool is_null;  /* given as null */
+    nt_value name;
+    nt_value ns;
+    nt_addition *additions; /* in the order given */
+    size_t n_additions, cap_additions;
+    size_t *additions_index; /* open-addressing hash of positions + 1, once the map is large */
+    size_t additions_index_cap;
+    bool additions_declared;
+    nt_pos pos;
+} nt_component;
+
+/* The two spellings of the seed fields (docs/api-server.md §3.4): traefik.http_node_port is
+ * components_list.gateway.additions.httpNodePort, argocd_host the deployment's additions
+ * host, ... A file may give either; the tool derives each from the other (sends both, and
+ * compares the one the observed generation stores). */
+#define NT_SEED_ADDITIONS 4
+typedef struct nt_seed_addition {
+    nt_field field;         /* NT_F_TRAEFIK_HTTP_NODE_PORT, ..., NT_F_TEKTON_HOST */
+    nt_component_kind kind; /* NT_C_GATEWAY, NT_C_DEPLOYMENT, NT_C_PIPELINE */
+    const char *key;        /* "httpNodePort", "httpsNodePort", "host" */
+} nt_seed_addition;
+extern const nt_seed_addition nt_seed_additions[NT_SEED_ADDITIONS];
+
+/* reserved_namespaces_allowed_products: namespace -> product names */
+typedef struct nt_ns_products {
+    char *ns;
+    nt_pos pos;
+    nt_value *products;
+    size_t n, cap;
+} nt_ns_products;
+
+/* product_allowed_cluster_resources: product -> [{kind, group}] */
+typedef struct nt_resource {
+    nt_value kind;
+    nt_value group;
+    nt_pos pos;
+} nt_resource;
+
+typedef struct nt_product_resources {
+    char *product;
+    nt_pos pos;
+    nt_resource *items;
+    size_t n, cap;
+} nt_product_resources;
+
+typedef enum { NT_STATE_PRESENT = 0, NT_STATE_ABSENT } nt_state;
+
+typedef struct nt_cluster {
+    char *name;
+    nt_pos name_pos;
+    nt_pos pos; /* start of the entry / document */
+
+    nt_value f[NT_F_COUNT];
+    nt_value kubeconfig_file; /* the path as written; contents go to f[NT_F_KUBECONFIG] */
+    char *kubeconfig_unread;  /* why kubeconfig_file could not be read ("path: reason"), else NULL;
+                                 a plan goes on without it, apply needs it (core/load/load.h) */
+    char *failed_keys;        /* " key key ": the entry's keys whose value raised a load error,
+                                 and the known key an unknown one resembles (validate does not
+                                 repeat those as "required"); NULL when none */
+
+    bool has_traefik; /* the traefik object was given (even empty) */
+    nt_pos traefik_pos;
+    bool has_vcluster;
+    nt_pos vcluster_pos;
+
+    bool has_components;
+    nt_pos components_pos;
+    /* the components, indexed by nt_component_kind: read through comp[k]; a shared all-empty
+     * array until one is written through nt_cluster_components(), so that a cluster declaring
+     * none (most observed ones) does not carry 13 of them */
+    const nt_component *comp;
+
+    bool has_reserved;
+    nt_pos reserved_pos;
+    nt_ns_products *reserved;
+    size_t n_reserved, cap_reserved;
+
+    bool has_allowed;
+    nt_pos allowed_pos;
+    nt_product_resources *allowed;
+    size_t n_allowed, cap_allowed;
+
+    nt_state state;
+    nt_pos state_pos;
+    bool prevent_destroy;
+} nt_cluster;
+
+nt_cluster *nt_cluster_new(void);
+/* Deep copy; positions keep pointing at the same interned file names. */
+nt_cluster *nt_cluster_clone(const nt_cluster *c);
+/* Frees everything; the kubeconfig's bytes are wiped first. */
+void nt_cluster_free(nt_cluster *c);
+
+/* Replace v's string with a copy of s (NULL clears it); pos recorded. */
+void nt_value_set(nt_value *v, const char *s, nt_pos pos);
+void nt_value_clear(nt_value *v);
+/* The field's value, or NULL when not declared. */
+const char *nt_cluster_get(const nt_cluster *c, nt_field f);
+void nt_cluster_set_field(nt_cluster *c, nt_field f, const char *s, nt_pos pos);
+
+/* Kind helpers read the declared strings ("virtual", "host", ...). */
+bool nt_cluster_is_virtual(const nt_cluster *c);
+bool nt_cluster_is_physical(const nt_cluster *c);
+bool nt_cluster_is_host(const nt_cluster *c);
+bool nt_cluster_is_worker(const nt_cluster *c);
+/* "physical host", "virtual worker (deployment)", ... for messages. */
+const char *nt_cluster_kind_label(const nt_cluster *c, char *buf, size_t bufsz);
+
+/* The cluster's components, writable (allocated on the first call). */
+nt_component *nt_cluster_components(nt_cluster *c);
+
+/* Component helpers. nt_component_clear frees a component's strings and zeroes it. */
+void nt_component_clear(nt_component *comp);
+/* Lookups and sets are hashed once a map has more than a few keys: building a map of n keys
+ * is O(n), however hostile the input. */
+nt_addition *nt_component_addition(const nt_component *comp, const char *key); /* NULL if absent */
+void nt_component_set_addition(nt_component *comp, const char *key, const char *value, nt_pos pos);
+void nt_component_clear_additions(nt_component *comp); /* no additions (the flags are kept) */
+nt_ns_products *nt_cluster_add_reserved(nt_cluster *c, const char *ns, nt_pos pos);
+void nt_ns_products_add(nt_ns_products *e, const char *product, nt_pos pos);
+nt_product_resources *nt_cluster_add_allowed(nt_cluster *c, const char *product, nt_pos pos);
+nt_resource *nt_product_resources_add(nt_product_resources *e, nt_pos pos);
+
+/* The v0.4 spelling of seed field f (NULL when f has none). */
+const nt_seed_addition *nt_seed_addition_of(nt_field f);
+/* The value the v0.4 spelling gives seed field f in c (NULL when not given). */
+const nt_value *nt_cluster_seed_addition(const nt_cluster *c, nt_field f);
+/* Seed field f as the file gives it in either spelling: the seed field, else its addition;
+ * NULL when neither is given. */
+const nt_value *nt_cluster_either(const nt_cluster *c, nt_field f);
+
+/* An input file of a desired set: its path and the SHA-256 (hex) of its contents after
+ * interpolation. Saved plans compare these to refuse stale plans. */
+typedef struct nt_input {
+    char *path;
+    char sha256[65];
+} nt_input;
+
+typedef struct nt_cluster_set {
+    nt_cluster **items;
+    size_t n, cap;
+
+    size_t *index; /* open-addressing hash of item positions + 1 (0 = empty) */
+    size_t index_cap;
+
+    char **files; /* interned file names that nt_pos.file points at */
+    size_t n_files, cap_files;
+    size_t *file_index; /* open-addressing hash of files positions + 1 */
+    size_t file_index_cap;
+
+    nt_input *inputs;
+    size_t n_inputs, cap_inputs;
+
+    /* Observed sets: the generation detected from the source, and which fields it can show
+     * (bit (1u << nt_field)); components and maps are visible when `visible_extras`. */
+    nt_api_gen gen;
+    unsigned visible;
+    bool visible_extras;
+    char *source; /* "api https://host:port" or "git PATH#REF" (observed sets) */
+} nt_cluster_set;
+
+nt_cluster_set *nt_cluster_set_new(void);
+void nt_cluster_set_free(nt_cluster_set *set);
+/* Return a stable copy of `path` owned by the set (the same pointer for the same name). */
+const char *nt_cluster_set_intern(nt_cluster_set *set, const char *path);
+/* Take ownership of c (c->name must be set). If a cluster of that name exists, nothing is
+ * added, *existing (when non-NULL) points at it, and -1 is returned; the caller still owns c. */
+int nt_cluster_set_add(nt_cluster_set *set, nt_cluster *c, nt_cluster **existing);
+nt_cluster *nt_cluster_set_find(const nt_cluster_set *set, const char *name);
+/* The position of the named cluster in set->items, or SIZE_MAX when absent. */
+size_t nt_cluster_set_position(const nt_cluster_set *set, const char *name);
+/* Remove and free the named cluster; returns 0, or -1 when absent. */
+int nt_cluster_set_remove(nt_cluster_set *set, const char *name);
+/* Sort items by name (byte order) and rebuild the index. */
+void nt_cluster_set_sort(nt_cluster_set *set);
+void nt_cluster_set_add_input(nt_cluster_set *set, const char *path, const char sha256_hex[65]);
+
+/* SHA-256 of data as 64 lowercase hex digits + NUL (OpenSSL's libcrypto). */
+void nt_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif

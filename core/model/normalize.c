@@ -1,0 +1,475 @@
+/* normalize.c — the canonical (path, value) form of a cluster; see normalize.h. */
+#include "core/model/normalize.h"
+
+#include "core/base/alloc.h"
+#include "core/base/buf.h"
+
+#include <cjson/cJSON.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RESERVED_KEY "reserved_namespaces_allowed_products"
+#define ALLOWED_KEY "product_allowed_cluster_resources"
+#define COMPONENTS_KEY "components_list"
+
+char *nt_normalize_port(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    if (n == 0 || strspn(s, "0123456789") != n)
+        return nt_xstrdup(s);
+    while (n > 1 && *s == '0') {
+        s++;
+        n--;
+    }
+    return nt_xstrdup(s);
+}
+
+static nt_norm_entry *norm_push(nt_norm *n)
+{
+    NT_GROW(n->e, n->cap, n->n + 1);
+    nt_norm_entry *e = &n->e[n->n++];
+    memset(e, 0, sizeof(*e));
+    return e;
+}
+
+/* Take ownership of path and value. */
+static void norm_add(nt_norm *n, char *path, char *value, bool sensitive)
+{
+    nt_norm_entry *e = norm_push(n);
+    e->path = path;
+    e->value = value;
+    e->own_path = e->own_value = true;
+    e->sensitive = sensitive;
+}
+
+/* Borrow a static path; the value is borrowed unless it needs canonicalising (a number with
+ * leading zeros). */
+static void norm_add_static(nt_norm *n, const char *path, const char *value)
+{
+    nt_norm_entry *e = norm_push(n);
+    e->path = path;
+    size_t len = strlen(value);
+    if (len > 1 && value[0] == '0' && strspn(value, "0123456789") == len) {
+        e->value = nt_normalize_port(value);
+        e->own_value = true;
+    } else {
+        e->value = value;
+    }
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const nt_norm_entry *)a)->path, ((const nt_norm_entry *)b)->path);
+}
+
+static void norm_finish(nt_norm *n)
+{
+    if (n->n > 1)
+        qsort(n->e, n->n, sizeof(*n->e), cmp_entry);
+    size_t w = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        if (w > 0 && !strcmp(n->e[w - 1].path, n->e[i].path)) {
+            /* a duplicate path: the later spelling wins */
+            if (n->e[w - 1].own_path)
+                free((char *)n->e[w - 1].path);
+            if (n->e[w - 1].own_value)
+                free((char *)n->e[w - 1].value); /* NOLINT: w - 1 < i, never the same entry */
+            n->e[w - 1] = n->e[i];
+            continue;
+        }
+        n->e[w++] = n->e[i];
+    }
+    n->n = w;
+}
+
+void nt_norm_free(nt_norm *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->e[i].own_path)
+            free((char *)n->e[i].path);
+        if (n->e[i].own_value)
+            free((char *)n->e[i].value);
+    }
+    free(n->e);
+    for (size_t i = 0; i < n->n_owned; i++)
+        free(n->owned[i]);
+    memset(n, 0, sizeof(*n));
+}
+
+const nt_norm_entry *nt_norm_find(const nt_norm *n, const char *path)
+{
+    size_t lo = 0, hi = n->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(n->e[mid].path, path);
+        if (c == 0)
+            return &n->e[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* ---- canonical JSON of the two maps' values ------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *products_json(const nt_ns_products *e)
+{
+    const char **v = nt_xcalloc(e->n + 1, sizeof(*v));
+    size_t k = 0;
+    for (size_t i = 0; i < e->n; i++)
+        if (e->products[i].s)
+            v[k++] = e->products[i].s;
+    qsort(v, k, sizeof(*v), cmp_str);
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < k; i++)
+        if (i == 0 || strcmp(v[i], v[i - 1]))
+            cJSON_AddItemToArray(arr, cJSON_CreateString(v[i]));
+    char *s = cJSON_PrintUnformatted(arr);
+    char *out = nt_xstrdup(s);
+    cJSON_free(s);
+    cJSON_Delete(arr);
+    free(v);
+    return out;
+}
+
+typedef struct gk {
+    const char *group, *kind;
+} gk;
+
+static int cmp_gk(const void *a, const void *b)
+{
+    const gk *x = a, *y = b;
+    int c = strcmp(x->group, y->group);
+    return c ? c : strcmp(x->kind, y->kind);
+}
+
+static char *resources_json(const nt_product_resources *e)
+{
+    gk *v = nt_xcalloc(e->n + 1, sizeof(*v));
+    for (size_t i = 0; i < e->n; i++) {
+        v[i].group = e->items[i].group.s ? e->items[i].group.s : "";
+        v[i].kind = e->items[i].kind.s ? e->items[i].kind.s : "";
+    }
+    qsort(v, e->n, sizeof(*v), cmp_gk);
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < e->n; i++) {
+        if (i > 0 && !cmp_gk(&v[i], &v[i - 1]))
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "group", v[i].group);
+        cJSON_AddStringToObject(o, "kind", v[i].kind);
+        cJSON_AddItemToArray(arr, o);
+    }
+    char *s = cJSON_PrintUnformatted(arr);
+    char *out = nt_xstrdup(s);
+    cJSON_free(s);
+    cJSON_Delete(arr);
+    free(v);
+    return out;
+}
+
+static void add_maps(const nt_cluster *c, nt_norm *out)
+{
+    for (size_t i = 0; i < c->n_reserved; i++) {
+        nt_buf p = NT_BUF_INIT;
+        nt_buf_addf(&p, RESERVED_KEY ".%s", c->reserved[i].ns);
+        norm_add(out, nt_buf_detach(&p), products_json(&c->reserved[i]), false);
+    }
+    for (size_t i = 0; i < c->n_allowed; i++) {
+        nt_buf p = NT_BUF_INIT;
+        nt_buf_addf(&p, ALLOWED_KEY ".%s", c->allowed[i].product);
+        norm_add(out, nt_buf_detach(&p), resources_json(&c->allowed[i]), false);
+    }
+}
+
+/* "components_list.<key>.name" / ".namespace" for each kind, in nt_component_kind order
+ * (checked against nt_components by test_normalize). */
+static const char *const comp_paths[NT_C_COUNT][2] = {
+#define CP(k)                                                                                      \
+    {                                                                                              \
+        COMPONENTS_KEY "." k ".name", COMPONENTS_KEY "." k ".namespace"                            \
+    }
+    CP("multi_tenant"),
+    CP("secret_sync"),
+    CP("gateway"),
+    CP("deployment"),
+    CP("progressive_delivery"),
+    CP("pipeline"),
+    CP("event_listener"),
+    CP("cert_mgt"),
+    CP("secret_mgt"),
+    CP("ingress_controller"),
+    CP("oauthProxy"),
+    CP("secretManagement"),
+    CP("certManagement"),
+#undef CP
+};
+
+const char *nt_normalize_component_path(nt_component_kind k, bool ns)
+{
+    return comp_paths[k][ns ? 1 : 0];
+}
+
+static const char *component_key(nt_component_kind k)
+{
+    return nt_components[k].snake ? nt_components[k].snake : nt_components[k].camel;
+}
+
+/* The namespace the server gives a component named `name` when none is given. */
+static const char *default_namespace_of(const char *name)
+{
+    for (int k = 0; k < NT_C_COUNT; k++)
+        if (!strcmp(nt_components[k].default_name, name))
+            return nt_components[k].default_namespace;
+    return NULL;
+}
+
+static void add_component(const nt_component *comp, nt_component_kind k, bool desired,
+                          const nt_cluster_set *set, nt_norm *out)
+{
+    const char *key = component_key(k);
+    if (comp->name.s)
+        norm_add_static(out, comp_paths[k][0], comp->name.s);
+    const char *ns = comp->ns.s;
+    if (!ns && desired && comp->name.s)
+        ns = default_namespace_of(comp->name.s);
+    if (ns)
+        norm_add_static(out, comp_paths[k][1], ns);
+    for (size_t i = 0; i < comp->n_additions; i++) {
+        if (!comp->additions[i].value.s)
+            continue;
+        nt_buf p = NT_BUF_INIT;
+        nt_buf_addf(&p, COMPONENTS_KEY ".%s.additions.%s", key, comp->additions[i].key);
+        if (!set || nt_normalize_visible(set, nt_buf_str(&p)))
+            norm_add(out, nt_buf_detach(&p), nt_normalize_port(comp->additions[i].value.s), false);
+        nt_buf_free(&p);
+    }
+}
+
+nt_field nt_normalize_seed_field(const char *path)
+{
+    if (strncmp(path, COMPONENTS_KEY ".", sizeof(COMPONENTS_KEY)))
+        return NT_F_COUNT;
+    const char *cat = path + sizeof(COMPONENTS_KEY);
+    for (size_t i = 0; i < NT_SEED_ADDITIONS; i++) {
+        const char *key = component_key(nt_seed_additions[i].kind);
+        size_t len = strlen(key);
+        if (!strncmp(cat, key, len) && !strncmp(cat + len, ".additions.", 11) &&
+            !strcmp(cat + len + 11, nt_seed_additions[i].key))
+            return nt_seed_additions[i].field;
+    }
+    return NT_F_COUNT;
+}
+
+/* The spelling the file did not use, of each seed field it gives in one spelling only. */
+static void add_derived(const nt_cluster *c, nt_norm *out)
+{
+    for (size_t i = 0; i < NT_SEED_ADDITIONS; i++) {
+        const nt_seed_addition *sa = &nt_seed_additions[i];
+        const char *seed = c->f[sa->field].s;
+        const nt_value *add = nt_cluster_seed_addition(c, sa->field);
+        nt_norm_entry *e;
+        if (seed && !add) {
+            nt_buf p = NT_BUF_INIT;
+            nt_buf_addf(&p, COMPONENTS_KEY ".%s.additions.%s", component_key(sa->kind), sa->key);
+            norm_add(out, nt_buf_detach(&p), nt_normalize_port(seed), false);
+            e = &out->e[out->n - 1];
+        } else if (add && !seed) {
+            norm_add_static(out, nt_fields[sa->field].snake, add->s);
+            e = &out->e[out->n - 1];
+        } else {
+            continue;
+        }
+        e->derived = true;
+    }
+}
+
+void nt_normalize_desired(const nt_cluster *c, nt_norm *out)
+{
+    for (int f = 0; f < NT_F_COUNT; f++) {
+        const char *v = c->f[f].s;
+        if (f == NT_F_CLUSTER_KIND && !v)
+            v = "kubernetes"; /* the tool sends it when omitted */
+        /* a kubeconfig_file not read (a CI job without credentials) is still declared: the
+         * plan is the same with or without the file, and its contents are never compared */
+        if (f == NT_F_KUBECONFIG && !v && c->kubeconfig_file.s)
+            v = "";
+        if (!v)
+            continue;
+        if (nt_fields[f].flags & NT_FIELD_SENSITIVE) {
+            nt_norm_entry *e = norm_push(out);
+            e->path = nt_fields[f].snake;
+            e->value = "";
+            e->sensitive = true;
+        } else {
+            norm_add_static(out, nt_fields[f].snake, v);
+        }
+    }
+    for (int k = 0; k < NT_C_COUNT; k++) {
+        const nt_component *comp = &c->comp[k];
+        if (comp->declared && !comp->is_null)
+            add_component(comp, (nt_component_kind)k, true, NULL, out);
+    }
+    /* a declared, non-empty map is declared whole: a key the server has and the file does
+     * not is a removal. null, absent and {} all mean "whatever the server holds". */
+    if (c->n_reserved)
+        out->owned[out->n_owned++] = nt_xstrdup(RESERVED_KEY ".");
+    if (c->n_allowed)
+        out->owned[out->n_owned++] = nt_xstrdup(ALLOWED_KEY ".");
+    add_maps(c, out);
+    add_derived(c, out);
+    norm_finish(out);
+}
+
+static bool is_git_source(const nt_cluster_set *set)
+{
+    return set->source && !strncmp(set->source, "git", 3);
+}
+
+bool nt_normalize_visible(const nt_cluster_set *set, const char *path)
+{
+    if (!strncmp(path, COMPONENTS_KEY ".", sizeof(COMPONENTS_KEY))) {
+        if (!set->visible_extras)
+            return false;
+        const char *cat = path + sizeof(COMPONENTS_KEY);
+        const char *dot = strchr(cat, '.');
+        size_t len = dot ? (size_t)(dot - cat) : strlen(cat);
+        int k;
+        for (k = 0; k < NT_C_COUNT; k++)
+            if (strlen(component_key((nt_component_kind)k)) == len &&
+                !strncmp(component_key((nt_component_kind)k), cat, len))
+                break;
+        if (k == NT_C_COUNT)
+            return false;
+        bool additions = dot && !strncmp(dot, ".additions.", 11);
+        if (is_git_source(set)) /* the Cluster files; a v0.3 server writes no additions */
+            return !(additions && set->gen == NT_GEN_V03);
+        unsigned fl = nt_components[k].flags;
+        switch (set->gen) {
+        case NT_GEN_V04:
+            /* v0.4's converter never returns event_listener (docs/api-server.md §4.1) */
+            return (fl & NT_COMP_V04) && k != NT_C_EVENT_LISTENER;
+        case NT_GEN_V03:
+            return (fl & NT_COMP_V03) && !additions;
+        default:
+            return true;
+        }
+    }
+    if (!strncmp(path, RESERVED_KEY ".", sizeof(RESERVED_KEY)) ||
+        !strncmp(path, ALLOWED_KEY ".", sizeof(ALLOWED_KEY)))
+        return set->visible_extras;
+    nt_field f = nt_field_by_name(path);
+    if (f == NT_F_COUNT || (nt_fields[f].flags & NT_FIELD_SENSITIVE))
+        return false;
+    return (set->visible & (1u << f)) != 0;
+}
+
+void nt_normalize_observed(const nt_cluster *c, const nt_cluster_set *set, nt_norm *out)
+{
+    for (int f = 0; f < NT_F_COUNT; f++) {
+        if (!c->f[f].s || !(set->visible & (1u << f)) || (nt_fields[f].flags & NT_FIELD_SENSITIVE))
+            continue;
+        norm_add_static(out, nt_fields[f].snake, c->f[f].s);
+    }
+    if (set->visible_extras) {
+        for (int k = 0; k < NT_C_COUNT; k++) {
+            const nt_component *comp = &c->comp[k];
+            if (comp->is_null || (!comp->name.s && !comp->ns.s && !comp->n_additions))
+                continue;
+            if (nt_normalize_visible(set, comp_paths[k][0]))
+                add_component(comp, (nt_component_kind)k, false, set, out);
+        }
+        add_maps(c, out);
+    }
+    norm_finish(out);
+}
+
+static void hex_of(const unsigned char *md, char out[65])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned i = 0; i < 32; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[64] = '\0';
+}
+
+void nt_normalize_cluster_hash(const nt_cluster *c, const nt_cluster_set *set, char out[65])
+{
+    nt_norm n = NT_NORM_INIT;
+    nt_normalize_observed(c, set, &n);
+    nt_norm_hash(c->name, &n, out);
+    nt_norm_free(&n);
+}
+
+void nt_norm_hash(const char *name, const nt_norm *n, char out[65])
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    EVP_DigestUpdate(ctx, name, strlen(name) + 1);
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->e[i].sensitive)
+            continue;
+        EVP_DigestUpdate(ctx, n->e[i].path, strlen(n->e[i].path) + 1);
+        EVP_DigestUpdate(ctx, n->e[i].value, strlen(n->e[i].value) + 1);
+    }
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
+    hex_of(md, out);
+}
+
+static int cmp_index(const void *a, const void *b, void *ctx)
+{
+    const nt_cluster_set *sort_set = ctx;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return strcmp(sort_set->items[x]->name, sort_set->items[y]->name);
+}
+
+void nt_normalize_fingerprint(const nt_cluster_set *set, char out[65], char (*hashes)[65])
+{
+    char(*h)[65] = hashes ? hashes : nt_xcalloc(set->n + 1, sizeof(*h));
+    for (size_t i = 0; i < set->n; i++)
+        nt_normalize_cluster_hash(set->items[i], set, h[i]);
+    nt_normalize_fingerprint_of(set, h, out);
+    if (!hashes)
+        free(h);
+}
+
+void nt_normalize_fingerprint_of(const nt_cluster_set *set, char (*const hashes)[65], char out[65])
+{
+    size_t n = set->n;
+    char(*const h)[65] = hashes;
+    size_t *order = nt_xcalloc(n + 1, sizeof(*order));
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    qsort_r(order, n, sizeof(*order), cmp_index, (void *)set);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    for (size_t i = 0; i < n; i++) {
+        const nt_cluster *c = set->items[order[i]];
+        EVP_DigestUpdate(ctx, c->name, strlen(c->name));
+        EVP_DigestUpdate(ctx, " ", 1);
+        EVP_DigestUpdate(ctx, h[order[i]], 64);
+        EVP_DigestUpdate(ctx, "\n", 1);
+    }
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
+    hex_of(md, out);
+    free(order);
+}

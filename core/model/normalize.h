@@ -1,0 +1,89 @@
+/* normalize.h — one canonical form for both sides of a diff (docs/architecture.md §5).
+ *
+ * A cluster is flattened into a sorted list of (path, value) entries: scalar fields under
+ * their snake_case name ("primary_domain", "traefik.http_node_port"), components as
+ * "components_list.<category>.name|namespace|additions.<key>", the two maps as
+ * "<map>.<key>" with the list value in canonical JSON (sorted, duplicates removed). Ports
+ * made only of digits lose their leading zeros, so "030080" equals "30080".
+ *
+ * The desired side holds only what the file declares, with the defaults the server applies
+ * that the file implies (cluster_kind "kubernetes"; a component's namespace from its name).
+ * The observed side holds what the source can show (set->visible, visible_extras). The diff
+ * compares each desired entry with the observed entry of the same path when the source can
+ * show that path; a path it cannot show is "not compared". Hence server defaults (an omitted
+ * primary_domain, components, additions, maps) never show as changes. */
+#ifndef NT_NORMALIZE_H
+#define NT_NORMALIZE_H
+
+#include "core/model/model.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Entries borrow their strings from static tables and from the cluster when no
+ * canonicalisation was needed (so a cluster must outlive its nt_norm); own_* says what to
+ * free. */
+typedef struct nt_norm_entry {
+    const char *path;
+    const char *value; /* canonical value; for the map paths a JSON array */
+    bool sensitive;    /* kubeconfig: never printed, never hashed into anything saved */
+    bool derived;      /* desired side: the other spelling of what the file gives (model.h
+                          nt_seed_additions): compared, never listed as declared */
+    bool own_path, own_value;
+} nt_norm_entry;
+
+typedef struct nt_norm {
+    nt_norm_entry *e; /* sorted by path, unique */
+    size_t n, cap;
+    /* desired side: map paths whose every key the file declares ("<map>."), so an observed
+     * key missing from the file is a removal */
+    char *owned[2];
+    size_t n_owned;
+} nt_norm;
+
+#define NT_NORM_INIT                                                                               \
+    {                                                                                              \
+        NULL, 0, 0, {NULL, NULL}, 0                                                                \
+    }
+
+/* The declared fields of a desired cluster (state present). Kubeconfig included, sensitive.
+ * A seed field given in one spelling only (argocd_host, or the deployment's additions host)
+ * adds the other spelling too, marked derived: the tool sends both. */
+void nt_normalize_desired(const nt_cluster *c, nt_norm *out);
+
+/* What `set` (an observed set) can show of c: its visible fields and, when
+ * set->visible_extras, its components and maps. */
+void nt_normalize_observed(const nt_cluster *c, const nt_cluster_set *set, nt_norm *out);
+
+/* Can the observed set show `path`? (event_listener is never shown by a v0.4 API; component
+ * categories only when the generation has them; components additions never by a v0.3
+ * server, neither its API nor its tenant repository, which holds none.) */
+bool nt_normalize_visible(const nt_cluster_set *set, const char *path);
+
+/* The seed field whose v0.4 spelling `path` is ("components_list.gateway.additions.
+ * httpNodePort" -> NT_F_TRAEFIK_HTTP_NODE_PORT), or NT_F_COUNT. */
+nt_field nt_normalize_seed_field(const char *path);
+
+/* "components_list.<key>.name" (ns false) or ".namespace" (ns true) of a component kind. */
+const char *nt_normalize_component_path(nt_component_kind k, bool ns);
+
+/* The entry at path, or NULL. */
+const nt_norm_entry *nt_norm_find(const nt_norm *n, const char *path);
+void nt_norm_free(nt_norm *n);
+
+/* Canonical value of a port-like string: digits without leading zeros; else a copy. */
+char *nt_normalize_port(const char *s);
+
+/* SHA-256 (hex) of a cluster's canonical observed form (name and visible entries). */
+void nt_normalize_cluster_hash(const nt_cluster *c, const nt_cluster_set *set, char out[65]);
+/* The same from an already normalised observed form n of the cluster `name`. */
+void nt_norm_hash(const char *name, const nt_norm *n, char out[65]);
+/* The set fingerprint from per-cluster hashes given in the set's item order. */
+void nt_normalize_fingerprint_of(const nt_cluster_set *set, char (*const hashes)[65], char out[65]);
+
+/* The fingerprint of an observed set: SHA-256 over every cluster sorted by name, of
+ * "name SHA\n" with each cluster's nt_normalize_cluster_hash. hashes (may be NULL) receives
+ * the per-cluster hashes in the set's item order. */
+void nt_normalize_fingerprint(const nt_cluster_set *set, char out[65], char (*hashes)[65]);
+
+#endif

@@ -1,0 +1,1258 @@
+/* tenant_repo.c — where the API Server writes what in the tenant configuration repository
+ * (docs/api-server.md §7.3, 7.4), for the local server (writer) and the git state source (reader).
+ *
+ * Files are produced with libyaml's emitter (never by string pasting) the way the real
+ * server's sigs.k8s.io/yaml does: keys sorted at every level, 2-space indent, strings that
+ * would read as another type quoted. Every file is written to a temporary file and renamed,
+ * and only when its content changes, so an unchanged save changes nothing. */
+#include "core/model/tenant_repo.h"
+
+#include "core/base/alloc.h"
+#include "core/base/atomic_write.h"
+#include "core/load/load.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#define KUSTOMIZATION NT_CLUSTERS_DIR "/kustomization.yaml"
+
+/* ---- emitting ------------------------------------------------------------------------------ */
+
+typedef struct emitter {
+    yaml_emitter_t e;
+    nt_buf *out;
+    bool failed;
+} emitter;
+
+static int write_handler(void *data, unsigned char *buffer, size_t size)
+{
+    nt_buf_add((nt_buf *)data, buffer, size);
+    return 1;
+}
+
+static void em_event(emitter *em, yaml_event_t *ev)
+{
+    if (em->failed || !yaml_emitter_emit(&em->e, ev))
+        em->failed = true;
+}
+
+static void em_open(emitter *em, nt_buf *out)
+{
+    memset(em, 0, sizeof(*em));
+    em->out = out;
+    yaml_emitter_initialize(&em->e);
+    yaml_emitter_set_output(&em->e, write_handler, out);
+    yaml_emitter_set_indent(&em->e, 2);
+    yaml_emitter_set_width(&em->e, -1);
+    yaml_emitter_set_unicode(&em->e, 1);
+    yaml_event_t ev;
+    yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+    em_event(em, &ev);
+    yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
+    em_event(em, &ev);
+}
+
+static int em_close(emitter *em)
+{
+    yaml_event_t ev;
+    yaml_document_end_event_initialize(&ev, 1);
+    em_event(em, &ev);
+    yaml_stream_end_event_initialize(&ev);
+    em_event(em, &ev);
+    yaml_emitter_delete(&em->e);
+    return em->failed ? -1 : 0;
+}
+
+static void em_scalar(emitter *em, const char *s, yaml_scalar_style_t style)
+{
+    yaml_event_t ev;
+    if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), 1, 1,
+                                      style))
+        em->failed = true;
+    else
+        em_event(em, &ev);
+}
+
+/* Would a plain scalar s be read back as something other than a string (YAML 1.1, as
+ * go-yaml resolves it)? Then it must be quoted. */
+static bool looks_typed(const char *s)
+{
+    static const char *const words[] = {"",    "~", "null", "true", "false", "yes",   "no",  "on",
+                                        "off", "y", "n",    ".inf", "-.inf", "+.inf", ".nan"};
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (!strcasecmp(s, words[i]))
+            return true;
+    const char *p = s;
+    if (*p == '+' || *p == '-')
+        p++;
+    if (!*p)
+        return false;
+    bool digit = false, other = false;
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9')
+            digit = true;
+        else if (!strchr("._eExXoObB:+-abcdefABCDEF", *p))
+            other = true;
+    }
+    return digit && !other &&
+           (s[0] == '.' || s[0] == '+' || s[0] == '-' || (s[0] >= '0' && s[0] <= '9'));
+}
+
+static void em_str(emitter *em, const char *s)
+{
+    if (!s)
+        s = "";
+    if (strchr(s, '\n'))
+        em_scalar(em, s, YAML_LITERAL_SCALAR_STYLE);
+    else
+        em_scalar(em, s, looks_typed(s) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
+}
+
+static void em_plain(emitter *em, const char *s) /* null, numbers, map keys */
+{
+    em_scalar(em, s, YAML_PLAIN_SCALAR_STYLE);
+}
+
+static void em_key(emitter *em, const char *k)
+{
+    em_scalar(em, k, looks_typed(k) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
+}
+
+static void em_map(emitter *em)
+{
+    yaml_event_t ev;
+    yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
+    em_event(em, &ev);
+}
+
+static void em_seq(emitter *em)
+{
+    yaml_event_t ev;
+    yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
+    em_event(em, &ev);
+}
+
+/* An empty list as `[]` (a flow sequence: a plain scalar "[]" would be emitted quoted, a
+ * string that reads back as one). */
+static void em_empty_seq(emitter *em)
+{
+    yaml_event_t ev;
+    yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_FLOW_SEQUENCE_STYLE);
+    em_event(em, &ev);
+    yaml_sequence_end_event_initialize(&ev);
+    em_event(em, &ev);
+}
+
+static void em_end_map(emitter *em)
+{
+    yaml_event_t ev;
+    yaml_mapping_end_event_initialize(&ev);
+    em_event(em, &ev);
+}
+
+static void em_end_seq(emitter *em)
+{
+    yaml_event_t ev;
+    yaml_sequence_end_event_initialize(&ev);
+    em_event(em, &ev);
+}
+
+static void em_kv(emitter *em, const char *k, const char *v)
+{
+    em_key(em, k);
+    em_str(em, v);
+}
+
+/* ---- the Cluster resource file (7.4) ----------------------------------------------------- */
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_addition(const void *a, const void *b)
+{
+    return strcmp(((const nt_addition *)a)->key, ((const nt_addition *)b)->key);
+}
+
+static int cmp_reserved(const void *a, const void *b)
+{
+    return strcmp(((const nt_ns_products *const *)a)[0]->ns,
+                  ((const nt_ns_products *const *)b)[0]->ns);
+}
+
+static int cmp_allowed(const void *a, const void *b)
+{
+    return strcmp(((const nt_product_resources *const *)a)[0]->product,
+                  ((const nt_product_resources *const *)b)[0]->product);
+}
+
+static bool nonempty(const char *s)
+{
+    return s && *s;
+}
+
+/* The categories a stored cluster of generation gen keeps in its file, by camel key. */
+static bool comp_in_file(const nt_component *comp, nt_component_kind k, nt_api_gen gen)
+{
+    unsigned flags = nt_components[k].flags;
+    if (!comp->declared || comp->is_null)
+        return false;
+    if (gen == NT_GEN_V04)
+        return (flags & NT_COMP_V04) || k == NT_C_OAUTH_PROXY || k == NT_C_SECRET_MANAGEMENT;
+    return (flags & NT_COMP_V03) != 0;
+}
+
+static void emit_component(emitter *em, const nt_component *comp, nt_api_gen gen)
+{
+    em_map(em);
+    if (gen == NT_GEN_V04 && comp->n_additions) {
+        nt_addition *adds = nt_xcalloc(comp->n_additions, sizeof(*adds));
+        memcpy(adds, comp->additions, comp->n_additions * sizeof(*adds));
+        qsort(adds, comp->n_additions, sizeof(*adds), cmp_addition);
+        em_key(em, "additions");
+        em_map(em);
+        for (size_t i = 0; i < comp->n_additions; i++)
+            em_kv(em, adds[i].key, adds[i].value.s);
+        em_end_map(em);
+        free(adds);
+    }
+    em_kv(em, "name", comp->name.s);
+    em_kv(em, "namespace", comp->ns.s);
+    em_end_map(em);
+}
+
+static void emit_reserved(emitter *em, const nt_cluster *c)
+{
+    em_key(em, "reservedNamespacesAllowedProducts");
+    if (!c->n_reserved) {
+        em_map(em);
+        em_end_map(em);
+        return;
+    }
+    const nt_ns_products **v = nt_xcalloc(c->n_reserved, sizeof(*v));
+    for (size_t i = 0; i < c->n_reserved; i++)
+        v[i] = &c->reserved[i];
+    qsort(v, c->n_reserved, sizeof(*v), cmp_reserved);
+    em_map(em);
+    for (size_t i = 0; i < c->n_reserved; i++) {
+        em_key(em, v[i]->ns);
+        if (!v[i]->n) {
+            em_empty_seq(em);
+            continue;
+        }
+        em_seq(em);
+        for (size_t j = 0; j < v[i]->n; j++)
+            em_str(em, v[i]->products[j].s);
+        em_end_seq(em);
+    }
+    em_end_map(em);
+    free(v);
+}
+
+static void emit_allowed(emitter *em, const nt_cluster *c)
+{
+    em_key(em, "productAllowedClusterResources");
+    if (!c->n_allowed) {
+        em_map(em);
+        em_end_map(em);
+        return;
+    }
+    const nt_product_resources **v = nt_xcalloc(c->n_allowed, sizeof(*v));
+    for (size_t i = 0; i < c->n_allowed; i++)
+        v[i] = &c->allowed[i];
+    qsort(v, c->n_allowed, sizeof(*v), cmp_allowed);
+    em_map(em);
+    for (size_t i = 0; i < c->n_allowed; i++) {
+        em_key(em, v[i]->product);
+        if (!v[i]->n) {
+            em_empty_seq(em);
+            continue;
+        }
+        em_seq(em);
+        for (size_t j = 0; j < v[i]->n; j++) {
+            em_map(em);
+            em_kv(em, "group", v[i]->items[j].group.s);
+            em_kv(em, "kind", v[i]->items[j].kind.s);
+            em_end_map(em);
+        }
+        em_end_seq(em);
+    }
+    em_end_map(em);
+    free(v);
+}
+
+/* The Cluster resource file of `c` as generation gen writes it (7.4). */
+static int cluster_file(const nt_cluster *c, nt_api_gen gen, nt_buf *out)
+{
+    emitter em;
+    em_open(&em, out);
+    em_map(&em);
+    em_kv(&em, "apiVersion", "nautes.resource.nautes.io/v1alpha1");
+    em_kv(&em, "kind", "Cluster");
+    em_key(&em, "metadata");
+    em_map(&em);
+    em_key(&em, "creationTimestamp");
+    em_plain(&em, "null");
+    em_kv(&em, "name", c->name);
+    em_kv(&em, "namespace", "nautes");
+    em_end_map(&em);
+
+    em_key(&em, "spec");
+    em_map(&em);
+    em_kv(&em, "apiServer", c->f[NT_F_API_SERVER].s);
+    em_kv(&em, "clusterKind", c->f[NT_F_CLUSTER_KIND].s);
+    em_kv(&em, "clusterType", c->f[NT_F_CLUSTER_TYPE].s);
+    /* componentsList keys sorted by camel name */
+    const char *keys[NT_C_COUNT];
+    size_t nk = 0;
+    for (int k = 0; k < NT_C_COUNT; k++)
+        if (comp_in_file(&c->comp[k], (nt_component_kind)k, gen))
+            keys[nk++] = nt_components[k].camel;
+    qsort(keys, nk, sizeof(keys[0]), cmp_cstr);
+    em_key(&em, "componentsList");
+    em_map(&em);
+    for (size_t i = 0; i < nk; i++) {
+        nt_component_kind k = nt_component_by_name(keys[i]);
+        em_key(&em, keys[i]);
+        emit_component(&em, &c->comp[k], gen);
+    }
+    em_end_map(&em);
+    if (nonempty(c->f[NT_F_HOST_CLUSTER].s))
+        em_kv(&em, "hostCluster", c->f[NT_F_HOST_CLUSTER].s);
+    if (nonempty(c->f[NT_F_PRIMARY_DOMAIN].s))
+        em_kv(&em, "primaryDomain", c->f[NT_F_PRIMARY_DOMAIN].s);
+    if (gen != NT_GEN_V04 || c->n_allowed)
+        emit_allowed(&em, c);
+    if (gen != NT_GEN_V04 || c->n_reserved)
+        emit_reserved(&em, c);
+    em_kv(&em, "usage", c->f[NT_F_USAGE].s);
+    if (nonempty(c->f[NT_F_WORKER_TYPE].s))
+        em_kv(&em, "workerType", c->f[NT_F_WORKER_TYPE].s);
+    em_end_map(&em);
+
+    em_key(&em, "status");
+    em_map(&em);
+    em_key(&em, "productIDMap");
+    em_plain(&em, "null");
+    em_key(&em, "warnings");
+    em_plain(&em, "null");
+    em_end_map(&em);
+    em_end_map(&em);
+    return em_close(&em);
+}
+
+/* ---- rendered files that hold what the Cluster file lacks (7.3) -------------------------- */
+
+static void em_metadata(emitter *em, const char *name, const char *ns)
+{
+    em_key(em, "metadata");
+    em_map(em);
+    em_kv(em, "name", name);
+    em_kv(em, "namespace", ns);
+    em_end_map(em);
+}
+
+/* Argo CD Application installing Traefik with the node ports as Helm values. */
+static int traefik_app(const char *dest, const char *http, const char *https, nt_buf *out)
+{
+    nt_buf values = NT_BUF_INIT;
+    emitter em;
+    em_open(&em, &values);
+    em_map(&em);
+    em_key(&em, "ports");
+    em_map(&em);
+    em_key(&em, "web");
+    em_map(&em);
+    em_key(&em, "nodePort");
+    if (nonempty(http) && looks_typed(http))
+        em_plain(&em, http);
+    else
+        em_str(&em, http);
+    em_end_map(&em);
+    em_key(&em, "websecure");
+    em_map(&em);
+    em_key(&em, "nodePort");
+    if (nonempty(https) && looks_typed(https))
+        em_plain(&em, https);
+    else
+        em_str(&em, https);
+    em_end_map(&em);
+    em_end_map(&em);
+    em_key(&em, "service");
+    em_map(&em);
+    em_kv(&em, "type", "NodePort");
+    em_end_map(&em);
+    em_end_map(&em);
+    int rc = em_close(&em);
+
+    em_open(&em, out);
+    em_map(&em);
+    em_kv(&em, "apiVersion", "argoproj.io/v1alpha1");
+    em_kv(&em, "kind", "Application");
+    em_metadata(&em, "traefik", "argocd");
+    em_key(&em, "spec");
+    em_map(&em);
+    em_key(&em, "destination");
+    em_map(&em);
+    em_kv(&em, "name", dest);
+    em_kv(&em, "namespace", "traefik");
+    em_end_map(&em);
+    em_kv(&em, "project", "default");
+    em_key(&em, "source");
+    em_map(&em);
+    em_kv(&em, "chart", "traefik");
+    em_key(&em, "helm");
+    em_map(&em);
+    em_key(&em, "values");
+    em_scalar(&em, nt_buf_str(&values), YAML_LITERAL_SCALAR_STYLE);
+    em_end_map(&em);
+    em_kv(&em, "repoURL", "https://helm.traefik.io/traefik");
+    em_kv(&em, "targetRevision", "10.19.4");
+    em_end_map(&em);
+    em_end_map(&em);
+    em_end_map(&em);
+    if (em_close(&em) < 0)
+        rc = -1;
+    nt_buf_free(&values);
+    return rc;
+}
+
+static int ingress_file(const char *name, const char *ns, const char *service, const char *host,
+                        nt_buf *out)
+{
+    emitter em;
+    em_open(&em, out);
+    em_map(&em);
+    em_kv(&em, "apiVersion", "networking.k8s.io/v1");
+    em_kv(&em, "kind", "Ingress");
+    em_metadata(&em, name, ns);
+    em_key(&em, "spec");
+    em_map(&em);
+    em_kv(&em, "ingressClassName", "traefik");
+    em_key(&em, "rules");
+    em_seq(&em);
+    em_map(&em);
+    em_kv(&em, "host", host);
+    em_key(&em, "http");
+    em_map(&em);
+    em_key(&em, "paths");
+    em_seq(&em);
+    em_map(&em);
+    em_key(&em, "backend");
+    em_map(&em);
+    em_key(&em, "service");
+    em_map(&em);
+    em_kv(&em, "name", service);
+    em_key(&em, "port");
+    em_map(&em);
+    em_key(&em, "number");
+    em_plain(&em, "443");
+    em_end_map(&em);
+    em_end_map(&em);
+    em_end_map(&em);
+    em_kv(&em, "path", "/");
+    em_kv(&em, "pathType", "Prefix");
+    em_end_map(&em);
+    em_end_seq(&em);
+    em_end_map(&em);
+    em_end_map(&em);
+    em_end_seq(&em);
+    em_key(&em, "tls");
+    em_seq(&em);
+    em_map(&em);
+    em_key(&em, "hosts");
+    em_seq(&em);
+    em_str(&em, host);
+    em_end_seq(&em);
+    em_end_map(&em);
+    em_end_seq(&em);
+    em_end_map(&em);
+    em_end_map(&em);
+    return em_close(&em);
+}
+
+static int vcluster_svc(const char *name, const char *port, nt_buf *out)
+{
+    emitter em;
+    em_open(&em, out);
+    em_map(&em);
+    em_kv(&em, "apiVersion", "v1");
+    em_kv(&em, "kind", "Service");
+    em_metadata(&em, name, name);
+    em_key(&em, "spec");
+    em_map(&em);
+    em_key(&em, "ports");
+    em_seq(&em);
+    em_map(&em);
+    em_kv(&em, "name", "https");
+    em_key(&em, "nodePort");
+    if (looks_typed(port) && nonempty(port))
+        em_plain(&em, port);
+    else
+        em_str(&em, port);
+    em_key(&em, "port");
+    em_plain(&em, "443");
+    em_kv(&em, "protocol", "TCP");
+    em_key(&em, "targetPort");
+    em_plain(&em, "8443");
+    em_end_map(&em);
+    em_end_seq(&em);
+    em_key(&em, "selector");
+    em_map(&em);
+    em_kv(&em, "app", "vcluster");
+    em_kv(&em, "release", name);
+    em_end_map(&em);
+    em_kv(&em, "type", "NodePort");
+    em_end_map(&em);
+    em_end_map(&em);
+    return em_close(&em);
+}
+
+static int vcluster_app(const char *name, const char *host, nt_buf *out)
+{
+    emitter em;
+    em_open(&em, out);
+    em_map(&em);
+    em_kv(&em, "apiVersion", "argoproj.io/v1alpha1");
+    em_kv(&em, "kind", "Application");
+    em_metadata(&em, name, "argocd");
+    em_key(&em, "spec");
+    em_map(&em);
+    em_key(&em, "destination");
+    em_map(&em);
+    em_kv(&em, "name", host);
+    em_kv(&em, "namespace", name);
+    em_end_map(&em);
+    em_kv(&em, "project", "default");
+    em_key(&em, "source");
+    em_map(&em);
+    em_kv(&em, "chart", "vcluster");
+    em_kv(&em, "repoURL", "https://charts.loft.sh");
+    em_kv(&em, "targetRevision", "0.10.2");
+    em_end_map(&em);
+    em_end_map(&em);
+    em_end_map(&em);
+    return em_close(&em);
+}
+
+static int kustomization_file(char **names, size_t n, nt_buf *out)
+{
+    emitter em;
+    em_open(&em, out);
+    em_map(&em);
+    em_kv(&em, "apiVersion", "kustomize.config.k8s.io/v1beta1");
+    em_kv(&em, "kind", "Kustomization");
+    em_key(&em, "resources");
+    if (!n) {
+        em_empty_seq(&em);
+    } else {
+        em_seq(&em);
+        for (size_t i = 0; i < n; i++)
+            em_str(&em, names[i]);
+        em_end_seq(&em);
+    }
+    em_end_map(&em);
+    return em_close(&em);
+}
+
+/* ---- file system ------------------------------------------------------------------------- */
+
+static int mkdirs(const char *root, const char *rel_dir, nt_diag *diag)
+{
+    nt_buf p = NT_BUF_INIT;
+    nt_buf_adds(&p, root);
+    int rc = 0;
+    const char *s = rel_dir;
+    while (*s) {
+        const char *slash = strchr(s, '/');
+        size_t n = slash ? (size_t)(slash - s) : strlen(s);
+        nt_buf_addc(&p, '/');
+        nt_buf_add(&p, s, n);
+        if (mkdir(nt_buf_str(&p), 0755) < 0 && errno != EEXIST) {
+            rc = nt_diag_error(diag, "cannot create directory %s: %s", nt_buf_str(&p),
+                               strerror(errno));
+            break;
+        }
+        s += n;
+        if (*s == '/')
+            s++;
+    }
+    nt_buf_free(&p);
+    return rc;
+}
+
+static int read_whole(const char *path, nt_buf *out)
+{
+    if (nt_buf_read_file(out, path, 0) == 0)
+        return 0;
+    return errno == ENOENT ? 1 : -1;
+}
+
+/* Write root/rel with content unless it already holds exactly that; append rel to changed
+ * when written. The file is replaced atomically (core/base/atomic_write.h) without fsync: a
+ * commit follows at once, git itself does not fsync by default, and the local server does
+ * not promise durability across a power loss. */
+static int put_file(const char *root, const char *rel, const nt_buf *content, nt_buf *changed,
+                    nt_diag *diag)
+{
+    nt_buf path = NT_BUF_INIT;
+    int rc = -1;
+    nt_buf_addf(&path, "%s/%s", root, rel);
+    const char *slash = strrchr(rel, '/');
+    if (slash) {
+        char *dir = nt_xstrndup(rel, (size_t)(slash - rel));
+        int r = mkdirs(root, dir, diag);
+        free(dir);
+        if (r < 0)
+            goto done;
+    }
+    int w = nt_write_atomic(nt_buf_str(&path), nt_buf_str(content), content->len, 0644,
+                            NT_WRITE_IF_CHANGED | NT_WRITE_NO_SYNC, NULL, diag);
+    if (w < 0)
+        goto done;
+    if (w == 0)
+        nt_buf_addf(changed, "%s\n", rel);
+    rc = 0;
+done:
+    nt_buf_free(&path);
+    return rc;
+}
+
+/* Remove empty directories from rel_dir up towards the root. */
+static void prune_dirs(const char *root, const char *rel_dir)
+{
+    char *d = nt_xstrdup(rel_dir);
+    nt_buf p = NT_BUF_INIT;
+    for (;;) {
+        nt_buf_reset(&p);
+        nt_buf_addf(&p, "%s/%s", root, d);
+        if (rmdir(nt_buf_str(&p)) < 0)
+            break;
+        char *slash = strrchr(d, '/');
+        if (!slash)
+            break;
+        *slash = 0;
+    }
+    nt_buf_free(&p);
+    free(d);
+}
+
+static int del_file(const char *root, const char *rel, nt_buf *changed, nt_diag *diag)
+{
+    nt_buf path = NT_BUF_INIT;
+    nt_buf_addf(&path, "%s/%s", root, rel);
+    int rc = 0;
+    if (unlink(nt_buf_str(&path)) == 0) {
+        nt_buf_addf(changed, "%s\n", rel);
+        const char *slash = strrchr(rel, '/');
+        if (slash) {
+            char *dir = nt_xstrndup(rel, (size_t)(slash - rel));
+            prune_dirs(root, dir);
+            free(dir);
+        }
+    } else if (errno != ENOENT) {
+        rc = nt_diag_error(diag, "cannot remove %s: %s", nt_buf_str(&path), strerror(errno));
+    }
+    nt_buf_free(&path);
+    return rc;
+}
+
+/* Remove the directory root/rel and everything below it; every removed file goes to
+ * changed. */
+static int del_tree(const char *root, const char *rel, nt_buf *changed, nt_diag *diag)
+{
+    nt_buf path = NT_BUF_INIT;
+    nt_buf_addf(&path, "%s/%s", root, rel);
+    int rc = 0;
+    DIR *d = opendir(nt_buf_str(&path));
+    if (!d) {
+        if (errno != ENOENT && errno != ENOTDIR)
+            rc = nt_diag_error(diag, "cannot open %s: %s", nt_buf_str(&path), strerror(errno));
+        goto done;
+    }
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        NT_GROW(names, cap, n + 1);
+        names[n++] = nt_xstrdup(e->d_name);
+    }
+    closedir(d);
+    for (size_t i = 0; i < n; i++) {
+        nt_buf sub = NT_BUF_INIT;
+        nt_buf_addf(&sub, "%s/%s", rel, names[i]);
+        nt_buf full = NT_BUF_INIT;
+        nt_buf_addf(&full, "%s/%s", root, nt_buf_str(&sub));
+        struct stat st;
+        if (rc == 0 && lstat(nt_buf_str(&full), &st) == 0) {
+            if (S_ISDIR(st.st_mode))
+                rc = del_tree(root, nt_buf_str(&sub), changed, diag);
+            else if (unlink(nt_buf_str(&full)) == 0)
+                nt_buf_addf(changed, "%s\n", nt_buf_str(&sub));
+            else
+                rc =
+                    nt_diag_error(diag, "cannot remove %s: %s", nt_buf_str(&full), strerror(errno));
+        }
+        nt_buf_free(&sub);
+        nt_buf_free(&full);
+        free(names[i]);
+    }
+    free(names);
+    if (rc == 0) {
+        rmdir(nt_buf_str(&path));
+        const char *slash = strrchr(rel, '/');
+        if (slash) {
+            char *dir = nt_xstrndup(rel, (size_t)(slash - rel));
+            prune_dirs(root, dir);
+            free(dir);
+        }
+    }
+done:
+    nt_buf_free(&path);
+    return rc;
+}
+
+/* ---- paths ------------------------------------------------------------------------------- */
+
+const char *const nt_tenant_owned_paths[] = {NT_CLUSTERS_DIR, "host-clusters", "runtimes", NULL};
+
+const char *nt_tenant_reserved_name(const char *name)
+{
+    /* NAME.yaml in the clusters directory is the only path built from a name alone next to a
+     * fixed file; every other path adds a suffix (NAME-runtime) or a directory level. */
+    if (name && !strcmp(name, "kustomization"))
+        return "its Cluster file would replace " KUSTOMIZATION ", the list of the clusters";
+    return NULL;
+}
+
+static void path_cluster_file(nt_buf *b, const char *name)
+{
+    nt_buf_addf(b, "%s/%s.yaml", NT_CLUSTERS_DIR, name);
+}
+
+static void path_traefik(nt_buf *b, const nt_cluster *c)
+{
+    if (nt_cluster_is_host(c))
+        nt_buf_addf(b, "host-clusters/%s/production/traefik-app.yaml", c->name);
+    else
+        nt_buf_addf(b, "runtimes/%s-runtime/production/traefik-app.yaml", c->name);
+}
+
+static void path_argocd(nt_buf *b, const char *name)
+{
+    nt_buf_addf(b, "runtimes/%s-runtime/argocd/overlays/production/ingress-argocd-server.yaml",
+                name);
+}
+
+static void path_tekton(nt_buf *b, const char *name)
+{
+    nt_buf_addf(b, "runtimes/%s-runtime/tekton/overlays/production/ingress-tekton-dashboard.yaml",
+                name);
+}
+
+static void path_vcluster_dir(nt_buf *b, const char *host, const char *name)
+{
+    nt_buf_addf(b, "host-clusters/%s/vclusters/%s", host, name);
+}
+
+static bool is_pipeline(const nt_cluster *c)
+{
+    const char *wt = c->f[NT_F_WORKER_TYPE].s;
+    return wt && !strcmp(wt, "pipeline");
+}
+
+/* The value of a seed field in the stored cluster: v0.4 keeps it in additions. */
+static const char *stored_value(const nt_cluster *c, nt_api_gen gen, nt_field f)
+{
+    if (gen == NT_GEN_V04) {
+        nt_component_kind k = f == NT_F_ARGOCD_HOST   ? NT_C_DEPLOYMENT
+                              : f == NT_F_TEKTON_HOST ? NT_C_PIPELINE
+                                                      : NT_C_GATEWAY;
+        const char *key = f == NT_F_TRAEFIK_HTTP_NODE_PORT    ? "httpNodePort"
+                          : f == NT_F_TRAEFIK_HTTPS_NODE_PORT ? "httpsNodePort"
+                                                              : "host";
+        nt_addition *a = nt_component_addition(&c->comp[k], key);
+        if (a && a->value.s)
+            return a->value.s;
+    }
+    return c->f[f].s ? c->f[f].s : "";
+}
+
+/* ---- kustomization ----------------------------------------------------------------------- */
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* The `resources:` entries of the clusters kustomization on disk (none when absent). */
+static int read_resources(const char *root, char ***names, size_t *n, nt_diag *diag)
+{
+    *names = NULL;
+    *n = 0;
+    size_t cap = 0;
+    nt_buf path = NT_BUF_INIT, data = NT_BUF_INIT;
+    nt_buf_addf(&path, "%s/%s", root, KUSTOMIZATION);
+    int rc = 0;
+    int r = read_whole(nt_buf_str(&path), &data);
+    if (r == 1)
+        goto done;
+    yaml_parser_t p;
+    yaml_document_t doc;
+    yaml_parser_initialize(&p);
+    yaml_parser_set_input_string(&p, (const unsigned char *)data.data, data.len);
+    if (r < 0 || !yaml_parser_load(&p, &doc)) {
+        yaml_parser_delete(&p);
+        rc = nt_diag_error(diag, "cannot read %s", KUSTOMIZATION);
+        goto done;
+    }
+    yaml_node_t *root_node = yaml_document_get_root_node(&doc);
+    if (root_node && root_node->type == YAML_MAPPING_NODE) {
+        for (yaml_node_pair_t *pr = root_node->data.mapping.pairs.start;
+             pr < root_node->data.mapping.pairs.top; pr++) {
+            yaml_node_t *k = yaml_document_get_node(&doc, pr->key);
+            yaml_node_t *v = yaml_document_get_node(&doc, pr->value);
+            if (!k || k->type != YAML_SCALAR_NODE ||
+                strcmp((char *)k->data.scalar.value, "resources") || !v ||
+                v->type != YAML_SEQUENCE_NODE)
+                continue;
+            for (yaml_node_item_t *it = v->data.sequence.items.start;
+                 it < v->data.sequence.items.top; it++) {
+                yaml_node_t *s = yaml_document_get_node(&doc, *it);
+                if (s && s->type == YAML_SCALAR_NODE) {
+                    NT_GROW(*names, cap, *n + 1);
+                    (*names)[(*n)++] = nt_xstrdup((char *)s->data.scalar.value);
+                }
+            }
+        }
+    }
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&p);
+done:
+    nt_buf_free(&path);
+    nt_buf_free(&data);
+    return rc;
+}
+
+/* Add (add=true) or remove `file` in the kustomization list and rewrite it. v0.3 appends a
+ * new entry at the end; v0.4 re-renders the list in file order with a new cluster last. */
+static int update_kustomization(const char *root, const char *file, bool add, nt_api_gen gen,
+                                nt_buf *changed, nt_diag *diag)
+{
+    char **names;
+    size_t n;
+    if (read_resources(root, &names, &n, diag) < 0)
+        return -1;
+    size_t w = 0;
+    bool present = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(names[i], file)) {
+            if (add && !present) {
+                present = true;
+                names[w++] = names[i];
+                continue;
+            }
+            free(names[i]);
+            continue;
+        }
+        names[w++] = names[i];
+    }
+    n = w;
+    if (gen == NT_GEN_V04 && n > 1) {
+        /* existing entries in file order; a new one last */
+        qsort(names, n, sizeof(*names), cmp_cstr);
+    }
+    if (add && !present) {
+        names = nt_xrealloc(names, (n + 1) * sizeof(*names));
+        names[n++] = nt_xstrdup(file);
+    }
+    nt_buf content = NT_BUF_INIT;
+    int rc = kustomization_file(names, n, &content);
+    if (rc < 0)
+        nt_diag_error(diag, "cannot render %s", KUSTOMIZATION);
+    else
+        rc = put_file(root, KUSTOMIZATION, &content, changed, diag);
+    nt_buf_free(&content);
+    free_names(names, n);
+    return rc;
+}
+
+/* ---- writer ------------------------------------------------------------------------------ */
+
+static int put_rendered(const char *root, const nt_buf *rel, int render_rc, const nt_buf *content,
+                        nt_buf *changed, nt_diag *diag)
+{
+    if (render_rc < 0)
+        return nt_diag_error(diag, "cannot render %s", nt_buf_str(rel));
+    return put_file(root, nt_buf_str(rel), content, changed, diag);
+}
+
+int nt_tenant_write_cluster(const char *root, const nt_cluster *stored, nt_api_gen gen,
+                            const nt_cluster_set *all, nt_buf *changed, nt_diag *diag)
+{
+    (void)all;
+    nt_buf rel = NT_BUF_INIT, content = NT_BUF_INIT;
+    int rc = -1;
+    const nt_cluster *c = stored;
+    const char *reserved = nt_tenant_reserved_name(c->name);
+    if (reserved) {
+        nt_diag_error(diag, "the cluster name %s is reserved: %s", c->name, reserved);
+        goto done;
+    }
+
+    path_cluster_file(&rel, c->name);
+    if (put_rendered(root, &rel, cluster_file(c, gen, &content), &content, changed, diag) < 0)
+        goto done;
+    nt_buf_reset(&rel);
+    nt_buf_addf(&rel, "%s.yaml", c->name);
+    if (update_kustomization(root, nt_buf_str(&rel), true, gen, changed, diag) < 0)
+        goto done;
+
+    if (nt_cluster_is_physical(c)) {
+        nt_buf_reset(&rel);
+        nt_buf_reset(&content);
+        path_traefik(&rel, c);
+        int r = traefik_app(c->name, stored_value(c, gen, NT_F_TRAEFIK_HTTP_NODE_PORT),
+                            stored_value(c, gen, NT_F_TRAEFIK_HTTPS_NODE_PORT), &content);
+        if (put_rendered(root, &rel, r, &content, changed, diag) < 0)
+            goto done;
+    }
+    if (nt_cluster_is_worker(c)) {
+        nt_buf_reset(&rel);
+        nt_buf_reset(&content);
+        path_argocd(&rel, c->name);
+        int r = ingress_file("argocd-server-ingress", "argocd", "argocd-server",
+                             stored_value(c, gen, NT_F_ARGOCD_HOST), &content);
+        if (put_rendered(root, &rel, r, &content, changed, diag) < 0)
+            goto done;
+        if (is_pipeline(c)) {
+            nt_buf_reset(&rel);
+            nt_buf_reset(&content);
+            path_tekton(&rel, c->name);
+            r = ingress_file("tekton-dashboard-ingress", "tekton-pipelines", "tekton-dashboard",
+                             stored_value(c, gen, NT_F_TEKTON_HOST), &content);
+            if (put_rendered(root, &rel, r, &content, changed, diag) < 0)
+                goto done;
+        }
+    }
+    if (nt_cluster_is_virtual(c) && nonempty(c->f[NT_F_HOST_CLUSTER].s)) {
+        nt_buf dir = NT_BUF_INIT;
+        path_vcluster_dir(&dir, c->f[NT_F_HOST_CLUSTER].s, c->name);
+        nt_buf_reset(&rel);
+        nt_buf_reset(&content);
+        nt_buf_addf(&rel, "%s/vcluster-app.yaml", nt_buf_str(&dir));
+        int r = vcluster_app(c->name, c->f[NT_F_HOST_CLUSTER].s, &content);
+        if (put_rendered(root, &rel, r, &content, changed, diag) < 0) {
+            nt_buf_free(&dir);
+            goto done;
+        }
+        nt_buf_reset(&rel);
+        nt_buf_reset(&content);
+        nt_buf_addf(&rel, "%s/vcluster-initial/svc.yaml", nt_buf_str(&dir));
+        nt_buf_free(&dir);
+        r = vcluster_svc(c->name, c->f[NT_F_VCLUSTER_HTTPS_NODE_PORT].s, &content);
+        if (put_rendered(root, &rel, r, &content, changed, diag) < 0)
+            goto done;
+    }
+    rc = 0;
+done:
+    nt_buf_free(&rel);
+    nt_buf_free(&content);
+    return rc;
+}
+
+int nt_tenant_remove_cluster(const char *root, const nt_cluster *stored, nt_api_gen gen,
+                             const nt_cluster_set *all, nt_buf *changed, nt_diag *diag)
+{
+    (void)all;
+    nt_buf rel = NT_BUF_INIT;
+    int rc = -1;
+    const nt_cluster *c = stored;
+    path_cluster_file(&rel, c->name);
+    if (del_file(root, nt_buf_str(&rel), changed, diag) < 0)
+        goto done;
+    nt_buf_reset(&rel);
+    nt_buf_addf(&rel, "%s.yaml", c->name);
+    if (update_kustomization(root, nt_buf_str(&rel), false, gen, changed, diag) < 0)
+        goto done;
+    nt_buf_reset(&rel);
+    if (nt_cluster_is_host(c)) {
+        nt_buf_addf(&rel, "host-clusters/%s", c->name);
+        if (del_tree(root, nt_buf_str(&rel), changed, diag) < 0)
+            goto done;
+    } else {
+        nt_buf_addf(&rel, "runtimes/%s-runtime", c->name);
+        if (del_tree(root, nt_buf_str(&rel), changed, diag) < 0)
+            goto done;
+        if (nt_cluster_is_virtual(c) && nonempty(c->f[NT_F_HOST_CLUSTER].s)) {
+            nt_buf_reset(&rel);
+            path_vcluster_dir(&rel, c->f[NT_F_HOST_CLUSTER].s, c->name);
+            if (del_tree(root, nt_buf_str(&rel), changed, diag) < 0)
+                goto done;
+        }
+    }
+    rc = 0;
+done:
+    nt_buf_free(&rel);
+    return rc;
+}
+
+/* ---- reader ------------------------------------------------------------------------------ */
+
+static int fs_read(void *ctx, const char *path, nt_buf *out, nt_buf *err)
+{
+    nt_buf full = NT_BUF_INIT;
+    nt_buf_addf(&full, "%s/%s", (const char *)ctx, path);
+    int rc = read_whole(nt_buf_str(&full), out);
+    if (rc < 0)
+        nt_buf_addf(err, "cannot read %s: %s", nt_buf_str(&full), strerror(errno));
+    nt_buf_free(&full);
+    return rc;
+}
+
+static int fs_list(void *ctx, const char *dir, char ***names, size_t *n, nt_buf *err)
+{
+    *names = NULL;
+    *n = 0;
+    nt_buf full = NT_BUF_INIT;
+    nt_buf_addf(&full, "%s/%s", (const char *)ctx, dir);
+    DIR *d = opendir(nt_buf_str(&full));
+    int rc = 0;
+    if (!d) {
+        if (errno == ENOENT || errno == ENOTDIR) {
+            rc = 1;
+        } else {
+            nt_buf_addf(err, "cannot list %s: %s", nt_buf_str(&full), strerror(errno));
+            rc = -1;
+        }
+        goto done;
+    }
+    size_t cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        nt_buf f = NT_BUF_INIT;
+        nt_buf_addf(&f, "%s/%s", nt_buf_str(&full), e->d_name);
+        struct stat st;
+        bool reg = stat(nt_buf_str(&f), &st) == 0 && S_ISREG(st.st_mode);
+        nt_buf_free(&f);
+        if (!reg)
+            continue;
+        NT_GROW(*names, cap, *n + 1);
+        (*names)[(*n)++] = nt_xstrdup(e->d_name);
+    }
+    closedir(d);
+    if (*n > 1)
+        qsort(*names, *n, sizeof(**names), cmp_cstr);
+done:
+    nt_buf_free(&full);
+    return rc;
+}
+
+const nt_tree_reader nt_tree_reader_fs = {NULL, fs_read, fs_list};
+
+/* Follow a path of mapping keys / sequence indexes ("#0") from the root of doc to a
+ * scalar. */
+static const char *yaml_lookup(yaml_document_t *doc, const char *const *path)
+{
+    yaml_node_t *n = yaml_document_get_root_node(doc);
+    for (; n && *path; path++) {
+        if ((*path)[0] == '#') {
+            if (n->type != YAML_SEQUENCE_NODE)
+                return NULL;
+            long idx = strtol(*path + 1, NULL, 10);
+            if (idx < 0 || n->data.sequence.items.start + idx >= n->data.sequence.items.top)
+                return NULL;
+            n = yaml_document_get_node(doc, n->data.sequence.items.start[idx]);
+            continue;
+        }
+        if (n->type != YAML_MAPPING_NODE)
+            return NULL;
+        yaml_node_t *next = NULL;
+        for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top;
+             pr++) {
+            yaml_node_t *k = yaml_document_get_node(doc, pr->key);
+            if (k && k->type == YAML_SCALAR_NODE && !strcmp((char *)k->data.scalar.value, *path)) {
+                next = yaml_document_get_node(doc, pr->value);
+                break;
+            }
+        }
+        n = next;
+    }
+    if (!n || n->type != YAML_SCALAR_NODE)
+        return NULL;
+    return (const char *)n->data.scalar.value;
+}
+
+/* Read one scalar out of a YAML text. 1 when the path is absent; -1 when not YAML. */
+static int yaml_text_value(const char *text, size_t len, const char *const *path, nt_buf *out)
+{
+    yaml_parser_t p;
+    yaml_document_t doc;
+    yaml_parser_initialize(&p);
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&p, &doc)) {
+        yaml_parser_delete(&p);
+        return -1;
+    }
+    const char *v = yaml_lookup(&doc, path);
+    int rc = 1;
+    if (v) {
+        nt_buf_adds(out, v);
+        rc = 0;
+    }
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&p);
+    return rc;
+}
+
+typedef struct read_ctx {
+    const nt_tree_reader *r;
+    const char *label;
+    nt_diag *diag;
+} read_ctx;
+
+/* Set field f of c from the scalar at `path` of file `rel` (a Helm values block when
+ * `inner` is given). A missing file leaves the field unset. */
+static int complete_field(read_ctx *rc, nt_cluster_set *set, nt_cluster *c, nt_field f,
+                          const char *rel, const char *const *path, const char *const *inner)
+{
+    nt_buf data = NT_BUF_INIT, err = NT_BUF_INIT, v = NT_BUF_INIT, file = NT_BUF_INIT;
+    int ret = 0;
+    int r = rc->r->read(rc->r->ctx, rel, &data, &err);
+    if (r == 1)
+        goto done;
+    nt_buf_addf(&file, "%s/%s", rc->label, rel);
+    nt_pos pos = {nt_cluster_set_intern(set, nt_buf_str(&file)), 1, 1};
+    if (r < 0) {
+        ret = nt_diag_add(rc->diag, NT_SEV_ERROR, pos, c->name, "%s", nt_buf_str(&err));
+        goto done;
+    }
+    r = yaml_text_value(nt_buf_str(&data), data.len, path, &v);
+    if (r == 0 && inner) {
+        nt_buf outer = v;
+        v = (nt_buf)NT_BUF_INIT;
+        r = yaml_text_value(nt_buf_str(&outer), outer.len, inner, &v);
+        nt_buf_free(&outer);
+    }
+    if (r < 0) {
+        ret = nt_diag_add(rc->diag, NT_SEV_ERROR, pos, c->name,
+                          "%s is not valid YAML: fix or re-save the cluster", rel);
+        goto done;
+    }
+    if (r == 0)
+        nt_value_set(&c->f[f], nt_buf_str(&v), pos);
+done:
+    nt_buf_free(&data);
+    nt_buf_free(&err);
+    nt_buf_free(&v);
+    nt_buf_free(&file);
+    return ret;
+}
+
+int nt_tenant_read(const nt_tree_reader *r, const char *label, nt_cluster_set **out, nt_diag *diag)
+{
+    nt_cluster_set *set = nt_cluster_set_new();
+    *out = set;
+    char **names = NULL;
+    size_t n = 0;
+    nt_buf err = NT_BUF_INIT;
+    int rc = 0;
+    int lr = r->list(r->ctx, NT_CLUSTERS_DIR, &names, &n, &err);
+    if (lr < 0) {
+        rc = nt_diag_error(diag, "%s: %s", label, nt_buf_str(&err));
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(names[i]);
+        bool yaml = (len > 5 && !strcmp(names[i] + len - 5, ".yaml")) ||
+                    (len > 4 && !strcmp(names[i] + len - 4, ".yml"));
+        if (!yaml || !strcmp(names[i], "kustomization.yaml") ||
+            !strcmp(names[i], "kustomization.yml"))
+            continue;
+        nt_buf rel = NT_BUF_INIT, data = NT_BUF_INIT, name = NT_BUF_INIT;
+        nt_buf_addf(&rel, "%s/%s", NT_CLUSTERS_DIR, names[i]);
+        nt_buf_addf(&name, "%s/%s", label, nt_buf_str(&rel));
+        nt_buf_reset(&err);
+        int fr = r->read(r->ctx, nt_buf_str(&rel), &data, &err);
+        if (fr < 0)
+            rc = nt_diag_error(diag, "%s: %s", label, nt_buf_str(&err));
+        else if (fr == 0 &&
+                 nt_load_buffer(set, nt_buf_str(&name), nt_buf_str(&data), data.len,
+                                NT_LOAD_RESOURCE | NT_LOAD_NO_ENV | NT_LOAD_NO_KUBECONFIG,
+                                diag) < 0)
+            rc = -1;
+        nt_buf_free(&rel);
+        nt_buf_free(&data);
+        nt_buf_free(&name);
+    }
+
+    read_ctx ctx = {r, label, diag};
+    bool v04 = false, v03 = false;
+    static const char *const helm[] = {"spec", "source", "helm", "values", NULL};
+    static const char *const web[] = {"ports", "web", "nodePort", NULL};
+    static const char *const websecure[] = {"ports", "websecure", "nodePort", NULL};
+    static const char *const ingress_host[] = {"spec", "rules", "#0", "host", NULL};
+    static const char *const svc_port[] = {"spec", "ports", "#0", "nodePort", NULL};
+    for (size_t i = 0; i < set->n; i++) {
+        nt_cluster *c = set->items[i];
+        nt_buf rel = NT_BUF_INIT;
+        if (c->comp[NT_C_GATEWAY].declared || c->comp[NT_C_OAUTH_PROXY].declared ||
+            c->comp[NT_C_SECRET_MANAGEMENT].declared)
+            v04 = true;
+        else
+            v03 = true;
+        if (nt_cluster_is_physical(c)) {
+            path_traefik(&rel, c);
+            if (complete_field(&ctx, set, c, NT_F_TRAEFIK_HTTP_NODE_PORT, nt_buf_str(&rel), helm,
+                               web) < 0 ||
+                complete_field(&ctx, set, c, NT_F_TRAEFIK_HTTPS_NODE_PORT, nt_buf_str(&rel), helm,
+                               websecure) < 0)
+                rc = -1;
+        }
+        if (nt_cluster_is_worker(c)) {
+            nt_buf_reset(&rel);
+            path_argocd(&rel, c->name);
+            if (complete_field(&ctx, set, c, NT_F_ARGOCD_HOST, nt_buf_str(&rel), ingress_host,
+                               NULL) < 0)
+                rc = -1;
+            if (is_pipeline(c)) {
+                nt_buf_reset(&rel);
+                path_tekton(&rel, c->name);
+                if (complete_field(&ctx, set, c, NT_F_TEKTON_HOST, nt_buf_str(&rel), ingress_host,
+                                   NULL) < 0)
+                    rc = -1;
+            }
+        }
+        if (nt_cluster_is_virtual(c) && nonempty(c->f[NT_F_HOST_CLUSTER].s)) {
+            nt_buf_reset(&rel);
+            path_vcluster_dir(&rel, c->f[NT_F_HOST_CLUSTER].s, c->name);
+            nt_buf_adds(&rel, "/vcluster-initial/svc.yaml");
+            if (complete_field(&ctx, set, c, NT_F_VCLUSTER_HTTPS_NODE_PORT, nt_buf_str(&rel),
+                               svc_port, NULL) < 0)
+                rc = -1;
+        }
+        nt_buf_free(&rel);
+    }
+    set->gen = v04 ? NT_GEN_V04 : v03 ? NT_GEN_V03 : NT_GEN_UNKNOWN;
+    set->visible = ((1u << NT_F_COUNT) - 1) & ~(1u << NT_F_KUBECONFIG);
+    set->visible_extras = true;
+    nt_cluster_set_sort(set);
+done:
+    free_names(names, n);
+    nt_buf_free(&err);
+    return rc;
+}

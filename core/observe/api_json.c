@@ -1,0 +1,1258 @@
+/* api_json.c — the Nautes Cluster API's JSON, both directions (docs/api-server.md §1, 3, 4).
+ *
+ * Client side builds the SaveCluster body and reads lists and error bodies defensively (a
+ * proxy's HTML page or a truncated answer gives one clear message). Server side reads a body
+ * the way protojson does (unknown keys dropped, null = absent, a number where a string is
+ * expected or a duplicate key refused) and writes the GET shape of one generation. */
+#include "core/observe/api_json.h"
+
+#include "core/base/alloc.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- shared helpers ----------------------------------------------------------------------- */
+
+/* Wipe every string of a tree (it may hold a kubeconfig) before it is freed. */
+static void json_wipe(cJSON *j)
+{
+    for (; j; j = j->next) {
+        if (j->valuestring) {
+            volatile char *p = j->valuestring;
+            while (*p)
+                *p++ = 0;
+        }
+        json_wipe(j->child);
+    }
+}
+
+static void wipe_str(char *s)
+{
+    if (!s)
+        return;
+    volatile char *p = s;
+    while (*p)
+        *p++ = 0;
+}
+
+/* Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
+static bool utf8_valid(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = s[i];
+        size_t n;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        for (size_t k = 1; k <= n; k++) {
+            if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+/* Parse a length-delimited buffer as one JSON value. On failure *err_at is the byte offset
+ * where the parser stopped. Embedded NUL bytes are a syntax error. */
+static cJSON *parse_json(const char *body, size_t len, size_t *err_at)
+{
+    *err_at = 0;
+    size_t nul = strnlen(body, len);
+    if (nul != len) {
+        *err_at = nul;
+        return NULL;
+    }
+    char *copy = nt_xmalloc(len + 1);
+    memcpy(copy, body, len);
+    copy[len] = 0;
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(copy, len + 1, &end, true);
+    if (!j)
+        *err_at = end && end >= copy ? (size_t)(end - copy) : 0;
+    wipe_str(copy);
+    free(copy);
+    return j;
+}
+
+static void line_col(const char *body, size_t len, size_t off, unsigned *line, unsigned *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off && i < len; i++) {
+        if (body[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+static const char *skip_ws(const char *s, const char *end)
+{
+    while (s < end && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+        s++;
+    return s;
+}
+
+/* ---- client: SaveCluster body (3) --------------------------------------------------------- */
+
+static void add_str(cJSON *obj, const char *key, const char *s)
+{
+    if (s)
+        cJSON_AddStringToObject(obj, key, s);
+}
+
+/* The components_list entry for kind k, created (with the default name and namespace, so a
+ * v0.3.6+ server that reads the same key sees its own default) when absent. */
+static cJSON *body_component(cJSON *list, nt_component_kind k)
+{
+    const nt_component_info *ci = &nt_components[k];
+    cJSON *e = cJSON_GetObjectItemCaseSensitive(list, ci->snake);
+    if (e && cJSON_IsNull(e)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(list, ci->snake);
+        e = NULL;
+    }
+    if (!e) {
+        e = cJSON_AddObjectToObject(list, ci->snake);
+        cJSON_AddStringToObject(e, "name", ci->default_name);
+        cJSON_AddStringToObject(e, "namespace", ci->default_namespace);
+    }
+    return e;
+}
+
+static void body_addition(cJSON *list, nt_component_kind k, const char *key, const char *v)
+{
+    if (!v)
+        return;
+    cJSON *e = body_component(list, k);
+    cJSON *adds = cJSON_GetObjectItemCaseSensitive(e, "additions");
+    if (!adds)
+        adds = cJSON_AddObjectToObject(e, "additions");
+    if (!cJSON_GetObjectItemCaseSensitive(adds, key)) /* explicit additions win */
+        cJSON_AddStringToObject(adds, key, v);
+}
+
+static const char *either(const nt_cluster *c, nt_field f)
+{
+    const nt_value *v = nt_cluster_either(c, f);
+    return v ? v->s : NULL;
+}
+
+char *nt_api_body_build(const nt_cluster *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    const char *kind = c->f[NT_F_CLUSTER_KIND].s;
+    add_str(o, "api_server", c->f[NT_F_API_SERVER].s);
+    cJSON_AddStringToObject(o, "cluster_kind", kind ? kind : "kubernetes");
+    add_str(o, "cluster_type", c->f[NT_F_CLUSTER_TYPE].s);
+    add_str(o, "usage", c->f[NT_F_USAGE].s);
+    add_str(o, "worker_type", c->f[NT_F_WORKER_TYPE].s);
+    add_str(o, "host_cluster", c->f[NT_F_HOST_CLUSTER].s);
+    add_str(o, "primary_domain", c->f[NT_F_PRIMARY_DOMAIN].s);
+    add_str(o, "kubeconfig", c->f[NT_F_KUBECONFIG].s);
+
+    const char *vport = c->f[NT_F_VCLUSTER_HTTPS_NODE_PORT].s;
+    if (c->has_vcluster || vport) {
+        cJSON *v = cJSON_AddObjectToObject(o, "vcluster");
+        add_str(v, "https_node_port", vport);
+    }
+    /* each seed field in both spellings, whichever the file gave (3.4): a v0.3 server reads
+     * traefik/argocd_host/tekton_host, a v0.4 server the components additions */
+    const char *http = either(c, NT_F_TRAEFIK_HTTP_NODE_PORT);
+    const char *https = either(c, NT_F_TRAEFIK_HTTPS_NODE_PORT);
+    if (c->has_traefik || http || https) {
+        cJSON *t = cJSON_AddObjectToObject(o, "traefik");
+        add_str(t, "http_node_port", http);
+        add_str(t, "https_node_port", https);
+    }
+    const char *argocd = either(c, NT_F_ARGOCD_HOST);
+    const char *tekton = either(c, NT_F_TEKTON_HOST);
+    add_str(o, "argocd_host", argocd);
+    add_str(o, "tekton_host", tekton);
+
+    if (c->has_components || http || https || argocd || tekton) {
+        cJSON *list = cJSON_AddObjectToObject(o, "components_list");
+        for (int k = 0; k < NT_C_COUNT; k++) {
+            const nt_component *comp = &c->comp[k];
+            const char *snake = nt_components[k].snake;
+            if (!snake || !comp->declared)
+                continue;
+            if (comp->is_null) {
+                cJSON_AddNullToObject(list, snake);
+                continue;
+            }
+            cJSON *e = cJSON_AddObjectToObject(list, snake);
+            add_str(e, "name", comp->name.s);
+            add_str(e, "namespace", comp->ns.s);
+            if (comp->additions_declared || comp->n_additions) {
+                cJSON *adds = cJSON_AddObjectToObject(e, "additions");
+                for (size_t i = 0; i < comp->n_additions; i++)
+                    add_str(adds, comp->additions[i].key, comp->additions[i].value.s);
+            }
+        }
+        body_addition(list, NT_C_GATEWAY, "httpNodePort", http);
+        body_addition(list, NT_C_GATEWAY, "httpsNodePort", https);
+        body_addition(list, NT_C_DEPLOYMENT, "host", argocd);
+        body_addition(list, NT_C_PIPELINE, "host", tekton);
+    }
+    if (c->has_reserved || c->n_reserved) {
+        cJSON *m = cJSON_AddObjectToObject(o, "reserved_namespaces_allowed_products");
+        for (size_t i = 0; i < c->n_reserved; i++) {
+            cJSON *a = cJSON_AddArrayToObject(m, c->reserved[i].ns);
+            for (size_t j = 0; j < c->reserved[i].n; j++) {
+                const char *p = c->reserved[i].products[j].s;
+                cJSON_AddItemToArray(a, p ? cJSON_CreateString(p) : cJSON_CreateNull());
+            }
+        }
+    }
+    if (c->has_allowed || c->n_allowed) {
+        cJSON *m = cJSON_AddObjectToObject(o, "product_allowed_cluster_resources");
+        for (size_t i = 0; i < c->n_allowed; i++) {
+            cJSON *a = cJSON_AddArrayToObject(m, c->allowed[i].product);
+            for (size_t j = 0; j < c->allowed[i].n; j++) {
+                cJSON *it = cJSON_CreateObject();
+                add_str(it, "kind", c->allowed[i].items[j].kind.s);
+                add_str(it, "group", c->allowed[i].items[j].group.s);
+                cJSON_AddItemToArray(a, it);
+            }
+        }
+    }
+    char *out = cJSON_PrintUnformatted(o);
+    json_wipe(o);
+    cJSON_Delete(o);
+    if (!out)
+        abort(); /* cJSON only fails on allocation */
+    return out;
+}
+
+void nt_api_body_free(char *body)
+{
+    wipe_str(body);
+    free(body);
+}
+
+/* ---- client: list and cluster objects (4) ------------------------------------------------ */
+
+/* A string member: absent or null leaves *v untouched; a string is copied; another type is an
+ * error. */
+static int get_string(const cJSON *obj, const char *key, nt_value *v, const char *what, nt_buf *err)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!j || cJSON_IsNull(j))
+        return 0;
+    if (!cJSON_IsString(j)) {
+        nt_buf_addf(err, "\"%s\"%s%s is not a string", key, what ? " of " : "", what ? what : "");
+        return -1;
+    }
+    nt_value_set(v, j->valuestring, NT_POS_NONE);
+    return 0;
+}
+
+static int component_from_json(const cJSON *j, nt_component *comp, const char *key, nt_buf *err)
+{
+    comp->declared = true;
+    if (cJSON_IsNull(j)) {
+        comp->is_null = true;
+        return 0;
+    }
+    if (!cJSON_IsObject(j)) {
+        nt_buf_addf(err, "components_list.%s is not an object", key);
+        return -1;
+    }
+    nt_buf what = NT_BUF_INIT;
+    nt_buf_addf(&what, "components_list.%s", key);
+    int rc = -1;
+    if (get_string(j, "name", &comp->name, nt_buf_str(&what), err) < 0 ||
+        get_string(j, "namespace", &comp->ns, nt_buf_str(&what), err) < 0)
+        goto done;
+    const cJSON *adds = cJSON_GetObjectItemCaseSensitive(j, "additions");
+    if (adds && !cJSON_IsNull(adds)) {
+        if (!cJSON_IsObject(adds)) {
+            nt_buf_addf(err, "%s.additions is not an object", nt_buf_str(&what));
+            goto done;
+        }
+        comp->additions_declared = true;
+        const cJSON *a;
+        cJSON_ArrayForEach(a, adds)
+        {
+            if (!cJSON_IsString(a)) {
+                nt_buf_addf(err, "%s.additions.%s is not a string", nt_buf_str(&what), a->string);
+                goto done;
+            }
+            nt_component_set_addition(comp, a->string, a->valuestring, NT_POS_NONE);
+        }
+    }
+    rc = 0;
+done:
+    nt_buf_free(&what);
+    return rc;
+}
+
+static const char *const scalar_keys[] = {
+    [NT_F_CLUSTER_KIND] = "cluster_kind",
+    [NT_F_CLUSTER_TYPE] = "cluster_type",
+    [NT_F_USAGE] = "usage",
+    [NT_F_HOST_CLUSTER] = "host_cluster",
+    [NT_F_WORKER_TYPE] = "worker_type",
+    [NT_F_API_SERVER] = "api_server",
+    [NT_F_PRIMARY_DOMAIN] = "primary_domain",
+};
+
+int nt_api_cluster_from_json(const cJSON *obj, nt_cluster **out, nt_buf *err)
+{
+    *out = NULL;
+    if (!cJSON_IsObject(obj)) {
+        nt_buf_adds(err, "a cluster is not a JSON object");
+        return -1;
+    }
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(obj, "name");
+    if (!cJSON_IsString(name) || !*name->valuestring) {
+        nt_buf_adds(err, "a cluster has no \"name\" string");
+        return -1;
+    }
+    nt_cluster *c = nt_cluster_new();
+    c->name = nt_xstrdup(name->valuestring);
+    for (size_t f = 0; f < sizeof(scalar_keys) / sizeof(scalar_keys[0]); f++)
+        if (get_string(obj, scalar_keys[f], &c->f[f], c->name, err) < 0)
+            goto fail;
+
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(obj, "components_list");
+    if (list && !cJSON_IsNull(list)) {
+        if (!cJSON_IsObject(list)) {
+            nt_buf_addf(err, "components_list of %s is not an object", c->name);
+            goto fail;
+        }
+        c->has_components = true;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, list)
+        {
+            nt_component_kind k = nt_component_by_name(e->string);
+            if (k == NT_C_COUNT || !nt_components[k].snake)
+                continue; /* a newer server's category: not ours to compare */
+            if (component_from_json(e, &nt_cluster_components(c)[k], e->string, err) < 0)
+                goto fail;
+        }
+        /* v0.4 shows what v0.3 had as top-level fields through additions (3.4). */
+        nt_addition *a;
+        if ((a = nt_component_addition(&c->comp[NT_C_GATEWAY], "httpNodePort")))
+            nt_value_set(&c->f[NT_F_TRAEFIK_HTTP_NODE_PORT], a->value.s, NT_POS_NONE);
+        if ((a = nt_component_addition(&c->comp[NT_C_GATEWAY], "httpsNodePort")))
+            nt_value_set(&c->f[NT_F_TRAEFIK_HTTPS_NODE_PORT], a->value.s, NT_POS_NONE);
+        if ((a = nt_component_addition(&c->comp[NT_C_DEPLOYMENT], "host")))
+            nt_value_set(&c->f[NT_F_ARGOCD_HOST], a->value.s, NT_POS_NONE);
+        if ((a = nt_component_addition(&c->comp[NT_C_PIPELINE], "host")))
+            nt_value_set(&c->f[NT_F_TEKTON_HOST], a->value.s, NT_POS_NONE);
+    }
+
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, "reserved_namespaces_allowed_products");
+    if (m && !cJSON_IsNull(m)) {
+        if (!cJSON_IsObject(m)) {
+            nt_buf_addf(err, "reserved_namespaces_allowed_products of %s is not an object",
+                        c->name);
+            goto fail;
+        }
+        c->has_reserved = true;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, m)
+        {
+            if (!cJSON_IsArray(e) && !cJSON_IsNull(e)) {
+                nt_buf_addf(err, "reserved_namespaces_allowed_products.%s of %s is not a list",
+                            e->string, c->name);
+                goto fail;
+            }
+            nt_ns_products *p = nt_cluster_add_reserved(c, e->string, NT_POS_NONE);
+            const cJSON *it;
+            cJSON_ArrayForEach(it, e)
+            {
+                if (!cJSON_IsString(it)) {
+                    nt_buf_addf(err,
+                                "reserved_namespaces_allowed_products.%s of %s holds a "
+                                "non-string",
+                                e->string, c->name);
+                    goto fail;
+                }
+                nt_ns_products_add(p, it->valuestring, NT_POS_NONE);
+            }
+        }
+    }
+    m = cJSON_GetObjectItemCaseSensitive(obj, "product_allowed_cluster_resources");
+    if (m && !cJSON_IsNull(m)) {
+        if (!cJSON_IsObject(m)) {
+            nt_buf_addf(err, "product_allowed_cluster_resources of %s is not an object", c->name);
+            goto fail;
+        }
+        c->has_allowed = true;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, m)
+        {
+            if (!cJSON_IsArray(e) && !cJSON_IsNull(e)) {
+                nt_buf_addf(err, "product_allowed_cluster_resources.%s of %s is not a list",
+                            e->string, c->name);
+                goto fail;
+            }
+            nt_product_resources *p = nt_cluster_add_allowed(c, e->string, NT_POS_NONE);
+            const cJSON *it;
+            cJSON_ArrayForEach(it, e)
+            {
+                if (!cJSON_IsObject(it)) {
+                    nt_buf_addf(err,
+                                "product_allowed_cluster_resources.%s of %s holds a "
+                                "non-object",
+                                e->string, c->name);
+                    goto fail;
+                }
+                nt_resource *r = nt_product_resources_add(p, NT_POS_NONE);
+                if (get_string(it, "kind", &r->kind, c->name, err) < 0 ||
+                    get_string(it, "group", &r->group, c->name, err) < 0)
+                    goto fail;
+            }
+        }
+    }
+    *out = c;
+    return 0;
+fail:
+    nt_cluster_free(c);
+    return -1;
+}
+
+/* The generation a components_list tells (10): gateway → v0.4; cert_mgt/ingress_controller →
+ * v0.3.6+; no list → v0.3.1-0.3.3. */
+static nt_api_gen gen_of_item(const cJSON *item)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(item, "components_list");
+    if (!cJSON_IsObject(list))
+        return NT_GEN_V03;
+    if (cJSON_HasObjectItem(list, "gateway"))
+        return NT_GEN_V04;
+    return NT_GEN_V03;
+}
+
+/* Describe a body that is not the JSON we expect, for one clear message. */
+static void describe_non_json(const char *body, size_t len, size_t err_at, nt_buf *out)
+{
+    const char *end = body + len;
+    const char *p = skip_ws(body, end);
+    if (p == end) {
+        nt_buf_adds(out, "the API server's answer is empty");
+        return;
+    }
+    if (*p == '<') {
+        nt_buf_adds(out, "the API server's answer is not JSON (it looks like an HTML page; is a "
+                         "proxy in the way?)");
+        return;
+    }
+    if (*p == '{' || *p == '[') {
+        if (err_at >= len)
+            nt_buf_addf(out,
+                        "the API server's answer is not complete JSON (it ends after %zu bytes; "
+                        "was the connection cut?)",
+                        len);
+        else
+            nt_buf_addf(out, "the API server's answer is not valid JSON (error at byte %zu)",
+                        err_at + 1);
+        return;
+    }
+    size_t n = 0;
+    while (p + n < end && n < 40 && p[n] != '\n' && p[n] != '\r' && isprint((unsigned char)p[n]))
+        n++;
+    nt_buf_addf(out, "the API server's answer is not JSON (it starts with \"%.*s\")", (int)n, p);
+}
+
+/* cJSON decodes "\u0000" into a NUL that ends the C string, so a name "a\u0000b" would be
+ * read as "a". Each such escape (a backslash preceded by an even run of backslashes) is
+ * rewritten as "\uffff", a noncharacter, so that a string that held one can be found and
+ * refused (has_nul). NULL when there is none; *clash when the answer holds U+FFFF itself. */
+#define NUL_MARK "\xef\xbf\xbf"
+static char *mark_nul_escapes(const char *body, size_t len, bool *clash)
+{
+    *clash = false;
+    if (!memmem(body, len, "\\u0000", 6))
+        return NULL;
+    bool ffff = memmem(body, len, NUL_MARK, 3) != NULL;
+    for (const char *p = body; !ffff && (p = memmem(p, len - (size_t)(p - body), "\\u", 2)); p += 2)
+        ffff = (size_t)(p - body) + 6 <= len && strspn(p + 2, "fF") >= 4;
+    if (ffff) {
+        *clash = true;
+        return NULL;
+    }
+    char *copy = nt_xmalloc(len + 1);
+    memcpy(copy, body, len);
+    copy[len] = 0;
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (copy[i] != '\\') {
+            run = 0;
+            continue;
+        }
+        if (run % 2 == 0 && i + 5 < len && !memcmp(copy + i + 1, "u0000", 5)) {
+            memcpy(copy + i + 2, "ffff", 4);
+            i += 5;
+            run = 0;
+            continue;
+        }
+        run++;
+    }
+    return copy;
+}
+
+/* A key or string value anywhere in j held "\u0000" (see mark_nul_escapes). */
+static bool has_nul(const cJSON *j)
+{
+    for (; j; j = j->next) {
+        if ((j->string && strstr(j->string, NUL_MARK)) ||
+            (cJSON_IsString(j) && j->valuestring && strstr(j->valuestring, NUL_MARK)))
+            return true;
+        if (j->child && has_nul(j->child))
+            return true;
+    }
+    return false;
+}
+
+static void list_finish(nt_cluster_set *set)
+{
+    unsigned vis = 0;
+    for (int f = 0; f <= NT_F_PRIMARY_DOMAIN; f++)
+        vis |= 1u << f;
+    if (set->gen == NT_GEN_V04)
+        vis |= (1u << NT_F_TRAEFIK_HTTP_NODE_PORT) | (1u << NT_F_TRAEFIK_HTTPS_NODE_PORT) |
+               (1u << NT_F_ARGOCD_HOST) | (1u << NT_F_TEKTON_HOST);
+    set->visible = vis;
+    nt_cluster_set_sort(set);
+}
+
+/* The whole answer as one JSON tree: the reference reading, and the one that words every
+ * error. */
+static int list_parse_whole(const char *body, size_t len, nt_cluster_set **out, nt_diag *diag)
+{
+    *out = NULL;
+    nt_buf err = NT_BUF_INIT;
+    nt_cluster_set *set = NULL;
+    size_t err_at = 0;
+    int rc = -1;
+    cJSON *j = NULL;
+    bool clash = false;
+    char *marked = body ? mark_nul_escapes(body, len, &clash) : NULL;
+    if (clash) {
+        nt_buf_adds(&err, "the API server's answer holds \\u0000 (a NUL character, which would "
+                          "cut a name or value short) and U+FFFF: refused");
+        goto done;
+    }
+    j = body ? parse_json(marked ? marked : body, len, &err_at) : NULL;
+    if (marked) {
+        memset(marked, 0, len);
+        free(marked);
+    }
+    if (!j) {
+        describe_non_json(body ? body : "", body ? len : 0, err_at, &err);
+        goto done;
+    }
+    if (!cJSON_IsObject(j)) {
+        nt_buf_adds(&err, "the API server's answer is JSON but not an object with \"items\" (is "
+                          "the URL the Nautes API server?)");
+        goto done;
+    }
+    cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
+    if (!items) {
+        const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
+        if (cJSON_IsString(msg))
+            nt_buf_addf(&err, "the API server answered with an error instead of a list: %s",
+                        msg->valuestring);
+        else
+            nt_buf_adds(&err, "the API server's answer has no \"items\" list (is the URL the "
+                              "Nautes API server?)");
+        goto done;
+    }
+    if (!cJSON_IsArray(items) && !cJSON_IsNull(items)) {
+        nt_buf_adds(&err, "the API server's answer has \"items\" that is not a list");
+        goto done;
+    }
+    set = nt_cluster_set_new();
+    set->gen = NT_GEN_UNKNOWN;
+    size_t idx = 0;
+    /* Each item's JSON tree is freed as soon as it is converted, so the peak holds one
+     * parsed tree less than a whole copy of the list (the plan's memory budget). */
+    cJSON *it, *next;
+    for (it = items ? items->child : NULL; it; it = next) {
+        next = it->next;
+        nt_cluster *c = NULL;
+        nt_buf e = NT_BUF_INIT;
+        const cJSON *nm = cJSON_GetObjectItemCaseSensitive(it, "name");
+        if (cJSON_IsString(nm) && strstr(nm->valuestring, NUL_MARK)) {
+            nt_buf shown = NT_BUF_INIT;
+            for (const char *p = nm->valuestring; *p;) {
+                if (!strncmp(p, NUL_MARK, 3)) {
+                    nt_buf_adds(&shown, "\\u0000");
+                    p += 3;
+                } else {
+                    nt_buf_addc(&shown, *p++);
+                }
+            }
+            nt_buf_addf(&err,
+                        "the API server's answer has a bad item %zu: its name '%s' holds \\u0000 "
+                        "(a NUL character, which would cut it short): refused",
+                        idx + 1, nt_buf_str(&shown));
+            nt_buf_free(&shown);
+            goto done;
+        }
+        if (has_nul(it->child)) {
+            nt_buf_addf(&err,
+                        "the API server's answer has a bad item %zu: a string in it holds "
+                        "\\u0000 (a NUL character, which would cut it short): refused",
+                        idx + 1);
+            goto done;
+        }
+        if (nt_api_cluster_from_json(it, &c, &e) < 0) {
+            nt_buf_addf(&err, "the API server's answer has a bad item %zu: %s", idx + 1,
+                        nt_buf_str(&e));
+            nt_buf_free(&e);
+            goto done;
+        }
+        nt_buf_free(&e);
+        nt_api_gen g = gen_of_item(it);
+        if (set->gen == NT_GEN_UNKNOWN || g == NT_GEN_V04)
+            set->gen = g;
+        if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(it, "components_list")))
+            set->visible_extras = true;
+        if (nt_cluster_set_add(set, c, NULL) < 0) {
+            nt_buf_addf(&err, "the API server's answer lists cluster %s twice", c->name);
+            nt_cluster_free(c);
+            goto done;
+        }
+        cJSON_Delete(cJSON_DetachItemViaPointer(items, it));
+        idx++;
+    }
+    list_finish(set);
+    *out = set;
+    set = NULL;
+    rc = 0;
+done:
+    if (rc < 0)
+        nt_diag_error(diag, "%s", nt_buf_str(&err));
+    nt_cluster_set_free(set);
+    cJSON_Delete(j);
+    nt_buf_free(&err);
+    return rc;
+}
+
+/* ---- a list answer, one item at a time ----------------------------------------------------
+ *
+ * A list answer can be hundreds of megabytes. Parsing it as one cJSON tree costs several times
+ * its size, so the items are found by a small structural scan of the top-level object and
+ * parsed one by one (each tree freed as soon as its cluster is built); the rest of the object,
+ * with "items" emptied, is parsed on its own. Whatever the scan does not recognise as exactly
+ * that shape (a syntax error, an escaped or repeated "items" key, deep nesting, a NUL byte
+ * or a \\u0000 escape)
+ * is read again by list_parse_whole, so every answer gets the same result and the same error
+ * as before. */
+
+static size_t ws_at(const char *b, size_t len, size_t i)
+{
+    while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
+        i++;
+    return i;
+}
+
+/* b[i] is '"': the offset after the closing quote, or 0. */
+static size_t skip_string(const char *b, size_t len, size_t i)
+{
+    for (i++; i < len; i++) {
+        if (b[i] == '\\')
+            i++;
+        else if (b[i] == '"')
+            return i + 1;
+    }
+    return 0;
+}
+
+/* The offset after the value starting at b[i], or 0; *depth gets its deepest nesting. */
+static size_t skip_value(const char *b, size_t len, size_t i, size_t *depth)
+{
+    *depth = 0;
+    if (i >= len)
+        return 0;
+    if (b[i] == '"')
+        return skip_string(b, len, i);
+    if (b[i] == '{' || b[i] == '[') {
+        size_t d = 0;
+        while (i < len) {
+            char c = b[i];
+            if (c == '"') {
+                if (!(i = skip_string(b, len, i)))
+                    return 0;
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                if (++d > *depth)
+                    *depth = d;
+            } else if (c == '}' || c == ']') {
+                if (--d == 0)
+                    return i + 1;
+            }
+            i++;
+        }
+        return 0;
+    }
+    size_t start = i;
+    while (i < len && !strchr(",]} \t\r\n", b[i]))
+        i++;
+    return i > start ? i : 0;
+}
+
+typedef struct list_ctx {
+    nt_cluster_set *set;
+    size_t idx;
+} list_ctx;
+
+/* Build one item's cluster into the set. -1: give up this reading (list_parse_whole words it). */
+static int list_item(list_ctx *lc, const char *b, size_t len)
+{
+    const char *end = NULL;
+    cJSON *it = cJSON_ParseWithLengthOpts(b, len, &end, false);
+    int rc = -1;
+    nt_cluster *c = NULL;
+    nt_buf e = NT_BUF_INIT;
+    if (!it || end != b + len || nt_api_cluster_from_json(it, &c, &e) < 0)
+        goto done;
+    nt_api_gen g = gen_of_item(it);
+    if (lc->set->gen == NT_GEN_UNKNOWN || g == NT_GEN_V04)
+        lc->set->gen = g;
+    if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(it, "components_list")))
+        lc->set->visible_extras = true;
+    if (nt_cluster_set_add(lc->set, c, NULL) < 0)
+        goto done;
+    c = NULL;
+    lc->idx++;
+    rc = 0;
+done:
+    nt_cluster_free(c);
+    nt_buf_free(&e);
+    cJSON_Delete(it);
+    return rc;
+}
+
+static int list_parse_items(const char *body, size_t len, nt_cluster_set *set)
+{
+    if (!body || strnlen(body, len) != len || memmem(body, len, "\\u0000", 6))
+        return -1; /* a NUL byte or escape: the whole reading refuses it in words */
+    list_ctx lc = {set, 0};
+    size_t i = ws_at(body, len, 0), open = 0, close = 0, depth;
+    if (i >= len || body[i] != '{')
+        return -1;
+    i = ws_at(body, len, i + 1);
+    if (i < len && body[i] == '}')
+        return -1;
+    for (;;) {
+        if (i >= len || body[i] != '"')
+            return -1;
+        size_t k = i, ke = skip_string(body, len, i);
+        if (!ke)
+            return -1;
+        i = ws_at(body, len, ke);
+        if (i >= len || body[i] != ':')
+            return -1;
+        i = ws_at(body, len, i + 1);
+        bool items = ke - k == 7 && !memcmp(body + k, "\"items\"", 7);
+        if (items && (open || i >= len || body[i] != '['))
+            return -1; /* a second "items", or not a list: the whole reading words it */
+        if (items) {
+            open = i;
+            i = ws_at(body, len, i + 1);
+            if (i < len && body[i] == ']') {
+                close = i;
+            } else {
+                for (;;) {
+                    size_t e = skip_value(body, len, i, &depth);
+                    if (!e || depth + 2 >= CJSON_NESTING_LIMIT)
+                        return -1;
+                    if (list_item(&lc, body + i, e - i) < 0)
+                        return -1;
+                    i = ws_at(body, len, e);
+                    if (i < len && body[i] == ',') {
+                        i = ws_at(body, len, i + 1);
+                        continue;
+                    }
+                    if (i >= len || body[i] != ']')
+                        return -1;
+                    close = i;
+                    break;
+                }
+            }
+            i++;
+        } else {
+            size_t e = skip_value(body, len, i, &depth);
+            if (!e || depth + 1 >= CJSON_NESTING_LIMIT)
+                return -1;
+            i = e;
+        }
+        i = ws_at(body, len, i);
+        if (i < len && body[i] == ',') {
+            i = ws_at(body, len, i + 1);
+            continue;
+        }
+        if (i >= len || body[i] != '}')
+            return -1;
+        break;
+    }
+    if (!open || ws_at(body, len, i + 1) != len)
+        return -1;
+    /* the object around the items, "items" emptied: as strict a reading as the whole one */
+    size_t head = open + 1, tail = len - close;
+    char *skel = nt_xmalloc(head + tail + 1);
+    memcpy(skel, body, head);
+    memcpy(skel + head, body + close, tail);
+    skel[head + tail] = 0;
+    cJSON *j = cJSON_ParseWithLengthOpts(skel, head + tail + 1, NULL, true);
+    free(skel);
+    int n_items = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, j) n_items += e->string && !strcmp(e->string, "items");
+    cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
+    int rc = cJSON_IsObject(j) && n_items == 1 && cJSON_IsArray(items) && !items->child ? 0 : -1;
+    cJSON_Delete(j);
+    return rc;
+}
+
+int nt_api_list_parse(const char *body, size_t len, nt_cluster_set **out, nt_diag *diag)
+{
+    nt_cluster_set *set = nt_cluster_set_new();
+    set->gen = NT_GEN_UNKNOWN;
+    if (list_parse_items(body, len, set) == 0) {
+        list_finish(set);
+        *out = set;
+        return 0;
+    }
+    nt_cluster_set_free(set);
+    return list_parse_whole(body, len, out, diag);
+}
+
+int nt_api_error_parse(const char *body, size_t len, long *code, char **reason, char **message)
+{
+    *reason = NULL;
+    *message = NULL;
+    if (!body)
+        return -1;
+    size_t err_at;
+    cJSON *j = parse_json(body, len, &err_at);
+    int rc = -1;
+    if (!cJSON_IsObject(j))
+        goto done;
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "code");
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "reason");
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+    /* a code no server sends (1e999, -1e300) is not that shape, and no long can hold it */
+    if (!cJSON_IsNumber(c) || !cJSON_IsString(m) ||
+        !(c->valuedouble > -1e9 && c->valuedouble < 1e9))
+        goto done;
+    *code = (long)c->valuedouble;
+    *reason = nt_xstrdup(cJSON_IsString(r) ? r->valuestring : "");
+    *message = nt_xstrdup(m->valuestring);
+    rc = 0;
+done:
+    cJSON_Delete(j);
+    return rc;
+}
+
+/* ---- server: the body as protojson reads it ---------------------------------------------- */
+
+typedef struct codec {
+    const char *body;
+    size_t len;
+    nt_buf *err;
+} codec;
+
+static int codec_fail(codec *cd, const char *fmt, const char *a)
+{
+    nt_buf_adds(cd->err, "body unmarshal proto: ");
+    nt_buf_addf(cd->err, fmt, a);
+    return -1;
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* protojson refuses a repeated field name in a message and a repeated key in a map. */
+static int check_dups(codec *cd, const cJSON *obj, bool is_map)
+{
+    size_t n = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, obj) n++;
+    if (n < 2)
+        return 0;
+    const char **names = nt_xcalloc(n, sizeof(*names));
+    size_t i = 0;
+    cJSON_ArrayForEach(e, obj) names[i++] = e->string ? e->string : "";
+    qsort(names, n, sizeof(*names), cmp_str_ptr);
+    int rc = 0;
+    for (i = 1; i < n; i++) {
+        if (!strcmp(names[i - 1], names[i])) {
+            rc = codec_fail(cd, is_map ? "duplicate map key \"%s\"" : "duplicate field \"%s\"",
+                            names[i]);
+            break;
+        }
+    }
+    free(names);
+    return rc;
+}
+
+static int codec_type_error(codec *cd, const cJSON *j, const char *want)
+{
+    char *txt = cJSON_PrintUnformatted(j);
+    nt_buf_addf(cd->err, "body unmarshal proto: invalid value for %s type: %s", want,
+                txt ? txt : "?");
+    free(txt);
+    return -1;
+}
+
+/* A proto string field: absent/null → untouched; string → value; else CODEC. */
+static int codec_string(codec *cd, const cJSON *parent, const char *key, nt_value *v)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(parent, key);
+    if (!j || cJSON_IsNull(j))
+        return 0;
+    if (!cJSON_IsString(j)) {
+        if (cJSON_IsObject(j) || cJSON_IsArray(j))
+            return codec_fail(cd, "unexpected token %s", cJSON_IsObject(j) ? "{" : "[");
+        return codec_type_error(cd, j, "string");
+    }
+    nt_value_set(v, j->valuestring, NT_POS_NONE);
+    return 0;
+}
+
+/* A proto message field: NULL when absent or null; CODEC when not an object. */
+static int codec_message(codec *cd, const cJSON *parent, const char *key, const cJSON **out)
+{
+    *out = NULL;
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(parent, key);
+    if (!j || cJSON_IsNull(j))
+        return 0;
+    if (!cJSON_IsObject(j)) {
+        char *txt = cJSON_PrintUnformatted(j);
+        int rc = codec_fail(cd, "unexpected token %s", txt ? txt : "?");
+        free(txt);
+        return rc;
+    }
+    if (check_dups(cd, j, false) < 0)
+        return -1;
+    *out = j;
+    return 0;
+}
+
+static int codec_component(codec *cd, const cJSON *list, nt_component_kind k, nt_component *comp)
+{
+    const char *key = nt_components[k].snake;
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(list, key);
+    if (!j)
+        return 0;
+    comp->declared = true;
+    if (cJSON_IsNull(j)) {
+        comp->is_null = true;
+        return 0;
+    }
+    const cJSON *e;
+    if (codec_message(cd, list, key, &e) < 0)
+        return -1;
+    if (codec_string(cd, e, "name", &comp->name) < 0 ||
+        codec_string(cd, e, "namespace", &comp->ns) < 0)
+        return -1;
+    const cJSON *adds = cJSON_GetObjectItemCaseSensitive(e, "additions");
+    if (adds && !cJSON_IsNull(adds)) {
+        if (!cJSON_IsObject(adds)) {
+            char *txt = cJSON_PrintUnformatted(adds);
+            int rc = codec_fail(cd, "unexpected token %s", txt ? txt : "?");
+            free(txt);
+            return rc;
+        }
+        if (check_dups(cd, adds, true) < 0)
+            return -1;
+        comp->additions_declared = true;
+        const cJSON *a;
+        cJSON_ArrayForEach(a, adds)
+        {
+            if (cJSON_IsNull(a))
+                continue;
+            if (!cJSON_IsString(a))
+                return codec_type_error(cd, a, "string");
+            nt_component_set_addition(comp, a->string, a->valuestring, NT_POS_NONE);
+        }
+    }
+    return 0;
+}
+
+/* The two maps are map<string, google.protobuf.ListValue>: any JSON values are accepted by
+ * the codec; the service refuses wrong item types later (500, 6.2). A non-string product is
+ * kept as a value with s == NULL, a non-object resource as kind and group both NULL. */
+static int codec_list_map(codec *cd, const cJSON *root, const char *key, nt_cluster *c,
+                          bool reserved)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (!m || cJSON_IsNull(m))
+        return 0;
+    if (!cJSON_IsObject(m)) {
+        char *txt = cJSON_PrintUnformatted(m);
+        int rc = codec_fail(cd, "unexpected token %s", txt ? txt : "?");
+        free(txt);
+        return rc;
+    }
+    if (check_dups(cd, m, true) < 0)
+        return -1;
+    if (reserved)
+        c->has_reserved = true;
+    else
+        c->has_allowed = true;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, m)
+    {
+        if (!cJSON_IsArray(e) && !cJSON_IsNull(e)) {
+            char *txt = cJSON_PrintUnformatted(e);
+            int rc = codec_fail(cd, "unexpected token %s", txt ? txt : "?");
+            free(txt);
+            return rc;
+        }
+        const cJSON *it;
+        if (reserved) {
+            nt_ns_products *p = nt_cluster_add_reserved(c, e->string, NT_POS_NONE);
+            cJSON_ArrayForEach(it, e)
+                nt_ns_products_add(p, cJSON_IsString(it) ? it->valuestring : NULL, NT_POS_NONE);
+        } else {
+            nt_product_resources *p = nt_cluster_add_allowed(c, e->string, NT_POS_NONE);
+            cJSON_ArrayForEach(it, e)
+            {
+                nt_resource *r = nt_product_resources_add(p, NT_POS_NONE);
+                if (!cJSON_IsObject(it))
+                    continue;
+                if (check_dups(cd, it, true) < 0)
+                    return -1;
+                const cJSON *kind = cJSON_GetObjectItemCaseSensitive(it, "kind");
+                const cJSON *group = cJSON_GetObjectItemCaseSensitive(it, "group");
+                /* a non-string kind or group reads as "" so the emptiness rule fires */
+                nt_value_set(&r->kind, cJSON_IsString(kind) ? kind->valuestring : "", NT_POS_NONE);
+                nt_value_set(&r->group, cJSON_IsString(group) ? group->valuestring : "",
+                             NT_POS_NONE);
+            }
+        }
+    }
+    return 0;
+}
+
+int nt_api_body_parse(const char *name, const char *body, size_t len, nt_cluster **out,
+                      nt_buf *codec_err)
+{
+    *out = NULL;
+    codec cd = {body, len, codec_err};
+    nt_cluster *c = nt_cluster_new();
+    c->name = nt_xstrdup(name);
+    cJSON *j = NULL;
+    int rc = -1;
+    const char *end = body ? body + len : NULL;
+    if (!body || skip_ws(body, end) == end) { /* kratos skips decoding an empty body */
+        *out = c;
+        return 0;
+    }
+    if (!utf8_valid((const unsigned char *)body, len)) {
+        codec_fail(&cd, "%s", "invalid UTF-8 in string");
+        goto done;
+    }
+    size_t err_at;
+    j = parse_json(body, len, &err_at);
+    if (!j) {
+        unsigned line, col;
+        line_col(body, len, err_at, &line, &col);
+        if (err_at >= len)
+            nt_buf_addf(codec_err,
+                        "body unmarshal proto: syntax error (line %u:%u): unexpected "
+                        "token ",
+                        line, col);
+        else
+            nt_buf_addf(codec_err,
+                        "body unmarshal proto: syntax error (line %u:%u): invalid value %.*s", line,
+                        col, (int)strnlen(body + err_at, len - err_at < 16 ? len - err_at : 16),
+                        body + err_at);
+        goto done;
+    }
+    if (!cJSON_IsObject(j)) {
+        const char *p = skip_ws(body, end);
+        unsigned line, col;
+        line_col(body, len, (size_t)(p - body), &line, &col);
+        nt_buf_addf(codec_err,
+                    "body unmarshal proto: syntax error (line %u:%u): unexpected "
+                    "token %c",
+                    line, col, *p);
+        goto done;
+    }
+    if (check_dups(&cd, j, false) < 0)
+        goto done;
+    static const struct {
+        const char *key;
+        nt_field f;
+    } top[] = {
+        {"api_server", NT_F_API_SERVER},     {"cluster_kind", NT_F_CLUSTER_KIND},
+        {"cluster_type", NT_F_CLUSTER_TYPE}, {"usage", NT_F_USAGE},
+        {"host_cluster", NT_F_HOST_CLUSTER}, {"primary_domain", NT_F_PRIMARY_DOMAIN},
+        {"worker_type", NT_F_WORKER_TYPE},   {"argocd_host", NT_F_ARGOCD_HOST},
+        {"tekton_host", NT_F_TEKTON_HOST},   {"kubeconfig", NT_F_KUBECONFIG},
+    };
+    for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+        if (codec_string(&cd, j, top[i].key, &c->f[top[i].f]) < 0)
+            goto done;
+    const cJSON *m;
+    if (codec_message(&cd, j, "vcluster", &m) < 0)
+        goto done;
+    if (m) {
+        c->has_vcluster = true;
+        if (codec_string(&cd, m, "https_node_port", &c->f[NT_F_VCLUSTER_HTTPS_NODE_PORT]) < 0)
+            goto done;
+    }
+    if (codec_message(&cd, j, "traefik", &m) < 0)
+        goto done;
+    if (m) {
+        c->has_traefik = true;
+        if (codec_string(&cd, m, "http_node_port", &c->f[NT_F_TRAEFIK_HTTP_NODE_PORT]) < 0 ||
+            codec_string(&cd, m, "https_node_port", &c->f[NT_F_TRAEFIK_HTTPS_NODE_PORT]) < 0)
+            goto done;
+    }
+    if (codec_message(&cd, j, "components_list", &m) < 0)
+        goto done;
+    if (m) {
+        c->has_components = true;
+        for (int k = 0; k < NT_C_COUNT; k++)
+            if (nt_components[k].snake &&
+                codec_component(&cd, m, (nt_component_kind)k, &nt_cluster_components(c)[k]) < 0)
+                goto done;
+    }
+    if (codec_list_map(&cd, j, "reserved_namespaces_allowed_products", c, true) < 0 ||
+        codec_list_map(&cd, j, "product_allowed_cluster_resources", c, false) < 0)
+        goto done;
+    *out = c;
+    c = NULL;
+    rc = 0;
+done:
+    if (j)
+        json_wipe(j);
+    cJSON_Delete(j);
+    nt_cluster_free(c);
+    return rc;
+}
+
+/* ---- server: the GET shape (4.1) ------------------------------------------------------- */
+
+static void put_str(cJSON *o, const char *key, const char *s)
+{
+    cJSON_AddStringToObject(o, key, s ? s : "");
+}
+
+static int cmp_json_key(const void *a, const void *b)
+{
+    return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/* Re-order an object's members by key (protojson writes map keys sorted). */
+static void sort_object(cJSON *o)
+{
+    size_t n = 0;
+    cJSON *e;
+    cJSON_ArrayForEach(e, o) n++;
+    if (n < 2)
+        return;
+    cJSON **v = nt_xcalloc(n, sizeof(*v));
+    size_t i = 0;
+    while (o->child) {
+        v[i++] = cJSON_DetachItemViaPointer(o, o->child);
+    }
+    qsort(v, n, sizeof(*v), cmp_json_key);
+    for (i = 0; i < n; i++)
+        cJSON_AddItemToArray(o, v[i]); /* keeps v[i]->string */
+    free(v);
+}
+
+cJSON *nt_api_cluster_to_json(const nt_cluster *c, nt_api_gen gen)
+{
+    cJSON *o = cJSON_CreateObject();
+    put_str(o, "name", c->name);
+    put_str(o, "cluster_kind", c->f[NT_F_CLUSTER_KIND].s);
+    put_str(o, "cluster_type", c->f[NT_F_CLUSTER_TYPE].s);
+    put_str(o, "usage", c->f[NT_F_USAGE].s);
+    put_str(o, "host_cluster", c->f[NT_F_HOST_CLUSTER].s);
+    put_str(o, "primary_domain", c->f[NT_F_PRIMARY_DOMAIN].s);
+    put_str(o, "worker_type", c->f[NT_F_WORKER_TYPE].s);
+    put_str(o, "api_server", c->f[NT_F_API_SERVER].s);
+
+    static const nt_component_kind v03[] = {
+        NT_C_MULTI_TENANT,         NT_C_CERT_MGT,           NT_C_SECRET_MGT,
+        NT_C_SECRET_SYNC,          NT_C_INGRESS_CONTROLLER, NT_C_DEPLOYMENT,
+        NT_C_PROGRESSIVE_DELIVERY, NT_C_PIPELINE,           NT_C_EVENT_LISTENER,
+    };
+    static const nt_component_kind v04[] = {
+        NT_C_MULTI_TENANT,         NT_C_SECRET_SYNC, NT_C_GATEWAY,        NT_C_DEPLOYMENT,
+        NT_C_PROGRESSIVE_DELIVERY, NT_C_PIPELINE,    NT_C_EVENT_LISTENER,
+    };
+    const nt_component_kind *keys = gen == NT_GEN_V04 ? v04 : v03;
+    size_t nkeys = gen == NT_GEN_V04 ? sizeof(v04) / sizeof(v04[0]) : sizeof(v03) / sizeof(v03[0]);
+    cJSON *list = cJSON_AddObjectToObject(o, "components_list");
+    for (size_t i = 0; i < nkeys; i++) {
+        const nt_component *comp = &c->comp[keys[i]];
+        const char *key = nt_components[keys[i]].snake;
+        /* v0.4's converter forgets event_listener (4.1): always null */
+        if (!comp->declared || comp->is_null ||
+            (gen == NT_GEN_V04 && keys[i] == NT_C_EVENT_LISTENER)) {
+            cJSON_AddNullToObject(list, key);
+            continue;
+        }
+        cJSON *e = cJSON_AddObjectToObject(list, key);
+        put_str(e, "name", comp->name.s);
+        put_str(e, "namespace", comp->ns.s);
+        if (gen == NT_GEN_V04) {
+            cJSON *adds = cJSON_AddObjectToObject(e, "additions");
+            for (size_t a = 0; a < comp->n_additions; a++)
+                put_str(adds, comp->additions[a].key, comp->additions[a].value.s);
+            sort_object(adds);
+        }
+    }
+    cJSON *m = cJSON_AddObjectToObject(o, "reserved_namespaces_allowed_products");
+    for (size_t i = 0; i < c->n_reserved; i++) {
+        cJSON *a = cJSON_CreateArray();
+        for (size_t k = 0; k < c->reserved[i].n; k++)
+            cJSON_AddItemToArray(a, cJSON_CreateString(c->reserved[i].products[k].s
+                                                           ? c->reserved[i].products[k].s
+                                                           : ""));
+        cJSON_AddItemToObject(m, c->reserved[i].ns, a);
+    }
+    sort_object(m);
+    m = cJSON_AddObjectToObject(o, "product_allowed_cluster_resources");
+    for (size_t i = 0; i < c->n_allowed; i++) {
+        cJSON *a = cJSON_CreateArray();
+        for (size_t k = 0; k < c->allowed[i].n; k++) {
+            cJSON *it = cJSON_CreateObject();
+            put_str(it, "group", c->allowed[i].items[k].group.s);
+            put_str(it, "kind", c->allowed[i].items[k].kind.s);
+            cJSON_AddItemToArray(a, it);
+        }
+        cJSON_AddItemToObject(m, c->allowed[i].product, a);
+    }
+    sort_object(m);
+    return o;
+}

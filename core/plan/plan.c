@@ -1,0 +1,299 @@
+/* plan.c — nt_plan_build: validate against the observed generation, diff, order,
+ * fingerprint (plan.h). */
+#include "core/base/alloc.h"
+#include "core/model/normalize.h"
+#include "core/plan/plan_impl.h"
+#include "core/load/validate.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *nt_action_name(nt_action_kind k)
+{
+    switch (k) {
+    case NT_ACT_NOOP:
+        return "no-op";
+    case NT_ACT_CREATE:
+        return "create";
+    case NT_ACT_UPDATE:
+        return "update";
+    case NT_ACT_REPLACE:
+        return "replace";
+    case NT_ACT_DELETE:
+        return "delete";
+    }
+    return "unknown";
+}
+
+char *nt_plan_label(const nt_cluster *c)
+{
+    if (!c)
+        return NULL;
+    const char *type = c->f[NT_F_CLUSTER_TYPE].s;
+    const char *usage = c->f[NT_F_USAGE].s;
+    const char *wt = c->f[NT_F_WORKER_TYPE].s;
+    nt_buf b = NT_BUF_INIT;
+    if (type && *type)
+        nt_buf_adds(&b, type);
+    if (usage && *usage)
+        nt_buf_addf(&b, "%s%s", b.len ? " " : "", usage);
+    if (wt && *wt && !(usage && !strcmp(usage, "host")))
+        nt_buf_addf(&b, "%s%s", b.len ? ", " : "", wt);
+    if (!b.len) {
+        nt_buf_free(&b);
+        return NULL;
+    }
+    return nt_buf_detach(&b);
+}
+
+/* ---- name index ------------------------------------------------------------------------ */
+
+static uint64_t hash_name(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+void nt_name_index_build(nt_name_index *ix, const nt_plan *plan)
+{
+    size_t cap = 16;
+    while (cap < plan->n_actions * 2 + 1)
+        cap *= 2;
+    ix->cap = cap;
+    ix->slot = nt_xcalloc(cap, sizeof(size_t));
+    for (size_t i = 0; i < plan->n_actions; i++) {
+        size_t h = (size_t)hash_name(plan->actions[i].cluster) & (cap - 1);
+        while (ix->slot[h])
+            h = (h + 1) & (cap - 1);
+        ix->slot[h] = i + 1;
+    }
+}
+
+size_t nt_name_index_get(const nt_name_index *ix, const nt_plan *plan, const char *name)
+{
+    if (!ix->cap)
+        return NT_NO_ACTION;
+    size_t h = (size_t)hash_name(name) & (ix->cap - 1);
+    while (ix->slot[h]) {
+        size_t k = ix->slot[h] - 1;
+        if (!strcmp(plan->actions[k].cluster, name))
+            return k;
+        h = (h + 1) & (ix->cap - 1);
+    }
+    return NT_NO_ACTION;
+}
+
+void nt_name_index_free(nt_name_index *ix)
+{
+    free(ix->slot);
+    ix->slot = NULL;
+    ix->cap = 0;
+}
+
+/* ---- plan ------------------------------------------------------------------------------ */
+
+void nt_plan_count(nt_plan *p)
+{
+    p->n_create = p->n_update = p->n_replace = p->n_delete = 0;
+    for (size_t i = 0; i < p->n_actions; i++) {
+        switch (p->actions[i].kind) {
+        case NT_ACT_CREATE:
+            p->n_create++;
+            break;
+        case NT_ACT_UPDATE:
+            p->n_update++;
+            break;
+        case NT_ACT_REPLACE:
+            p->n_replace++;
+            break;
+        case NT_ACT_DELETE:
+            p->n_delete++;
+            break;
+        case NT_ACT_NOOP:
+            break;
+        }
+    }
+}
+
+void nt_action_clear(nt_action *a)
+{
+    free(a->cluster);
+    free(a->reason);
+    free(a->label);
+    for (size_t i = 0; i < a->n_changes; i++) {
+        free(a->changes[i].path);
+        free(a->changes[i].old_val);
+        free(a->changes[i].new_val);
+    }
+    free(a->changes);
+    for (size_t i = 0; i < a->n_notes; i++)
+        free(a->notes[i]);
+    free(a->notes);
+    memset(a, 0, sizeof(*a));
+}
+
+static char **strv_copy(const char *const *v, size_t n)
+{
+    char **out = nt_xcalloc(n + 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        out[i] = nt_xstrdup(v[i]);
+    return out;
+}
+
+static void strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static int cmp_index(const void *a, const void *b, void *ctx)
+{
+    const nt_cluster_set *sort_set = ctx;
+    return strcmp(sort_set->items[*(const size_t *)a]->name,
+                  sort_set->items[*(const size_t *)b]->name);
+}
+
+/* Per-cluster hashes of the observed set (h, in item order, from the diff), sorted by name,
+ * and the fingerprint over them. */
+static void fingerprint(nt_plan *p, const nt_cluster_set *actual, char (*h)[65])
+{
+    size_t n = actual->n;
+    nt_normalize_fingerprint_of(actual, h, p->fingerprint);
+    size_t *order = nt_xcalloc(n + 1, sizeof(size_t));
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    qsort_r(order, n, sizeof(size_t), cmp_index, (void *)actual);
+    p->observed_names = nt_xcalloc(n + 1, sizeof(char *));
+    p->observed_sha = nt_xcalloc(n + 1, sizeof(*p->observed_sha));
+    for (size_t i = 0; i < n; i++) {
+        p->observed_names[i] = nt_xstrdup(actual->items[order[i]]->name);
+        memcpy(p->observed_sha[i], h[order[i]], 65);
+    }
+    p->n_observed = n;
+    free(order);
+}
+
+/* Every save of a physical cluster sends its kubeconfig (the API Server stores it on each
+ * save), so apply refuses, before its first request, a plan that saves one whose
+ * kubeconfig_file could not be read; one error per cluster, naming the file. A plan without
+ * need_kubeconfig goes on: the loader's note already said the file was not read. */
+static int check_kubeconfigs(const nt_plan *p, nt_diag *diag)
+{
+    int rc = 0;
+    for (size_t i = 0; i < p->n_ops; i++) {
+        if (p->ops[i].kind != NT_OP_SAVE)
+            continue;
+        const nt_action *a = &p->actions[p->ops[i].action];
+        const nt_cluster *d = a->desired;
+        if (!d || !nt_cluster_is_physical(d) || d->f[NT_F_KUBECONFIG].s || !d->kubeconfig_file.s)
+            continue;
+        const char *verb = a->kind == NT_ACT_CREATE    ? "create"
+                           : a->kind == NT_ACT_REPLACE ? "re-create"
+                                                       : "save";
+        rc = nt_diag_add(diag, NT_SEV_ERROR, d->kubeconfig_file.pos, d->name,
+                         "apply would %s physical cluster %s, which needs its kubeconfig on "
+                         "every save, but kubeconfig_file '%s' was not read (%s); nothing was "
+                         "sent",
+                         verb, d->name, d->kubeconfig_file.s,
+                         d->kubeconfig_unread ? d->kubeconfig_unread : "not loaded");
+    }
+    return rc;
+}
+
+int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster_set *actual,
+                  const nt_plan_opts *opts, nt_diag *diag)
+{
+    *out = NULL;
+    int rc = 0;
+    nt_diag local = NT_DIAG_INIT;
+    nt_plan *p = nt_xcalloc(1, sizeof(*p));
+    char(*hashes)[65] = nt_xcalloc(actual->n + 1, sizeof(*hashes));
+    p->gen = actual->gen;
+    p->source = nt_xstrdup(actual->source ? actual->source : "");
+
+    if (!opts || !opts->skip_validation) {
+        nt_validate_opts vo = {actual->gen, false};
+        nt_diag pre = NT_DIAG_INIT;
+        nt_validate_set(desired, &vo, &pre);
+        /* Now that the server was observed, "the host is not declared, it must already
+         * exist" is settled by nt_validate_hosts (fine, or an error): drop the note. */
+        for (size_t i = 0; i < pre.n; i++) {
+            const nt_diag_item *it = &pre.items[i];
+            if (it->code != NT_RULE_HOST_NOT_DECLARED)
+                nt_diag_addc(&local, it->sev, it->code, (nt_pos){it->file, it->line, it->col},
+                             it->cluster, "%s", it->msg);
+        }
+        nt_diag_free(&pre);
+        nt_validate_hosts(desired, actual, &local);
+    }
+    if (nt_diff_compute(p, desired, actual, opts, hashes, &local) < 0)
+        rc = -1;
+    if (!nt_diag_has_errors(&local) && nt_order_build(p, opts, &local) < 0)
+        rc = -1;
+    if (!nt_diag_has_errors(&local) && opts && opts->need_kubeconfig &&
+        check_kubeconfigs(p, &local) < 0)
+        rc = -1;
+    if (nt_diag_has_errors(&local))
+        rc = -1;
+    nt_diag_move(diag, &local);
+    if (rc < 0)
+        goto done;
+
+    fingerprint(p, actual, hashes);
+    p->inputs = nt_xcalloc(desired->n_inputs + 1, sizeof(nt_input));
+    for (size_t i = 0; i < desired->n_inputs; i++) {
+        p->inputs[i].path = nt_xstrdup(desired->inputs[i].path);
+        memcpy(p->inputs[i].sha256, desired->inputs[i].sha256, 65);
+    }
+    p->n_inputs = desired->n_inputs;
+    if (opts) {
+        p->prune = opts->prune;
+        p->targets = strv_copy(opts->targets, opts->n_targets);
+        p->n_targets = opts->n_targets;
+        p->force = strv_copy(opts->force, opts->n_force);
+        p->n_force = opts->n_force;
+    }
+    *out = p;
+    p = NULL;
+done:
+    free(hashes);
+    nt_diag_free(&local);
+    nt_plan_free(p);
+    return rc;
+}
+
+bool nt_plan_has_changes(const nt_plan *plan)
+{
+    return plan && (plan->n_create + plan->n_update + plan->n_replace + plan->n_delete) > 0;
+}
+
+void nt_plan_free(nt_plan *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n_actions; i++)
+        nt_action_clear(&p->actions[i]);
+    free(p->actions);
+    for (size_t i = 0; i < p->n_ops; i++)
+        free(p->ops[i].deps);
+    free(p->ops);
+    strv_free(p->unmanaged, p->n_unmanaged);
+    strv_free(p->unseen, p->n_unseen);
+    free(p->source);
+    for (size_t i = 0; i < p->n_inputs; i++)
+        free(p->inputs[i].path);
+    free(p->inputs);
+    strv_free(p->observed_names, p->n_observed);
+    free(p->observed_sha);
+    strv_free(p->targets, p->n_targets);
+    strv_free(p->force, p->n_force);
+    strv_free(p->args, p->n_args);
+    free(p->observed_from);
+    free(p);
+}

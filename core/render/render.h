@@ -1,0 +1,36 @@
+/* render.h — a plan as text, as JSON, and the declared clusters as a Graphviz graph.
+ *
+ * Renderers append to an nt_buf; cmd/ prints it. None of them ever writes a secret: a
+ * kubeconfig change is "(sensitive)" and a plan holds no token. */
+#ifndef NT_RENDER_H
+#define NT_RENDER_H
+
+#include "core/base/buf.h"
+#include "core/model/model.h"
+#include "core/plan/plan.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+
+typedef struct nt_render_opts {
+    bool color;   /* ANSI colours (cmd/ decides: nt_use_color) */
+    bool verbose; /* also list the clusters that need no change */
+} nt_render_opts;
+
+/* The text form (docs/architecture.md §5): a header per cluster in execution order, a line per
+ * changed field, the unmanaged clusters, the fields not compared, the summary line. */
+void nt_render_text(const nt_plan *plan, const nt_render_opts *opts, nt_buf *out);
+
+/* The JSON document of docs/plan-json.md, pretty-printed, with a final newline. `saved`
+ * adds what a saved plan carries (the {"nautes_plan":1} marker, options, observed hashes). */
+void nt_render_json(const nt_plan *plan, bool saved, nt_buf *out);
+cJSON *nt_plan_to_json(const nt_plan *plan, bool saved);
+
+/* The dependency graph of the declared clusters in DOT: virtual -> host edges; clusters
+ * declared absent are dashed, hosts named but not declared dotted. */
+void nt_render_dot(const nt_cluster_set *desired, nt_buf *out);
+
+/* The summary line, without newline: "Plan: 1 to add, ..." or "No changes. ..." */
+void nt_render_summary(const nt_plan *plan, nt_buf *out);
+
+#endif

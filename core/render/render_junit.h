@@ -1,0 +1,20 @@
+/* render_junit.h — a plan as a JUnit XML report, for CI (GitLab's test report, Jenkins).
+ *
+ * One testsuite "nautes drift" with one testcase per cluster the plan knows (declared or
+ * observed): passed when nothing would change, a <failure> holding the plan's change lines
+ * when the cluster would be created, updated, replaced or deleted (drift), <skipped> for an
+ * observed cluster the files do not manage, and an <error> for the errors of the run (a
+ * testcase per cluster they name, else one testcase "nautes plan"). Everything is
+ * XML-escaped; sensitive values are never written, only "(sensitive)". */
+#ifndef NT_RENDER_JUNIT_H
+#define NT_RENDER_JUNIT_H
+
+#include "core/base/buf.h"
+#include "core/base/diag.h"
+#include "core/plan/plan.h"
+
+/* Append the report to out. plan may be NULL (the run failed before a plan existed: the
+ * report then holds the errors of diag); diag may be NULL. */
+void nt_render_junit(const nt_plan *plan, const nt_diag *diag, nt_buf *out);
+
+#endif
