@@ -2,8 +2,9 @@
 #ifndef NT_CMD_COMMANDS_H
 #define NT_CMD_COMMANDS_H
 
-#include "cmd/nautes/options.h"
+#include "core/base/options.h"
 #include "core/base/diag.h"
+#include "core/plan/plan.h"
 
 #include <stdbool.h>
 
@@ -36,26 +37,42 @@ typedef struct nt_common {
         NULL, NULL, NULL, false, NULL, 300, false, false, false                                    \
     }
 
-/* clang-format off */
-#define NT_COMMON_OPTIONS(c)                                                                      \
-    {"api-server", OPT_STRING, &(c).api_server, "URL",                                            \
-     "Nautes API Server URL (default: $NAUTES_API_SERVER)", 0, 0},                                \
-        {"token-file", OPT_STRING, &(c).token_file, "FILE",                                       \
-         "file holding the GitLab access token (default: $NAUTES_TOKEN)", 0, 0},                  \
-        {"cacert", OPT_STRING, &(c).cacert, "FILE", "CA certificate(s) to verify the server", 0,  \
-         0},                                                                                      \
-        {"insecure", OPT_BOOL, &(c).insecure, NULL, "do not verify the server's TLS certificate", \
-         0, 0},                                                                                   \
-        {"state", OPT_STRING, &(c).state, "SRC",                                                  \
-         "where the actual state is read: api (default) or git:URL_OR_PATH[#REF]", 0, 0},        \
-        {"timeout", OPT_INT, &(c).timeout, "SEC", "timeout of each request (default 300)", 1,    \
-         86400},                                                                                  \
-        {"no-color", OPT_BOOL, &(c).no_color, NULL, "never colour the output", 0, 0},             \
-        {"verbose", OPT_BOOL, &(c).verbose, NULL,                                                 \
-         "trace HTTP requests on stderr (the token is redacted)", 0, 0},                          \
-        {"insecure-skip-check", OPT_BOOL, &(c).insecure_skip_check, NULL,                         \
-         "send insecure_skip_check=true (the real server ignores it for clusters)", 0, 0}
-/* clang-format on */
+/* The connection and output flags of every command that talks to a server or a repository,
+ * declared once. */
+#define NT_COMMON_OPTIONS(c)                                                                       \
+    OPT_STRING("api-server", &(c).api_server, "URL",                                               \
+               "Nautes API Server URL (default: $NAUTES_API_SERVER)"),                             \
+        OPT_STRING("token-file", &(c).token_file, "FILE",                                          \
+                   "file holding the GitLab access token (default: $NAUTES_TOKEN)"),               \
+        OPT_STRING("cacert", &(c).cacert, "FILE", "CA certificate(s) to verify the server"),       \
+        OPT_BOOL("insecure", &(c).insecure, "do not verify the server's TLS certificate"),         \
+        OPT_STRING("state", &(c).state, "SRC",                                                     \
+                   "where the actual state is read: api (default) or git:URL_OR_PATH[#REF]"),      \
+        OPT_INT("timeout", &(c).timeout, "SEC", 1, 86400,                                          \
+                "timeout of each request (default 300)"),                                          \
+        OPT_BOOL("no-color", &(c).no_color, "never colour the output"),                            \
+        OPT_BOOL("verbose", &(c).verbose,                                                          \
+                 "trace HTTP requests on stderr (the token is redacted)"),                         \
+        OPT_BOOL("insecure-skip-check", &(c).insecure_skip_check,                                  \
+                 "send insecure_skip_check=true (the real server ignores it for clusters)")
+
+/* Which clusters a plan covers: the flags plan and apply share, declared once. */
+typedef struct nt_select {
+    bool prune;         /* --prune */
+    nt_strlist targets; /* --target NAME... */
+    nt_strlist force;   /* --force-update NAME... */
+} nt_select;
+
+#define NT_SELECT_OPTIONS(s)                                                                       \
+    OPT_BOOL("prune", &(s).prune, "delete clusters the files do not declare"),                     \
+        OPT_LIST("target", &(s).targets, "NAME",                                                   \
+                 "only this cluster and what it depends on (repeatable)"),                         \
+        OPT_LIST("force-update", &(s).force, "NAME",                                               \
+                 "save this cluster even when nothing visible changed (repeatable)")
+
+/* The plan options the selection flags give (the lists borrowed from sel). */
+nt_plan_opts nt_select_plan_opts(const nt_select *sel);
+void nt_select_free(nt_select *sel);
 
 /* True when colour may be used on `fd`: a terminal, no NO_COLOR, no --no-color. */
 bool nt_use_color(int fd, bool no_color);
@@ -64,12 +81,13 @@ int nt_print_diag(nt_diag *d, bool no_color);
 /* A duration in milliseconds from the environment (1-600000), or dflt (with a warning when
  * the variable is set but not such a number). */
 long nt_env_ms(const char *name, long dflt);
+#define NT_ARGS_ANY ((size_t)-1)
 /* A command's arguments, declared once: what --help prints and what the parser accepts. */
 typedef struct nt_cmd_spec {
     const char *synopsis;    /* "plan FILE... [--out PLAN] ..." (after "nautes ") */
     const char *description; /* printed by --help */
     const nt_option *opts;
-    size_t min_args, max_args; /* positional arguments accepted (max_args 0: no limit) */
+    size_t min_args, max_args; /* positional arguments accepted (max_args NT_ARGS_ANY: no limit) */
     const char *args_error;    /* the usage error when their number is wrong */
 } nt_cmd_spec;
 
@@ -93,5 +111,10 @@ int nt_connect_config(const nt_common *c, struct nt_http_config *cfg, nt_diag *d
  * over plain http:// to a host that is not loopback (also warned by nt_connect_config when
  * apply observes a git: source). Returns 0, or -1 (cfg is then empty). */
 int nt_connect_config_git(const nt_common *c, struct nt_http_config *cfg, nt_diag *diag);
+/* The session's connection from the common flags: nt_connect_config, or for a reading
+ * command (`write` false) observing --state git:... nt_connect_config_git. Messages go to
+ * s->diag. Returns 0 or -1. */
+struct nt_session;
+int nt_cmd_connect(struct nt_session *s, const nt_common *c, bool write);
 
 #endif

@@ -37,21 +37,54 @@ int nt_usage_error(const char *synopsis, const char *msg)
     return NT_EXIT_ERROR;
 }
 
+/* The help of a command: "usage: nautes SYNOPSIS", its description, its options. */
+static void print_usage(const nt_cmd_spec *spec)
+{
+    nt_buf b = NT_BUF_INIT;
+    nt_buf_addf(&b, "usage: nautes %s\n", spec->synopsis);
+    if (spec->description && *spec->description)
+        nt_buf_addf(&b, "\n%s\n", spec->description);
+    if (spec->opts && spec->opts->type != NT_OPT_END) {
+        nt_buf_adds(&b, "\noptions:\n");
+        nt_opt_usage(&b, spec->opts, 29);
+    }
+    fputs(nt_buf_str(&b), stdout);
+    nt_buf_free(&b);
+}
+
 int nt_cmd_args(const nt_cmd_spec *spec, int argc, char **argv, nt_strlist *pos)
 {
     bool help = false;
     nt_buf err = NT_BUF_INIT;
     int r = 0;
-    if (opt_parse(spec->opts, argc, argv, pos, &help, &err) < 0) {
+    if (nt_opt_parse(spec->opts, argc, argv, pos, &help, &err) < 0) {
         nt_usage_error(spec->synopsis, nt_buf_str(&err));
         r = -1;
     } else if (help) {
-        opt_usage(stdout, spec->synopsis, spec->description, spec->opts);
+        print_usage(spec);
         r = 1;
-    } else if (pos->n < spec->min_args || (spec->max_args && pos->n > spec->max_args)) {
+    } else if (pos->n < spec->min_args || pos->n > spec->max_args) {
         nt_usage_error(spec->synopsis, spec->args_error);
         r = -1;
     }
     nt_buf_free(&err);
     return r;
+}
+
+nt_plan_opts nt_select_plan_opts(const nt_select *sel)
+{
+    nt_plan_opts po = {
+        .prune = sel->prune,
+        .targets = (const char *const *)sel->targets.items,
+        .n_targets = sel->targets.n,
+        .force = (const char *const *)sel->force.items,
+        .n_force = sel->force.n,
+    };
+    return po;
+}
+
+void nt_select_free(nt_select *sel)
+{
+    nt_strlist_free(&sel->targets);
+    nt_strlist_free(&sel->force);
 }

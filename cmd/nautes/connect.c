@@ -8,6 +8,8 @@
 #include "core/observe/api_error.h"
 #include "core/observe/http.h"
 #include "core/base/retry.h"
+#include "core/observe/observe.h"
+#include "core/session/session.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -237,4 +239,17 @@ long nt_env_ms(const char *name, long dflt)
         return dflt;
     }
     return v;
+}
+
+int nt_cmd_connect(nt_session *s, const nt_common *c, bool write)
+{
+    nt_http_config cfg;
+    /* a token is optional for a repository; used when one is configured. apply always
+     * writes through the API, whatever --state observes */
+    int rc = !write && nt_observe_is_git(c->state) ? nt_connect_config_git(c, &cfg, &s->diag)
+                                                   : nt_connect_config(c, &cfg, &s->diag);
+    if (rc < 0)
+        return -1;
+    nt_session_connect(s, &cfg);
+    return 0;
 }

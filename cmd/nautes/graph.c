@@ -17,7 +17,7 @@ int cmd_graph(int argc, char **argv)
     bool no_color = false;
     nt_strlist pos = {0};
     const nt_option opts[] = {
-        {"no-color", OPT_BOOL, &no_color, NULL, "never colour the diagnostics", 0, 0},
+        OPT_BOOL("no-color", &no_color, "never colour the diagnostics"),
         OPT_END,
     };
     int rc = NT_EXIT_ERROR;
@@ -25,8 +25,9 @@ int cmd_graph(int argc, char **argv)
     nt_buf out = NT_BUF_INIT;
     nt_cluster_set *set = NULL;
 
-    const nt_cmd_spec spec = {
-        synopsis, description, opts, 1, 0, "graph needs at least one FILE (or directory)"};
+    const nt_cmd_spec spec = {synopsis,    description,
+                              opts,        1,
+                              NT_ARGS_ANY, "graph needs at least one FILE (or directory)"};
     int args = nt_cmd_args(&spec, argc, argv, &pos);
     if (args) {
         rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;

@@ -1,19 +1,18 @@
 /* nautes import — write a clusters.yaml declaring what a source holds (onboarding).
  *
  * Observe (the API, or the tenant repository with --state git:...), keep the clusters whose
- * names match a --name glob (fnmatch(3)), write them in the native format (core/render/emit_native.h)
- * to --out or stdout. An existing --out file is never overwritten without --force: an import
- * is usually the start of a hand-edited file, and losing the edits to a repeated command is
- * worse than one more flag. The file is written through core/base/atomic_write.h (beside its
- * destination, then renamed, or hard-linked without --force), so a failed run never leaves
- * half a file, and a directory or a device is never replaced. */
+ * names match a --name glob (fnmatch(3)), write them in the native format
+ * (core/render/emit_native.h) to --out or stdout. An existing --out file is never overwritten
+ * without --force: an import is usually the start of a hand-edited file, and losing the edits to a
+ * repeated command is worse than one more flag. The file is written through
+ * core/base/atomic_write.h (beside its destination, then renamed, or hard-linked without --force),
+ * so a failed run never leaves half a file, and a directory or a device is never replaced. */
 #include "cmd/nautes/commands.h"
 
 #include "core/base/alloc.h"
 #include "core/base/atomic_write.h"
 #include "core/render/emit_native.h"
-#include "core/observe/http.h"
-#include "core/observe/observe.h"
+#include "core/session/session.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -33,27 +32,6 @@ static const char *const description =
     "fields the server did not default. Each physical cluster gets a kubeconfig_file:\n"
     "kubeconfigs/NAME.yaml line: nautes never sees a kubeconfig, so create those files\n"
     "before `nautes plan`. Without --out the file goes to standard output.";
-
-/* Observe through the source the common flags name (docs/architecture.md §7). A repository
- * needs no API server; its token is used when one is configured (as plan does). */
-static int observe(const nt_common *common, nt_cluster_set **out, nt_diag *diag)
-{
-    nt_http_config cfg;
-    bool have_cfg;
-    if (nt_observe_is_git(common->state)) {
-        if (nt_connect_config_git(common, &cfg, diag) < 0)
-            return -1;
-        have_cfg = true;
-    } else {
-        if (nt_connect_config(common, &cfg, diag) < 0)
-            return -1;
-        have_cfg = true;
-    }
-    int rc = nt_observe(common->state, have_cfg ? &cfg : NULL, out, diag);
-    if (have_cfg)
-        nt_http_config_free(&cfg);
-    return rc;
-}
 
 /* Keep the clusters matching one of the globs; warn about a glob that matched nothing. */
 static void filter(nt_cluster_set *set, const nt_strlist *globs, nt_diag *diag)
@@ -112,29 +90,30 @@ int cmd_import(int argc, char **argv)
 {
     nt_common common = NT_COMMON_INIT;
     const char *out = NULL;
-    bool force = false, help = false;
+    bool force = false;
     nt_strlist names = {0}, pos = {0};
     nt_buf err = NT_BUF_INIT, text = NT_BUF_INIT;
-    nt_diag diag = NT_DIAG_INIT;
+    nt_session s;
+    nt_session_init(&s);
+    nt_diag *diag = &s.diag;
     nt_cluster_set *set = NULL;
     int rc = NT_EXIT_ERROR;
     const nt_option opts[] = {
-        {"out", OPT_STRING, &out, "FILE",
-         "write the file here (mode 0644) instead of standard output", 0, 0},
-        {"force", OPT_BOOL, &force, NULL, "overwrite the --out file if it exists", 0, 0},
-        {"name", OPT_LIST, &names, "GLOB",
-         "import only clusters whose name matches the glob (repeatable; quote it: 'prod-*')", 0, 0},
+        OPT_STRING("out", &out, "FILE",
+                   "write the file here (mode 0644) instead of standard output"),
+        OPT_BOOL("force", &force, "overwrite the --out file if it exists"),
+        OPT_LIST(
+            "name", &names, "GLOB",
+            "import only clusters whose name matches the glob (repeatable; quote it: 'prod-*')"),
         NT_COMMON_OPTIONS(common),
         OPT_END,
     };
 
-    if (opt_parse(opts, argc, argv, &pos, &help, &err) < 0) {
-        rc = nt_usage_error(SYNOPSIS, nt_buf_str(&err));
-        goto done;
-    }
-    if (help) {
-        opt_usage(stdout, SYNOPSIS, description, opts);
-        rc = NT_EXIT_OK;
+    /* the file argument's own message below names it */
+    const nt_cmd_spec spec = {SYNOPSIS, description, opts, 0, NT_ARGS_ANY, NULL};
+    int args = nt_cmd_args(&spec, argc, argv, &pos);
+    if (args) {
+        rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;
         goto done;
     }
     if (pos.n) {
@@ -150,43 +129,44 @@ int cmd_import(int argc, char **argv)
     if (out && !strcmp(out, "-"))
         out = NULL;
     if (out && !force && access(out, F_OK) == 0) { /* fail before any network request */
-        nt_diag_error(&diag,
+        nt_diag_error(diag,
                       "%s already exists: pass --force to overwrite it, or choose "
                       "another --out",
                       out);
         goto done;
     }
-    if (out && nt_write_atomic_check(out, "the file", &diag) < 0) /* a directory, a device */
+    if (out && nt_write_atomic_check(out, "the file", diag) < 0) /* a directory, a device */
         goto done;
 
-    if (observe(&common, &set, &diag) < 0 || !set)
+    if (nt_cmd_connect(&s, &common, false) < 0 || nt_session_observe(&s, common.state) < 0 ||
+        !s.actual)
         goto done;
-    filter(set, &names, &diag);
+    set = s.actual;
+    filter(set, &names, diag);
     if (names.n && set->n == 0) {
-        nt_diag_error(&diag, "no cluster of %s matches --name: nothing to import",
+        nt_diag_error(diag, "no cluster of %s matches --name: nothing to import",
                       set->source ? set->source : "the source");
         goto done;
     }
     nt_emit_opts eo = {set->source, KUBECONFIG_DIR};
-    if (nt_emit_native(set, &eo, &text, &diag) < 0)
+    if (nt_emit_native(set, &eo, &text, diag) < 0)
         goto done;
     if (out) {
         if (nt_write_atomic(out, text.data ? text.data : "", text.len, 0644,
-                            force ? 0 : NT_WRITE_NO_CLOBBER, "the file", &diag) < 0)
+                            force ? 0 : NT_WRITE_NO_CLOBBER, "the file", diag) < 0)
             goto done;
     } else if (fwrite(text.data, 1, text.len, stdout) != text.len || fflush(stdout) != 0) {
-        nt_diag_error(&diag, "cannot write to standard output: %s", strerror(errno));
+        nt_diag_error(diag, "cannot write to standard output: %s", strerror(errno));
         goto done;
     }
     rc = NT_EXIT_OK;
 
 done:
-    if (diag.n)
-        nt_print_diag(&diag, common.no_color);
+    if (diag->n)
+        nt_print_diag(diag, common.no_color);
     if (rc == NT_EXIT_OK && set)
         summary(set, out);
-    nt_cluster_set_free(set);
-    nt_diag_free(&diag);
+    nt_session_free(&s);
     nt_buf_free(&text);
     nt_buf_free(&err);
     nt_strlist_free(&names);

@@ -15,9 +15,9 @@ int cmd_show(int argc, char **argv)
     bool json = false, no_color = false, verbose = false;
     nt_strlist pos = {0};
     const nt_option opts[] = {
-        {"json", OPT_BOOL, &json, NULL, "print the plan as JSON", 0, 0},
-        {"no-color", OPT_BOOL, &no_color, NULL, "never colour the output", 0, 0},
-        {"verbose", OPT_BOOL, &verbose, NULL, "also list the clusters that need no change", 0, 0},
+        OPT_BOOL("json", &json, "print the plan as JSON"),
+        OPT_BOOL("no-color", &no_color, "never colour the output"),
+        OPT_BOOL("verbose", &verbose, "also list the clusters that need no change"),
         OPT_END,
     };
     int rc = NT_EXIT_ERROR;

@@ -911,3 +911,18 @@ bool nt_validate_repeats_load_error(const nt_diag_item *it, const nt_cluster *c)
                     return true;
     return false;
 }
+
+int nt_validate_loaded(const nt_cluster_set *set, const nt_validate_opts *o, nt_diag *diag)
+{
+    nt_diag checks = NT_DIAG_INIT;
+    int rc = nt_validate_set(set, o, &checks);
+    for (size_t i = 0; i < checks.n; i++) {
+        const nt_diag_item *it = &checks.items[i];
+        const nt_cluster *c = it->cluster ? nt_cluster_set_find(set, it->cluster) : NULL;
+        if (!nt_validate_repeats_load_error(it, c))
+            nt_diag_addc(diag, it->sev, it->code, (nt_pos){it->file, it->line, it->col},
+                         it->cluster, "%s", it->msg);
+    }
+    nt_diag_free(&checks);
+    return rc;
+}

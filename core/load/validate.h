@@ -76,6 +76,12 @@ int nt_validate_hosts(const nt_cluster_set *desired, const nt_cluster_set *actua
  * validate leaves those out and reports everything else, so that no problem hides another. */
 bool nt_validate_repeats_load_error(const nt_diag_item *it, const nt_cluster *c);
 
+/* nt_validate_set on a set just loaded, whatever the load found: every finding but those that
+ * would only repeat a load error (nt_validate_repeats_load_error), so that a misspelled or
+ * mistyped key is reported once, and fixing a file never reveals an error that was there from
+ * the start. Returns nt_validate_set's result. */
+int nt_validate_loaded(const nt_cluster_set *set, const nt_validate_opts *o, nt_diag *diag);
+
 /* A DNS-1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63 characters. */
 bool nt_dns1123_label(const char *s);
 

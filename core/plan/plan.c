@@ -219,17 +219,21 @@ int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster
 
     if (!opts || !opts->skip_validation) {
         nt_validate_opts vo = {actual->gen, false};
-        nt_diag pre = NT_DIAG_INIT;
-        nt_validate_set(desired, &vo, &pre);
+        nt_diag own = NT_DIAG_INIT;
+        const nt_diag *pre = &own;
+        if (opts && opts->validated && opts->validated_gen == actual->gen)
+            pre = opts->validated;
+        else
+            nt_validate_set(desired, &vo, &own);
         /* Now that the server was observed, "the host is not declared, it must already
          * exist" is settled by nt_validate_hosts (fine, or an error): drop the note. */
-        for (size_t i = 0; i < pre.n; i++) {
-            const nt_diag_item *it = &pre.items[i];
+        for (size_t i = 0; i < pre->n; i++) {
+            const nt_diag_item *it = &pre->items[i];
             if (it->code != NT_RULE_HOST_NOT_DECLARED)
                 nt_diag_addc(&local, it->sev, it->code, (nt_pos){it->file, it->line, it->col},
                              it->cluster, "%s", it->msg);
         }
-        nt_diag_free(&pre);
+        nt_diag_free(&own);
         nt_validate_hosts(desired, actual, &local);
     }
     if (nt_diff_compute(p, desired, actual, opts, hashes, &local) < 0)

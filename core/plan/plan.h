@@ -91,6 +91,11 @@ typedef struct nt_plan_opts {
     const char *const *force; /* --force-update NAME */
     size_t n_force;
     bool skip_validation; /* do not re-run nt_validate_set / nt_validate_hosts (unit tests) */
+    /* what nt_validate_set found for the generation `validated_gen` already (the run's one
+     * validation before any request): used instead of a second pass when the observed
+     * generation is that one; NULL: validate here */
+    const nt_diag *validated;
+    nt_api_gen validated_gen;
     bool need_kubeconfig; /* apply: a physical cluster this plan saves (create, update,
                              replace) whose kubeconfig_file was not read is an error */
 } nt_plan_opts;
@@ -98,8 +103,9 @@ typedef struct nt_plan_opts {
 /* Normalise both sides, diff, order. Errors (prevent_destroy, physical update without a
  * kubeconfig, unknown --target, unknown host; with need_kubeconfig, a physical save whose
  * kubeconfig_file could not be read) go to diag; returns 0 or -1.
- * Unless opts->skip_validation, the desired set is validated again with the observed
- * generation (nt_validate_set, gen = actual->gen) and the hosts with nt_validate_hosts.
+ * Unless opts->skip_validation, the desired set is validated for the observed generation
+ * (nt_validate_set, gen = actual->gen; opts->validated when it was made for that one) and
+ * the hosts with nt_validate_hosts.
  * *out is set on success (NULL on error). */
 int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster_set *actual,
                   const nt_plan_opts *opts, nt_diag *diag);

@@ -213,6 +213,28 @@ check_rc "a saved plan is refused when the server changed" 1 apply "$W/saved3.pl
 assert_contains "it names the cluster that changed" "$ERR" "v1-b"
 stop_server
 
+# ---- validated once: every warning printed once ---------------------------------------------
+# A physical cluster without traefik: v0.4 servers take it, v0.3 servers refuse it. Against a
+# tenant with no cluster yet the list does not show the generation, so it is a warning.
+start_server --api-version v0.4
+cat >"$W/no-traefik.yaml" <<'EOF'
+clusters:
+  - name: bare
+    api_server: https://10.9.0.1:6443
+    cluster_type: physical
+    usage: host
+    primary_domain: 10.9.0.1.nip.io
+    kubeconfig_file: kubeconfig.yaml
+EOF
+WARNING='required by v0.3 API servers'
+check_rc "plan of a file with a warning" 0 plan no-traefik.yaml
+assert_eq "plan prints the warning exactly once" "$(grep -cF "$WARNING" <<<"$ERR")" 1
+check_rc "apply of a file with a warning" 0 apply --auto-approve no-traefik.yaml
+assert_contains "the cluster with the warning is created" "$(summary)" "Apply complete: 1 created"
+assert_eq "apply prints the warning exactly once" \
+    "$(printf '%s\n%s\n' "$OUT" "$ERR" | grep -cF "$WARNING")" 1
+stop_server
+
 # ---- secrets never shown -----------------------------------------------------------------------
 assert_not_contains "the token never appears in any output" "$ALL_OUTPUT" "$TOKEN"
 assert_not_contains "the kubeconfig never appears in any output" "$ALL_OUTPUT" "$KUBE_SECRET"
