@@ -7,11 +7,11 @@
 #include "devserver.h"
 
 #include "core/base/alloc.h"
+#include "core/base/options.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fnmatch.h>
-#include <getopt.h>
 #include <microhttpd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,43 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char usage[] =
-    "usage: nautes-devserver --listen HOST:PORT --repo DIR --token TOKEN\n"
-    "                        [--read-only-token TOKEN] [--api-version v0.3|v0.4]\n"
-    "                        [--tls-cert FILE --tls-key FILE] [--latency MS] [--fault SPEC]...\n"
-    "                        [--fresh-tenant] [--idle-timeout S] [--connections-per-address N]\n"
-    "\n"
-    "A local Nautes API Server: the four cluster endpoints of the real one (same JSON, status\n"
-    "codes, messages, defaults, checks), storing clusters in the git repository DIR as the\n"
-    "real server stores them in the tenant configuration repository. DIR is created (git\n"
-    "init, branch main) when missing; kubeconfigs go to DIR.kubeconfigs.json (mode 0600).\n"
-    "\n"
-    "  --listen HOST:PORT       address to listen on; port 0 lets the kernel choose. The URL\n"
-    "                           is printed as the first line of output.\n"
-    "  --repo DIR               the tenant configuration repository (a git working tree)\n"
-    "  --token TOKEN            the token a client sends as `Authorization: Bearer TOKEN`\n"
-    "  --read-only-token TOKEN  a second token that may read; its writes fail as a push to a\n"
-    "                           protected branch does\n"
-    "  --api-version V          v0.3 (default, the seed document's API) or v0.4\n"
-    "  --tls-cert FILE          serve HTTPS with this PEM certificate (chain) ...\n"
-    "  --tls-key FILE           ... and this PEM private key\n"
-    "  --latency MS             wait MS milliseconds before each request's work (outside the\n"
-    "                           write lock), as the real server spends its time cloning\n"
-    "  --idle-timeout S         close a connection that sends nothing for S seconds while\n"
-    "                           its request is incomplete, or between requests (default 5)\n"
-    "  --connections-per-address N\n"
-    "                           at most N connections from one client address at a time\n"
-    "                           (default 1000; 4000 in all); more are closed at once\n"
-    "  --fault SPEC             inject a failure (repeatable; see below)\n"
-    "  --fresh-tenant           when DIR is created: a tenant with no cluster yet, whose\n"
-    "                           first commit has no nautes/overlays/production/clusters\n"
-    "                           directory; the list then fails with the real server's 500\n"
-    "                           until the first save creates it\n"
-    "  --help                   this text\n"
-    "\n";
-
 static ds_server S;
-static unsigned idle_timeout = 5, per_address = 1000;
 
 /* Per connection (MHD's socket context): the strings of the request line that the unescape
  * callback decoded to more bytes than strlen() sees (a NUL from `%00`), with their length,
@@ -412,6 +376,100 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 
 /* ---- startup ----------------------------------------------------------------------------- */
 
+static const char usage_head[] =
+    "usage: nautes-devserver --listen HOST:PORT --repo DIR --token TOKEN\n"
+    "                        [--read-only-token TOKEN] [--api-version v0.3|v0.4]\n"
+    "                        [--tls-cert FILE --tls-key FILE] [--latency MS] [--fault SPEC]...\n"
+    "                        [--fresh-tenant] [--idle-timeout S] [--connections-per-address N]\n"
+    "\n"
+    "A local Nautes API Server: the four cluster endpoints of the real one (same JSON, status\n"
+    "codes, messages, defaults, checks), storing clusters in the git repository DIR as the\n"
+    "real server stores them in the tenant configuration repository. DIR is created (git\n"
+    "init, branch main) when missing; kubeconfigs go to DIR.kubeconfigs.json (mode 0600).\n"
+    "\n";
+
+/* The command line, as parsed from the declaration in main() (core/base/options.h). */
+typedef struct ds_flags {
+    const char *listen, *repo, *token, *ro_token, *api_version, *cert_file, *key_file;
+    long latency_ms, idle_timeout, per_address;
+    nt_strlist faults;
+    bool fresh_tenant;
+} ds_flags;
+
+/* clang-format off */
+#define DS_OPTIONS(f)                                                                              \
+    OPT_STRING("listen", &(f).listen, "HOST:PORT",                                                 \
+               "address to listen on; port 0 lets the kernel choose. The URL\n"                    \
+               "is printed as the first line of output."),                                         \
+    OPT_STRING("repo", &(f).repo, "DIR", "the tenant configuration repository (a git working tree)"), \
+    OPT_STRING("token", &(f).token, "TOKEN",                                                       \
+               "the token a client sends as `Authorization: Bearer TOKEN`"),                      \
+    OPT_STRING("read-only-token", &(f).ro_token, "TOKEN",                                          \
+               "a second token that may read; its writes fail as a push to a\n"                    \
+               "protected branch does"),                                                           \
+    OPT_STRING("api-version", &(f).api_version, "V",                                               \
+               "v0.3 (default, the seed document's API) or v0.4"),                                 \
+    OPT_STRING("tls-cert", &(f).cert_file, "FILE",                                                 \
+               "serve HTTPS with this PEM certificate (chain) ..."),                               \
+    OPT_STRING("tls-key", &(f).key_file, "FILE", "... and this PEM private key"),                  \
+    OPT_INT("latency", &(f).latency_ms, "MS", 0, 600000,                                           \
+            "wait MS milliseconds before each request's work (outside the\n"                       \
+            "write lock), as the real server spends its time cloning"),                            \
+    OPT_INT("idle-timeout", &(f).idle_timeout, "S", 1, 3600,                                       \
+            "close a connection that sends nothing for S seconds while\n"                          \
+            "its request is incomplete, or between requests (default 5)"),                         \
+    OPT_INT("connections-per-address", &(f).per_address, "N", 1, 4000,                             \
+            "at most N connections from one client address at a time\n"                            \
+            "(default 1000; 4000 in all); more are closed at once"),                               \
+    OPT_LIST("fault", &(f).faults, "SPEC", "inject a failure (repeatable; see below)"),            \
+    OPT_BOOL("fresh-tenant", &(f).fresh_tenant,                                                    \
+             "when DIR is created: a tenant with no cluster yet, whose\n"                          \
+             "first commit has no nautes/overlays/production/clusters\n"                           \
+             "directory; the list then fails with the real server's 500\n"                         \
+             "until the first save creates it"),                                                   \
+    OPT_HELP("this text")
+/* clang-format on */
+
+/* --help: the synopsis and description, the flags from their declaration, the fault syntax. */
+static void print_help(const nt_option *opts)
+{
+    nt_buf b = NT_BUF_INIT;
+    nt_buf_adds(&b, usage_head);
+    nt_opt_usage(&b, opts, 27);
+    nt_buf_addf(&b, "\n%s", ds_fault_help);
+    fputs(nt_buf_str(&b), stdout);
+    nt_buf_free(&b);
+}
+
+/* Parse the command line into S and *f. Returns 0 to go on, 1 when --help was printed, -1
+ * with a message in err for a usage error. */
+static int parse_args(int argc, char **argv, ds_flags *f, nt_buf *err)
+{
+    const nt_option opts[] = {DS_OPTIONS(*f), OPT_END};
+    nt_strlist pos = {0};
+    bool help = false;
+    int rc = nt_opt_parse(opts, argc, argv, &pos, &help, err);
+    if (rc == 0 && help) {
+        print_help(opts);
+        rc = 1;
+    } else if (rc == 0 && pos.n) {
+        nt_buf_addf(err, "unexpected argument '%s'", pos.items[0]);
+        rc = -1;
+    } else if (rc == 0 && f->api_version && nt_gen_parse(f->api_version, &S.gen) < 0) {
+        nt_buf_addf(err, "--api-version %s: expected v0.3 or v0.4", f->api_version);
+        rc = -1;
+    }
+    for (size_t i = 0; rc == 0 && i < f->faults.n; i++) {
+        S.faults = nt_xrealloc(S.faults, (S.n_faults + 1) * sizeof(*S.faults));
+        if (ds_fault_parse(f->faults.items[i], &S.faults[S.n_faults], err) < 0)
+            rc = -1;
+        else
+            S.n_faults++;
+    }
+    nt_strlist_free(&pos);
+    return rc;
+}
+
 static char *read_file(const char *path, nt_buf *err)
 {
     nt_buf b = NT_BUF_INIT;
@@ -452,125 +510,27 @@ static int parse_listen(const char *s, struct sockaddr_in *sa, nt_buf *err)
 
 int main(int argc, char **argv)
 {
-    enum {
-        O_LISTEN = 1,
-        O_REPO,
-        O_TOKEN,
-        O_RO,
-        O_API,
-        O_CERT,
-        O_KEY,
-        O_LAT,
-        O_FAULT,
-        O_FRESH,
-        O_HELP,
-        O_IDLE,
-        O_PER_ADDR
-    };
-    static const struct option opts[] = {
-        {"listen", required_argument, NULL, O_LISTEN},
-        {"repo", required_argument, NULL, O_REPO},
-        {"token", required_argument, NULL, O_TOKEN},
-        {"read-only-token", required_argument, NULL, O_RO},
-        {"api-version", required_argument, NULL, O_API},
-        {"tls-cert", required_argument, NULL, O_CERT},
-        {"tls-key", required_argument, NULL, O_KEY},
-        {"latency", required_argument, NULL, O_LAT},
-        {"fault", required_argument, NULL, O_FAULT},
-        {"fresh-tenant", no_argument, NULL, O_FRESH},
-        {"idle-timeout", required_argument, NULL, O_IDLE},
-        {"connections-per-address", required_argument, NULL, O_PER_ADDR},
-        {"help", no_argument, NULL, O_HELP},
-        {NULL, 0, NULL, 0},
-    };
-    const char *listen = NULL, *cert_file = NULL, *key_file = NULL;
+    ds_flags f = {.idle_timeout = 5, .per_address = 1000};
     char *cert = NULL, *key = NULL;
     nt_buf err = NT_BUF_INIT;
-    int rc = 2, o;
+    int rc = 2;
     struct MHD_Daemon *d = NULL;
     bool git_up = false;
     S.gen = NT_GEN_V03;
     S.rand_state = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (o) {
-        case O_LISTEN:
-            listen = optarg;
-            break;
-        case O_REPO:
-            free(S.repo);
-            S.repo = nt_xstrdup(optarg);
-            break;
-        case O_TOKEN:
-            free(S.token);
-            S.token = nt_xstrdup(optarg);
-            break;
-        case O_RO:
-            free(S.ro_token);
-            S.ro_token = nt_xstrdup(optarg);
-            break;
-        case O_API:
-            if (nt_gen_parse(optarg, &S.gen) < 0) {
-                nt_buf_addf(&err, "--api-version %s: expected v0.3 or v0.4", optarg);
-                goto usage_error;
-            }
-            break;
-        case O_CERT:
-            cert_file = optarg;
-            break;
-        case O_KEY:
-            key_file = optarg;
-            break;
-        case O_LAT: {
-            char *end;
-            S.latency_ms = strtol(optarg, &end, 10);
-            if (end == optarg || *end || S.latency_ms < 0 || S.latency_ms > 600000) {
-                nt_buf_addf(&err, "--latency %s: expected milliseconds (0-600000)", optarg);
-                goto usage_error;
-            }
-            break;
-        }
-        case O_IDLE:
-        case O_PER_ADDR: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            long max = o == O_IDLE ? 3600 : 4000;
-            if (end == optarg || *end || v < 1 || v > max) {
-                nt_buf_addf(&err, "--%s %s: expected %s (1-%ld)",
-                            o == O_IDLE ? "idle-timeout" : "connections-per-address", optarg,
-                            o == O_IDLE ? "seconds" : "a number of connections", max);
-                goto usage_error;
-            }
-            if (o == O_IDLE)
-                idle_timeout = (unsigned)v;
-            else
-                per_address = (unsigned)v;
-            break;
-        }
-        case O_FAULT: {
-            S.faults = nt_xrealloc(S.faults, (S.n_faults + 1) * sizeof(*S.faults));
-            if (ds_fault_parse(optarg, &S.faults[S.n_faults], &err) < 0)
-                goto usage_error;
-            S.n_faults++;
-            break;
-        }
-        case O_FRESH:
-            S.fresh_tenant = true;
-            break;
-        case O_HELP:
-            fputs(usage, stdout);
-            fputs(ds_fault_help, stdout);
-            rc = 0;
-            goto done;
-        default:
-            nt_buf_addf(&err, "unknown or incomplete option '%s'", argv[optind - 1]);
-            goto usage_error;
-        }
+    int args = parse_args(argc, argv, &f, &err);
+    if (args > 0) {
+        rc = 0;
+        goto done;
     }
-    if (optind < argc) {
-        nt_buf_addf(&err, "unexpected argument '%s'", argv[optind]);
+    if (args < 0)
         goto usage_error;
-    }
+    const char *listen = f.listen, *cert_file = f.cert_file, *key_file = f.key_file;
+    S.repo = f.repo ? nt_xstrdup(f.repo) : NULL;
+    S.token = f.token ? nt_xstrdup(f.token) : NULL;
+    S.ro_token = f.ro_token ? nt_xstrdup(f.ro_token) : NULL;
+    S.latency_ms = f.latency_ms;
+    S.fresh_tenant = f.fresh_tenant;
     if (!listen || !S.repo || !S.token || !*S.token) {
         nt_buf_adds(&err, "--listen, --repo and --token are required");
         goto usage_error;
@@ -623,13 +583,13 @@ int main(int argc, char **argv)
     /* An idle client (a request sent halfway, or a kept-alive connection) is closed after
      * idle_timeout seconds, and one address holds at most per_address of the connections,
      * so idle clients cannot lock the others out. */
-    d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
-                         MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                         per_address, MHD_OPTION_CONNECTION_TIMEOUT, idle_timeout,
-                         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED,
-                         on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-                         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_ARRAY, tls,
-                         MHD_OPTION_END);
+    d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+        MHD_OPTION_CONNECTION_LIMIT, 4000u, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)f.per_address, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)f.idle_timeout,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape,
+        NULL, MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
     if (!d) {
         nt_buf_addf(&err, "cannot listen on %s (address in use, or a bad TLS certificate/key?)",
                     listen);
@@ -682,6 +642,7 @@ done:
         memset(key, 0, strlen(key));
     free(key);
     free(cert);
+    nt_strlist_free(&f.faults);
     nt_buf_free(&err);
     return rc;
 }

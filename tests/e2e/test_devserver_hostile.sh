@@ -294,6 +294,6 @@ expect "the idle timeout never cuts a request the server is working on (--latenc
 stop_ok "--latency with --idle-timeout"
 "$NAUTES_DEVSERVER" --listen 127.0.0.1:0 --repo "$T_TMP/x" --token t --idle-timeout 0 2>"$T_TMP/e"
 assert_eq "--idle-timeout 0 is a usage error" "$?" 2
-assert_contains "... saying the range" "$(cat "$T_TMP/e")" "--idle-timeout 0: expected seconds (1-3600)"
+assert_contains "... saying the range" "$(cat "$T_TMP/e")" "--idle-timeout takes a whole number from 1 to 3600, not '0'"
 "$NAUTES_DEVSERVER" --listen 127.0.0.1:0 --repo "$T_TMP/x" --token t --connections-per-address x 2>"$T_TMP/e"
 assert_eq "--connections-per-address x is a usage error" "$?" 2
