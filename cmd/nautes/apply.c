@@ -97,6 +97,19 @@ static bool confirm(void)
     return strcmp(line, "yes") == 0;
 }
 
+/* Print the plan, then the messages so far (e.g. --insecure) before the question. */
+static void show_plan(nt_session *s, const nt_common *c)
+{
+    nt_buf out = NT_BUF_INIT;
+    nt_render_opts ro = {nt_use_color(1, c->no_color), c->verbose};
+    nt_render_text(s->plan, &ro, &out);
+    fputs(nt_buf_str(&out), stdout);
+    fflush(stdout);
+    nt_buf_free(&out);
+    nt_print_diag(&s->diag, c->no_color);
+    nt_diag_free(&s->diag);
+}
+
 /* Run the plan's requests (Ctrl-C stops starting new ones) and print the summary. Returns
  * nt_apply_run's result. */
 static int execute(nt_session *s, nt_apply_opts *ao, nt_apply_report **report)
@@ -158,7 +171,6 @@ int cmd_apply(int argc, char **argv)
     int rc = NT_EXIT_ERROR;
     nt_session s;
     nt_session_init(&s);
-    nt_buf out = NT_BUF_INIT;
     nt_apply_report *report = NULL;
 
     const nt_cmd_spec spec = {synopsis,    description,
@@ -195,14 +207,7 @@ int cmd_apply(int argc, char **argv)
     if (nt_session_observe(&s, c.state) < 0 || nt_session_plan(&s, &po) < 0)
         goto report;
 
-    nt_render_opts ro = {nt_use_color(1, c.no_color), c.verbose};
-    nt_render_text(s.plan, &ro, &out);
-    fputs(nt_buf_str(&out), stdout);
-    fflush(stdout);
-    /* warnings so far (e.g. --insecure) before the question */
-    nt_print_diag(&s.diag, c.no_color);
-    nt_diag_free(&s.diag);
-
+    show_plan(&s, &c);
     if (!nt_plan_has_changes(s.plan) || s.plan->n_ops == 0) {
         rc = NT_EXIT_OK; /* the plan's summary already said "No changes." */
         goto done;
@@ -229,7 +234,6 @@ report:
 done:
     nt_apply_report_free(report);
     nt_session_free(&s);
-    nt_buf_free(&out);
     nt_select_free(&sel);
     nt_strlist_free(&pos);
     return rc;
