@@ -128,10 +128,13 @@ static void test_an_unknown_flag_is_named(void **state)
 {
     fixture *f = *state;
     assert_int_equal(parse(f, "--jsn", NULL), -1);
-    assert_string_equal(nt_buf_str(&f->err), "unknown flag '--jsn'");
+    assert_string_equal(nt_buf_str(&f->err), "unknown flag '--jsn': did you mean --json?");
     nt_buf_reset(&f->err);
     assert_int_equal(parse(f, "--jsn=1", NULL), -1);
-    assert_string_equal(nt_buf_str(&f->err), "unknown flag '--jsn'");
+    assert_string_equal(nt_buf_str(&f->err), "unknown flag '--jsn': did you mean --json?");
+    nt_buf_reset(&f->err);
+    assert_int_equal(parse(f, "--completely-else", NULL), -1); /* nothing close: no guess */
+    assert_string_equal(nt_buf_str(&f->err), "unknown flag '--completely-else'");
     nt_buf_reset(&f->err);
     assert_int_equal(parse(f, "-j", NULL), -1);
     assert_string_equal(nt_buf_str(&f->err), "unknown flag '-j' (flags are long: --name)");
@@ -196,6 +199,83 @@ static void test_the_usage_lists_each_flag_with_its_argument_and_help(void **sta
     nt_buf_free(&b);
 }
 
+static void test_the_environment_fills_a_flag_the_command_line_did_not_give(void **state)
+{
+    (void)state;
+    const char *cacert = NULL, *state_src = NULL;
+    long timeout = 300;
+    bool insecure = false;
+    const nt_option opts[] = {
+        OPT_STRING_ENV("cacert", &cacert, "FILE", "NT_TEST_CACERT", "CA"),
+        OPT_STRING_ENV("state", &state_src, "SRC", "NT_TEST_STATE", "source"),
+        OPT_INT_ENV("timeout", &timeout, "SEC", 1, 86400, "NT_TEST_TIMEOUT", "seconds"),
+        OPT_BOOL_ENV("insecure", &insecure, "NT_TEST_INSECURE", "no TLS check"),
+        OPT_END,
+    };
+    setenv("NT_TEST_CACERT", "env.pem", 1);
+    setenv("NT_TEST_STATE", "", 1); /* empty: as if unset */
+    setenv("NT_TEST_TIMEOUT", "60", 1);
+    setenv("NT_TEST_INSECURE", "yes", 1);
+    char *argv[] = {"cmd", "--timeout", "5"};
+    nt_strlist pos = {0};
+    nt_buf err = NT_BUF_INIT;
+    assert_int_equal(nt_opt_parse(opts, 3, argv, &pos, NULL, &err), 0);
+    assert_string_equal(cacert, "env.pem"); /* from the environment */
+    assert_null(state_src);                 /* the empty variable is not a value */
+    assert_int_equal(timeout, 5);           /* the flag wins */
+    assert_true(insecure);
+
+    setenv("NT_TEST_INSECURE", "0", 1);
+    insecure = true;
+    assert_int_equal(nt_opt_parse(opts, 1, argv, &pos, NULL, &err), 0);
+    assert_false(insecure);
+    assert_int_equal(timeout, 60);
+
+    setenv("NT_TEST_INSECURE", "maybe", 1);
+    assert_int_equal(nt_opt_parse(opts, 1, argv, &pos, NULL, &err), -1);
+    assert_string_equal(nt_buf_str(&err),
+                        "NT_TEST_INSECURE (the environment variable for "
+                        "--insecure) is 1, true, yes, 0, false or no, not 'maybe'");
+    nt_buf_reset(&err);
+    setenv("NT_TEST_INSECURE", "1", 1);
+    setenv("NT_TEST_TIMEOUT", "0", 1);
+    assert_int_equal(nt_opt_parse(opts, 1, argv, &pos, NULL, &err), -1);
+    assert_string_equal(nt_buf_str(&err),
+                        "NT_TEST_TIMEOUT (the environment variable for "
+                        "--timeout) takes a whole number from 1 to 86400, not '0'");
+    unsetenv("NT_TEST_CACERT");
+    unsetenv("NT_TEST_STATE");
+    unsetenv("NT_TEST_TIMEOUT");
+    unsetenv("NT_TEST_INSECURE");
+    nt_strlist_free(&pos);
+    nt_buf_free(&err);
+}
+
+static void test_a_refused_flag_says_why_and_is_not_listed(void **state)
+{
+    (void)state;
+    bool json = false;
+    const nt_option opts[] = {
+        OPT_BOOL("json", &json, "JSON"),
+        OPT_REFUSED("token", "put it in a file"),
+        OPT_END,
+    };
+    char *argv[] = {"cmd", "--token", "s3cret"};
+    char *argv_eq[] = {"cmd", "--token=s3cret"};
+    nt_strlist pos = {0};
+    nt_buf err = NT_BUF_INIT;
+    assert_int_equal(nt_opt_parse(opts, 3, argv, &pos, NULL, &err), -1);
+    assert_string_equal(nt_buf_str(&err), "--token is not accepted: put it in a file");
+    nt_buf_reset(&err);
+    assert_int_equal(nt_opt_parse(opts, 2, argv_eq, &pos, NULL, &err), -1);
+    assert_string_equal(nt_buf_str(&err), "--token is not accepted: put it in a file");
+    nt_buf_reset(&err);
+    nt_opt_usage(&err, opts, 10);
+    assert_string_equal(nt_buf_str(&err), "  --json  JSON\n");
+    nt_strlist_free(&pos);
+    nt_buf_free(&err);
+}
+
 static void test_a_wide_flag_and_a_long_help_continue_on_the_next_line(void **state)
 {
     (void)state;
@@ -228,6 +308,8 @@ int main(void)
         T(test_help_is_understood_anywhere_and_parsing_goes_on),
         T(test_the_usage_lists_each_flag_with_its_argument_and_help),
         cmocka_unit_test(test_a_wide_flag_and_a_long_help_continue_on_the_next_line),
+        cmocka_unit_test(test_the_environment_fills_a_flag_the_command_line_did_not_give),
+        cmocka_unit_test(test_a_refused_flag_says_why_and_is_not_listed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,11 +22,12 @@ int cmd_version(int argc, char **argv);
 /* Flags every command that talks to a server or repository takes (docs/architecture.md §8). */
 typedef struct nt_common {
     const char *api_server; /* --api-server, else $NAUTES_API_SERVER */
-    const char *token_file; /* --token-file, else $NAUTES_TOKEN holds the token itself */
-    const char *cacert;     /* --cacert FILE */
-    bool insecure;          /* --insecure */
-    const char *state;      /* --state api | git:URL_OR_PATH[#REF] */
-    long timeout;           /* --timeout SEC (default 300) */
+    const char *token_file; /* --token-file, else $NAUTES_TOKEN_FILE; else $NAUTES_TOKEN holds
+                               the token itself */
+    const char *cacert;     /* --cacert FILE, else $NAUTES_CACERT */
+    bool insecure;          /* --insecure, else $NAUTES_INSECURE */
+    const char *state;      /* --state api | git:URL_OR_PATH[#REF], else $NAUTES_STATE */
+    long timeout;           /* --timeout SEC, else $NAUTES_TIMEOUT, else 300 */
     bool no_color;          /* --no-color */
     bool verbose;           /* --verbose */
     bool insecure_skip_check;
@@ -40,16 +41,22 @@ typedef struct nt_common {
 /* The connection and output flags of every command that talks to a server or a repository,
  * declared once. */
 #define NT_COMMON_OPTIONS(c)                                                                       \
-    OPT_STRING("api-server", &(c).api_server, "URL",                                               \
-               "Nautes API Server URL (default: $NAUTES_API_SERVER)"),                             \
-        OPT_STRING("token-file", &(c).token_file, "FILE",                                          \
-                   "file holding the GitLab access token (default: $NAUTES_TOKEN)"),               \
-        OPT_STRING("cacert", &(c).cacert, "FILE", "CA certificate(s) to verify the server"),       \
-        OPT_BOOL("insecure", &(c).insecure, "do not verify the server's TLS certificate"),         \
-        OPT_STRING("state", &(c).state, "SRC",                                                     \
-                   "where the actual state is read: api (default) or git:URL_OR_PATH[#REF]"),      \
-        OPT_INT("timeout", &(c).timeout, "SEC", 1, 86400,                                          \
-                "timeout of each request (default 300)"),                                          \
+    OPT_STRING_ENV("api-server", &(c).api_server, "URL", "NAUTES_API_SERVER",                      \
+                   "Nautes API Server URL (default: $NAUTES_API_SERVER)"),                         \
+        OPT_STRING_ENV("token-file", &(c).token_file, "FILE", "NAUTES_TOKEN_FILE",                 \
+                       "file holding the GitLab access token (default: $NAUTES_TOKEN_FILE,\n"      \
+                       "else the token itself in $NAUTES_TOKEN)"),                                 \
+        OPT_REFUSED("token", "every user of this machine can read a command's arguments; set "     \
+                             "NAUTES_TOKEN or pass --token-file FILE (mode 0600)"),                \
+        OPT_STRING_ENV("cacert", &(c).cacert, "FILE", "NAUTES_CACERT",                             \
+                       "CA certificate(s) to verify the server (default: $NAUTES_CACERT)"),        \
+        OPT_BOOL_ENV("insecure", &(c).insecure, "NAUTES_INSECURE",                                 \
+                     "do not verify the server's TLS certificate (default: $NAUTES_INSECURE)"),    \
+        OPT_STRING_ENV("state", &(c).state, "SRC", "NAUTES_STATE",                                 \
+                       "where the actual state is read: api (default) or git:URL_OR_PATH[#REF]\n"  \
+                       "(default: $NAUTES_STATE)"),                                                \
+        OPT_INT_ENV("timeout", &(c).timeout, "SEC", 1, 86400, "NAUTES_TIMEOUT",                    \
+                    "timeout of each request (default: $NAUTES_TIMEOUT, else 300)"),               \
         OPT_BOOL("no-color", &(c).no_color, "never colour the output"),                            \
         OPT_BOOL("verbose", &(c).verbose,                                                          \
                  "trace HTTP requests on stderr (the token is redacted)"),                         \

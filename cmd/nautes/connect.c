@@ -183,9 +183,7 @@ static int credentials(const nt_common *c, nt_http_config *cfg, bool token_requi
 int nt_connect_config(const nt_common *c, nt_http_config *cfg, nt_diag *diag)
 {
     memset(cfg, 0, sizeof(*cfg));
-    const char *url = c->api_server;
-    if (!url || !*url)
-        url = getenv("NAUTES_API_SERVER");
+    const char *url = c->api_server; /* the flag, else NAUTES_API_SERVER (options.h) */
     if (!url || !*url)
         return nt_diag_error(diag, "no API server: pass --api-server URL or set "
                                    "NAUTES_API_SERVER");
@@ -244,6 +242,8 @@ long nt_env_ms(const char *name, long dflt)
 int nt_cmd_connect(nt_session *s, const nt_common *c, bool write)
 {
     nt_http_config cfg;
+    if (nt_observe_check_spec(c->state, &s->diag) < 0) /* before "no API server" */
+        return -1;
     /* a token is optional for a repository; used when one is configured. apply always
      * writes through the API, whatever --state observes */
     int rc = !write && nt_observe_is_git(c->state) ? nt_connect_config_git(c, &cfg, &s->diag)

@@ -33,7 +33,8 @@ typedef enum {
     NT_OPT_STRING,
     NT_OPT_INT,
     NT_OPT_LIST,
-    NT_OPT_HELP
+    NT_OPT_HELP,
+    NT_OPT_REFUSED /* a flag people try that is refused with its reason (hidden from usage) */
 } nt_opt_type;
 
 /* The values of a repeatable flag, or the positional arguments. */
@@ -49,6 +50,7 @@ typedef struct nt_option {
     const char *argname; /* for help: "FILE", "N" */
     const char *help;    /* a '\n' continues the help on the next line, indented */
     long min, max;       /* NT_OPT_INT: the accepted range */
+    const char *env;     /* the environment variable read when the flag is not given, or NULL */
 } nt_option;
 
 /* The destination `d` when it has type T; anything else does not compile. */
@@ -56,34 +58,57 @@ typedef struct nt_option {
 
 #define OPT_BOOL(name, dest, help)                                                                 \
     {                                                                                              \
-        NT_OPT_BOOL, (name), NT_OPT_DEST(bool *, dest), NULL, (help), 0, 0                         \
+        NT_OPT_BOOL, (name), NT_OPT_DEST(bool *, dest), NULL, (help), 0, 0, NULL                   \
     }
 #define OPT_STRING(name, dest, argname, help)                                                      \
     {                                                                                              \
-        NT_OPT_STRING, (name), NT_OPT_DEST(const char **, dest), (argname), (help), 0, 0           \
+        NT_OPT_STRING, (name), NT_OPT_DEST(const char **, dest), (argname), (help), 0, 0, NULL     \
     }
 #define OPT_INT(name, dest, argname, min, max, help)                                               \
     {                                                                                              \
-        NT_OPT_INT, (name), NT_OPT_DEST(long *, dest), (argname), (help), (min), (max)             \
+        NT_OPT_INT, (name), NT_OPT_DEST(long *, dest), (argname), (help), (min), (max), NULL       \
     }
 #define OPT_LIST(name, dest, argname, help)                                                        \
     {                                                                                              \
-        NT_OPT_LIST, (name), NT_OPT_DEST(nt_strlist *, dest), (argname), (help), 0, 0              \
+        NT_OPT_LIST, (name), NT_OPT_DEST(nt_strlist *, dest), (argname), (help), 0, 0, NULL        \
+    }
+/* The same, read from the environment variable `env` when the flag is not on the command line
+ * (the flag wins; an empty variable counts as unset). A bad value is reported under the
+ * variable's name. A boolean variable is 1/true/yes or 0/false/no. */
+#define OPT_BOOL_ENV(name, dest, env, help)                                                        \
+    {                                                                                              \
+        NT_OPT_BOOL, (name), NT_OPT_DEST(bool *, dest), NULL, (help), 0, 0, (env)                  \
+    }
+#define OPT_STRING_ENV(name, dest, argname, env, help)                                             \
+    {                                                                                              \
+        NT_OPT_STRING, (name), NT_OPT_DEST(const char **, dest), (argname), (help), 0, 0, (env)    \
+    }
+#define OPT_INT_ENV(name, dest, argname, min, max, env, help)                                      \
+    {                                                                                              \
+        NT_OPT_INT, (name), NT_OPT_DEST(long *, dest), (argname), (help), (min), (max), (env)      \
+    }
+/* A flag people reach for that is refused: `--name` (with or without a value) fails with
+ * "--name is not accepted: WHY". Not listed in the usage. */
+#define OPT_REFUSED(name, why)                                                                     \
+    {                                                                                              \
+        NT_OPT_REFUSED, (name), NULL, NULL, (why), 0, 0, NULL                                      \
     }
 #define OPT_HELP(help)                                                                             \
     {                                                                                              \
-        NT_OPT_HELP, "help", NULL, NULL, (help), 0, 0                                              \
+        NT_OPT_HELP, "help", NULL, NULL, (help), 0, 0, NULL                                        \
     }
 #define OPT_END                                                                                    \
     {                                                                                              \
-        NT_OPT_END, NULL, NULL, NULL, NULL, 0, 0                                                   \
+        NT_OPT_END, NULL, NULL, NULL, NULL, 0, 0, NULL                                             \
     }
 
 /* Parse argv[1..argc) (argv[0] is the program or command name). Positional arguments are
  * appended to `pos`; a value is stored through the flag's destination (the last one wins;
  * a list flag appends). `--help` or `-h` sets *help (when help is not NULL). Returns 0, or
- * -1 with one message in `err` (an unknown flag, a missing value, a value given to a
- * boolean flag, a number that is not one or out of range). */
+ * -1 with one message in `err` (an unknown flag, with "did you mean --x?" when a declared
+ * flag is close; a refused flag and why; a missing value, a value given to a boolean flag, a
+ * number that is not one or out of range). Then every flag declared with an environment
+ * variable that was not given takes the variable's value when it is set and not empty. */
 int nt_opt_parse(const nt_option *opts, int argc, char **argv, nt_strlist *pos, bool *help,
                  nt_buf *err);
 

@@ -17,5 +17,8 @@ int nt_observe(const char *state_spec, const nt_http_config *cfg, nt_cluster_set
 
 /* Is the spec a git: source? (cmd/ then does not require an API server.) */
 int nt_observe_is_git(const char *state_spec);
+/* 0 when the spec is api, empty, or git: with a repository; else -1 and an error saying what
+ * --state accepts (checked before anything else is asked of the connection). */
+int nt_observe_check_spec(const char *state_spec, nt_diag *diag);
 
 #endif

@@ -1,6 +1,7 @@
 /* plan.c — nt_plan_build: validate against the observed generation, diff, order,
  * fingerprint (plan.h). */
 #include "core/base/alloc.h"
+#include "core/base/suggest.h"
 #include "core/model/normalize.h"
 #include "core/plan/plan_impl.h"
 #include "core/load/validate.h"
@@ -300,4 +301,14 @@ void nt_plan_free(nt_plan *p)
     strv_free(p->args, p->n_args);
     free(p->observed_from);
     free(p);
+}
+
+const char *nt_plan_near_name(const nt_plan *plan, const char *name)
+{
+    const char **names = nt_xcalloc(plan->n_actions + 1, sizeof(char *));
+    for (size_t i = 0; i < plan->n_actions; i++)
+        names[i] = plan->actions[i].cluster;
+    const char *near = nt_suggest(name, names, plan->n_actions);
+    free(names);
+    return near;
 }

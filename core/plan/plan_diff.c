@@ -311,11 +311,14 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
 
     for (size_t i = 0; opts && i < opts->n_force; i++) {
         const nt_cluster *d = nt_cluster_set_find(desired, opts->force[i]);
-        if (!d || d->state == NT_STATE_ABSENT)
+        if (!d || d->state == NT_STATE_ABSENT) {
+            const char *near = d ? NULL : nt_plan_near_name(p, opts->force[i]);
             rc = nt_diag_add(diag, NT_SEV_ERROR, NT_POS_NONE, opts->force[i],
                              "--force-update %s: no cluster of that name is declared (present) "
-                             "in these files",
-                             opts->force[i]);
+                             "in these files%s%s%s",
+                             opts->force[i], near ? ": did you mean " : "", near ? near : "",
+                             near ? "?" : "");
+        }
     }
 
     /* A replaced host takes its virtual clusters with it: they are deleted before the host

@@ -29,6 +29,8 @@ int nt_order_build(nt_plan *plan, const nt_plan_opts *opts, nt_diag *diag);
 
 /* "virtual worker, deployment", "physical host"; NULL when nothing is known. */
 char *nt_plan_label(const nt_cluster *c);
+/* The action name closest to a misspelt `name` (for "did you mean"), or NULL. */
+const char *nt_plan_near_name(const nt_plan *plan, const char *name);
 /* Recount n_create ... n_delete from the actions. */
 void nt_plan_count(nt_plan *plan);
 /* Free one action's contents. */

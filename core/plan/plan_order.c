@@ -210,10 +210,12 @@ int nt_order_build(nt_plan *p, const nt_plan_opts *opts, nt_diag *diag)
         for (size_t t = 0; t < opts->n_targets; t++) {
             size_t k = nt_name_index_get(&ix, p, opts->targets[t]);
             if (k == NT_NO_ACTION) {
+                const char *near = nt_plan_near_name(p, opts->targets[t]);
                 rc = nt_diag_add(diag, NT_SEV_ERROR, NT_POS_NONE, opts->targets[t],
                                  "--target %s: no cluster of that name in these files or on "
-                                 "the server",
-                                 opts->targets[t]);
+                                 "the server%s%s%s",
+                                 opts->targets[t], near ? ": did you mean " : "", near ? near : "",
+                                 near ? "?" : "");
                 continue;
             }
             if (!keep[k]) {

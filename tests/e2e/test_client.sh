@@ -36,6 +36,18 @@ assert_not_contains "no warning for a private token file" "$ERR" "warning"
 
 check_rc "the token is never a command-line argument" 1 plan "$FILE" --token "$TOKEN"
 assert_not_contains "the refused argument is not echoed" "$ERR$OUT" "$TOKEN"
+assert_contains "--token says why and where the token goes instead" "$ERR" \
+    "--token is not accepted: every user of this machine can read a command's arguments; set NAUTES_TOKEN or pass --token-file FILE (mode 0600)"
+check_rc "--token=VALUE is refused the same way" 1 plan "$FILE" "--token=$TOKEN"
+assert_not_contains "--token=VALUE is not echoed" "$ERR$OUT" "$TOKEN"
+NAUTES_TOKEN_FILE=$T_TMP/token check_rc "NAUTES_TOKEN_FILE names the token file" 0 plan "$FILE"
+NAUTES_TOKEN_FILE=$T_TMP/missing check_rc "--token-file wins over NAUTES_TOKEN_FILE" 0 plan "$FILE" --token-file "$T_TMP/token"
+check_rc "a misspelt flag is unknown" 1 plan "$FILE" --detailed-exit-code
+assert_contains "a misspelt flag: did you mean" "$ERR" \
+    "unknown flag '--detailed-exit-code': did you mean --detailed-exitcode?"
+NAUTES_API_SERVER= check_rc "an invalid --state without any API server" 1 plan "$FILE" --state bogus
+assert_eq "an invalid --state is said as such, not as a missing API server" "$ERR" \
+    "error: --state bogus: unknown state source; use api or git:URL_OR_PATH[#REF]"
 
 export NAUTES_TOKEN=$TOKEN
 
@@ -126,6 +138,11 @@ t0=$SECONDS
 check_rc "a Retry-After of an hour ends the retries at once" 1 plan "$FILE" --timeout 60
 assert_contains "saying what the server asked for" "$ERR" "(not retried: the server asked to wait 3600 s before retrying (Retry-After), more than the 60 s left of --timeout)"
 if [ $((SECONDS - t0)) -lt 30 ]; then ok "without waiting"; else fail "it waited $((SECONDS - t0)) s"; fi
+NAUTES_TIMEOUT=60 check_rc "NAUTES_TIMEOUT=60 is --timeout 60" 1 plan "$FILE"
+assert_contains "NAUTES_TIMEOUT: the same budget" "$ERR" "more than the 60 s left of --timeout)"
+NAUTES_TIMEOUT=abc check_rc "NAUTES_TIMEOUT=abc is refused" 1 plan "$FILE"
+assert_contains "NAUTES_TIMEOUT=abc: named as the variable" "$ERR" \
+    "NAUTES_TIMEOUT (the environment variable for --timeout) takes a whole number from 1 to 86400, not 'abc'"
 stop_server
 start_server --fault 'status=503,method=GET'
 check_rc "a list that keeps failing gives up after 3 retries" 1 plan "$FILE"

@@ -197,6 +197,10 @@ summary.destroy=1
     assert_not_contains "$GEN: --target leaves the others out" "$OUT" "retired"
     check_rc "$GEN: an unknown --target is an error" 1 plan mixed.yaml --target nope
     assert_contains "$GEN: unknown target message" "$ERR" "--target nope: no cluster of that name"
+    assert_not_contains "$GEN: no guess for a name close to nothing" "$ERR" "did you mean"
+    check_rc "$GEN: a misspelt --target is an error" 1 plan mixed.yaml --target new-virtaul
+    assert_contains "$GEN: a misspelt --target: did you mean" "$ERR" \
+        "--target new-virtaul: no cluster of that name in these files or on the server: did you mean new-virtual?"
 
     check_rc "$GEN: --out saves the plan" 0 plan mixed.yaml --out "$W/saved-$GEN.plan" --verbose
     assert_eq "$GEN: the plan file is mode 0600" "$(stat -c %a "$W/saved-$GEN.plan")" 600
@@ -221,6 +225,10 @@ summary.destroy=1
     reason: forced (--force-update)"
     check_rc "$GEN: --force-update of an undeclared cluster is an error" 1 plan matching.yaml \
         --force-update other
+    check_rc "$GEN: a misspelt --force-update is an error" 1 plan matching.yaml \
+        --force-update cluster-virtul
+    assert_contains "$GEN: a misspelt --force-update: did you mean" "$ERR" \
+        "--force-update cluster-virtul: no cluster of that name is declared (present) in these files: did you mean cluster-virtual?"
     printf 'clusters:\n  - name: never-was\n    state: absent\n' >gone.yaml
     check_rc "$GEN: absent and not on the server is nothing to do" 0 plan gone.yaml --detailed-exitcode
     assert_contains "$GEN: ... with a note" "$ERR" "state: absent, and the cluster does not exist"

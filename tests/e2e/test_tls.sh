@@ -119,6 +119,18 @@ assert_contains "API: which is said with what to do" "$ERR" "TLS certificate sig
 check_rc "git: --cacert verifies it (then the server's 404)" 1 plan "$FILE" --state "git:$U" --cacert "$P/ca.crt"
 assert_eq "git: past TLS" "$ERR" \
     "error: no git repository at $U (check the URL, and that the token can read the project): unexpected http status code: 404"
+# the connection flags' environment variables: flag > environment > default
+NAUTES_CACERT=$P/ca.crt check_rc "API: NAUTES_CACERT verifies the private CA like --cacert" 0 plan "$FILE"
+assert_eq "API: NAUTES_CACERT: silently" "$ERR" ""
+NAUTES_CACERT=$P/db check_rc "API: --cacert wins over NAUTES_CACERT" 0 plan "$FILE" --cacert "$P/ca.crt"
+NAUTES_CACERT=$P/ca.crt NAUTES_STATE=git:$U check_rc "git: NAUTES_CACERT and NAUTES_STATE are used by a git read" 1 plan "$FILE"
+assert_contains "git: NAUTES_STATE read the repository (past TLS, the server's 404)" "$ERR" "error: no git repository at $U"
+NAUTES_INSECURE=1 check_rc "API: NAUTES_INSECURE=1 is --insecure" 0 plan "$FILE"
+assert_contains "API: NAUTES_INSECURE warns like --insecure" "$ERR" "--insecure: the server's TLS certificate is not verified"
+NAUTES_INSECURE=0 check_rc "API: NAUTES_INSECURE=0 verifies" 1 plan "$FILE"
+NAUTES_INSECURE=maybe check_rc "API: NAUTES_INSECURE=maybe is refused" 1 plan "$FILE"
+assert_contains "API: NAUTES_INSECURE=maybe: which values are accepted" "$ERR" \
+    "NAUTES_INSECURE (the environment variable for --insecure) is 1, true, yes, 0, false or no, not 'maybe'"
 printf 'not a certificate\n' >"$P/garbage.pem"
 check_rc "API: a --cacert file that holds no certificate" 1 plan "$FILE" --cacert "$P/garbage.pem"
 one_sentence "API: is one sentence"
