@@ -136,8 +136,8 @@ static void test_saved_plan_is_mode_0600_and_holds_no_secret(void **state)
     fclose(f);
     assert_null(strstr(buf, "SECRET-KUBE-TOKEN"));
     assert_null(strstr(buf, "apiVersion"));
-    assert_non_null(strstr(buf, "\"nautes_plan\":\t2"));
-    assert_non_null(strstr(buf, "\"plan_sha256\":\t\""));
+    assert_non_null(strstr(buf, "\"nautes_plan\": 2"));
+    assert_non_null(strstr(buf, "\"plan_sha256\": \""));
     nt_plan_free(p);
     free(path);
     nt_cluster_set_free(want);
@@ -255,9 +255,9 @@ static void test_a_moved_plan_finds_its_inputs_from_any_directory(void **state)
     nt_diag d = NT_DIAG_INIT;
     assert_int_equal(nt_plan_file_write(p, "t.plan", &d), 0);
     char *text = slurp(plan);
-    assert_non_null(strstr(text, "\"files\":\t[\"clusters.yaml\", \"kubeconfigs/h.yaml\"]"));
-    assert_non_null(strstr(text, "\"path\":\t\"clusters.yaml\""));
-    assert_non_null(strstr(text, "\"location\":\t\"../tenant\""));
+    assert_non_null(strstr(text, "\"files\": [\"clusters.yaml\", \"kubeconfigs/h.yaml\"]"));
+    assert_non_null(strstr(text, "\"path\": \"clusters.yaml\""));
+    assert_non_null(strstr(text, "\"location\": \"../tenant\""));
     assert_null(strstr(text, dir)); /* no absolute path of this machine */
     free(text);
 
@@ -266,7 +266,7 @@ static void test_a_moved_plan_finds_its_inputs_from_any_directory(void **state)
     nt_plan_set_args(p, outside, 2);
     assert_int_equal(nt_plan_file_write(p, "abs.plan", &d), 0);
     text = slurp("abs.plan");
-    assert_non_null(strstr(text, "\"files\":\t[\"/etc/nautes/clusters.yaml\", \"clusters.yaml\"]"));
+    assert_non_null(strstr(text, "\"files\": [\"/etc/nautes/clusters.yaml\", \"clusters.yaml\"]"));
     free(text);
 
     char *b = path_in_dir("B");
@@ -316,10 +316,10 @@ static void test_an_edited_plan_is_refused(void **state)
     assert_true(fx_has_diag(&d, NT_SEV_ERROR, "changed after nautes plan wrote it"));
     nt_diag_free(&d);
     edit(path, "evil.example.com", "apps.example.com");
-    edit(path, "\"method\":\t\"DELETE\"", "\"method\":\t\"POST\"");
+    edit(path, "\"method\": \"DELETE\"", "\"method\": \"POST\"");
     assert_int_equal(nt_plan_file_read(path, &r, &d), -1);
     nt_diag_free(&d);
-    edit(path, "\"method\":\t\"POST\"", "\"method\":\t\"DELETE\"");
+    edit(path, "\"method\": \"POST\"", "\"method\": \"DELETE\"");
     assert_int_equal(nt_plan_file_read(path, &r, &d), 0);
     nt_plan *fresh = make_plan(&want2, &have2, NULL);
     assert_int_equal(nt_plan_file_check(r, want2, fresh, &d), 0);

@@ -2,6 +2,7 @@
 #include "core/plan/plan_file.h"
 
 #include "core/base/alloc.h"
+#include "core/base/json_text.h"
 #include "core/base/atomic_write.h"
 #include "core/plan/plan_impl.h"
 #include "core/render/render.h"
@@ -348,7 +349,6 @@ int nt_plan_output_check(const char *path, const char *what, bool saved_plan,
 int nt_plan_file_write(const nt_plan *plan, const char *path, nt_diag *diag)
 {
     int rc = -1;
-    char *text = NULL;
     char *pdir = dir_of(path), *pdir_abs = lexical_abs(pdir);
     cJSON *doc = NULL;
     if (nt_plan_output_check(path, "the plan", true, plan->inputs, plan->n_inputs, diag) < 0)
@@ -374,17 +374,15 @@ int nt_plan_file_write(const nt_plan *plan, const char *path, nt_diag *diag)
     char digest[65];
     content_digest(plan, digest);
     cJSON_AddStringToObject(doc, "plan_sha256", digest);
-    text = cJSON_Print(doc);
-    if (!text) {
+    nt_buf all = NT_BUF_INIT;
+    if (nt_json_print(doc, &all) < 0) {
+        nt_buf_free(&all);
         nt_diag_error(diag, "cannot write the plan %s: cannot encode it", path);
         goto done;
     }
-    nt_buf all = NT_BUF_INIT;
-    nt_buf_addf(&all, "%s\n", text);
     rc = nt_write_atomic(path, all.data, all.len, 0600, 0, "the plan", diag) < 0 ? -1 : 0;
     nt_buf_free(&all);
 done:
-    cJSON_free(text);
     cJSON_Delete(doc);
     free(pdir);
     free(pdir_abs);

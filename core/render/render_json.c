@@ -2,6 +2,7 @@
 #include "core/render/render.h"
 
 #include "core/base/alloc.h"
+#include "core/base/json_text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -119,18 +120,7 @@ cJSON *nt_plan_to_json(const nt_plan *plan, bool saved)
 void nt_render_json(const nt_plan *plan, bool saved, nt_buf *out)
 {
     cJSON *doc = nt_plan_to_json(plan, saved);
-    char *s = cJSON_Print(doc);
-    /* cJSON leaves DEL and the C1 controls (U+0080-U+009F) raw; inside strings (the only
-     * place they can be) \u escapes mean the same and keep a terminal safe (core/base/escape.h) */
-    for (const unsigned char *p = (const unsigned char *)(s ? s : "{}"); *p; p++) {
-        if (*p == 0x7f)
-            nt_buf_adds(out, "\\u007f");
-        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-            nt_buf_addf(out, "\\u%04x", *++p);
-        else
-            nt_buf_addc(out, (char)*p);
-    }
-    nt_buf_addc(out, '\n');
-    cJSON_free(s);
+    if (nt_json_print(doc, out) < 0)
+        nt_buf_adds(out, "{}\n");
     cJSON_Delete(doc);
 }

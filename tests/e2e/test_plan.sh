@@ -161,6 +161,8 @@ Plan: 1 to add, 1 to change, 1 to replace, 1 to destroy."
     # depends_on one line each
     flat=$("$NT_TOOLS/nt-json" <<<"$OUT")
     assert_contains "$GEN: --json is format_version 1" "$flat" $'.format_version\t1'
+    assert_not_contains "$GEN: --json is indented with spaces, no tab" "$OUT" $'\t'
+    assert_contains "$GEN: --json: two spaces a level, one after the colon" "$OUT" $'{\n  "format_version": 1,'
     assert_not_contains "$GEN: --json has no nautes_plan wrapper" "$flat" ".nautes_plan"
     ops=$(awk -F'\t' '
         $1 == ".server_generation" || $1 ~ /^\.summary\./ { sub(/^\./, "", $1); print $1 "=" $2 }

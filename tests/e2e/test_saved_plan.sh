@@ -73,7 +73,7 @@ assert_contains "... saying so" "$ERR" "the saved plan was changed after nautes 
 check_rc "apply refuses it too" 1 apply edited.plan
 assert_not_contains "... before sending anything" "$OUT" "Apply"
 cp t.plan edited.plan
-sed -i '0,/"method":\t"POST"/s//"method":\t"DELETE"/' edited.plan
+sed -i '0,/"method": "POST"/s//"method": "DELETE"/' edited.plan
 check_rc "a changed method is refused" 1 apply edited.plan
 check_rc "the unedited plan still applies" 0 apply t.plan
 assert_contains "... with its one change" "$(summary)" "Apply complete: 0 created, 1 updated"
