@@ -3,6 +3,7 @@
 #include "devserver.h"
 
 #include "core/base/alloc.h"
+#include "core/base/wipe.h"
 #include "core/observe/api_json.h"
 #include "core/model/tenant_repo.h"
 #include "core/load/validate.h"
@@ -189,8 +190,7 @@ static int authenticate(ds_server *s, const char *auth, nt_buf *msg)
                          "/api/v4/user: 401 {message: 401 Unauthorized}");
         rc = -1;
     }
-    memset(tok, 0, strlen(tok));
-    free(tok);
+    nt_wipe_free(tok);
     return rc;
 }
 
@@ -545,10 +545,7 @@ static void handle_save(ds_server *s, const req_name *name, int who, const char 
     }
     reply_message(r, "Successfully saved %s cluster", name->raw);
 done:
-    if (kube) {
-        memset(kube, 0, strlen(kube));
-        free(kube);
-    }
+    nt_wipe_free(kube);
     nt_cluster_free(c);
     nt_buf_free(&msg);
     nt_buf_free(&err);

@@ -7,6 +7,7 @@
 #include "devserver.h"
 
 #include "core/base/alloc.h"
+#include "core/base/wipe.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -674,13 +675,9 @@ done:
     free(S.inflight);
     free(S.repo);
     free(S.kube_store);
-    if (S.token)
-        memset(S.token, 0, strlen(S.token));
-    free(S.token);
+    nt_wipe_free(S.token);
     free(S.ro_token);
-    if (key)
-        memset(key, 0, strlen(key));
-    free(key);
+    nt_wipe_free(key);
     free(cert);
     nt_buf_free(&err);
     return rc;

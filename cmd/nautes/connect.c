@@ -5,6 +5,7 @@
 #include "cmd/nautes/commands.h"
 
 #include "core/base/alloc.h"
+#include "core/base/wipe.h"
 #include "core/observe/api_error.h"
 #include "core/observe/http.h"
 #include "core/base/retry.h"
@@ -81,7 +82,7 @@ static char *read_token_file(const char *path, nt_diag *diag)
         else
             tok = clean_token(buf, path, diag);
     }
-    memset(buf, 0, sizeof(buf));
+    nt_wipe(buf, sizeof(buf));
     fclose(f);
     return tok;
 }
@@ -150,8 +151,7 @@ static int credentials(const nt_common *c, nt_http_config *cfg, bool token_requi
         if (env && *env) {
             char *copy = nt_xstrdup(env);
             cfg->token = clean_token(copy, "NAUTES_TOKEN", diag);
-            memset(copy, 0, strlen(copy));
-            free(copy);
+            nt_wipe_free(copy);
             if (!cfg->token)
                 return -1;
         } else if (token_required) {

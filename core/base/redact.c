@@ -2,6 +2,7 @@
 #include "core/base/redact.h"
 
 #include "core/base/alloc.h"
+#include "core/base/wipe.h"
 
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
@@ -12,13 +13,6 @@
 /* A whole secret shorter than this is redacted only where it stands alone (buf.c's rule). */
 #define NT_REDACT_ANYWHERE 8
 #define HASH_MUL 0x100000001b3ULL
-
-static void wipe(void *p, size_t n)
-{
-    volatile unsigned char *v = p;
-    while (n--)
-        *v++ = 0;
-}
 
 void nt_secrets_add(nt_secrets *s, const char *secret)
 {
@@ -97,7 +91,7 @@ void nt_secrets_add_value(nt_secrets *s, const char *value, size_t len)
         memcpy(copy, value, len);
         copy[len] = 0;
         nt_secrets_add(s, copy);
-        wipe(copy, len);
+        nt_wipe(copy, len);
         free(copy);
         return;
     }
@@ -154,7 +148,7 @@ static void add_base64_of(nt_secrets *s, const char *text, size_t len)
     int n = EVP_EncodeBlock(enc, (const unsigned char *)text, (int)len);
     if (n > 0)
         nt_secrets_add_value(s, (const char *)enc, (size_t)n);
-    wipe(enc, n > 0 ? (size_t)n : 0);
+    nt_wipe(enc, n > 0 ? (size_t)n : 0);
     free(enc);
 }
 
@@ -209,7 +203,7 @@ static void add_secret_lines(nt_secrets *s, const char *text)
                         q += ql;
                         q += strspn(q, "\r\n");
                     }
-                    wipe(dec, dl);
+                    nt_wipe(dec, dl);
                     free(dec);
                 }
             }
@@ -233,7 +227,7 @@ static void add_kubeconfig(nt_secrets *s, const char *text, int depth)
             json[jl - 1] = 0;
             nt_secrets_add(s, json + 1);
         }
-        wipe(json, jl);
+        nt_wipe(json, jl);
         cJSON_free(json);
     }
     cJSON_Delete(str); /* cJSON frees the copy of the text without wiping it: accepted */
@@ -244,7 +238,7 @@ static void add_kubeconfig(nt_secrets *s, const char *text, int depth)
     if (dec) { /* a kubeconfig given in base64: the text it stands for too */
         if (strlen(dec) == dl)
             add_kubeconfig(s, dec, depth + 1);
-        wipe(dec, dl);
+        nt_wipe(dec, dl);
         free(dec);
     }
 }
@@ -260,12 +254,11 @@ void nt_secrets_free(nt_secrets *s)
     if (!s)
         return;
     for (size_t i = 0; i < s->n_whole; i++) {
-        wipe(s->whole[i], strlen(s->whole[i]));
-        free(s->whole[i]);
+        nt_wipe_free(s->whole[i]);
     }
     free(s->whole);
     if (s->grams)
-        wipe(s->grams, s->cap_grams * sizeof(*s->grams));
+        nt_wipe(s->grams, s->cap_grams * sizeof(*s->grams));
     free(s->grams);
     memset(s, 0, sizeof(*s));
 }

@@ -10,13 +10,13 @@
 #include "core/base/alloc.h"
 #include "core/load/interp.h"
 #include "core/base/suggest.h"
+#include "core/base/wipe.h"
 #include "core/load/validate.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/crypto.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,20 +408,11 @@ static int get_str(ctx *x, const node *n, const char *what, const char *cluster,
         at.col++;
     int rc = nt_interp(n->s, n->len, at, exact, &b, &x->subs, cluster, x->diag);
     if (rc < 0) {
-        OPENSSL_cleanse(b.data, b.cap);
-        nt_buf_free(&b);
+        nt_wipe_buf_free(&b);
         return -1;
     }
     *out = nt_buf_detach(&b);
     return 0;
-}
-
-static void wipe_str(char *s)
-{
-    if (s) {
-        OPENSSL_cleanse(s, strlen(s));
-        free(s);
-    }
 }
 
 /* Sets value v from scalar node n; null leaves v undeclared. */
@@ -703,7 +694,7 @@ static int read_fd(int fd, char **out, size_t *len)
 fail : {
     int e = errno;
     if (buf) {
-        OPENSSL_cleanse(buf, n);
+        nt_wipe(buf, n);
         free(buf);
     }
     errno = e;
@@ -855,7 +846,7 @@ done:
     if (fd >= 0)
         close(fd);
     if (data) {
-        OPENSSL_cleanse(data, len);
+        nt_wipe(data, len);
         free(data);
     }
     nt_buf_free(&full);
@@ -904,7 +895,7 @@ static void load_fields(ctx *x, nt_cluster *c, const node *m, key_style st)
             if (get_str(x, v, k->s, c->name, &s) == 0 && s)
                 nt_cluster_set_field(c, f, s, v->pos);
             if (f == NT_F_KUBECONFIG)
-                wipe_str(s);
+                nt_wipe_free(s);
             else
                 free(s);
         } else if (!strcmp(k->s, "traefik")) {
@@ -1140,8 +1131,7 @@ static int load_data(nt_cluster_set *set, const char *name, const char *data, si
         nt_buf_add(&all, data, len);
         nt_buf_add(&all, x.subs.data, x.subs.len);
         nt_sha256_hex(all.data, all.len, sha);
-        OPENSSL_cleanse(all.data, all.len);
-        nt_buf_free(&all);
+        nt_wipe_buf_free(&all);
     } else {
         nt_sha256_hex(data, len, sha);
     }
@@ -1150,9 +1140,7 @@ done:
     for (size_t i = 0; i < ndocs; i++)
         node_free(docs[i]);
     free(docs);
-    if (x.subs.data)
-        OPENSSL_cleanse(x.subs.data, x.subs.len);
-    nt_buf_free(&x.subs);
+    nt_wipe_buf_free(&x.subs);
     return diag->n_errors > errors_before ? -1 : 0;
 }
 

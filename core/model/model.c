@@ -1,6 +1,7 @@
 #include "core/model/model.h"
 
 #include "core/base/alloc.h"
+#include "core/base/wipe.h"
 
 #include <openssl/evp.h>
 #include <stdint.h>
@@ -116,16 +117,6 @@ static void value_copy(nt_value *dst, const nt_value *src)
     dst->pos = src->pos;
 }
 
-static void wipe_free(char *s)
-{
-    if (!s)
-        return;
-    volatile char *p = s;
-    while (*p)
-        *p++ = 0;
-    free(s);
-}
-
 /* ---- cluster ----------------------------------------------------------------------------- */
 
 static const nt_component k_no_components[NT_C_COUNT];
@@ -172,7 +163,7 @@ void nt_cluster_free(nt_cluster *c)
     free(c->name);
     for (int i = 0; i < NT_F_COUNT; i++) {
         if (nt_fields[i].flags & NT_FIELD_SENSITIVE)
-            wipe_free(c->f[i].s);
+            nt_wipe_free(c->f[i].s);
         else
             free(c->f[i].s);
     }
@@ -259,7 +250,7 @@ const char *nt_cluster_get(const nt_cluster *c, nt_field f)
 void nt_cluster_set_field(nt_cluster *c, nt_field f, const char *s, nt_pos pos)
 {
     if (nt_fields[f].flags & NT_FIELD_SENSITIVE) {
-        wipe_free(c->f[f].s);
+        nt_wipe_free(c->f[f].s);
         c->f[f].s = NULL;
     }
     nt_value_set(&c->f[f], s, pos);

@@ -2,6 +2,7 @@
 #include "core/observe/http.h"
 
 #include "core/base/alloc.h"
+#include "core/base/wipe.h"
 #include "core/observe/api_error.h"
 #include "core/observe/api_json.h"
 #include "core/base/retry.h"
@@ -16,22 +17,12 @@
 /* Largest answer accepted: a list of 100,000 clusters is ~100 MB. */
 #define NT_HTTP_MAX_BODY ((size_t)512 * 1024 * 1024)
 
-static void wipe(char *s)
-{
-    if (!s)
-        return;
-    volatile char *p = s;
-    while (*p)
-        *p++ = 0;
-}
-
 void nt_http_config_free(nt_http_config *cfg)
 {
     if (!cfg)
         return;
     free(cfg->base_url);
-    wipe(cfg->token);
-    free(cfg->token);
+    nt_wipe_free(cfg->token);
     free(cfg->cacert);
     cfg->base_url = cfg->token = cfg->cacert = NULL;
 }
@@ -196,9 +187,7 @@ int nt_http_req_init(nt_http_req *r, const nt_http_config *cfg, const char *meth
     }
     rc = 0;
 done:
-    if (auth.data)
-        memset(auth.data, 0, auth.len);
-    nt_buf_free(&auth);
+    nt_wipe_buf_free(&auth);
     nt_buf_free(&url);
     return rc;
 }
@@ -265,7 +254,7 @@ void nt_http_req_cleanup(nt_http_req *r)
         curl_easy_cleanup(r->easy);
     /* the slist holds a copy of the Authorization header: wipe it before freeing */
     for (struct curl_slist *h = r->headers; h; h = h->next)
-        wipe(h->data);
+        nt_wipe_str(h->data);
     curl_slist_free_all(r->headers);
     free(r->method);
     free(r->path);
