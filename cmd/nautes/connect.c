@@ -5,6 +5,7 @@
 #include "cmd/nautes/commands.h"
 
 #include "core/base/alloc.h"
+#include "core/base/url.h"
 #include "core/base/wipe.h"
 #include "core/observe/api_error.h"
 #include "core/observe/http.h"
@@ -90,21 +91,14 @@ static char *read_token_file(const char *path, nt_diag *diag)
 /* The host of an http(s) URL is loopback: localhost, 127.0.0.0/8, ::1. */
 static bool loopback_host(const char *url)
 {
-    const char *h = strstr(url, "://");
-    h = h ? h + 3 : url;
-    size_t n = strcspn(h, "/?#");
-    const char *at = NULL;
-    for (size_t i = 0; i < n; i++) /* past any user:password@ */
-        if (h[i] == '@')
-            at = h + i;
-    if (at)
-        h = at + 1;
-    if (*h == '[')
-        return !strncmp(h, "[::1]", 5);
-    n = strcspn(h, ":/?#");
-    if (n == 9 && !strncasecmp(h, "localhost", 9))
+    nt_url_host u;
+    if (!nt_host_of(url, &u))
+        return false;
+    if (u.bracketed)
+        return u.host_len == 3 && !memcmp(u.host, "::1", 3);
+    if (u.host_len == 9 && !strncasecmp(u.host, "localhost", 9))
         return true;
-    return !strncmp(h, "127.", 4);
+    return u.host_len >= 4 && !memcmp(u.host, "127.", 4);
 }
 
 /* The token over plain http to a host that is not loopback: say so before it is sent (the

@@ -8,6 +8,7 @@
 #include "core/observe/git_state.h"
 
 #include "core/base/alloc.h"
+#include "core/base/url.h"
 #include "core/observe/api_error.h"
 #include "core/base/buf.h"
 #include "core/observe/http.h"
@@ -290,42 +291,21 @@ typedef struct origin {
 static bool url_origin(const char *url, origin *o)
 {
     memset(o, 0, sizeof(*o));
-    const char *sep = url ? strstr(url, "://") : NULL;
-    if (!sep || sep == url || (size_t)(sep - url) >= sizeof(o->scheme))
+    nt_url_host u;
+    if (!nt_host_of(url, &u) || !u.scheme_len || u.scheme_len >= sizeof(o->scheme))
         return false;
-    for (size_t i = 0; url + i < sep; i++)
+    for (size_t i = 0; i < u.scheme_len; i++)
         o->scheme[i] = (char)tolower((unsigned char)url[i]);
-    const char *a = sep + 3;
-    size_t alen = strcspn(a, "/?#");
-    const char *at = NULL;
-    for (size_t i = 0; i < alen; i++)
-        if (a[i] == '@')
-            at = a + i;
-    if (at) {
-        alen -= (size_t)(at + 1 - a);
-        a = at + 1;
-    }
-    const char *hend = a + alen, *colon = NULL;
-    if (*a == '[') {
-        const char *rb = memchr(a, ']', alen);
-        if (!rb)
-            return false;
-        hend = rb + 1;
-        colon = hend < a + alen && *hend == ':' ? hend : NULL;
-    } else {
-        colon = memchr(a, ':', alen);
-        if (colon)
-            hend = colon;
-    }
-    size_t hlen = (size_t)(hend - a);
+    size_t hlen = u.host_len + (u.bracketed ? 2 : 0); /* an IPv6 host keeps its brackets */
     if (!hlen || hlen >= sizeof(o->host))
         return false;
+    const char *a = u.bracketed ? u.host - 1 : u.host;
     for (size_t i = 0; i < hlen; i++)
         o->host[i] = (char)tolower((unsigned char)a[i]);
-    if (colon && colon + 1 < a + alen) {
+    if (u.port_len) {
         char *end;
-        o->port = strtol(colon + 1, &end, 10);
-        if (end != a + alen || o->port < 1 || o->port > 65535)
+        o->port = strtol(u.port, &end, 10);
+        if (end != u.port + u.port_len || o->port < 1 || o->port > 65535)
             return false;
     } else if (!strcmp(o->scheme, "https")) {
         o->port = 443;
