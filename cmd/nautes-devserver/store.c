@@ -498,17 +498,8 @@ static int read_changes(ds_server *s, const char *changed, change **out, size_t 
             goto done;
         }
         nt_buf_reset(&data);
-        char tmp[8192];
-        ssize_t r;
-        while ((r = read(fd, tmp, sizeof(tmp))) != 0) {
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r < 0)
-                break;
-            nt_buf_add(&data, tmp, (size_t)r);
-        }
         /* the stat data after the content was read: what the index records for the file */
-        int bad = r < 0 || fstat(fd, &c->st) < 0;
+        int bad = nt_buf_read_fd(&data, fd, 0) < 0 || fstat(fd, &c->st) < 0;
         close(fd);
         if (bad) {
             nt_buf_addf(err, "cannot stage a change: %s: %s", c->rel, strerror(errno));

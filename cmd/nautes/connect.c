@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,36 +56,34 @@ static char *clean_token(char *s, const char *where, nt_diag *diag)
 static char *read_token_file(const char *path, nt_diag *diag)
 {
     char *tok = NULL;
-    char buf[NT_TOKEN_MAX + 1];
+    nt_buf buf = NT_BUF_INIT;
     struct stat st;
-    FILE *f = fopen(path, "r");
-    if (!f) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
         nt_diag_error(diag, "--token-file %s: %s", path, strerror(errno));
         return NULL;
     }
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         nt_diag_error(diag, "--token-file %s is a directory: give the file that holds the token",
                       path);
-        fclose(f);
+        close(fd);
         return NULL;
     }
-    if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
+    if (fstat(fd, &st) == 0 && (st.st_mode & 077))
         nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
                     "--token-file %s can be read by other users: chmod 600 %s", path, path);
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    if (ferror(f)) {
-        nt_diag_error(diag, "--token-file %s: read error", path);
-    } else if (n == sizeof(buf) - 1 && fgetc(f) != EOF) {
-        nt_diag_error(diag, "--token-file %s: too large for a token", path);
-    } else {
-        buf[n] = 0;
-        if (memchr(buf, 0, n))
-            nt_diag_error(diag, "--token-file %s: not a text file", path);
+    if (nt_buf_read_fd(&buf, fd, NT_TOKEN_MAX) < 0) {
+        if (errno == EFBIG)
+            nt_diag_error(diag, "--token-file %s: too large for a token", path);
         else
-            tok = clean_token(buf, path, diag);
+            nt_diag_error(diag, "--token-file %s: read error", path);
+    } else if (memchr(buf.data, 0, buf.len)) {
+        nt_diag_error(diag, "--token-file %s: not a text file", path);
+    } else {
+        tok = clean_token(buf.data, path, diag);
     }
-    nt_wipe(buf, sizeof(buf));
-    fclose(f);
+    nt_wipe_buf_free(&buf);
+    close(fd);
     return tok;
 }
 

@@ -643,78 +643,21 @@ static char *dir_of(const char *file)
     return nt_xstrndup(file, (size_t)(slash - file));
 }
 
-/* Read everything from fd, at most NT_LOAD_MAX_FILE bytes; fd stays open. Returns 0, or -1
- * with errno set (EFBIG when too large, EISDIR for a directory). */
+/* Read everything from fd (nt_buf_read_fd), at most NT_LOAD_MAX_FILE bytes. */
 static int read_fd(int fd, char **out, size_t *len)
 {
-    struct stat st;
-    char *buf = NULL;
-    size_t n = 0;
+    nt_buf b = NT_BUF_INIT;
     *out = NULL;
     *len = 0;
-    if (fstat(fd, &st) < 0)
-        goto fail;
-    if (S_ISDIR(st.st_mode)) {
-        errno = EISDIR;
-        goto fail;
-    }
-    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > NT_LOAD_MAX_FILE) {
-        errno = EFBIG;
-        goto fail;
-    }
-    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 4096;
-    buf = nt_xmalloc(cap);
-    for (;;) {
-        if (n + 1 >= cap) {
-            if (cap > NT_LOAD_MAX_FILE) {
-                errno = EFBIG;
-                goto fail;
-            }
-            cap *= 2;
-            buf = nt_xrealloc(buf, cap);
-        }
-        ssize_t r = read(fd, buf + n, cap - n - 1);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            goto fail;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-        if (n > NT_LOAD_MAX_FILE) {
-            errno = EFBIG;
-            goto fail;
-        }
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
-fail : {
-    int e = errno;
-    if (buf) {
-        nt_wipe(buf, n);
-        free(buf);
-    }
-    errno = e;
-    return -1;
-}
-}
-
-/* Read a whole file (read_fd). Returns 0, or -1 with errno set. */
-static int read_file(const char *path, char **out, size_t *len)
-{
-    *out = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (nt_buf_read_fd(&b, fd, NT_LOAD_MAX_FILE) < 0) {
+        int e = errno;
+        nt_wipe_buf_free(&b);
+        errno = e;
         return -1;
-    int rc = read_fd(fd, out, len);
-    int e = errno;
-    close(fd);
-    errno = e;
-    return rc;
+    }
+    *len = b.len;
+    *out = nt_buf_detach(&b);
+    return 0;
 }
 
 static const char *read_error(int e)
@@ -1152,13 +1095,15 @@ int nt_load_buffer(nt_cluster_set *set, const char *name, const char *data, size
 
 static int load_file(nt_cluster_set *set, const char *path, unsigned flags, nt_diag *diag)
 {
-    char *data = NULL;
-    size_t len = 0;
-    if (read_file(path, &data, &len) < 0)
+    nt_buf b = NT_BUF_INIT;
+    if (nt_buf_read_file(&b, path, NT_LOAD_MAX_FILE) < 0) {
+        int e = errno;
+        nt_buf_free(&b);
         return nt_diag_add(diag, NT_SEV_ERROR, file_pos(path), NULL, "cannot read: %s",
-                           read_error(errno));
-    int rc = load_data(set, path, data, len, flags, diag);
-    free(data);
+                           read_error(e));
+    }
+    int rc = load_data(set, path, b.data, b.len, flags, diag);
+    nt_buf_free(&b);
     return rc;
 }
 
