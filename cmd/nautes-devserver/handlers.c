@@ -3,6 +3,7 @@
 #include "devserver.h"
 
 #include "core/base/alloc.h"
+#include "core/base/escape.h"
 #include "core/base/wipe.h"
 #include "core/observe/api_json.h"
 #include "core/model/tenant_repo.h"
@@ -84,13 +85,7 @@ typedef struct req_name {
 char *ds_escaped(const char *s, size_t len)
 {
     nt_buf b = NT_BUF_INIT;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
-            nt_buf_addf(&b, "\\x%02x", ch);
-        else
-            nt_buf_addc(&b, (char)ch);
-    }
+    nt_buf_add_escaped_n(&b, s, len, NT_ESC_HEX);
     return nt_buf_detach(&b);
 }
 
