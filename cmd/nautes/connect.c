@@ -5,6 +5,7 @@
 #include "cmd/nautes/commands.h"
 
 #include "core/base/alloc.h"
+#include "core/base/redact.h"
 #include "core/base/url.h"
 #include "core/base/wipe.h"
 #include "core/observe/api_error.h"
@@ -107,7 +108,7 @@ static void warn_cleartext(const char *url, const char *token, nt_diag *diag)
     if (!url || !token || !*token || strncasecmp(url, "http://", 7) || loopback_host(url))
         return;
     nt_buf shown = NT_BUF_INIT;
-    nt_api_redact(&shown, url, token);
+    nt_redact_urls(&shown, url, token);
     nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
                 "the token is sent unencrypted to %s (http://): use https://", nt_buf_str(&shown));
     nt_buf_free(&shown);

@@ -71,39 +71,6 @@ void nt_buf_addf(nt_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
-static bool token_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_';
-}
-
-/* A secret of NT_REDACT_ANYWHERE bytes or more is redacted wherever it appears. A shorter one
- * (a test token, a typo) only where it stands alone, so that "ro" does not turn
- * "protected" into "p[REDACTED]tected"; inside a longer word it is not the secret. */
-#define NT_REDACT_ANYWHERE 8
-
-void nt_buf_add_redacted(nt_buf *b, const char *s, const char *secret)
-{
-    size_t sl = secret ? strlen(secret) : 0;
-    if (!sl) {
-        nt_buf_adds(b, s);
-        return;
-    }
-    const char *start = s, *p = s;
-    while ((p = strstr(p, secret)) != NULL) {
-        bool alone = (p == s || !token_char(p[-1])) && !token_char(p[sl]);
-        if (sl < NT_REDACT_ANYWHERE && !alone) {
-            p++;
-            continue;
-        }
-        nt_buf_add(b, start, (size_t)(p - start));
-        nt_buf_adds(b, "[REDACTED]");
-        p += sl;
-        start = p;
-    }
-    nt_buf_adds(b, start);
-}
-
 int nt_buf_read_fd(nt_buf *b, int fd, size_t max)
 {
     size_t start = b->len;

@@ -29,8 +29,6 @@ void nt_buf_adds(nt_buf *b, const char *s);
 void nt_buf_addc(nt_buf *b, char c);
 void nt_buf_addf(nt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nt_buf_vaddf(nt_buf *b, const char *fmt, va_list ap);
-/* Append s with every occurrence of `secret` (when non-empty) replaced by "[REDACTED]". */
-void nt_buf_add_redacted(nt_buf *b, const char *s, const char *secret);
 /* The one file reader. Append the whole file at `path`. Returns 0, or -1 with errno set
  * (ENOENT, EACCES, ...; EISDIR for a directory; EFBIG when the file holds more than `max`
  * bytes, told before reading for a regular file; max 0: no limit). The buffer is

@@ -2,6 +2,7 @@
 #include "core/observe/http.h"
 
 #include "core/base/alloc.h"
+#include "core/base/redact.h"
 #include "core/base/wipe.h"
 #include "core/observe/api_error.h"
 #include "core/observe/api_json.h"
@@ -238,7 +239,7 @@ void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
             nt_api_transport_words((int)rc, resp->curl_detail, verify, oserr, r->cfg->base_url,
                                    r->cfg->timeout_sec, &words);
             nt_buf_addf(&line, "< error after %ld ms: ", ms);
-            nt_api_redact(&line, nt_buf_str(&words), r->cfg->token);
+            nt_redact_urls(&line, nt_buf_str(&words), r->cfg->token);
             nt_buf_free(&words);
         }
         trace(r->cfg, nt_buf_str(&line));
@@ -350,7 +351,7 @@ int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
         /* a 2xx error body's message is quoted: redact the token from it as from any other */
         for (size_t i = first; diag && i < diag->n; i++) {
             nt_buf b = NT_BUF_INIT;
-            nt_api_redact(&b, diag->items[i].msg, cfg->token);
+            nt_redact_urls(&b, diag->items[i].msg, cfg->token);
             free(diag->items[i].msg);
             diag->items[i].msg = nt_buf_detach(&b);
         }
