@@ -1,9 +1,10 @@
-/* fuzz_redact_url.c — the redaction every message goes through (nt_api_redact): the token and
+/* fuzz_redact_url.c — the redaction every message goes through (nt_redact_urls): the token and
  * every secret form of a URL. The input's first line is the token, the rest the message. An
  * alphanumeric token of 8 bytes or more must never survive in the output. */
-#include "core/observe/api_error.h"
+#include "core/base/redact.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     nt_buf out = NT_BUF_INIT;
-    nt_api_redact(&out, msg, token);
+    nt_redact_urls(&out, msg, token);
     size_t n = strlen(token);
     bool alnum = n >= 8;
     for (size_t i = 0; alnum && i < n; i++)

@@ -63,12 +63,47 @@ static void test_quoted_values_are_json_strings(void **state)
     free(o);
 }
 
+/* nt_buf_add_escaped_n of len bytes with `how`, as a new string. */
+static char *esc_n(const char *s, size_t len, unsigned how)
+{
+    nt_buf b = NT_BUF_INIT;
+    nt_buf_add_escaped_n(&b, s, len, how);
+    return nt_buf_detach(&b);
+}
+
+static void test_a_nul_inside_the_length_is_escaped_not_an_end(void **state)
+{
+    (void)state;
+    char *o = esc_n("victim\0x\xe2\x82", 10, 0);
+    assert_string_equal(o, "victim\\u0000x\\xe2\\x82");
+    free(o);
+    o = esc_n("a\0b", 3, NT_ESC_QUOTED);
+    assert_string_equal(o, "\"a\\u0000b\"");
+    free(o);
+    o = esc_n(NULL, 4, 0);
+    assert_string_equal(o, "");
+    free(o);
+}
+
+static void test_the_hex_style_writes_every_byte_outside_printable_ascii(void **state)
+{
+    (void)state;
+    char *o = esc_n("victim\0x\n\"q\"\\ \xc3\xa9\x7f~", 18, NT_ESC_HEX);
+    assert_string_equal(o, "victim\\x00x\\x0a\\x22q\\x22\\x5c \\xc3\\xa9\\x7f~");
+    free(o);
+    o = esc_n("\0", 1, NT_ESC_HEX);
+    assert_string_equal(o, "\\x00");
+    free(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ordinary_names_and_utf8_are_unchanged),
         cmocka_unit_test(test_a_forged_plan_line_is_escaped),
         cmocka_unit_test(test_quoted_values_are_json_strings),
+        cmocka_unit_test(test_a_nul_inside_the_length_is_escaped_not_an_end),
+        cmocka_unit_test(test_the_hex_style_writes_every_byte_outside_printable_ascii),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -199,9 +199,81 @@ static void test_messages_with_nul_bytes_and_empty_input(void **state)
     nt_secrets_free(&s);
 }
 
+static void test_redaction_replaces_every_occurrence_of_the_secret(void **state)
+{
+    (void)state;
+    nt_buf b = NT_BUF_INIT;
+    nt_redact_secret(&b, "https://u:TOK@git/x TOK end", "TOK");
+    assert_string_equal(nt_buf_str(&b), "https://u:[REDACTED]@git/x [REDACTED] end");
+    nt_buf_reset(&b);
+    nt_redact_secret(&b, "nothing secret", "");
+    assert_string_equal(nt_buf_str(&b), "nothing secret");
+    nt_buf_reset(&b);
+    nt_redact_secret(&b, "no secret given", NULL);
+    assert_string_equal(nt_buf_str(&b), "no secret given");
+    nt_buf_free(&b);
+}
+
+static void test_a_long_secret_is_redacted_even_inside_a_word(void **state)
+{
+    (void)state;
+    nt_buf b = NT_BUF_INIT;
+    nt_redact_secret(&b, "xglpat-0123456789y and glpat-0123456789", "glpat-0123456789");
+    assert_string_equal(nt_buf_str(&b), "x[REDACTED]y and [REDACTED]");
+    nt_buf_free(&b);
+}
+
+static void test_a_short_secret_inside_a_longer_word_is_left_alone(void **state)
+{
+    (void)state;
+    nt_buf b = NT_BUF_INIT;
+    nt_redact_secret(&b, "protected branches, token ro, ro@host, (ro)", "ro");
+    assert_string_equal(nt_buf_str(&b),
+                        "protected branches, token [REDACTED], [REDACTED]@host, ([REDACTED])");
+    nt_buf_free(&b);
+}
+
+static void test_every_form_of_a_secret_in_a_url_is_redacted(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"clone https://glpat-AbC123xyz@gitlab.example/t/r.git failed",
+         "clone https://[REDACTED]@gitlab.example/t/r.git failed"},
+        {"https://oauth2:glpat-x@h/r.git", "https://oauth2:[REDACTED]@h/r.git"},
+        {"ssh://git@h/r.git and https://oauth2@h/r.git",
+         "ssh://git@h/r.git and https://oauth2@h/r.git"},
+        {"GET https://h/r.git/info/refs?service=git-upload-pack&private_token=glpat-1 failed",
+         "GET https://h/r.git/info/refs?service=git-upload-pack&private_token=[REDACTED] failed"},
+        {"https://h/x?access_token=a1&b=2#frag", "https://h/x?access_token=[REDACTED]&b=2#frag"},
+        {"https://h/x?token=t0k&job_token=j0b&Private-Token=p0",
+         "https://h/x?token=[REDACTED]&job_token=[REDACTED]&Private-Token=[REDACTED]"},
+        {"https://h/x?api_key=k&client_secret=s&password=p&sig=z",
+         "https://h/"
+         "x?api_key=[REDACTED]&client_secret=[REDACTED]&password=[REDACTED]&sig=[REDACTED]"},
+        {"\"https://h/x?token=abc\"", "\"https://h/x?token=[REDACTED]\""},
+        {"/path?private_token=abc (no scheme)", "/path?private_token=[REDACTED] (no scheme)"},
+        {"https://h/x?service=git-upload-pack&monkey=1",
+         "https://h/x?service=git-upload-pack&monkey=1"},
+        {"is this right? a&b=c", "is this right? a&b=c"},
+        {"x:y@z and https://h:443/a", "x:y@z and https://h:443/a"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        nt_buf b = NT_BUF_INIT;
+        nt_redact_urls(&b, cases[i].in, "glpat-TOKENTOKEN");
+        assert_string_equal(nt_buf_str(&b), cases[i].want);
+        nt_buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_redaction_replaces_every_occurrence_of_the_secret),
+        cmocka_unit_test(test_every_form_of_a_secret_in_a_url_is_redacted),
+        cmocka_unit_test(test_a_long_secret_is_redacted_even_inside_a_word),
+        cmocka_unit_test(test_a_short_secret_inside_a_longer_word_is_left_alone),
         cmocka_unit_test(test_the_whole_kubeconfig_raw_and_json_escaped_is_redacted),
         cmocka_unit_test(test_a_kubeconfig_cut_short_leaves_nothing_of_its_secrets),
         cmocka_unit_test(test_the_base64_form_and_a_base64_kubeconfig_are_redacted),

@@ -3,6 +3,8 @@
 #include "devserver.h"
 
 #include "core/base/alloc.h"
+#include "core/base/escape.h"
+#include "core/base/wipe.h"
 #include "core/observe/api_json.h"
 #include "core/model/tenant_repo.h"
 #include "core/load/validate.h"
@@ -83,13 +85,7 @@ typedef struct req_name {
 char *ds_escaped(const char *s, size_t len)
 {
     nt_buf b = NT_BUF_INIT;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
-            nt_buf_addf(&b, "\\x%02x", ch);
-        else
-            nt_buf_addc(&b, (char)ch);
-    }
+    nt_buf_add_escaped_n(&b, s, len, NT_ESC_HEX);
     return nt_buf_detach(&b);
 }
 
@@ -189,8 +185,7 @@ static int authenticate(ds_server *s, const char *auth, nt_buf *msg)
                          "/api/v4/user: 401 {message: 401 Unauthorized}");
         rc = -1;
     }
-    memset(tok, 0, strlen(tok));
-    free(tok);
+    nt_wipe_free(tok);
     return rc;
 }
 
@@ -545,10 +540,7 @@ static void handle_save(ds_server *s, const req_name *name, int who, const char 
     }
     reply_message(r, "Successfully saved %s cluster", name->raw);
 done:
-    if (kube) {
-        memset(kube, 0, strlen(kube));
-        free(kube);
-    }
+    nt_wipe_free(kube);
     nt_cluster_free(c);
     nt_buf_free(&msg);
     nt_buf_free(&err);

@@ -8,6 +8,7 @@
 
 #include "core/base/alloc.h"
 #include "core/base/options.h"
+#include "core/base/wipe.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -634,13 +635,9 @@ done:
     free(S.inflight);
     free(S.repo);
     free(S.kube_store);
-    if (S.token)
-        memset(S.token, 0, strlen(S.token));
-    free(S.token);
+    nt_wipe_free(S.token);
     free(S.ro_token);
-    if (key)
-        memset(key, 0, strlen(key));
-    free(key);
+    nt_wipe_free(key);
     free(cert);
     nt_strlist_free(&f.faults);
     nt_buf_free(&err);

@@ -9,6 +9,7 @@
 #include "devserver.h"
 
 #include "core/base/alloc.h"
+#include "core/base/url.h"
 #include "core/load/validate.h"
 
 #include <arpa/inet.h>
@@ -36,32 +37,13 @@ static bool empty(const char *s)
 /* Host and port of a URL ("https://1.2.3.4:6443/x" → "1.2.3.4", "6443"). */
 static void url_host(const char *url, char **host, char **port)
 {
+    nt_url_host u;
     *host = *port = NULL;
-    if (!url)
+    if (!nt_host_of(url, &u))
         return;
-    const char *p = strstr(url, "://");
-    p = p ? p + 3 : url;
-    size_t n = strcspn(p, "/?#");
-    char *auth = nt_xstrndup(p, n);
-    char *h = strrchr(auth, '@');
-    h = h ? h + 1 : auth;
-    char *colon = NULL;
-    if (*h == '[') {
-        char *close = strchr(h, ']');
-        if (close) {
-            *close = 0;
-            colon = close[1] == ':' ? close + 1 : NULL;
-            h++;
-        }
-    } else {
-        colon = strrchr(h, ':');
-    }
-    if (colon) {
-        *colon = 0;
-        *port = nt_xstrdup(colon + 1);
-    }
-    *host = nt_xstrdup(h);
-    free(auth);
+    *host = nt_xstrndup(u.host, u.host_len);
+    if (u.port)
+        *port = nt_xstrndup(u.port, u.port_len);
 }
 
 static bool is_ip(const char *h)

@@ -17,6 +17,7 @@
 #include "devserver.h"
 
 #include "core/base/alloc.h"
+#include "core/base/wipe.h"
 #include "core/base/atomic_write.h"
 #include "core/model/tenant_repo.h"
 
@@ -39,13 +40,6 @@ static void git_err(nt_buf *err, const char *what)
 static int commit_paths(ds_server *s, const char *changed, const char *message, nt_buf *err);
 
 /* ---- kubeconfig store -------------------------------------------------------------------- */
-
-static void wipe_buf(nt_buf *b)
-{
-    if (b->data)
-        memset(b->data, 0, b->len);
-    nt_buf_free(b);
-}
 
 /* The kubeconfig store: a JSON object, cluster name → kubeconfig. A missing file is an empty
  * store. A file that cannot be read, or is not such an object (cut short by a crash of an
@@ -83,7 +77,7 @@ static int kube_load(const ds_server *s, cJSON **out, nt_buf *err)
         else if (bad)
             why = "a value is not a string";
     }
-    wipe_buf(&b);
+    nt_wipe_buf_free(&b);
     if (!why) {
         *out = j;
         return 0;
@@ -117,10 +111,7 @@ int ds_store_put_kubeconfig(ds_server *s, const char *name, const char *kubeconf
             nt_buf_adds(err, d.n ? d.items[0].msg : "cannot write the kubeconfig store");
         nt_diag_free(&d);
     }
-    if (text) {
-        memset(text, 0, strlen(text));
-        free(text);
-    }
+    nt_wipe_free(text);
     return rc;
 }
 
@@ -507,17 +498,8 @@ static int read_changes(ds_server *s, const char *changed, change **out, size_t 
             goto done;
         }
         nt_buf_reset(&data);
-        char tmp[8192];
-        ssize_t r;
-        while ((r = read(fd, tmp, sizeof(tmp))) != 0) {
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r < 0)
-                break;
-            nt_buf_add(&data, tmp, (size_t)r);
-        }
         /* the stat data after the content was read: what the index records for the file */
-        int bad = r < 0 || fstat(fd, &c->st) < 0;
+        int bad = nt_buf_read_fd(&data, fd, 0) < 0 || fstat(fd, &c->st) < 0;
         close(fd);
         if (bad) {
             nt_buf_addf(err, "cannot stage a change: %s: %s", c->rel, strerror(errno));

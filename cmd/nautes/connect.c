@@ -5,6 +5,9 @@
 #include "cmd/nautes/commands.h"
 
 #include "core/base/alloc.h"
+#include "core/base/redact.h"
+#include "core/base/url.h"
+#include "core/base/wipe.h"
 #include "core/observe/api_error.h"
 #include "core/observe/http.h"
 #include "core/base/retry.h"
@@ -13,6 +16,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,57 +59,48 @@ static char *clean_token(char *s, const char *where, nt_diag *diag)
 static char *read_token_file(const char *path, nt_diag *diag)
 {
     char *tok = NULL;
-    char buf[NT_TOKEN_MAX + 1];
+    nt_buf buf = NT_BUF_INIT;
     struct stat st;
-    FILE *f = fopen(path, "r");
-    if (!f) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
         nt_diag_error(diag, "--token-file %s: %s", path, strerror(errno));
         return NULL;
     }
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         nt_diag_error(diag, "--token-file %s is a directory: give the file that holds the token",
                       path);
-        fclose(f);
+        close(fd);
         return NULL;
     }
-    if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
+    if (fstat(fd, &st) == 0 && (st.st_mode & 077))
         nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
                     "--token-file %s can be read by other users: chmod 600 %s", path, path);
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    if (ferror(f)) {
-        nt_diag_error(diag, "--token-file %s: read error", path);
-    } else if (n == sizeof(buf) - 1 && fgetc(f) != EOF) {
-        nt_diag_error(diag, "--token-file %s: too large for a token", path);
-    } else {
-        buf[n] = 0;
-        if (memchr(buf, 0, n))
-            nt_diag_error(diag, "--token-file %s: not a text file", path);
+    if (nt_buf_read_fd(&buf, fd, NT_TOKEN_MAX) < 0) {
+        if (errno == EFBIG)
+            nt_diag_error(diag, "--token-file %s: too large for a token", path);
         else
-            tok = clean_token(buf, path, diag);
+            nt_diag_error(diag, "--token-file %s: read error", path);
+    } else if (memchr(buf.data, 0, buf.len)) {
+        nt_diag_error(diag, "--token-file %s: not a text file", path);
+    } else {
+        tok = clean_token(buf.data, path, diag);
     }
-    memset(buf, 0, sizeof(buf));
-    fclose(f);
+    nt_wipe_buf_free(&buf);
+    close(fd);
     return tok;
 }
 
 /* The host of an http(s) URL is loopback: localhost, 127.0.0.0/8, ::1. */
 static bool loopback_host(const char *url)
 {
-    const char *h = strstr(url, "://");
-    h = h ? h + 3 : url;
-    size_t n = strcspn(h, "/?#");
-    const char *at = NULL;
-    for (size_t i = 0; i < n; i++) /* past any user:password@ */
-        if (h[i] == '@')
-            at = h + i;
-    if (at)
-        h = at + 1;
-    if (*h == '[')
-        return !strncmp(h, "[::1]", 5);
-    n = strcspn(h, ":/?#");
-    if (n == 9 && !strncasecmp(h, "localhost", 9))
+    nt_url_host u;
+    if (!nt_host_of(url, &u))
+        return false;
+    if (u.bracketed)
+        return u.host_len == 3 && !memcmp(u.host, "::1", 3);
+    if (u.host_len == 9 && !strncasecmp(u.host, "localhost", 9))
         return true;
-    return !strncmp(h, "127.", 4);
+    return u.host_len >= 4 && !memcmp(u.host, "127.", 4);
 }
 
 /* The token over plain http to a host that is not loopback: say so before it is sent (the
@@ -115,7 +110,7 @@ static void warn_cleartext(const char *url, const char *token, nt_diag *diag)
     if (!url || !token || !*token || strncasecmp(url, "http://", 7) || loopback_host(url))
         return;
     nt_buf shown = NT_BUF_INIT;
-    nt_api_redact(&shown, url, token);
+    nt_redact_urls(&shown, url, token);
     nt_diag_add(diag, NT_SEV_WARNING, NT_POS_NONE, NULL,
                 "the token is sent unencrypted to %s (http://): use https://", nt_buf_str(&shown));
     nt_buf_free(&shown);
@@ -152,8 +147,7 @@ static int credentials(const nt_common *c, nt_http_config *cfg, bool token_requi
         if (env && *env) {
             char *copy = nt_xstrdup(env);
             cfg->token = clean_token(copy, "NAUTES_TOKEN", diag);
-            memset(copy, 0, strlen(copy));
-            free(copy);
+            nt_wipe_free(copy);
             if (!cfg->token)
                 return -1;
         } else if (token_required) {

@@ -1,12 +1,16 @@
 #include "core/base/buf.h"
 
 #include "core/base/alloc.h"
+#include "core/base/wipe.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void reserve(nt_buf *b, size_t extra)
 {
@@ -67,62 +71,59 @@ void nt_buf_addf(nt_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
-static bool token_char(char c)
+int nt_buf_read_fd(nt_buf *b, int fd, size_t max)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_';
-}
-
-/* A secret of NT_REDACT_ANYWHERE bytes or more is redacted wherever it appears. A shorter one
- * (a test token, a typo) only where it stands alone, so that "ro" does not turn
- * "protected" into "p[REDACTED]tected"; inside a longer word it is not the secret. */
-#define NT_REDACT_ANYWHERE 8
-
-void nt_buf_add_redacted(nt_buf *b, const char *s, const char *secret)
-{
-    size_t sl = secret ? strlen(secret) : 0;
-    if (!sl) {
-        nt_buf_adds(b, s);
-        return;
+    size_t start = b->len;
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return -1;
+    if (S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return -1;
     }
-    const char *start = s, *p = s;
-    while ((p = strstr(p, secret)) != NULL) {
-        bool alone = (p == s || !token_char(p[-1])) && !token_char(p[sl]);
-        if (sl < NT_REDACT_ANYWHERE && !alone) {
-            p++;
-            continue;
+    if (S_ISREG(st.st_mode)) { /* its size, read into memory allocated once */
+        if (max && (unsigned long long)st.st_size > max) {
+            errno = EFBIG;
+            return -1;
         }
-        nt_buf_add(b, start, (size_t)(p - start));
-        nt_buf_adds(b, "[REDACTED]");
-        p += sl;
-        start = p;
+        nt_buf_reserve(b, (size_t)st.st_size + 1); /* + 1: room to read the end */
     }
-    nt_buf_adds(b, start);
+    for (;;) {
+        if (b->len + 1 >= b->cap) /* full: grow by doubling, at least 64 KiB */
+            nt_buf_reserve(b, b->cap > 65536 ? b->cap : 65536);
+        /* straight into the buffer: no copy of a secret is left on the stack */
+        ssize_t r = read(fd, b->data + b->len, b->cap - b->len - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            break;
+        if (r == 0) {
+            b->data[b->len] = '\0';
+            return 0;
+        }
+        b->len += (size_t)r;
+        if (max && b->len - start > max) {
+            errno = EFBIG;
+            break;
+        }
+    }
+    int e = errno;
+    nt_wipe(b->data + start, b->len - start);
+    b->len = start;
+    b->data[start] = '\0';
+    errno = e;
+    return -1;
 }
 
 int nt_buf_read_file(nt_buf *b, const char *path, size_t max)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
         return -1;
-    size_t start = b->len;
-    char chunk[65536];
-    size_t n;
-    int rc = 0;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        nt_buf_add(b, chunk, n);
-        if (max && b->len - start > max) {
-            errno = EFBIG;
-            rc = -1;
-            break;
-        }
-    }
-    if (rc == 0 && ferror(f)) {
-        errno = EIO;
-        rc = -1;
-    }
-    fclose(f);
-    nt_buf_add(b, "", 0);
+    int rc = nt_buf_read_fd(b, fd, max);
+    int e = errno;
+    close(fd);
+    errno = e;
     return rc;
 }
 

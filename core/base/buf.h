@@ -29,12 +29,14 @@ void nt_buf_adds(nt_buf *b, const char *s);
 void nt_buf_addc(nt_buf *b, char c);
 void nt_buf_addf(nt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nt_buf_vaddf(nt_buf *b, const char *fmt, va_list ap);
-/* Append s with every occurrence of `secret` (when non-empty) replaced by "[REDACTED]". */
-void nt_buf_add_redacted(nt_buf *b, const char *s, const char *secret);
-/* Append the whole file at `path`. Returns 0, or -1 with errno set (ENOENT, EACCES, ...;
- * EFBIG when the file holds more than `max` bytes; max 0: no limit). The buffer is
- * NUL-terminated even for an empty file. */
+/* The one file reader. Append the whole file at `path`. Returns 0, or -1 with errno set
+ * (ENOENT, EACCES, ...; EISDIR for a directory; EFBIG when the file holds more than `max`
+ * bytes, told before reading for a regular file; max 0: no limit). The buffer is
+ * NUL-terminated even for an empty file; on failure it is as it was, and what was read of the
+ * file is wiped (it may be a secret). The message naming the file is the caller's. */
 int nt_buf_read_file(nt_buf *b, const char *path, size_t max);
+/* The same from an open descriptor, read to its end (fd stays open). */
+int nt_buf_read_fd(nt_buf *b, int fd, size_t max);
 void nt_buf_reserve(nt_buf *b, size_t extra); /* room for `extra` more bytes, grown exactly */
 const char *nt_buf_str(const nt_buf *b);
 void nt_buf_reset(nt_buf *b); /* length 0, memory kept */

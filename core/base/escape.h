@@ -18,6 +18,17 @@
  * ordinary characters comes out unchanged. NULL appends nothing (or "" when quoted). */
 void nt_buf_add_escaped(nt_buf *b, const char *s, bool quoted);
 
+/* How nt_buf_add_escaped_n writes s. */
+enum {
+    NT_ESC_QUOTED = 1, /* between double quotes, with '"' and '\' escaped (as above) */
+    NT_ESC_HEX = 2,    /* ASCII only: every byte outside printable ASCII, '"' and '\' as \xNN
+                        * (the local server's messages and log, as the e2e tests pin them) */
+};
+
+/* The one escaping: nt_buf_add_escaped of len bytes, which may hold NUL bytes (a NUL is a
+ * control character: \u0000, or \x00 with NT_ESC_HEX). `how`: NT_ESC_* bits, 0 for bare. */
+void nt_buf_add_escaped_n(nt_buf *b, const char *s, size_t len, unsigned how);
+
 /* True when s holds nothing nt_buf_add_escaped would change when bare. */
 bool nt_is_printable(const char *s);
 

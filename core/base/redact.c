@@ -1,24 +1,156 @@
-/* redact.c — remove the secrets a request carried from a message (see redact.h). */
+/* redact.c — the one redaction: a secret, the secrets in URLs, what a request carried (see
+ * redact.h). */
 #include "core/base/redact.h"
 
 #include "core/base/alloc.h"
+#include "core/base/wipe.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-/* A whole secret shorter than this is redacted only where it stands alone (buf.c's rule). */
+/* A secret of NT_REDACT_ANYWHERE bytes or more is redacted wherever it appears. A shorter one
+ * (a test token, a typo) only where it stands alone, so that "ro" does not turn
+ * "protected" into "p[REDACTED]tected"; inside a longer word it is not the secret. */
 #define NT_REDACT_ANYWHERE 8
+/* The multiplier of the rolling hash of fragments (the FNV prime: odd, bits spread). */
 #define HASH_MUL 0x100000001b3ULL
 
-static void wipe(void *p, size_t n)
+static bool word_char(char c)
 {
-    volatile unsigned char *v = p;
-    while (n--)
-        *v++ = 0;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
 }
+
+/* ---- one secret (a token, a password) ---------------------------------------------------- */
+
+void nt_redact_secret(nt_buf *b, const char *s, const char *secret)
+{
+    size_t sl = secret ? strlen(secret) : 0;
+    if (!sl) {
+        nt_buf_adds(b, s);
+        return;
+    }
+    const char *start = s, *p = s;
+    while ((p = strstr(p, secret)) != NULL) {
+        bool alone = (p == s || !word_char(p[-1])) && !word_char(p[sl]);
+        if (sl < NT_REDACT_ANYWHERE && !alone) {
+            p++;
+            continue;
+        }
+        nt_buf_add(b, start, (size_t)(p - start));
+        nt_buf_adds(b, "[REDACTED]");
+        p += sl;
+        start = p;
+    }
+    nt_buf_adds(b, start);
+}
+
+/* ---- text that may hold URLs -------------------------------------------------------------- */
+
+/* User names that are conventions, not secrets (`https://oauth2:TOKEN@`, `ssh://git@`): kept
+ * when they stand alone in a URL. Any other lone user name may be a token
+ * (`https://TOKEN@host`, as GitHub and some proxies take it) and is redacted. */
+static bool public_user(const char *s, size_t n)
+{
+    static const char *const names[] = {
+        "git", "oauth2", "gitlab-ci-token", "x-access-token", "x-token-auth", NULL};
+    for (const char *const *p = names; *p; p++)
+        if (strlen(*p) == n && !strncasecmp(s, *p, n))
+            return true;
+    return false;
+}
+
+/* A query parameter that carries a credential: token, password, secret, key, signature and
+ * their usual spellings (private_token, access_token, job_token, api_key, client_secret...). */
+static bool secret_param(const char *s, size_t n)
+{
+    char name[40];
+    if (!n || n >= sizeof(name))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        name[i] = s[i] == '-' ? '_' : (char)tolower((unsigned char)s[i]);
+    name[n] = '\0';
+    static const char *const exact[] = {"token",
+                                        "password",
+                                        "passwd",
+                                        "pwd",
+                                        "pass",
+                                        "secret",
+                                        "key",
+                                        "apikey",
+                                        "auth",
+                                        "authorization",
+                                        "sig",
+                                        "signature",
+                                        "x_amz_credential",
+                                        "x_amz_signature",
+                                        NULL};
+    for (const char *const *p = exact; *p; p++)
+        if (!strcmp(name, *p))
+            return true;
+    static const char *const suffix[] = {"_token", "_secret", "_key", "_password", NULL};
+    for (const char *const *p = suffix; *p; p++) {
+        size_t sl = strlen(*p);
+        if (n > sl && !strcmp(name + n - sl, *p))
+            return true;
+    }
+    return false;
+}
+
+/* Where a URL's userinfo or a query value ends. */
+#define URL_STOP " \t\r\n\"'<>"
+
+void nt_redact_urls(nt_buf *out, const char *s, const char *token)
+{
+    nt_buf t = NT_BUF_INIT;
+    nt_redact_secret(&t, s ? s : "", token);
+    const char *p = nt_buf_str(&t);
+    size_t i = 0, len = t.len;
+    while (i < len) {
+        /* scheme://USERINFO@ : the password, or a lone user name that is not a convention */
+        if (p[i] == ':' && !strncmp(p + i, "://", 3)) {
+            const char *u = p + i + 3;
+            size_t n = strcspn(u, "/@?#" URL_STOP);
+            nt_buf_adds(out, "://");
+            i += 3;
+            if (u[n] == '@' && n) {
+                const char *colon = memchr(u, ':', n);
+                if (colon) {
+                    nt_buf_add(out, u, (size_t)(colon - u));
+                    nt_buf_adds(out, ":[REDACTED]");
+                } else if (public_user(u, n)) {
+                    nt_buf_add(out, u, n);
+                } else {
+                    nt_buf_adds(out, "[REDACTED]");
+                }
+                i += n;
+            }
+            continue;
+        }
+        /* ?NAME=VALUE or &NAME=VALUE with a credential's name */
+        if (p[i] == '?' || p[i] == '&') {
+            const char *name = p + i + 1;
+            size_t n = strcspn(name, "=&#;" URL_STOP);
+            if (name[n] == '=' && secret_param(name, n)) {
+                nt_buf_add(out, p + i, n + 2);
+                nt_buf_adds(out, "[REDACTED]");
+                i += n + 2;
+                i += strcspn(p + i, "&#;" URL_STOP);
+                continue;
+            }
+        }
+        nt_buf_addc(out, p[i]);
+        i++;
+    }
+    nt_buf_free(&t);
+}
+
+/* ---- what a request carried ------------------------------------------------------------ */
 
 void nt_secrets_add(nt_secrets *s, const char *secret)
 {
@@ -97,7 +229,7 @@ void nt_secrets_add_value(nt_secrets *s, const char *value, size_t len)
         memcpy(copy, value, len);
         copy[len] = 0;
         nt_secrets_add(s, copy);
-        wipe(copy, len);
+        nt_wipe(copy, len);
         free(copy);
         return;
     }
@@ -154,7 +286,7 @@ static void add_base64_of(nt_secrets *s, const char *text, size_t len)
     int n = EVP_EncodeBlock(enc, (const unsigned char *)text, (int)len);
     if (n > 0)
         nt_secrets_add_value(s, (const char *)enc, (size_t)n);
-    wipe(enc, n > 0 ? (size_t)n : 0);
+    nt_wipe(enc, n > 0 ? (size_t)n : 0);
     free(enc);
 }
 
@@ -209,7 +341,7 @@ static void add_secret_lines(nt_secrets *s, const char *text)
                         q += ql;
                         q += strspn(q, "\r\n");
                     }
-                    wipe(dec, dl);
+                    nt_wipe(dec, dl);
                     free(dec);
                 }
             }
@@ -233,7 +365,7 @@ static void add_kubeconfig(nt_secrets *s, const char *text, int depth)
             json[jl - 1] = 0;
             nt_secrets_add(s, json + 1);
         }
-        wipe(json, jl);
+        nt_wipe(json, jl);
         cJSON_free(json);
     }
     cJSON_Delete(str); /* cJSON frees the copy of the text without wiping it: accepted */
@@ -244,7 +376,7 @@ static void add_kubeconfig(nt_secrets *s, const char *text, int depth)
     if (dec) { /* a kubeconfig given in base64: the text it stands for too */
         if (strlen(dec) == dl)
             add_kubeconfig(s, dec, depth + 1);
-        wipe(dec, dl);
+        nt_wipe(dec, dl);
         free(dec);
     }
 }
@@ -260,20 +392,13 @@ void nt_secrets_free(nt_secrets *s)
     if (!s)
         return;
     for (size_t i = 0; i < s->n_whole; i++) {
-        wipe(s->whole[i], strlen(s->whole[i]));
-        free(s->whole[i]);
+        nt_wipe_free(s->whole[i]);
     }
     free(s->whole);
     if (s->grams)
-        wipe(s->grams, s->cap_grams * sizeof(*s->grams));
+        nt_wipe(s->grams, s->cap_grams * sizeof(*s->grams));
     free(s->grams);
     memset(s, 0, sizeof(*s));
-}
-
-static bool word_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_';
 }
 
 static void mark(bool *m, size_t from, size_t n)

@@ -1,8 +1,8 @@
 #include "core/load/kubeconfig.h"
 
 #include "core/base/alloc.h"
+#include "core/base/wipe.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -95,7 +95,7 @@ int nt_kubeconfig_check(const char *text, size_t len, const char **why)
         if (rc < 0 && strcmp(*why, "is not valid YAML") == 0)
             *why = "is base64 of text that is not valid YAML";
     }
-    OPENSSL_cleanse(raw, len / 4 * 3 + 1);
+    nt_wipe(raw, len / 4 * 3 + 1);
     free(raw);
     return rc;
 }

@@ -10,13 +10,13 @@
 #include "core/base/alloc.h"
 #include "core/load/interp.h"
 #include "core/base/suggest.h"
+#include "core/base/wipe.h"
 #include "core/load/validate.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/crypto.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,20 +408,11 @@ static int get_str(ctx *x, const node *n, const char *what, const char *cluster,
         at.col++;
     int rc = nt_interp(n->s, n->len, at, exact, &b, &x->subs, cluster, x->diag);
     if (rc < 0) {
-        OPENSSL_cleanse(b.data, b.cap);
-        nt_buf_free(&b);
+        nt_wipe_buf_free(&b);
         return -1;
     }
     *out = nt_buf_detach(&b);
     return 0;
-}
-
-static void wipe_str(char *s)
-{
-    if (s) {
-        OPENSSL_cleanse(s, strlen(s));
-        free(s);
-    }
 }
 
 /* Sets value v from scalar node n; null leaves v undeclared. */
@@ -652,78 +643,21 @@ static char *dir_of(const char *file)
     return nt_xstrndup(file, (size_t)(slash - file));
 }
 
-/* Read everything from fd, at most NT_LOAD_MAX_FILE bytes; fd stays open. Returns 0, or -1
- * with errno set (EFBIG when too large, EISDIR for a directory). */
+/* Read everything from fd (nt_buf_read_fd), at most NT_LOAD_MAX_FILE bytes. */
 static int read_fd(int fd, char **out, size_t *len)
 {
-    struct stat st;
-    char *buf = NULL;
-    size_t n = 0;
+    nt_buf b = NT_BUF_INIT;
     *out = NULL;
     *len = 0;
-    if (fstat(fd, &st) < 0)
-        goto fail;
-    if (S_ISDIR(st.st_mode)) {
-        errno = EISDIR;
-        goto fail;
-    }
-    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > NT_LOAD_MAX_FILE) {
-        errno = EFBIG;
-        goto fail;
-    }
-    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 4096;
-    buf = nt_xmalloc(cap);
-    for (;;) {
-        if (n + 1 >= cap) {
-            if (cap > NT_LOAD_MAX_FILE) {
-                errno = EFBIG;
-                goto fail;
-            }
-            cap *= 2;
-            buf = nt_xrealloc(buf, cap);
-        }
-        ssize_t r = read(fd, buf + n, cap - n - 1);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            goto fail;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-        if (n > NT_LOAD_MAX_FILE) {
-            errno = EFBIG;
-            goto fail;
-        }
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
-fail : {
-    int e = errno;
-    if (buf) {
-        OPENSSL_cleanse(buf, n);
-        free(buf);
-    }
-    errno = e;
-    return -1;
-}
-}
-
-/* Read a whole file (read_fd). Returns 0, or -1 with errno set. */
-static int read_file(const char *path, char **out, size_t *len)
-{
-    *out = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (nt_buf_read_fd(&b, fd, NT_LOAD_MAX_FILE) < 0) {
+        int e = errno;
+        nt_wipe_buf_free(&b);
+        errno = e;
         return -1;
-    int rc = read_fd(fd, out, len);
-    int e = errno;
-    close(fd);
-    errno = e;
-    return rc;
+    }
+    *len = b.len;
+    *out = nt_buf_detach(&b);
+    return 0;
 }
 
 static const char *read_error(int e)
@@ -855,7 +789,7 @@ done:
     if (fd >= 0)
         close(fd);
     if (data) {
-        OPENSSL_cleanse(data, len);
+        nt_wipe(data, len);
         free(data);
     }
     nt_buf_free(&full);
@@ -904,7 +838,7 @@ static void load_fields(ctx *x, nt_cluster *c, const node *m, key_style st)
             if (get_str(x, v, k->s, c->name, &s) == 0 && s)
                 nt_cluster_set_field(c, f, s, v->pos);
             if (f == NT_F_KUBECONFIG)
-                wipe_str(s);
+                nt_wipe_free(s);
             else
                 free(s);
         } else if (!strcmp(k->s, "traefik")) {
@@ -1140,8 +1074,7 @@ static int load_data(nt_cluster_set *set, const char *name, const char *data, si
         nt_buf_add(&all, data, len);
         nt_buf_add(&all, x.subs.data, x.subs.len);
         nt_sha256_hex(all.data, all.len, sha);
-        OPENSSL_cleanse(all.data, all.len);
-        nt_buf_free(&all);
+        nt_wipe_buf_free(&all);
     } else {
         nt_sha256_hex(data, len, sha);
     }
@@ -1150,9 +1083,7 @@ done:
     for (size_t i = 0; i < ndocs; i++)
         node_free(docs[i]);
     free(docs);
-    if (x.subs.data)
-        OPENSSL_cleanse(x.subs.data, x.subs.len);
-    nt_buf_free(&x.subs);
+    nt_wipe_buf_free(&x.subs);
     return diag->n_errors > errors_before ? -1 : 0;
 }
 
@@ -1164,13 +1095,15 @@ int nt_load_buffer(nt_cluster_set *set, const char *name, const char *data, size
 
 static int load_file(nt_cluster_set *set, const char *path, unsigned flags, nt_diag *diag)
 {
-    char *data = NULL;
-    size_t len = 0;
-    if (read_file(path, &data, &len) < 0)
+    nt_buf b = NT_BUF_INIT;
+    if (nt_buf_read_file(&b, path, NT_LOAD_MAX_FILE) < 0) {
+        int e = errno;
+        nt_buf_free(&b);
         return nt_diag_add(diag, NT_SEV_ERROR, file_pos(path), NULL, "cannot read: %s",
-                           read_error(errno));
-    int rc = load_data(set, path, data, len, flags, diag);
-    free(data);
+                           read_error(e));
+    }
+    int rc = load_data(set, path, b.data, b.len, flags, diag);
+    nt_buf_free(&b);
     return rc;
 }
 

@@ -4,6 +4,7 @@
 #include "core/model/tenant_repo.h"
 
 #include "core/base/alloc.h"
+#include "core/base/url.h"
 #include "core/load/kubeconfig.h"
 #include "core/model/normalize.h"
 
@@ -131,41 +132,6 @@ static bool valid_port(const char *s)
         return false;
     long n = strtol(s, NULL, 10);
     return n >= 1 && n <= 65535;
-}
-
-/* The host part of an http(s) URL, without port or brackets; NULL when not a URL. */
-static char *url_host(const char *url, char **port)
-{
-    *port = NULL;
-    if (!url)
-        return NULL;
-    const char *p = strstr(url, "://");
-    if (!p)
-        return NULL;
-    p += 3;
-    const char *at = NULL;
-    size_t hl = strcspn(p, "/?#");
-    for (size_t i = 0; i < hl; i++)
-        if (p[i] == '@')
-            at = p + i;
-    if (at) {
-        hl -= (size_t)(at + 1 - p);
-        p = at + 1;
-    }
-    if (*p == '[') {
-        const char *close = memchr(p, ']', hl);
-        if (!close)
-            return NULL;
-        if (close + 1 < p + hl && close[1] == ':')
-            *port = nt_xstrndup(close + 2, (size_t)(p + hl - close - 2));
-        return nt_xstrndup(p + 1, (size_t)(close - p - 1));
-    }
-    const char *colon = memchr(p, ':', hl);
-    if (colon) {
-        *port = nt_xstrndup(colon + 1, (size_t)(p + hl - colon - 1));
-        return nt_xstrndup(p, (size_t)(colon - p));
-    }
-    return nt_xstrndup(p, hl);
 }
 
 static bool is_ip(const char *host)
@@ -455,7 +421,7 @@ static void check_vcluster_port(vctx *v)
     if (!nt_cluster_is_virtual(c) || !empty(get(c, NT_F_VCLUSTER_HTTPS_NODE_PORT)))
         return;
     char *port = NULL;
-    char *host = url_host(get(c, NT_F_API_SERVER), &port);
+    char *host = nt_host_of_dup(get(c, NT_F_API_SERVER), &port);
     if (host && empty(port))
         nt_diag_addc(v->diag, NT_SEV_ERROR, NT_RULE_VCLUSTER_PORT, fpos(c, NT_F_API_SERVER),
                      c->name,
@@ -471,7 +437,7 @@ static void check_default_ip(vctx *v, kind5 k)
     if (k == K_NONE || k == K_HOST)
         return;
     char *port = NULL;
-    char *host = url_host(get(c, NT_F_API_SERVER), &port);
+    char *host = nt_host_of_dup(get(c, NT_F_API_SERVER), &port);
     free(port);
     if (!host || !*host || is_ip(host) || has_placeholder(host)) {
         free(host);
@@ -536,7 +502,7 @@ static void check_api_server_port(vctx *v)
     if (empty(api))
         return;
     char *port = NULL;
-    char *host = url_host(api, &port); /* a placeholder in the host does not hide the port */
+    char *host = nt_host_of_dup(api, &port); /* a placeholder in the host does not hide the port */
     if (host && port && !has_placeholder(port) && !valid_port(port))
         nt_diag_addc(v->diag, NT_SEV_ERROR, NT_RULE_PORT_INVALID, fpos(c, NT_F_API_SERVER), c->name,
                      "api_server's port must be a port number (1-65535), not '%s'", port);

@@ -1,6 +1,7 @@
 #include "core/model/model.h"
 
 #include "core/base/alloc.h"
+#include "core/base/wipe.h"
 
 #include <openssl/evp.h>
 #include <stdint.h>
@@ -116,16 +117,6 @@ static void value_copy(nt_value *dst, const nt_value *src)
     dst->pos = src->pos;
 }
 
-static void wipe_free(char *s)
-{
-    if (!s)
-        return;
-    volatile char *p = s;
-    while (*p)
-        *p++ = 0;
-    free(s);
-}
-
 /* ---- cluster ----------------------------------------------------------------------------- */
 
 static const nt_component k_no_components[NT_C_COUNT];
@@ -151,10 +142,9 @@ void nt_component_clear_additions(nt_component *comp)
         free(comp->additions[i].value.s);
     }
     free(comp->additions);
-    free(comp->additions_index);
+    nt_name_table_free(&comp->additions_index);
     comp->additions = NULL;
-    comp->additions_index = NULL;
-    comp->n_additions = comp->cap_additions = comp->additions_index_cap = 0;
+    comp->n_additions = comp->cap_additions = 0;
 }
 
 void nt_component_clear(nt_component *comp)
@@ -172,7 +162,7 @@ void nt_cluster_free(nt_cluster *c)
     free(c->name);
     for (int i = 0; i < NT_F_COUNT; i++) {
         if (nt_fields[i].flags & NT_FIELD_SENSITIVE)
-            wipe_free(c->f[i].s);
+            nt_wipe_free(c->f[i].s);
         else
             free(c->f[i].s);
     }
@@ -224,8 +214,8 @@ nt_cluster *nt_cluster_clone(const nt_cluster *c)
         value_copy(&t->name, &s->name);
         value_copy(&t->ns, &s->ns);
         t->additions = NULL;
-        t->additions_index = NULL;
-        t->n_additions = t->cap_additions = t->additions_index_cap = 0;
+        t->additions_index = (nt_name_table)NT_NAME_TABLE_INIT;
+        t->n_additions = t->cap_additions = 0;
         for (size_t j = 0; j < s->n_additions; j++)
             nt_component_set_addition(t, s->additions[j].key, s->additions[j].value.s,
                                       s->additions[j].value.pos);
@@ -259,7 +249,7 @@ const char *nt_cluster_get(const nt_cluster *c, nt_field f)
 void nt_cluster_set_field(nt_cluster *c, nt_field f, const char *s, nt_pos pos)
 {
     if (nt_fields[f].flags & NT_FIELD_SENSITIVE) {
-        wipe_free(c->f[f].s);
+        nt_wipe_free(c->f[f].s);
         c->f[f].s = NULL;
     }
     nt_value_set(&c->f[f], s, pos);
@@ -305,34 +295,21 @@ const char *nt_cluster_kind_label(const nt_cluster *c, char *buf, size_t bufsz)
 /* Maps up to this many keys are searched linearly (no index). */
 #define NT_ADDITIONS_LINEAR 8
 
-static uint64_t hash_name(const char *s);
-
-static void additions_index_insert(nt_component *comp, size_t i)
+static const char *addition_key_at(const void *items, size_t i)
 {
-    size_t mask = comp->additions_index_cap - 1;
-    size_t h = (size_t)hash_name(comp->additions[i].key) & mask;
-    while (comp->additions_index[h])
-        h = (h + 1) & mask;
-    comp->additions_index[h] = i + 1;
+    return ((const nt_addition *)items)[i].key;
 }
 
 nt_addition *nt_component_addition(const nt_component *comp, const char *key)
 {
-    if (!comp->additions_index) {
+    if (!comp->additions_index.cap) {
         for (size_t i = 0; i < comp->n_additions; i++)
             if (!strcmp(comp->additions[i].key, key))
                 return &comp->additions[i];
         return NULL;
     }
-    size_t mask = comp->additions_index_cap - 1;
-    size_t h = (size_t)hash_name(key) & mask;
-    while (comp->additions_index[h]) {
-        nt_addition *a = &comp->additions[comp->additions_index[h] - 1];
-        if (!strcmp(a->key, key))
-            return a;
-        h = (h + 1) & mask;
-    }
-    return NULL;
+    size_t i = nt_name_table_find(&comp->additions_index, key, addition_key_at, comp->additions);
+    return i == SIZE_MAX ? NULL : &comp->additions[i];
 }
 
 void nt_component_set_addition(nt_component *comp, const char *key, const char *value, nt_pos pos)
@@ -344,18 +321,9 @@ void nt_component_set_addition(nt_component *comp, const char *key, const char *
         a->key = nt_xstrdup(key);
         a->value.s = NULL;
         if (comp->n_additions > NT_ADDITIONS_LINEAR) {
-            if (comp->n_additions * 2 > comp->additions_index_cap) {
-                size_t cap = 32;
-                while (cap < comp->n_additions * 4)
-                    cap *= 2;
-                free(comp->additions_index);
-                comp->additions_index = nt_xcalloc(cap, sizeof(size_t));
-                comp->additions_index_cap = cap;
-                for (size_t i = 0; i < comp->n_additions; i++)
-                    additions_index_insert(comp, i);
-            } else {
-                additions_index_insert(comp, comp->n_additions - 1);
-            }
+            size_t from = comp->additions_index.cap ? comp->n_additions - 1 : 0;
+            for (size_t i = from; i < comp->n_additions; i++)
+                nt_name_table_add(&comp->additions_index, i, addition_key_at, comp->additions);
         }
     }
     nt_value_set(&a->value, value, pos);
@@ -395,16 +363,6 @@ nt_resource *nt_product_resources_add(nt_product_resources *e, nt_pos pos)
 
 /* ---- set ----------------------------------------------------------------------------------- */
 
-static uint64_t hash_name(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 nt_cluster_set *nt_cluster_set_new(void)
 {
     return nt_xcalloc(1, sizeof(nt_cluster_set));
@@ -417,11 +375,11 @@ void nt_cluster_set_free(nt_cluster_set *set)
     for (size_t i = 0; i < set->n; i++)
         nt_cluster_free(set->items[i]);
     free(set->items);
-    free(set->index);
+    nt_name_table_free(&set->index);
     for (size_t i = 0; i < set->n_files; i++)
         free(set->files[i]);
     free(set->files);
-    free(set->file_index);
+    nt_name_table_free(&set->file_index);
     for (size_t i = 0; i < set->n_inputs; i++)
         free(set->inputs[i].path);
     free(set->inputs);
@@ -429,13 +387,9 @@ void nt_cluster_set_free(nt_cluster_set *set)
     free(set);
 }
 
-static void file_index_insert(nt_cluster_set *set, size_t i)
+static const char *file_at(const void *items, size_t i)
 {
-    size_t mask = set->file_index_cap - 1;
-    size_t h = (size_t)hash_name(set->files[i]) & mask;
-    while (set->file_index[h])
-        h = (h + 1) & mask;
-    set->file_index[h] = i + 1;
+    return ((char *const *)items)[i];
 }
 
 /* Interning is a hash lookup: the git source interns one name per Cluster file. */
@@ -443,68 +397,25 @@ const char *nt_cluster_set_intern(nt_cluster_set *set, const char *path)
 {
     if (!path)
         return NULL;
-    if (set->file_index_cap) {
-        size_t mask = set->file_index_cap - 1;
-        size_t h = (size_t)hash_name(path) & mask;
-        while (set->file_index[h]) {
-            const char *f = set->files[set->file_index[h] - 1];
-            if (!strcmp(f, path))
-                return f;
-            h = (h + 1) & mask;
-        }
-    }
+    size_t i = nt_name_table_find(&set->file_index, path, file_at, set->files);
+    if (i != SIZE_MAX)
+        return set->files[i];
     NT_GROW(set->files, set->cap_files, set->n_files + 1);
     set->files[set->n_files] = nt_xstrdup(path);
-    set->n_files++;
-    if (set->n_files * 2 > set->file_index_cap) {
-        size_t cap = set->file_index_cap ? set->file_index_cap * 2 : 16;
-        while (cap < set->n_files * 2)
-            cap *= 2;
-        free(set->file_index);
-        set->file_index = nt_xcalloc(cap, sizeof(size_t));
-        set->file_index_cap = cap;
-        for (size_t i = 0; i < set->n_files; i++)
-            file_index_insert(set, i);
-    } else {
-        file_index_insert(set, set->n_files - 1);
-    }
-    return set->files[set->n_files - 1];
+    nt_name_table_add(&set->file_index, set->n_files, file_at, set->files);
+    return set->files[set->n_files++];
 }
 
-static void index_insert(nt_cluster_set *set, size_t item)
+static const char *cluster_name_at(const void *items, size_t i)
 {
-    size_t mask = set->index_cap - 1;
-    size_t h = (size_t)hash_name(set->items[item]->name) & mask;
-    while (set->index[h])
-        h = (h + 1) & mask;
-    set->index[h] = item + 1;
-}
-
-static void index_rebuild(nt_cluster_set *set, size_t want)
-{
-    size_t cap = 16;
-    while (cap < want * 2)
-        cap *= 2;
-    free(set->index);
-    set->index = nt_xcalloc(cap, sizeof(size_t));
-    set->index_cap = cap;
-    for (size_t i = 0; i < set->n; i++)
-        index_insert(set, i);
+    return ((nt_cluster *const *)items)[i]->name;
 }
 
 size_t nt_cluster_set_position(const nt_cluster_set *set, const char *name)
 {
-    if (!set || !set->index_cap || !name)
+    if (!set)
         return SIZE_MAX;
-    size_t mask = set->index_cap - 1;
-    size_t h = (size_t)hash_name(name) & mask;
-    while (set->index[h]) {
-        size_t i = set->index[h] - 1;
-        if (!strcmp(set->items[i]->name, name))
-            return i;
-        h = (h + 1) & mask;
-    }
-    return SIZE_MAX;
+    return nt_name_table_find(&set->index, name, cluster_name_at, set->items);
 }
 
 nt_cluster *nt_cluster_set_find(const nt_cluster_set *set, const char *name)
@@ -522,11 +433,8 @@ int nt_cluster_set_add(nt_cluster_set *set, nt_cluster *c, nt_cluster **existing
         return -1;
     }
     NT_GROW(set->items, set->cap, set->n + 1);
-    set->items[set->n++] = c;
-    if (set->n * 2 > set->index_cap)
-        index_rebuild(set, set->n * 2);
-    else
-        index_insert(set, set->n - 1);
+    set->items[set->n] = c;
+    nt_name_table_add(&set->index, set->n++, cluster_name_at, set->items);
     return 0;
 }
 
@@ -537,7 +445,7 @@ int nt_cluster_set_remove(nt_cluster_set *set, const char *name)
             nt_cluster_free(set->items[i]);
             memmove(&set->items[i], &set->items[i + 1], (set->n - i - 1) * sizeof(*set->items));
             set->n--;
-            index_rebuild(set, set->n ? set->n : 8);
+            nt_name_table_index(&set->index, set->n, cluster_name_at, set->items);
             return 0;
         }
     }
@@ -559,7 +467,7 @@ void nt_cluster_set_sort(nt_cluster_set *set)
     if (i >= set->n)
         return; /* already in order (a server lists by name): positions and index stand */
     qsort(set->items, set->n, sizeof(*set->items), cmp_cluster);
-    index_rebuild(set, set->n);
+    nt_name_table_index(&set->index, set->n, cluster_name_at, set->items);
 }
 
 void nt_cluster_set_add_input(nt_cluster_set *set, const char *path, const char sha256_hex[65])

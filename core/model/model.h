@@ -15,6 +15,7 @@
 #define NT_MODEL_H
 
 #include "core/base/diag.h"
+#include "core/base/name_table.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -117,8 +118,7 @@ typedef struct nt_component {
     nt_value ns;
     nt_addition *additions; /* in the order given */
     size_t n_additions, cap_additions;
-    size_t *additions_index; /* open-addressing hash of positions + 1, once the map is large */
-    size_t additions_index_cap;
+    nt_name_table additions_index; /* key → position, once the map is large */
     bool additions_declared;
     nt_pos pos;
 } nt_component;
@@ -254,13 +254,11 @@ typedef struct nt_cluster_set {
     nt_cluster **items;
     size_t n, cap;
 
-    size_t *index; /* open-addressing hash of item positions + 1 (0 = empty) */
-    size_t index_cap;
+    nt_name_table index; /* cluster name → item position */
 
     char **files; /* interned file names that nt_pos.file points at */
     size_t n_files, cap_files;
-    size_t *file_index; /* open-addressing hash of files positions + 1 */
-    size_t file_index_cap;
+    nt_name_table file_index; /* file name → files position */
 
     nt_input *inputs;
     size_t n_inputs, cap_inputs;

@@ -70,104 +70,6 @@ static bool has_status_401(const char *s)
     return false;
 }
 
-/* User names that are conventions, not secrets (`https://oauth2:TOKEN@`, `ssh://git@`): kept
- * when they stand alone in a URL. Any other lone user name may be a token
- * (`https://TOKEN@host`, as GitHub and some proxies take it) and is redacted. */
-static bool public_user(const char *s, size_t n)
-{
-    static const char *const names[] = {
-        "git", "oauth2", "gitlab-ci-token", "x-access-token", "x-token-auth", NULL};
-    for (const char *const *p = names; *p; p++)
-        if (strlen(*p) == n && !strncasecmp(s, *p, n))
-            return true;
-    return false;
-}
-
-/* A query parameter that carries a credential: token, password, secret, key, signature and
- * their usual spellings (private_token, access_token, job_token, api_key, client_secret...). */
-static bool secret_param(const char *s, size_t n)
-{
-    char name[40];
-    if (!n || n >= sizeof(name))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        name[i] = s[i] == '-' ? '_' : (char)tolower((unsigned char)s[i]);
-    name[n] = '\0';
-    static const char *const exact[] = {"token",
-                                        "password",
-                                        "passwd",
-                                        "pwd",
-                                        "pass",
-                                        "secret",
-                                        "key",
-                                        "apikey",
-                                        "auth",
-                                        "authorization",
-                                        "sig",
-                                        "signature",
-                                        "x_amz_credential",
-                                        "x_amz_signature",
-                                        NULL};
-    for (const char *const *p = exact; *p; p++)
-        if (!strcmp(name, *p))
-            return true;
-    static const char *const suffix[] = {"_token", "_secret", "_key", "_password", NULL};
-    for (const char *const *p = suffix; *p; p++) {
-        size_t sl = strlen(*p);
-        if (n > sl && !strcmp(name + n - sl, *p))
-            return true;
-    }
-    return false;
-}
-
-/* Where a URL's userinfo or a query value ends. */
-#define URL_STOP " \t\r\n\"'<>"
-
-void nt_api_redact(nt_buf *out, const char *s, const char *token)
-{
-    nt_buf t = NT_BUF_INIT;
-    nt_buf_add_redacted(&t, s ? s : "", token);
-    const char *p = nt_buf_str(&t);
-    size_t i = 0, len = t.len;
-    while (i < len) {
-        /* scheme://USERINFO@ : the password, or a lone user name that is not a convention */
-        if (p[i] == ':' && !strncmp(p + i, "://", 3)) {
-            const char *u = p + i + 3;
-            size_t n = strcspn(u, "/@?#" URL_STOP);
-            nt_buf_adds(out, "://");
-            i += 3;
-            if (u[n] == '@' && n) {
-                const char *colon = memchr(u, ':', n);
-                if (colon) {
-                    nt_buf_add(out, u, (size_t)(colon - u));
-                    nt_buf_adds(out, ":[REDACTED]");
-                } else if (public_user(u, n)) {
-                    nt_buf_add(out, u, n);
-                } else {
-                    nt_buf_adds(out, "[REDACTED]");
-                }
-                i += n;
-            }
-            continue;
-        }
-        /* ?NAME=VALUE or &NAME=VALUE with a credential's name */
-        if (p[i] == '?' || p[i] == '&') {
-            const char *name = p + i + 1;
-            size_t n = strcspn(name, "=&#;" URL_STOP);
-            if (name[n] == '=' && secret_param(name, n)) {
-                nt_buf_add(out, p + i, n + 2);
-                nt_buf_adds(out, "[REDACTED]");
-                i += n + 2;
-                i += strcspn(p + i, "&#;" URL_STOP);
-                continue;
-            }
-        }
-        nt_buf_addc(out, p[i]);
-        i++;
-    }
-    nt_buf_free(&t);
-}
-
 /* Append s as one line: control characters become spaces, runs of spaces collapse, and at
  * most NT_MSG_MAX bytes are kept. */
 static void add_one_line(nt_buf *out, const char *s, size_t len)
@@ -206,7 +108,7 @@ static void add_redacted_line(nt_buf *out, const char *s, size_t len, size_t max
 {
     nt_buf a = NT_BUF_INIT, b = NT_BUF_INIT;
     nt_secrets_redact(r->secrets, s, len < NT_REDACT_SCAN ? len : NT_REDACT_SCAN, &a);
-    nt_api_redact(&b, nt_buf_str(&a), token);
+    nt_redact_urls(&b, nt_buf_str(&a), token);
     nt_buf_reset(&a);
     add_one_line(&a, nt_buf_str(&b), max && max < b.len ? max : b.len);
     nt_buf_add_escaped(out, nt_buf_str(&a), false); /* C1 controls, bytes that are not UTF-8 */
@@ -385,7 +287,7 @@ void nt_api_error_classify(const nt_api_response *r, const char *token, nt_api_e
         out->retryable = nt_api_transport_words(r->curl_code, r->curl_detail, r->ssl_verify_result,
                                                 r->os_errno, r->base_url, r->timeout_sec, &words);
         out->lost = transport_lost(r->curl_code);
-        nt_api_redact(&msg, nt_buf_str(&words), token);
+        nt_redact_urls(&msg, nt_buf_str(&words), token);
         nt_buf_free(&words);
         goto done;
     }
@@ -507,7 +409,7 @@ void nt_api_success_check(const nt_api_response *r, const char *token, nt_api_er
     add_one_line(&line, r->body ? r->body : "", n > 200 ? 200 : n);
     if (n > 200)
         nt_buf_adds(&line, "...");
-    nt_api_redact(&msg, nt_buf_str(&line), token);
+    nt_redact_urls(&msg, nt_buf_str(&line), token);
     free(out->message);
     out->message = nt_buf_detach(&msg);
     out->kind = NT_APIERR_HTTP;

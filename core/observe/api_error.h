@@ -4,10 +4,10 @@
  * understood from its message: a bad token, a tenant repository the token cannot see, no
  * write access to `main`, a transient git failure worth retrying, a validation error never
  * worth retrying. Transport failures (libcurl) are put in words too, never a bare curl code.
- * Every message is redacted: the token, and every secret form of a URL (nt_api_redact: a
- * password, a token as user name, credential query parameters, which a git error can echo),
- * and whatever secret the request carried (a kubeconfig a server or proxy quotes back:
- * core/base/redact.h). Pure functions: the unit tests feed them canned answers. */
+ * Every message is redacted (core/base/redact.h): the token, and every secret form of a URL
+ * (nt_redact_urls: a password, a token as user name, credential query parameters, which a git
+ * error can echo), and whatever secret the request carried (a kubeconfig a server or proxy
+ * quotes back: nt_secrets_redact). Pure functions: the unit tests feed them canned answers. */
 #ifndef NT_API_ERROR_H
 #define NT_API_ERROR_H
 
@@ -69,14 +69,6 @@ void nt_api_success_check(const nt_api_response *r, const char *token, nt_api_er
  * "METHOD PATH: MESSAGE". A non-NULL cluster prefixes "cluster NAME: ". */
 void nt_api_error_format(const nt_api_error *e, const char *cluster, const char *method,
                          const char *path, long status, nt_buf *out);
-
-/* Append s to out with every secret form replaced by "[REDACTED]": the token wherever it
- * appears; a URL's password ("scheme://user:PASSWORD@"); a URL's lone user name, which may be
- * a token ("https://TOKEN@host"), unless it is a conventional one (git, oauth2,
- * gitlab-ci-token, x-access-token, x-token-auth); the value of a query parameter named like a
- * credential ("?private_token=", "&access_token=", "token", "password", "*_key", "sig"...).
- * The one redaction of URLs: API errors, git errors and the repository URL shown. */
-void nt_api_redact(nt_buf *out, const char *s, const char *token);
 
 /* Words for a libcurl failure: "connection refused: is the API server running at URL?",
  * "certificate signed by an unknown CA: pass --cacert FILE", ... Appends to out. Returns

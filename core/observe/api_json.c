@@ -7,6 +7,7 @@
 #include "core/observe/api_json.h"
 
 #include "core/base/alloc.h"
+#include "core/base/wipe.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -20,22 +21,9 @@
 static void json_wipe(cJSON *j)
 {
     for (; j; j = j->next) {
-        if (j->valuestring) {
-            volatile char *p = j->valuestring;
-            while (*p)
-                *p++ = 0;
-        }
+        nt_wipe_str(j->valuestring);
         json_wipe(j->child);
     }
-}
-
-static void wipe_str(char *s)
-{
-    if (!s)
-        return;
-    volatile char *p = s;
-    while (*p)
-        *p++ = 0;
 }
 
 /* Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
@@ -91,7 +79,7 @@ static cJSON *parse_json(const char *body, size_t len, size_t *err_at)
     cJSON *j = cJSON_ParseWithLengthOpts(copy, len + 1, &end, true);
     if (!j)
         *err_at = end && end >= copy ? (size_t)(end - copy) : 0;
-    wipe_str(copy);
+    nt_wipe_str(copy);
     free(copy);
     return j;
 }
@@ -250,7 +238,7 @@ char *nt_api_body_build(const nt_cluster *c)
 
 void nt_api_body_free(char *body)
 {
-    wipe_str(body);
+    nt_wipe_str(body);
     free(body);
 }
 
@@ -562,7 +550,7 @@ static int list_parse_whole(const char *body, size_t len, nt_cluster_set **out, 
     }
     j = body ? parse_json(marked ? marked : body, len, &err_at) : NULL;
     if (marked) {
-        memset(marked, 0, len);
+        nt_wipe(marked, len);
         free(marked);
     }
     if (!j) {

@@ -8,6 +8,8 @@
 #include "core/observe/git_state.h"
 
 #include "core/base/alloc.h"
+#include "core/base/redact.h"
+#include "core/base/url.h"
 #include "core/observe/api_error.h"
 #include "core/base/buf.h"
 #include "core/observe/http.h"
@@ -37,7 +39,7 @@ static const char *git_msg(void)
 }
 
 /* What a libgit2 message may echo that must not be shown: the token, the URL's secrets (its
- * password, a token as its user name, a credential in its query: nt_api_redact), and the
+ * password, a token as its user name, a credential in its query: nt_redact_urls), and the
  * password of a URL given as https://user:password@host/... wherever it appears alone. */
 typedef struct secrets {
     const char *token;
@@ -47,8 +49,8 @@ typedef struct secrets {
 static void add_redacted(nt_buf *b, const char *s, const secrets *sec)
 {
     nt_buf tmp = NT_BUF_INIT;
-    nt_api_redact(&tmp, s, sec->token);
-    nt_buf_add_redacted(b, nt_buf_str(&tmp), sec->url_password);
+    nt_redact_urls(&tmp, s, sec->token);
+    nt_redact_secret(b, nt_buf_str(&tmp), sec->url_password);
     nt_buf_free(&tmp);
 }
 
@@ -107,7 +109,7 @@ static bool looks_like_url(const char *s)
     return at && colon && at < colon && (!slash || colon < slash) && at != s;
 }
 
-/* The form of the URL shown in every message (nt_api_redact: https://user:[REDACTED]@host,
+/* The form of the URL shown in every message (nt_redact_urls: https://user:[REDACTED]@host,
  * https://[REDACTED]@host for a token as user name, ?private_token=[REDACTED]); a password
  * is also kept aside, to be redacted wherever libgit2 echoes it alone. */
 static void split_password(git_src *s)
@@ -120,7 +122,7 @@ static void split_password(git_src *s)
     const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
     if (colon)
         s->sec.url_password = nt_xstrndup(colon + 1, (size_t)(at - colon - 1));
-    nt_api_redact(&d, s->where, s->sec.token);
+    nt_redact_urls(&d, s->where, s->sec.token);
     s->display = nt_buf_detach(&d);
 }
 
@@ -290,42 +292,21 @@ typedef struct origin {
 static bool url_origin(const char *url, origin *o)
 {
     memset(o, 0, sizeof(*o));
-    const char *sep = url ? strstr(url, "://") : NULL;
-    if (!sep || sep == url || (size_t)(sep - url) >= sizeof(o->scheme))
+    nt_url_host u;
+    if (!nt_host_of(url, &u) || !u.scheme_len || u.scheme_len >= sizeof(o->scheme))
         return false;
-    for (size_t i = 0; url + i < sep; i++)
+    for (size_t i = 0; i < u.scheme_len; i++)
         o->scheme[i] = (char)tolower((unsigned char)url[i]);
-    const char *a = sep + 3;
-    size_t alen = strcspn(a, "/?#");
-    const char *at = NULL;
-    for (size_t i = 0; i < alen; i++)
-        if (a[i] == '@')
-            at = a + i;
-    if (at) {
-        alen -= (size_t)(at + 1 - a);
-        a = at + 1;
-    }
-    const char *hend = a + alen, *colon = NULL;
-    if (*a == '[') {
-        const char *rb = memchr(a, ']', alen);
-        if (!rb)
-            return false;
-        hend = rb + 1;
-        colon = hend < a + alen && *hend == ':' ? hend : NULL;
-    } else {
-        colon = memchr(a, ':', alen);
-        if (colon)
-            hend = colon;
-    }
-    size_t hlen = (size_t)(hend - a);
+    size_t hlen = u.host_len + (u.bracketed ? 2 : 0); /* an IPv6 host keeps its brackets */
     if (!hlen || hlen >= sizeof(o->host))
         return false;
+    const char *a = u.bracketed ? u.host - 1 : u.host;
     for (size_t i = 0; i < hlen; i++)
         o->host[i] = (char)tolower((unsigned char)a[i]);
-    if (colon && colon + 1 < a + alen) {
+    if (u.port_len) {
         char *end;
-        o->port = strtol(colon + 1, &end, 10);
-        if (end != a + alen || o->port < 1 || o->port > 65535)
+        o->port = strtol(u.port, &end, 10);
+        if (end != u.port + u.port_len || o->port < 1 || o->port > 65535)
             return false;
     } else if (!strcmp(o->scheme, "https")) {
         o->port = 443;
@@ -370,7 +351,7 @@ static int cred_cb(git_credential **out, const char *url, const char *user_from_
             if (ok_got)
                 origin_str(&got, &b);
             else
-                nt_api_redact(&b, url ? url : "an unknown location", c->token);
+                nt_redact_urls(&b, url ? url : "an unknown location", c->token);
             free(c->elsewhere);
             c->elsewhere = nt_buf_detach(&b);
             c->refused = true;

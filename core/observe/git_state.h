@@ -13,7 +13,7 @@
  * callback as the password of user `oauth2` (GitLab's convention), only for the scheme, host
  * and port of the URL given (never after a redirect elsewhere), and never written to the
  * cache; cfg->cacert and cfg->insecure govern the TLS check. Messages show the URL through
- * nt_api_redact. */
+ * nt_redact_urls. */
 #ifndef NT_GIT_STATE_H
 #define NT_GIT_STATE_H
 

@@ -2,6 +2,8 @@
 #include "core/observe/http.h"
 
 #include "core/base/alloc.h"
+#include "core/base/redact.h"
+#include "core/base/wipe.h"
 #include "core/observe/api_error.h"
 #include "core/observe/api_json.h"
 #include "core/base/retry.h"
@@ -16,22 +18,12 @@
 /* Largest answer accepted: a list of 100,000 clusters is ~100 MB. */
 #define NT_HTTP_MAX_BODY ((size_t)512 * 1024 * 1024)
 
-static void wipe(char *s)
-{
-    if (!s)
-        return;
-    volatile char *p = s;
-    while (*p)
-        *p++ = 0;
-}
-
 void nt_http_config_free(nt_http_config *cfg)
 {
     if (!cfg)
         return;
     free(cfg->base_url);
-    wipe(cfg->token);
-    free(cfg->token);
+    nt_wipe_free(cfg->token);
     free(cfg->cacert);
     cfg->base_url = cfg->token = cfg->cacert = NULL;
 }
@@ -196,9 +188,7 @@ int nt_http_req_init(nt_http_req *r, const nt_http_config *cfg, const char *meth
     }
     rc = 0;
 done:
-    if (auth.data)
-        memset(auth.data, 0, auth.len);
-    nt_buf_free(&auth);
+    nt_wipe_buf_free(&auth);
     nt_buf_free(&url);
     return rc;
 }
@@ -249,7 +239,7 @@ void nt_http_req_done(nt_http_req *r, CURLcode rc, struct nt_api_response *resp,
             nt_api_transport_words((int)rc, resp->curl_detail, verify, oserr, r->cfg->base_url,
                                    r->cfg->timeout_sec, &words);
             nt_buf_addf(&line, "< error after %ld ms: ", ms);
-            nt_api_redact(&line, nt_buf_str(&words), r->cfg->token);
+            nt_redact_urls(&line, nt_buf_str(&words), r->cfg->token);
             nt_buf_free(&words);
         }
         trace(r->cfg, nt_buf_str(&line));
@@ -265,7 +255,7 @@ void nt_http_req_cleanup(nt_http_req *r)
         curl_easy_cleanup(r->easy);
     /* the slist holds a copy of the Authorization header: wipe it before freeing */
     for (struct curl_slist *h = r->headers; h; h = h->next)
-        wipe(h->data);
+        nt_wipe_str(h->data);
     curl_slist_free_all(r->headers);
     free(r->method);
     free(r->path);
@@ -361,7 +351,7 @@ int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
         /* a 2xx error body's message is quoted: redact the token from it as from any other */
         for (size_t i = first; diag && i < diag->n; i++) {
             nt_buf b = NT_BUF_INIT;
-            nt_api_redact(&b, diag->items[i].msg, cfg->token);
+            nt_redact_urls(&b, diag->items[i].msg, cfg->token);
             free(diag->items[i].msg);
             diag->items[i].msg = nt_buf_detach(&b);
         }

@@ -50,50 +50,24 @@ char *nt_plan_label(const nt_cluster *c)
 
 /* ---- name index ------------------------------------------------------------------------ */
 
-static uint64_t hash_name(const char *s)
+static const char *action_cluster_at(const void *items, size_t i)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
+    return ((const nt_action *)items)[i].cluster;
 }
 
 void nt_name_index_build(nt_name_index *ix, const nt_plan *plan)
 {
-    size_t cap = 16;
-    while (cap < plan->n_actions * 2 + 1)
-        cap *= 2;
-    ix->cap = cap;
-    ix->slot = nt_xcalloc(cap, sizeof(size_t));
-    for (size_t i = 0; i < plan->n_actions; i++) {
-        size_t h = (size_t)hash_name(plan->actions[i].cluster) & (cap - 1);
-        while (ix->slot[h])
-            h = (h + 1) & (cap - 1);
-        ix->slot[h] = i + 1;
-    }
+    nt_name_table_index(ix, plan->n_actions, action_cluster_at, plan->actions);
 }
 
 size_t nt_name_index_get(const nt_name_index *ix, const nt_plan *plan, const char *name)
 {
-    if (!ix->cap)
-        return NT_NO_ACTION;
-    size_t h = (size_t)hash_name(name) & (ix->cap - 1);
-    while (ix->slot[h]) {
-        size_t k = ix->slot[h] - 1;
-        if (!strcmp(plan->actions[k].cluster, name))
-            return k;
-        h = (h + 1) & (ix->cap - 1);
-    }
-    return NT_NO_ACTION;
+    return nt_name_table_find(ix, name, action_cluster_at, plan->actions);
 }
 
 void nt_name_index_free(nt_name_index *ix)
 {
-    free(ix->slot);
-    ix->slot = NULL;
-    ix->cap = 0;
+    nt_name_table_free(ix);
 }
 
 /* ---- plan ------------------------------------------------------------------------------ */

@@ -236,7 +236,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
 {
     int rc = 0;
     size_t cap = 0, unseen_cap = 0, unmanaged_cap = 0;
-    nt_name_index ix = {NULL, 0};
+    nt_name_index ix = NT_NAME_TABLE_INIT;
 
     /* every observed cluster is normalised once: for its diff and for the fingerprint */
     for (size_t i = 0; i < actual->n; i++) {

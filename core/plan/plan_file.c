@@ -523,7 +523,7 @@ int nt_plan_file_read(const char *path, nt_plan **out, nt_diag *diag)
     const cJSON *ops = cJSON_GetObjectItemCaseSensitive(doc, "operations");
     size_t no = cJSON_IsArray(ops) ? (size_t)cJSON_GetArraySize(ops) : 0;
     p->ops = nt_xcalloc(no + 1, sizeof(nt_op));
-    nt_name_index ix = {NULL, 0};
+    nt_name_index ix = NT_NAME_TABLE_INIT;
     nt_name_index_build(&ix, p);
     cJSON_ArrayForEach(it, ops)
     {

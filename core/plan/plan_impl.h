@@ -2,13 +2,11 @@
 #ifndef NT_PLAN_IMPL_H
 #define NT_PLAN_IMPL_H
 
+#include "core/base/name_table.h"
 #include "core/plan/plan.h"
 
-/* Name -> action index (open addressing over plan->actions[i].cluster). */
-typedef struct nt_name_index {
-    size_t *slot; /* action index + 1; 0 = empty */
-    size_t cap;
-} nt_name_index;
+/* Name -> action index (core/base/name_table.h over plan->actions[i].cluster). */
+typedef nt_name_table nt_name_index;
 
 void nt_name_index_build(nt_name_index *ix, const nt_plan *plan);
 /* The action index of `name`, or (size_t)-1. */

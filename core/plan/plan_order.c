@@ -169,7 +169,7 @@ int nt_order_build(nt_plan *p, const nt_plan_opts *opts, nt_diag *diag)
     tmp_op *ops = nt_xcalloc(2 * na + 1, sizeof(tmp_op));
     size_t nops = 0;
     size_t *perm = NULL, *newop = NULL, *order = NULL, *newact = NULL, *queue = NULL;
-    nt_name_index ix = {NULL, 0};
+    nt_name_index ix = NT_NAME_TABLE_INIT;
     nt_name_index_build(&ix, p);
 
     for (size_t i = 0; i < na; i++) {
