@@ -51,6 +51,8 @@ SAN_LDFLAGS = -fsanitize=address,undefined,float-cast-overflow
 CORE_SRC = $(sort $(wildcard core/*/*.c))
 NAUTES_SRC = $(sort $(wildcard cmd/nautes/*.c))
 DEVSERVER_SRC = $(sort $(wildcard cmd/nautes-devserver/*.c))
+# the local server's own library (server-only code: build/nautes never links it)
+DEVSERVER_LIB_SRC = $(sort $(wildcard devserver/*.c))
 TEST_SRC = $(sort $(wildcard tests/test_*.c))
 TOOL_SRC = $(sort $(wildcard tests/tools/*.c))
 
@@ -105,7 +107,11 @@ $(REL)/libnautes.a: $(call obj,$(REL),$(CORE_SRC))
 $(BUILD)/nautes: $(call obj,$(REL),$(NAUTES_SRC)) $(REL)/libnautes.a
 	$(CC) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/nautes-devserver: $(call obj,$(REL),$(DEVSERVER_SRC)) $(REL)/libnautes.a
+$(REL)/libdevserver.a: $(call obj,$(REL),$(DEVSERVER_LIB_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/nautes-devserver: $(call obj,$(REL),$(DEVSERVER_SRC)) $(REL)/libdevserver.a $(REL)/libnautes.a
 	$(CC) -o $@ $^ $(PKG_LIBS)
 
 # ---- sanitizer (test) build ---------------------------------------------------------------
@@ -120,7 +126,11 @@ $(SAN)/libnautes.a: $(call obj,$(SAN),$(CORE_SRC))
 $(SAN)/nautes: $(call obj,$(SAN),$(NAUTES_SRC)) $(SAN)/libnautes.a
 	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(SAN)/nautes-devserver: $(call obj,$(SAN),$(DEVSERVER_SRC)) $(SAN)/libnautes.a
+$(SAN)/libdevserver.a: $(call obj,$(SAN),$(DEVSERVER_LIB_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SAN)/nautes-devserver: $(call obj,$(SAN),$(DEVSERVER_SRC)) $(SAN)/libdevserver.a $(SAN)/libnautes.a
 	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # tests/helpers/git_http_server.c: git over http(s) with basic auth, for test_git_https.sh
@@ -130,7 +140,7 @@ $(SAN)/git-http-server: $(SAN)/tests/helpers/git_http_server.o
 $(BUILD)/git-http-server: $(REL)/tests/helpers/git_http_server.o
 	$(CC) -o $@ $^ $(PKG_LIBS)
 
-$(SAN)/tests/%: $(SAN)/tests/%.o $(SAN)/libnautes.a
+$(SAN)/tests/%: $(SAN)/tests/%.o $(SAN)/libdevserver.a $(SAN)/libnautes.a
 	$(CC) $(SAN_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
 
 # The end-to-end tests' helpers (tests/tools/*.c: JSON and a free port, so no test needs python3),
@@ -200,13 +210,14 @@ clean:
 	rm -rf $(BUILD)
 
 format:
-	clang-format -i core/*/*.c core/*/*.h cmd/*/*.c cmd/*/*.h tests/*.c tests/helpers/*.c fuzz/*.c 2>/dev/null; true
+	clang-format -i core/*/*.c core/*/*.h devserver/*.c devserver/*.h cmd/*/*.c cmd/*/*.h tests/*.c tests/helpers/*.c fuzz/*.c 2>/dev/null; true
 
 lint: deps
+	tests/layers.sh
 	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \
 	    --suppress=missingIncludeSystem --inline-suppr -I. --include=/usr/include/cjson/cJSON.h \
-	    core cmd
-	clang-tidy --quiet $(CORE_SRC) -- $(BASE_CFLAGS) $(PKG_CFLAGS) 2>/dev/null | \
+	    core devserver cmd
+	clang-tidy --quiet $(CORE_SRC) $(DEVSERVER_LIB_SRC) -- $(BASE_CFLAGS) $(PKG_CFLAGS) 2>/dev/null | \
 	    grep -E 'warning|error' && exit 1 || true
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -7,7 +7,8 @@
  * path (kustomization, traefik, Argo CD / Tekton ingress, vcluster files) is answered with the
  * next part in turn, or "no such file" when there are no parts left. */
 #include "core/load/load.h"
-#include "core/model/tenant_repo.h"
+#include "core/model/tenant_layout.h"
+#include "core/observe/tenant_read.h"
 
 #include "core/base/alloc.h"
 

@@ -49,7 +49,7 @@ SAN_OBJ=-fsanitize=fuzzer-no-link,address,undefined
 
 # ---- build (objects are rebuilt when their source or a header is newer) --------------------
 mkdir -p "$OUT/obj" fuzz/artifacts
-newest_header=$(ls -t core/*/*.h cmd/nautes-devserver/*.h | head -1)
+newest_header=$(ls -t core/*/*.h devserver/*.h cmd/nautes-devserver/*.h | head -1)
 compile() { # SRC -> prints OBJ
     local src=$1 obj="$OUT/obj/$(echo "$1" | tr / _).o"
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest_header" -nt "$obj" ]; then
@@ -59,7 +59,7 @@ compile() { # SRC -> prints OBJ
     echo "$obj"
 }
 core_objs=()
-for src in core/*/*.c; do
+for src in core/*/*.c devserver/*.c; do
     o=$(compile "$src") || { echo "fuzz/run.sh: cannot compile $src" >&2; exit 1; }
     core_objs+=("$o")
 done

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "core/observe/api_json.h"
+#include "devserver/api_body.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -13,7 +13,8 @@
 #include "core/base/alloc.h"
 #include "core/base/buf.h"
 #include "core/observe/git_state.h"
-#include "core/model/tenant_repo.h"
+#include "core/model/tenant_layout.h"
+#include "core/observe/tenant_read.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>

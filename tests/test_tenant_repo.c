@@ -1,4 +1,4 @@
-/* Tests of core/model/tenant_repo.c: the Cluster file shape (docs/api-server.md §7.4), the rendered files
+/* Tests of core/observe/tenant_read.c and devserver/tenant_write.c: the Cluster file shape (docs/api-server.md §7.4), the rendered files
  * that hold what it lacks (7.3), the kustomization, removal, and reading it all back. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,7 +7,9 @@
 
 #include <cmocka.h>
 
-#include "core/model/tenant_repo.h"
+#include "core/model/tenant_layout.h"
+#include "core/observe/tenant_read.h"
+#include "devserver/tenant_write.h"
 
 #include <stdio.h>
 #include <stdlib.h>

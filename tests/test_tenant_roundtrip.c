@@ -9,7 +9,9 @@
 
 #include <cmocka.h>
 
-#include "core/model/tenant_repo.h"
+#include "core/model/tenant_layout.h"
+#include "core/observe/tenant_read.h"
+#include "devserver/tenant_write.h"
 
 #include <stdio.h>
 #include <stdlib.h>

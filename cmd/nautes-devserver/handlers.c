@@ -6,7 +6,10 @@
 #include "core/base/escape.h"
 #include "core/base/wipe.h"
 #include "core/observe/api_json.h"
-#include "core/model/tenant_repo.h"
+#include "devserver/api_body.h"
+#include "core/model/tenant_layout.h"
+#include "core/observe/tenant_read.h"
+#include "devserver/tenant_write.h"
 #include "core/load/validate.h"
 
 #include <cjson/cJSON.h>

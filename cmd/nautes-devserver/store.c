@@ -1,6 +1,6 @@
 /* store.c — the tenant configuration repository (libgit2) and the kubeconfig store.
  *
- * Every change is written through core/model/tenant_repo.c (temporary file + rename per file),
+ * Every change is written through devserver/tenant_write.c (temporary file + rename per file),
  * and committed on `main` as one commit with the real server's message (v0.3 and
  * v0.4.0 style: `[API] Save_Cluster: NAME.` / `[API] Delete_Cluster: NAME.`). The commit is
  * the last step; if anything fails before it, the touched paths are restored from HEAD, so
@@ -19,7 +19,9 @@
 #include "core/base/alloc.h"
 #include "core/base/wipe.h"
 #include "core/base/atomic_write.h"
-#include "core/model/tenant_repo.h"
+#include "core/model/tenant_layout.h"
+#include "core/observe/tenant_read.h"
+#include "devserver/tenant_write.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -322,7 +324,7 @@ static int restore_to_head(ds_server *s, nt_buf *err)
 {
     char *paths[8];
     size_t np = 0;
-    for (; nt_tenant_owned_paths[np] && np < 8; np++)
+    for (; np < 8 && nt_tenant_owned_paths[np]; np++)
         paths[np] = (char *)nt_tenant_owned_paths[np];
     git_strarray owned = {paths, np};
     nt_buf list = NT_BUF_INIT, full = NT_BUF_INIT;

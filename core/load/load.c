@@ -11,7 +11,7 @@
 #include "core/load/interp.h"
 #include "core/base/suggest.h"
 #include "core/base/wipe.h"
-#include "core/load/validate.h"
+#include "core/model/rules.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -1,7 +1,7 @@
 /* validate.c — the real API Server's rules (docs/api-server.md §6.1, 6.2) in its order, what it
  * forgets (names, ports, placeholders) and the whole-set rules (docs/architecture.md §4). */
 #include "core/load/validate.h"
-#include "core/model/tenant_repo.h"
+#include "core/model/tenant_layout.h"
 
 #include "core/base/alloc.h"
 #include "core/base/url.h"

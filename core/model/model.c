@@ -260,6 +260,18 @@ static bool field_is(const nt_cluster *c, nt_field f, const char *want)
     return c->f[f].s && !strcmp(c->f[f].s, want);
 }
 
+bool nt_cluster_is_pipeline(const nt_cluster *c)
+{
+    const char *wt = c->f[NT_F_WORKER_TYPE].s;
+    return wt && !strcmp(wt, "pipeline");
+}
+
+const char *nt_cluster_host(const nt_cluster *c)
+{
+    const char *h = c ? c->f[NT_F_HOST_CLUSTER].s : NULL;
+    return h && *h ? h : NULL;
+}
+
 bool nt_cluster_is_virtual(const nt_cluster *c)
 {
     return field_is(c, NT_F_CLUSTER_TYPE, "virtual");

@@ -212,6 +212,10 @@ void nt_value_clear(nt_value *v);
 const char *nt_cluster_get(const nt_cluster *c, nt_field f);
 void nt_cluster_set_field(nt_cluster *c, nt_field f, const char *s, nt_pos pos);
 
+/* A worker of type pipeline (worker_type: pipeline). */
+bool nt_cluster_is_pipeline(const nt_cluster *c);
+/* The host cluster a virtual cluster names (host_cluster), or NULL when none is given. */
+const char *nt_cluster_host(const nt_cluster *c);
 /* Kind helpers read the declared strings ("virtual", "host", ...). */
 bool nt_cluster_is_virtual(const nt_cluster *c);
 bool nt_cluster_is_physical(const nt_cluster *c);

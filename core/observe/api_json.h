@@ -35,16 +35,4 @@ int nt_api_cluster_from_json(const cJSON *obj, nt_cluster **out, nt_buf *err);
  * had that shape; *reason and *message are malloc'd (free them). */
 int nt_api_error_parse(const char *body, size_t len, long *code, char **reason, char **message);
 
-/* Server side: read a SaveCluster body the way the real server's protojson codec does:
- * unknown keys dropped, JSON numbers for string fields, duplicate keys, non-objects and
- * invalid JSON refused with the CODEC message in codec_err (returns -1). The cluster gets
- * `name` from the path. */
-int nt_api_body_parse(const char *name, const char *body, size_t len, nt_cluster **out,
-                      nt_buf *codec_err);
-
-/* Server side: the cluster object of a GET / list item for generation gen: every key, in
- * the real order, "" / null / {} for what is unset; never kubeconfig, vcluster, traefik,
- * argocd_host, tekton_host. */
-cJSON *nt_api_cluster_to_json(const nt_cluster *c, nt_api_gen gen);
-
 #endif

@@ -13,7 +13,8 @@
 #include "core/observe/api_error.h"
 #include "core/base/buf.h"
 #include "core/observe/http.h"
-#include "core/model/tenant_repo.h"
+#include "core/model/tenant_layout.h"
+#include "core/observe/tenant_read.h"
 
 #include <git2.h>
 

@@ -9,6 +9,7 @@
 #define NT_PLAN_H
 
 #include "core/base/diag.h"
+#include "core/base/name_table.h"
 #include "core/model/model.h"
 
 #include <stdbool.h>
@@ -111,5 +112,20 @@ int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster
                   const nt_plan_opts *opts, nt_diag *diag);
 bool nt_plan_has_changes(const nt_plan *plan);
 void nt_plan_free(nt_plan *plan);
+
+/* ---- a plan's actions (plan_action.c) ------------------------------------------------------ */
+
+/* "virtual worker, deployment", "physical host"; NULL when nothing is known. */
+char *nt_plan_label(const nt_cluster *c);
+/* Recount n_create ... n_delete from the actions. */
+void nt_plan_count(nt_plan *plan);
+
+/* Cluster name -> action index (core/base/name_table.h over plan->actions[i].cluster). */
+typedef nt_name_table nt_name_index;
+#define NT_NO_ACTION ((size_t)-1)
+void nt_name_index_build(nt_name_index *ix, const nt_plan *plan);
+/* The action index of `name`, or NT_NO_ACTION. */
+size_t nt_name_index_get(const nt_name_index *ix, const nt_plan *plan, const char *name);
+void nt_name_index_free(nt_name_index *ix);
 
 #endif

@@ -225,12 +225,6 @@ static void reset_note(nt_action *a, const nt_cluster_set *actual)
     nt_buf_free(&list);
 }
 
-static const char *host_of(const nt_cluster *c)
-{
-    const char *h = c ? c->f[NT_F_HOST_CLUSTER].s : NULL;
-    return h && *h ? h : NULL;
-}
-
 int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_set *actual,
                     const nt_plan_opts *opts, char (*hashes)[65], nt_diag *diag)
 {
@@ -326,7 +320,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
     nt_name_index_build(&ix, p);
     for (size_t i = 0; i < actual->n; i++) {
         const nt_cluster *v = actual->items[i];
-        const char *h = host_of(v);
+        const char *h = nt_cluster_host(v);
         size_t hk = h ? nt_name_index_get(&ix, p, h) : NT_NO_ACTION;
         if (hk == NT_NO_ACTION)
             continue;
@@ -362,7 +356,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
     }
     for (size_t i = 0; i < desired->n; i++) {
         const nt_cluster *d = desired->items[i];
-        const char *h = d->state == NT_STATE_PRESENT ? host_of(d) : NULL;
+        const char *h = d->state == NT_STATE_PRESENT ? nt_cluster_host(d) : NULL;
         size_t hk = h ? nt_name_index_get(&ix, p, h) : NT_NO_ACTION;
         if (hk != NT_NO_ACTION && p->actions[hk].kind == NT_ACT_DELETE &&
             !nt_cluster_set_find(desired, h))

@@ -4,8 +4,7 @@
 #include "core/base/alloc.h"
 #include "core/base/json_text.h"
 #include "core/base/atomic_write.h"
-#include "core/plan/plan_impl.h"
-#include "core/render/render.h"
+#include "core/plan/plan_json.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

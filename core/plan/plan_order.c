@@ -28,12 +28,6 @@ static void dep_add(tmp_op *op, size_t dep)
     op->deps[op->n_deps++] = dep;
 }
 
-static const char *host_of(const nt_cluster *c)
-{
-    const char *h = c ? c->f[NT_F_HOST_CLUSTER].s : NULL;
-    return h && *h ? h : NULL;
-}
-
 /* What the comparisons need (passed as qsort_r's context: no global state). */
 typedef struct sort_ctx {
     const nt_plan *plan;
@@ -188,7 +182,7 @@ int nt_order_build(nt_plan *p, const nt_plan_opts *opts, nt_diag *diag)
         const nt_action *a = &p->actions[i];
         if (del[i]) {
             /* the DELETE of a virtual cluster's host waits for the virtual's DELETE */
-            const char *h = host_of(a->actual);
+            const char *h = nt_cluster_host(a->actual);
             size_t hk = h ? nt_name_index_get(&ix, p, h) : NT_NO_ACTION;
             if (hk != NT_NO_ACTION && del[hk])
                 dep_add(&ops[del[hk] - 1], del[i] - 1);
@@ -196,7 +190,7 @@ int nt_order_build(nt_plan *p, const nt_plan_opts *opts, nt_diag *diag)
         if (save[i]) {
             if (del[i])
                 dep_add(&ops[save[i] - 1], del[i] - 1);
-            const char *h = host_of(a->desired);
+            const char *h = nt_cluster_host(a->desired);
             size_t hk = h ? nt_name_index_get(&ix, p, h) : NT_NO_ACTION;
             if (hk != NT_NO_ACTION && save[hk])
                 dep_add(&ops[save[i] - 1], save[hk] - 1);
@@ -244,7 +238,7 @@ int nt_order_build(nt_plan *p, const nt_plan_opts *opts, nt_diag *diag)
                 for (size_t j = 0; j < na; j++) {
                     if (keep[j] || !del[j])
                         continue;
-                    const char *h = host_of(p->actions[j].actual);
+                    const char *h = nt_cluster_host(p->actions[j].actual);
                     if (h && !strcmp(h, a->cluster)) {
                         keep[j] = true;
                         queue[qn++] = j;

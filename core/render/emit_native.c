@@ -1,7 +1,8 @@
 #include "core/render/emit_native.h"
 
+#include "core/load/validate.h" /* nt_dns1123_label: import names only what the server accepts */
+
 #include "core/base/alloc.h"
-#include "core/load/validate.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>

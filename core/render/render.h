@@ -24,7 +24,6 @@ void nt_render_text(const nt_plan *plan, const nt_render_opts *opts, nt_buf *out
 /* The JSON document of docs/plan-json.md, pretty-printed, with a final newline. `saved`
  * adds what a saved plan carries (the {"nautes_plan":1} marker, options, observed hashes). */
 void nt_render_json(const nt_plan *plan, bool saved, nt_buf *out);
-cJSON *nt_plan_to_json(const nt_plan *plan, bool saved);
 
 /* The dependency graph of the declared clusters in DOT: virtual -> host edges; clusters
  * declared absent are dashed, hosts named but not declared dotted. */

@@ -3,7 +3,6 @@
 #include "core/render/render.h"
 
 #include "core/base/escape.h"
-#include "core/plan/plan_impl.h"
 
 #include <stdlib.h>
 #include <string.h>

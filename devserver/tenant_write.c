@@ -1,15 +1,18 @@
-/* tenant_repo.c — where the API Server writes what in the tenant configuration repository
- * (docs/api-server.md §7.3, 7.4), for the local server (writer) and the git state source (reader).
+/* tenant_write.c — the local server writes the tenant configuration repository the way the
+ * API Server does (docs/api-server.md §7.3, 7.4): the Cluster file, the files rendered beside it
+ * and the kustomization entry; removed on delete. Paths come from core/model/tenant_layout.h,
+ * which the reader (core/observe/tenant_read.c) shares, so the two cannot disagree.
  *
  * Files are produced with libyaml's emitter (never by string pasting) the way the real
  * server's sigs.k8s.io/yaml does: keys sorted at every level, 2-space indent, strings that
  * would read as another type quoted. Every file is written to a temporary file and renamed,
  * and only when its content changes, so an unchanged save changes nothing. */
-#include "core/model/tenant_repo.h"
+#include "devserver/tenant_write.h"
 
 #include "core/base/alloc.h"
 #include "core/base/atomic_write.h"
-#include "core/load/load.h"
+#include "core/model/tenant_layout.h"
+#include "core/observe/tenant_read.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,8 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
-
-#define KUSTOMIZATION NT_CLUSTERS_DIR "/kustomization.yaml"
 
 /* ---- emitting ------------------------------------------------------------------------------ */
 
@@ -722,55 +723,6 @@ done:
     return rc;
 }
 
-/* ---- paths ------------------------------------------------------------------------------- */
-
-const char *const nt_tenant_owned_paths[] = {NT_CLUSTERS_DIR, "host-clusters", "runtimes", NULL};
-
-const char *nt_tenant_reserved_name(const char *name)
-{
-    /* NAME.yaml in the clusters directory is the only path built from a name alone next to a
-     * fixed file; every other path adds a suffix (NAME-runtime) or a directory level. */
-    if (name && !strcmp(name, "kustomization"))
-        return "its Cluster file would replace " KUSTOMIZATION ", the list of the clusters";
-    return NULL;
-}
-
-static void path_cluster_file(nt_buf *b, const char *name)
-{
-    nt_buf_addf(b, "%s/%s.yaml", NT_CLUSTERS_DIR, name);
-}
-
-static void path_traefik(nt_buf *b, const nt_cluster *c)
-{
-    if (nt_cluster_is_host(c))
-        nt_buf_addf(b, "host-clusters/%s/production/traefik-app.yaml", c->name);
-    else
-        nt_buf_addf(b, "runtimes/%s-runtime/production/traefik-app.yaml", c->name);
-}
-
-static void path_argocd(nt_buf *b, const char *name)
-{
-    nt_buf_addf(b, "runtimes/%s-runtime/argocd/overlays/production/ingress-argocd-server.yaml",
-                name);
-}
-
-static void path_tekton(nt_buf *b, const char *name)
-{
-    nt_buf_addf(b, "runtimes/%s-runtime/tekton/overlays/production/ingress-tekton-dashboard.yaml",
-                name);
-}
-
-static void path_vcluster_dir(nt_buf *b, const char *host, const char *name)
-{
-    nt_buf_addf(b, "host-clusters/%s/vclusters/%s", host, name);
-}
-
-static bool is_pipeline(const nt_cluster *c)
-{
-    const char *wt = c->f[NT_F_WORKER_TYPE].s;
-    return wt && !strcmp(wt, "pipeline");
-}
-
 /* The value of a seed field in the stored cluster: v0.4 keeps it in additions. */
 static const char *stored_value(const nt_cluster *c, nt_api_gen gen, nt_field f)
 {
@@ -790,13 +742,6 @@ static const char *stored_value(const nt_cluster *c, nt_api_gen gen, nt_field f)
 
 /* ---- kustomization ----------------------------------------------------------------------- */
 
-static void free_names(char **names, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-}
-
 /* The `resources:` entries of the clusters kustomization on disk (none when absent). */
 static int read_resources(const char *root, char ***names, size_t *n, nt_diag *diag)
 {
@@ -804,7 +749,7 @@ static int read_resources(const char *root, char ***names, size_t *n, nt_diag *d
     *n = 0;
     size_t cap = 0;
     nt_buf path = NT_BUF_INIT, data = NT_BUF_INIT;
-    nt_buf_addf(&path, "%s/%s", root, KUSTOMIZATION);
+    nt_buf_addf(&path, "%s/%s", root, NT_KUSTOMIZATION);
     int rc = 0;
     int r = read_whole(nt_buf_str(&path), &data);
     if (r == 1)
@@ -815,7 +760,7 @@ static int read_resources(const char *root, char ***names, size_t *n, nt_diag *d
     yaml_parser_set_input_string(&p, (const unsigned char *)data.data, data.len);
     if (r < 0 || !yaml_parser_load(&p, &doc)) {
         yaml_parser_delete(&p);
-        rc = nt_diag_error(diag, "cannot read %s", KUSTOMIZATION);
+        rc = nt_diag_error(diag, "cannot read %s", NT_KUSTOMIZATION);
         goto done;
     }
     yaml_node_t *root_node = yaml_document_get_root_node(&doc);
@@ -881,11 +826,11 @@ static int update_kustomization(const char *root, const char *file, bool add, nt
     nt_buf content = NT_BUF_INIT;
     int rc = kustomization_file(names, n, &content);
     if (rc < 0)
-        nt_diag_error(diag, "cannot render %s", KUSTOMIZATION);
+        nt_diag_error(diag, "cannot render %s", NT_KUSTOMIZATION);
     else
-        rc = put_file(root, KUSTOMIZATION, &content, changed, diag);
+        rc = put_file(root, NT_KUSTOMIZATION, &content, changed, diag);
     nt_buf_free(&content);
-    free_names(names, n);
+    nt_tree_names_free(names, n);
     return rc;
 }
 
@@ -912,7 +857,7 @@ int nt_tenant_write_cluster(const char *root, const nt_cluster *stored, nt_api_g
         goto done;
     }
 
-    path_cluster_file(&rel, c->name);
+    nt_tenant_path_cluster_file(&rel, c->name);
     if (put_rendered(root, &rel, cluster_file(c, gen, &content), &content, changed, diag) < 0)
         goto done;
     nt_buf_reset(&rel);
@@ -923,7 +868,7 @@ int nt_tenant_write_cluster(const char *root, const nt_cluster *stored, nt_api_g
     if (nt_cluster_is_physical(c)) {
         nt_buf_reset(&rel);
         nt_buf_reset(&content);
-        path_traefik(&rel, c);
+        nt_tenant_path_traefik(&rel, c);
         int r = traefik_app(c->name, stored_value(c, gen, NT_F_TRAEFIK_HTTP_NODE_PORT),
                             stored_value(c, gen, NT_F_TRAEFIK_HTTPS_NODE_PORT), &content);
         if (put_rendered(root, &rel, r, &content, changed, diag) < 0)
@@ -932,15 +877,15 @@ int nt_tenant_write_cluster(const char *root, const nt_cluster *stored, nt_api_g
     if (nt_cluster_is_worker(c)) {
         nt_buf_reset(&rel);
         nt_buf_reset(&content);
-        path_argocd(&rel, c->name);
+        nt_tenant_path_argocd(&rel, c->name);
         int r = ingress_file("argocd-server-ingress", "argocd", "argocd-server",
                              stored_value(c, gen, NT_F_ARGOCD_HOST), &content);
         if (put_rendered(root, &rel, r, &content, changed, diag) < 0)
             goto done;
-        if (is_pipeline(c)) {
+        if (nt_cluster_is_pipeline(c)) {
             nt_buf_reset(&rel);
             nt_buf_reset(&content);
-            path_tekton(&rel, c->name);
+            nt_tenant_path_tekton(&rel, c->name);
             r = ingress_file("tekton-dashboard-ingress", "tekton-pipelines", "tekton-dashboard",
                              stored_value(c, gen, NT_F_TEKTON_HOST), &content);
             if (put_rendered(root, &rel, r, &content, changed, diag) < 0)
@@ -949,7 +894,7 @@ int nt_tenant_write_cluster(const char *root, const nt_cluster *stored, nt_api_g
     }
     if (nt_cluster_is_virtual(c) && nonempty(c->f[NT_F_HOST_CLUSTER].s)) {
         nt_buf dir = NT_BUF_INIT;
-        path_vcluster_dir(&dir, c->f[NT_F_HOST_CLUSTER].s, c->name);
+        nt_tenant_path_vcluster_dir(&dir, c->f[NT_F_HOST_CLUSTER].s, c->name);
         nt_buf_reset(&rel);
         nt_buf_reset(&content);
         nt_buf_addf(&rel, "%s/vcluster-app.yaml", nt_buf_str(&dir));
@@ -980,7 +925,7 @@ int nt_tenant_remove_cluster(const char *root, const nt_cluster *stored, nt_api_
     nt_buf rel = NT_BUF_INIT;
     int rc = -1;
     const nt_cluster *c = stored;
-    path_cluster_file(&rel, c->name);
+    nt_tenant_path_cluster_file(&rel, c->name);
     if (del_file(root, nt_buf_str(&rel), changed, diag) < 0)
         goto done;
     nt_buf_reset(&rel);
@@ -998,7 +943,7 @@ int nt_tenant_remove_cluster(const char *root, const nt_cluster *stored, nt_api_
             goto done;
         if (nt_cluster_is_virtual(c) && nonempty(c->f[NT_F_HOST_CLUSTER].s)) {
             nt_buf_reset(&rel);
-            path_vcluster_dir(&rel, c->f[NT_F_HOST_CLUSTER].s, c->name);
+            nt_tenant_path_vcluster_dir(&rel, c->f[NT_F_HOST_CLUSTER].s, c->name);
             if (del_tree(root, nt_buf_str(&rel), changed, diag) < 0)
                 goto done;
         }
@@ -1006,253 +951,5 @@ int nt_tenant_remove_cluster(const char *root, const nt_cluster *stored, nt_api_
     rc = 0;
 done:
     nt_buf_free(&rel);
-    return rc;
-}
-
-/* ---- reader ------------------------------------------------------------------------------ */
-
-static int fs_read(void *ctx, const char *path, nt_buf *out, nt_buf *err)
-{
-    nt_buf full = NT_BUF_INIT;
-    nt_buf_addf(&full, "%s/%s", (const char *)ctx, path);
-    int rc = read_whole(nt_buf_str(&full), out);
-    if (rc < 0)
-        nt_buf_addf(err, "cannot read %s: %s", nt_buf_str(&full), strerror(errno));
-    nt_buf_free(&full);
-    return rc;
-}
-
-static int fs_list(void *ctx, const char *dir, char ***names, size_t *n, nt_buf *err)
-{
-    *names = NULL;
-    *n = 0;
-    nt_buf full = NT_BUF_INIT;
-    nt_buf_addf(&full, "%s/%s", (const char *)ctx, dir);
-    DIR *d = opendir(nt_buf_str(&full));
-    int rc = 0;
-    if (!d) {
-        if (errno == ENOENT || errno == ENOTDIR) {
-            rc = 1;
-        } else {
-            nt_buf_addf(err, "cannot list %s: %s", nt_buf_str(&full), strerror(errno));
-            rc = -1;
-        }
-        goto done;
-    }
-    size_t cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        nt_buf f = NT_BUF_INIT;
-        nt_buf_addf(&f, "%s/%s", nt_buf_str(&full), e->d_name);
-        struct stat st;
-        bool reg = stat(nt_buf_str(&f), &st) == 0 && S_ISREG(st.st_mode);
-        nt_buf_free(&f);
-        if (!reg)
-            continue;
-        NT_GROW(*names, cap, *n + 1);
-        (*names)[(*n)++] = nt_xstrdup(e->d_name);
-    }
-    closedir(d);
-    if (*n > 1)
-        qsort(*names, *n, sizeof(**names), cmp_cstr);
-done:
-    nt_buf_free(&full);
-    return rc;
-}
-
-const nt_tree_reader nt_tree_reader_fs = {NULL, fs_read, fs_list};
-
-/* Follow a path of mapping keys / sequence indexes ("#0") from the root of doc to a
- * scalar. */
-static const char *yaml_lookup(yaml_document_t *doc, const char *const *path)
-{
-    yaml_node_t *n = yaml_document_get_root_node(doc);
-    for (; n && *path; path++) {
-        if ((*path)[0] == '#') {
-            if (n->type != YAML_SEQUENCE_NODE)
-                return NULL;
-            long idx = strtol(*path + 1, NULL, 10);
-            if (idx < 0 || n->data.sequence.items.start + idx >= n->data.sequence.items.top)
-                return NULL;
-            n = yaml_document_get_node(doc, n->data.sequence.items.start[idx]);
-            continue;
-        }
-        if (n->type != YAML_MAPPING_NODE)
-            return NULL;
-        yaml_node_t *next = NULL;
-        for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top;
-             pr++) {
-            yaml_node_t *k = yaml_document_get_node(doc, pr->key);
-            if (k && k->type == YAML_SCALAR_NODE && !strcmp((char *)k->data.scalar.value, *path)) {
-                next = yaml_document_get_node(doc, pr->value);
-                break;
-            }
-        }
-        n = next;
-    }
-    if (!n || n->type != YAML_SCALAR_NODE)
-        return NULL;
-    return (const char *)n->data.scalar.value;
-}
-
-/* Read one scalar out of a YAML text. 1 when the path is absent; -1 when not YAML. */
-static int yaml_text_value(const char *text, size_t len, const char *const *path, nt_buf *out)
-{
-    yaml_parser_t p;
-    yaml_document_t doc;
-    yaml_parser_initialize(&p);
-    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&p, &doc)) {
-        yaml_parser_delete(&p);
-        return -1;
-    }
-    const char *v = yaml_lookup(&doc, path);
-    int rc = 1;
-    if (v) {
-        nt_buf_adds(out, v);
-        rc = 0;
-    }
-    yaml_document_delete(&doc);
-    yaml_parser_delete(&p);
-    return rc;
-}
-
-typedef struct read_ctx {
-    const nt_tree_reader *r;
-    const char *label;
-    nt_diag *diag;
-} read_ctx;
-
-/* Set field f of c from the scalar at `path` of file `rel` (a Helm values block when
- * `inner` is given). A missing file leaves the field unset. */
-static int complete_field(read_ctx *rc, nt_cluster_set *set, nt_cluster *c, nt_field f,
-                          const char *rel, const char *const *path, const char *const *inner)
-{
-    nt_buf data = NT_BUF_INIT, err = NT_BUF_INIT, v = NT_BUF_INIT, file = NT_BUF_INIT;
-    int ret = 0;
-    int r = rc->r->read(rc->r->ctx, rel, &data, &err);
-    if (r == 1)
-        goto done;
-    nt_buf_addf(&file, "%s/%s", rc->label, rel);
-    nt_pos pos = {nt_cluster_set_intern(set, nt_buf_str(&file)), 1, 1};
-    if (r < 0) {
-        ret = nt_diag_add(rc->diag, NT_SEV_ERROR, pos, c->name, "%s", nt_buf_str(&err));
-        goto done;
-    }
-    r = yaml_text_value(nt_buf_str(&data), data.len, path, &v);
-    if (r == 0 && inner) {
-        nt_buf outer = v;
-        v = (nt_buf)NT_BUF_INIT;
-        r = yaml_text_value(nt_buf_str(&outer), outer.len, inner, &v);
-        nt_buf_free(&outer);
-    }
-    if (r < 0) {
-        ret = nt_diag_add(rc->diag, NT_SEV_ERROR, pos, c->name,
-                          "%s is not valid YAML: fix or re-save the cluster", rel);
-        goto done;
-    }
-    if (r == 0)
-        nt_value_set(&c->f[f], nt_buf_str(&v), pos);
-done:
-    nt_buf_free(&data);
-    nt_buf_free(&err);
-    nt_buf_free(&v);
-    nt_buf_free(&file);
-    return ret;
-}
-
-int nt_tenant_read(const nt_tree_reader *r, const char *label, nt_cluster_set **out, nt_diag *diag)
-{
-    nt_cluster_set *set = nt_cluster_set_new();
-    *out = set;
-    char **names = NULL;
-    size_t n = 0;
-    nt_buf err = NT_BUF_INIT;
-    int rc = 0;
-    int lr = r->list(r->ctx, NT_CLUSTERS_DIR, &names, &n, &err);
-    if (lr < 0) {
-        rc = nt_diag_error(diag, "%s: %s", label, nt_buf_str(&err));
-        goto done;
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(names[i]);
-        bool yaml = (len > 5 && !strcmp(names[i] + len - 5, ".yaml")) ||
-                    (len > 4 && !strcmp(names[i] + len - 4, ".yml"));
-        if (!yaml || !strcmp(names[i], "kustomization.yaml") ||
-            !strcmp(names[i], "kustomization.yml"))
-            continue;
-        nt_buf rel = NT_BUF_INIT, data = NT_BUF_INIT, name = NT_BUF_INIT;
-        nt_buf_addf(&rel, "%s/%s", NT_CLUSTERS_DIR, names[i]);
-        nt_buf_addf(&name, "%s/%s", label, nt_buf_str(&rel));
-        nt_buf_reset(&err);
-        int fr = r->read(r->ctx, nt_buf_str(&rel), &data, &err);
-        if (fr < 0)
-            rc = nt_diag_error(diag, "%s: %s", label, nt_buf_str(&err));
-        else if (fr == 0 &&
-                 nt_load_buffer(set, nt_buf_str(&name), nt_buf_str(&data), data.len,
-                                NT_LOAD_RESOURCE | NT_LOAD_NO_ENV | NT_LOAD_NO_KUBECONFIG,
-                                diag) < 0)
-            rc = -1;
-        nt_buf_free(&rel);
-        nt_buf_free(&data);
-        nt_buf_free(&name);
-    }
-
-    read_ctx ctx = {r, label, diag};
-    bool v04 = false, v03 = false;
-    static const char *const helm[] = {"spec", "source", "helm", "values", NULL};
-    static const char *const web[] = {"ports", "web", "nodePort", NULL};
-    static const char *const websecure[] = {"ports", "websecure", "nodePort", NULL};
-    static const char *const ingress_host[] = {"spec", "rules", "#0", "host", NULL};
-    static const char *const svc_port[] = {"spec", "ports", "#0", "nodePort", NULL};
-    for (size_t i = 0; i < set->n; i++) {
-        nt_cluster *c = set->items[i];
-        nt_buf rel = NT_BUF_INIT;
-        if (c->comp[NT_C_GATEWAY].declared || c->comp[NT_C_OAUTH_PROXY].declared ||
-            c->comp[NT_C_SECRET_MANAGEMENT].declared)
-            v04 = true;
-        else
-            v03 = true;
-        if (nt_cluster_is_physical(c)) {
-            path_traefik(&rel, c);
-            if (complete_field(&ctx, set, c, NT_F_TRAEFIK_HTTP_NODE_PORT, nt_buf_str(&rel), helm,
-                               web) < 0 ||
-                complete_field(&ctx, set, c, NT_F_TRAEFIK_HTTPS_NODE_PORT, nt_buf_str(&rel), helm,
-                               websecure) < 0)
-                rc = -1;
-        }
-        if (nt_cluster_is_worker(c)) {
-            nt_buf_reset(&rel);
-            path_argocd(&rel, c->name);
-            if (complete_field(&ctx, set, c, NT_F_ARGOCD_HOST, nt_buf_str(&rel), ingress_host,
-                               NULL) < 0)
-                rc = -1;
-            if (is_pipeline(c)) {
-                nt_buf_reset(&rel);
-                path_tekton(&rel, c->name);
-                if (complete_field(&ctx, set, c, NT_F_TEKTON_HOST, nt_buf_str(&rel), ingress_host,
-                                   NULL) < 0)
-                    rc = -1;
-            }
-        }
-        if (nt_cluster_is_virtual(c) && nonempty(c->f[NT_F_HOST_CLUSTER].s)) {
-            nt_buf_reset(&rel);
-            path_vcluster_dir(&rel, c->f[NT_F_HOST_CLUSTER].s, c->name);
-            nt_buf_adds(&rel, "/vcluster-initial/svc.yaml");
-            if (complete_field(&ctx, set, c, NT_F_VCLUSTER_HTTPS_NODE_PORT, nt_buf_str(&rel),
-                               svc_port, NULL) < 0)
-                rc = -1;
-        }
-        nt_buf_free(&rel);
-    }
-    set->gen = v04 ? NT_GEN_V04 : v03 ? NT_GEN_V03 : NT_GEN_UNKNOWN;
-    set->visible = ((1u << NT_F_COUNT) - 1) & ~(1u << NT_F_KUBECONFIG);
-    set->visible_extras = true;
-    nt_cluster_set_sort(set);
-done:
-    free_names(names, n);
-    nt_buf_free(&err);
     return rc;
 }

@@ -1,0 +1,97 @@
+/* json_read.c — reading JSON from an untrusted peer (json_read.h). */
+#include "core/base/json_read.h"
+
+#include "core/base/alloc.h"
+#include "core/base/wipe.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Wipe every string of a tree (it may hold a kubeconfig) before it is freed. */
+void nt_json_wipe(cJSON *j)
+{
+    for (; j; j = j->next) {
+        nt_wipe_str(j->valuestring);
+        nt_json_wipe(j->child);
+    }
+}
+
+/* Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
+bool nt_utf8_valid(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = s[i];
+        size_t n;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        for (size_t k = 1; k <= n; k++) {
+            if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+/* Parse a length-delimited buffer as one JSON value. On failure *err_at is the byte offset
+ * where the parser stopped. Embedded NUL bytes are a syntax error. */
+cJSON *nt_json_parse(const char *body, size_t len, size_t *err_at)
+{
+    *err_at = 0;
+    size_t nul = strnlen(body, len);
+    if (nul != len) {
+        *err_at = nul;
+        return NULL;
+    }
+    char *copy = nt_xmalloc(len + 1);
+    memcpy(copy, body, len);
+    copy[len] = 0;
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(copy, len + 1, &end, true);
+    if (!j)
+        *err_at = end && end >= copy ? (size_t)(end - copy) : 0;
+    nt_wipe_str(copy);
+    free(copy);
+    return j;
+}
+
+void nt_line_col(const char *body, size_t len, size_t off, unsigned *line, unsigned *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off && i < len; i++) {
+        if (body[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+const char *nt_json_skip_ws(const char *s, const char *end)
+{
+    while (s < end && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+        s++;
+    return s;
+}
