@@ -11,6 +11,7 @@
 
 #include "core/base/alloc.h"
 #include "core/base/atomic_write.h"
+#include "core/base/yaml_emit.h"
 #include "core/model/tenant_layout.h"
 #include "core/observe/tenant_read.h"
 
@@ -26,148 +27,31 @@
 
 /* ---- emitting ------------------------------------------------------------------------------ */
 
-typedef struct emitter {
-    yaml_emitter_t e;
-    nt_buf *out;
-    bool failed;
-} emitter;
-
-static int write_handler(void *data, unsigned char *buffer, size_t size)
-{
-    nt_buf_add((nt_buf *)data, buffer, size);
-    return 1;
-}
-
-static void em_event(emitter *em, yaml_event_t *ev)
-{
-    if (em->failed || !yaml_emitter_emit(&em->e, ev))
-        em->failed = true;
-}
-
-static void em_open(emitter *em, nt_buf *out)
-{
-    memset(em, 0, sizeof(*em));
-    em->out = out;
-    yaml_emitter_initialize(&em->e);
-    yaml_emitter_set_output(&em->e, write_handler, out);
-    yaml_emitter_set_indent(&em->e, 2);
-    yaml_emitter_set_width(&em->e, -1);
-    yaml_emitter_set_unicode(&em->e, 1);
-    yaml_event_t ev;
-    yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-    em_event(em, &ev);
-    yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
-    em_event(em, &ev);
-}
-
-static int em_close(emitter *em)
-{
-    yaml_event_t ev;
-    yaml_document_end_event_initialize(&ev, 1);
-    em_event(em, &ev);
-    yaml_stream_end_event_initialize(&ev);
-    em_event(em, &ev);
-    yaml_emitter_delete(&em->e);
-    return em->failed ? -1 : 0;
-}
-
-static void em_scalar(emitter *em, const char *s, yaml_scalar_style_t style)
-{
-    yaml_event_t ev;
-    if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), 1, 1,
-                                      style))
-        em->failed = true;
-    else
-        em_event(em, &ev);
-}
-
-/* Would a plain scalar s be read back as something other than a string (YAML 1.1, as
- * go-yaml resolves it)? Then it must be quoted. */
-static bool looks_typed(const char *s)
-{
-    static const char *const words[] = {"",    "~", "null", "true", "false", "yes",   "no",  "on",
-                                        "off", "y", "n",    ".inf", "-.inf", "+.inf", ".nan"};
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-        if (!strcasecmp(s, words[i]))
-            return true;
-    const char *p = s;
-    if (*p == '+' || *p == '-')
-        p++;
-    if (!*p)
-        return false;
-    bool digit = false, other = false;
-    for (; *p; p++) {
-        if (*p >= '0' && *p <= '9')
-            digit = true;
-        else if (!strchr("._eExXoObB:+-abcdefABCDEF", *p))
-            other = true;
-    }
-    return digit && !other &&
-           (s[0] == '.' || s[0] == '+' || s[0] == '-' || (s[0] >= '0' && s[0] <= '9'));
-}
-
-static void em_str(emitter *em, const char *s)
+/* The one emitter and its one quoting rule (core/base/yaml_emit.h); what is here is only the
+ * writer's own choices: multi-line strings as literal blocks, empty lists as `[]`. */
+static void em_str(nt_yaml *em, const char *s)
 {
     if (!s)
         s = "";
-    if (strchr(s, '\n'))
-        em_scalar(em, s, YAML_LITERAL_SCALAR_STYLE);
-    else
-        em_scalar(em, s, looks_typed(s) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
+    nt_yaml_scalar(em, s, strchr(s, '\n') ? YAML_LITERAL_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
 }
 
-static void em_plain(emitter *em, const char *s) /* null, numbers, map keys */
+static void em_plain(nt_yaml *em, const char *s) /* null, numbers */
 {
-    em_scalar(em, s, YAML_PLAIN_SCALAR_STYLE);
-}
-
-static void em_key(emitter *em, const char *k)
-{
-    em_scalar(em, k, looks_typed(k) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
-}
-
-static void em_map(emitter *em)
-{
-    yaml_event_t ev;
-    yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
-    em_event(em, &ev);
-}
-
-static void em_seq(emitter *em)
-{
-    yaml_event_t ev;
-    yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
-    em_event(em, &ev);
+    nt_yaml_scalar(em, s, YAML_PLAIN_SCALAR_STYLE);
 }
 
 /* An empty list as `[]` (a flow sequence: a plain scalar "[]" would be emitted quoted, a
  * string that reads back as one). */
-static void em_empty_seq(emitter *em)
+static void em_empty_seq(nt_yaml *em)
 {
-    yaml_event_t ev;
-    yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_FLOW_SEQUENCE_STYLE);
-    em_event(em, &ev);
-    yaml_sequence_end_event_initialize(&ev);
-    em_event(em, &ev);
+    nt_yaml_seq_start(em, true);
+    nt_yaml_seq_end(em);
 }
 
-static void em_end_map(emitter *em)
+static void em_kv(nt_yaml *em, const char *k, const char *v)
 {
-    yaml_event_t ev;
-    yaml_mapping_end_event_initialize(&ev);
-    em_event(em, &ev);
-}
-
-static void em_end_seq(emitter *em)
-{
-    yaml_event_t ev;
-    yaml_sequence_end_event_initialize(&ev);
-    em_event(em, &ev);
-}
-
-static void em_kv(emitter *em, const char *k, const char *v)
-{
-    em_key(em, k);
+    nt_yaml_str(em, k);
     em_str(em, v);
 }
 
@@ -211,103 +95,103 @@ static bool comp_in_file(const nt_component *comp, nt_component_kind k, nt_api_g
     return (flags & NT_COMP_V03) != 0;
 }
 
-static void emit_component(emitter *em, const nt_component *comp, nt_api_gen gen)
+static void emit_component(nt_yaml *em, const nt_component *comp, nt_api_gen gen)
 {
-    em_map(em);
+    nt_yaml_map_start(em, false);
     if (gen == NT_GEN_V04 && comp->n_additions) {
         nt_addition *adds = nt_xcalloc(comp->n_additions, sizeof(*adds));
         memcpy(adds, comp->additions, comp->n_additions * sizeof(*adds));
         qsort(adds, comp->n_additions, sizeof(*adds), cmp_addition);
-        em_key(em, "additions");
-        em_map(em);
+        nt_yaml_str(em, "additions");
+        nt_yaml_map_start(em, false);
         for (size_t i = 0; i < comp->n_additions; i++)
             em_kv(em, adds[i].key, adds[i].value.s);
-        em_end_map(em);
+        nt_yaml_map_end(em);
         free(adds);
     }
     em_kv(em, "name", comp->name.s);
     em_kv(em, "namespace", comp->ns.s);
-    em_end_map(em);
+    nt_yaml_map_end(em);
 }
 
-static void emit_reserved(emitter *em, const nt_cluster *c)
+static void emit_reserved(nt_yaml *em, const nt_cluster *c)
 {
-    em_key(em, "reservedNamespacesAllowedProducts");
+    nt_yaml_str(em, "reservedNamespacesAllowedProducts");
     if (!c->n_reserved) {
-        em_map(em);
-        em_end_map(em);
+        nt_yaml_map_start(em, false);
+        nt_yaml_map_end(em);
         return;
     }
     const nt_ns_products **v = nt_xcalloc(c->n_reserved, sizeof(*v));
     for (size_t i = 0; i < c->n_reserved; i++)
         v[i] = &c->reserved[i];
     qsort(v, c->n_reserved, sizeof(*v), cmp_reserved);
-    em_map(em);
+    nt_yaml_map_start(em, false);
     for (size_t i = 0; i < c->n_reserved; i++) {
-        em_key(em, v[i]->ns);
+        nt_yaml_str(em, v[i]->ns);
         if (!v[i]->n) {
             em_empty_seq(em);
             continue;
         }
-        em_seq(em);
+        nt_yaml_seq_start(em, false);
         for (size_t j = 0; j < v[i]->n; j++)
             em_str(em, v[i]->products[j].s);
-        em_end_seq(em);
+        nt_yaml_seq_end(em);
     }
-    em_end_map(em);
+    nt_yaml_map_end(em);
     free(v);
 }
 
-static void emit_allowed(emitter *em, const nt_cluster *c)
+static void emit_allowed(nt_yaml *em, const nt_cluster *c)
 {
-    em_key(em, "productAllowedClusterResources");
+    nt_yaml_str(em, "productAllowedClusterResources");
     if (!c->n_allowed) {
-        em_map(em);
-        em_end_map(em);
+        nt_yaml_map_start(em, false);
+        nt_yaml_map_end(em);
         return;
     }
     const nt_product_resources **v = nt_xcalloc(c->n_allowed, sizeof(*v));
     for (size_t i = 0; i < c->n_allowed; i++)
         v[i] = &c->allowed[i];
     qsort(v, c->n_allowed, sizeof(*v), cmp_allowed);
-    em_map(em);
+    nt_yaml_map_start(em, false);
     for (size_t i = 0; i < c->n_allowed; i++) {
-        em_key(em, v[i]->product);
+        nt_yaml_str(em, v[i]->product);
         if (!v[i]->n) {
             em_empty_seq(em);
             continue;
         }
-        em_seq(em);
+        nt_yaml_seq_start(em, false);
         for (size_t j = 0; j < v[i]->n; j++) {
-            em_map(em);
+            nt_yaml_map_start(em, false);
             em_kv(em, "group", v[i]->items[j].group.s);
             em_kv(em, "kind", v[i]->items[j].kind.s);
-            em_end_map(em);
+            nt_yaml_map_end(em);
         }
-        em_end_seq(em);
+        nt_yaml_seq_end(em);
     }
-    em_end_map(em);
+    nt_yaml_map_end(em);
     free(v);
 }
 
 /* The Cluster resource file of `c` as generation gen writes it (7.4). */
 static int cluster_file(const nt_cluster *c, nt_api_gen gen, nt_buf *out)
 {
-    emitter em;
-    em_open(&em, out);
-    em_map(&em);
+    nt_yaml em;
+    nt_yaml_open(&em, out);
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "apiVersion", "nautes.resource.nautes.io/v1alpha1");
     em_kv(&em, "kind", "Cluster");
-    em_key(&em, "metadata");
-    em_map(&em);
-    em_key(&em, "creationTimestamp");
+    nt_yaml_str(&em, "metadata");
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "creationTimestamp");
     em_plain(&em, "null");
     em_kv(&em, "name", c->name);
     em_kv(&em, "namespace", "nautes");
-    em_end_map(&em);
+    nt_yaml_map_end(&em);
 
-    em_key(&em, "spec");
-    em_map(&em);
+    nt_yaml_str(&em, "spec");
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "apiServer", c->f[NT_F_API_SERVER].s);
     em_kv(&em, "clusterKind", c->f[NT_F_CLUSTER_KIND].s);
     em_kv(&em, "clusterType", c->f[NT_F_CLUSTER_TYPE].s);
@@ -318,14 +202,14 @@ static int cluster_file(const nt_cluster *c, nt_api_gen gen, nt_buf *out)
         if (comp_in_file(&c->comp[k], (nt_component_kind)k, gen))
             keys[nk++] = nt_components[k].camel;
     qsort(keys, nk, sizeof(keys[0]), cmp_cstr);
-    em_key(&em, "componentsList");
-    em_map(&em);
+    nt_yaml_str(&em, "componentsList");
+    nt_yaml_map_start(&em, false);
     for (size_t i = 0; i < nk; i++) {
         nt_component_kind k = nt_component_by_name(keys[i]);
-        em_key(&em, keys[i]);
+        nt_yaml_str(&em, keys[i]);
         emit_component(&em, &c->comp[k], gen);
     }
-    em_end_map(&em);
+    nt_yaml_map_end(&em);
     if (nonempty(c->f[NT_F_HOST_CLUSTER].s))
         em_kv(&em, "hostCluster", c->f[NT_F_HOST_CLUSTER].s);
     if (nonempty(c->f[NT_F_PRIMARY_DOMAIN].s))
@@ -337,90 +221,90 @@ static int cluster_file(const nt_cluster *c, nt_api_gen gen, nt_buf *out)
     em_kv(&em, "usage", c->f[NT_F_USAGE].s);
     if (nonempty(c->f[NT_F_WORKER_TYPE].s))
         em_kv(&em, "workerType", c->f[NT_F_WORKER_TYPE].s);
-    em_end_map(&em);
+    nt_yaml_map_end(&em);
 
-    em_key(&em, "status");
-    em_map(&em);
-    em_key(&em, "productIDMap");
+    nt_yaml_str(&em, "status");
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "productIDMap");
     em_plain(&em, "null");
-    em_key(&em, "warnings");
+    nt_yaml_str(&em, "warnings");
     em_plain(&em, "null");
-    em_end_map(&em);
-    em_end_map(&em);
-    return em_close(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_map_end(&em);
+    return nt_yaml_close(&em);
 }
 
 /* ---- rendered files that hold what the Cluster file lacks (7.3) -------------------------- */
 
-static void em_metadata(emitter *em, const char *name, const char *ns)
+static void em_metadata(nt_yaml *em, const char *name, const char *ns)
 {
-    em_key(em, "metadata");
-    em_map(em);
+    nt_yaml_str(em, "metadata");
+    nt_yaml_map_start(em, false);
     em_kv(em, "name", name);
     em_kv(em, "namespace", ns);
-    em_end_map(em);
+    nt_yaml_map_end(em);
 }
 
 /* Argo CD Application installing Traefik with the node ports as Helm values. */
 static int traefik_app(const char *dest, const char *http, const char *https, nt_buf *out)
 {
     nt_buf values = NT_BUF_INIT;
-    emitter em;
-    em_open(&em, &values);
-    em_map(&em);
-    em_key(&em, "ports");
-    em_map(&em);
-    em_key(&em, "web");
-    em_map(&em);
-    em_key(&em, "nodePort");
-    if (nonempty(http) && looks_typed(http))
+    nt_yaml em;
+    nt_yaml_open(&em, &values);
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "ports");
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "web");
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "nodePort");
+    if (nonempty(http) && nt_yaml_needs_quotes(http))
         em_plain(&em, http);
     else
         em_str(&em, http);
-    em_end_map(&em);
-    em_key(&em, "websecure");
-    em_map(&em);
-    em_key(&em, "nodePort");
-    if (nonempty(https) && looks_typed(https))
+    nt_yaml_map_end(&em);
+    nt_yaml_str(&em, "websecure");
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "nodePort");
+    if (nonempty(https) && nt_yaml_needs_quotes(https))
         em_plain(&em, https);
     else
         em_str(&em, https);
-    em_end_map(&em);
-    em_end_map(&em);
-    em_key(&em, "service");
-    em_map(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_str(&em, "service");
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "type", "NodePort");
-    em_end_map(&em);
-    em_end_map(&em);
-    int rc = em_close(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_map_end(&em);
+    int rc = nt_yaml_close(&em);
 
-    em_open(&em, out);
-    em_map(&em);
+    nt_yaml_open(&em, out);
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "apiVersion", "argoproj.io/v1alpha1");
     em_kv(&em, "kind", "Application");
     em_metadata(&em, "traefik", "argocd");
-    em_key(&em, "spec");
-    em_map(&em);
-    em_key(&em, "destination");
-    em_map(&em);
+    nt_yaml_str(&em, "spec");
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "destination");
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "name", dest);
     em_kv(&em, "namespace", "traefik");
-    em_end_map(&em);
+    nt_yaml_map_end(&em);
     em_kv(&em, "project", "default");
-    em_key(&em, "source");
-    em_map(&em);
+    nt_yaml_str(&em, "source");
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "chart", "traefik");
-    em_key(&em, "helm");
-    em_map(&em);
-    em_key(&em, "values");
-    em_scalar(&em, nt_buf_str(&values), YAML_LITERAL_SCALAR_STYLE);
-    em_end_map(&em);
+    nt_yaml_str(&em, "helm");
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "values");
+    nt_yaml_scalar(&em, nt_buf_str(&values), YAML_LITERAL_SCALAR_STYLE);
+    nt_yaml_map_end(&em);
     em_kv(&em, "repoURL", "https://helm.traefik.io/traefik");
     em_kv(&em, "targetRevision", "10.19.4");
-    em_end_map(&em);
-    em_end_map(&em);
-    em_end_map(&em);
-    if (em_close(&em) < 0)
+    nt_yaml_map_end(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_map_end(&em);
+    if (nt_yaml_close(&em) < 0)
         rc = -1;
     nt_buf_free(&values);
     return rc;
@@ -429,139 +313,139 @@ static int traefik_app(const char *dest, const char *http, const char *https, nt
 static int ingress_file(const char *name, const char *ns, const char *service, const char *host,
                         nt_buf *out)
 {
-    emitter em;
-    em_open(&em, out);
-    em_map(&em);
+    nt_yaml em;
+    nt_yaml_open(&em, out);
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "apiVersion", "networking.k8s.io/v1");
     em_kv(&em, "kind", "Ingress");
     em_metadata(&em, name, ns);
-    em_key(&em, "spec");
-    em_map(&em);
+    nt_yaml_str(&em, "spec");
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "ingressClassName", "traefik");
-    em_key(&em, "rules");
-    em_seq(&em);
-    em_map(&em);
+    nt_yaml_str(&em, "rules");
+    nt_yaml_seq_start(&em, false);
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "host", host);
-    em_key(&em, "http");
-    em_map(&em);
-    em_key(&em, "paths");
-    em_seq(&em);
-    em_map(&em);
-    em_key(&em, "backend");
-    em_map(&em);
-    em_key(&em, "service");
-    em_map(&em);
+    nt_yaml_str(&em, "http");
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "paths");
+    nt_yaml_seq_start(&em, false);
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "backend");
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "service");
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "name", service);
-    em_key(&em, "port");
-    em_map(&em);
-    em_key(&em, "number");
+    nt_yaml_str(&em, "port");
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "number");
     em_plain(&em, "443");
-    em_end_map(&em);
-    em_end_map(&em);
-    em_end_map(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_map_end(&em);
     em_kv(&em, "path", "/");
     em_kv(&em, "pathType", "Prefix");
-    em_end_map(&em);
-    em_end_seq(&em);
-    em_end_map(&em);
-    em_end_map(&em);
-    em_end_seq(&em);
-    em_key(&em, "tls");
-    em_seq(&em);
-    em_map(&em);
-    em_key(&em, "hosts");
-    em_seq(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_seq_end(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_seq_end(&em);
+    nt_yaml_str(&em, "tls");
+    nt_yaml_seq_start(&em, false);
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "hosts");
+    nt_yaml_seq_start(&em, false);
     em_str(&em, host);
-    em_end_seq(&em);
-    em_end_map(&em);
-    em_end_seq(&em);
-    em_end_map(&em);
-    em_end_map(&em);
-    return em_close(&em);
+    nt_yaml_seq_end(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_seq_end(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_map_end(&em);
+    return nt_yaml_close(&em);
 }
 
 static int vcluster_svc(const char *name, const char *port, nt_buf *out)
 {
-    emitter em;
-    em_open(&em, out);
-    em_map(&em);
+    nt_yaml em;
+    nt_yaml_open(&em, out);
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "apiVersion", "v1");
     em_kv(&em, "kind", "Service");
     em_metadata(&em, name, name);
-    em_key(&em, "spec");
-    em_map(&em);
-    em_key(&em, "ports");
-    em_seq(&em);
-    em_map(&em);
+    nt_yaml_str(&em, "spec");
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "ports");
+    nt_yaml_seq_start(&em, false);
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "name", "https");
-    em_key(&em, "nodePort");
-    if (looks_typed(port) && nonempty(port))
+    nt_yaml_str(&em, "nodePort");
+    if (nt_yaml_needs_quotes(port) && nonempty(port))
         em_plain(&em, port);
     else
         em_str(&em, port);
-    em_key(&em, "port");
+    nt_yaml_str(&em, "port");
     em_plain(&em, "443");
     em_kv(&em, "protocol", "TCP");
-    em_key(&em, "targetPort");
+    nt_yaml_str(&em, "targetPort");
     em_plain(&em, "8443");
-    em_end_map(&em);
-    em_end_seq(&em);
-    em_key(&em, "selector");
-    em_map(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_seq_end(&em);
+    nt_yaml_str(&em, "selector");
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "app", "vcluster");
     em_kv(&em, "release", name);
-    em_end_map(&em);
+    nt_yaml_map_end(&em);
     em_kv(&em, "type", "NodePort");
-    em_end_map(&em);
-    em_end_map(&em);
-    return em_close(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_map_end(&em);
+    return nt_yaml_close(&em);
 }
 
 static int vcluster_app(const char *name, const char *host, nt_buf *out)
 {
-    emitter em;
-    em_open(&em, out);
-    em_map(&em);
+    nt_yaml em;
+    nt_yaml_open(&em, out);
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "apiVersion", "argoproj.io/v1alpha1");
     em_kv(&em, "kind", "Application");
     em_metadata(&em, name, "argocd");
-    em_key(&em, "spec");
-    em_map(&em);
-    em_key(&em, "destination");
-    em_map(&em);
+    nt_yaml_str(&em, "spec");
+    nt_yaml_map_start(&em, false);
+    nt_yaml_str(&em, "destination");
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "name", host);
     em_kv(&em, "namespace", name);
-    em_end_map(&em);
+    nt_yaml_map_end(&em);
     em_kv(&em, "project", "default");
-    em_key(&em, "source");
-    em_map(&em);
+    nt_yaml_str(&em, "source");
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "chart", "vcluster");
     em_kv(&em, "repoURL", "https://charts.loft.sh");
     em_kv(&em, "targetRevision", "0.10.2");
-    em_end_map(&em);
-    em_end_map(&em);
-    em_end_map(&em);
-    return em_close(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_map_end(&em);
+    nt_yaml_map_end(&em);
+    return nt_yaml_close(&em);
 }
 
 static int kustomization_file(char **names, size_t n, nt_buf *out)
 {
-    emitter em;
-    em_open(&em, out);
-    em_map(&em);
+    nt_yaml em;
+    nt_yaml_open(&em, out);
+    nt_yaml_map_start(&em, false);
     em_kv(&em, "apiVersion", "kustomize.config.k8s.io/v1beta1");
     em_kv(&em, "kind", "Kustomization");
-    em_key(&em, "resources");
+    nt_yaml_str(&em, "resources");
     if (!n) {
         em_empty_seq(&em);
     } else {
-        em_seq(&em);
+        nt_yaml_seq_start(&em, false);
         for (size_t i = 0; i < n; i++)
             em_str(&em, names[i]);
-        em_end_seq(&em);
+        nt_yaml_seq_end(&em);
     }
-    em_end_map(&em);
-    return em_close(&em);
+    nt_yaml_map_end(&em);
+    return nt_yaml_close(&em);
 }
 
 /* ---- file system ------------------------------------------------------------------------- */

@@ -3,6 +3,7 @@
 #include "core/load/validate.h" /* nt_dns1123_label: import names only what the server accepts */
 
 #include "core/base/alloc.h"
+#include "core/base/yaml_emit.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -22,47 +23,11 @@ typedef struct note {
 } note;
 
 typedef struct emitter {
-    yaml_emitter_t y;
+    nt_yaml y; /* appends to out */
     nt_buf out;
     note *notes;
     size_t n_notes, cap_notes;
-    bool failed;
 } emitter;
-
-static int write_handler(void *data, unsigned char *buffer, size_t size)
-{
-    emitter *e = data;
-    nt_buf_add(&e->out, buffer, size);
-    return 1;
-}
-
-/* libyaml takes the event (and frees it) whether or not emitting succeeds. */
-static void emit(emitter *e, yaml_event_t *ev)
-{
-    if (!yaml_emitter_emit(&e->y, ev))
-        e->failed = true;
-}
-
-/* True when a plain scalar `s` would not read back as the same string under the YAML 1.1
- * resolvers (null, booleans, numbers), so it must be quoted. Errs on the side of quoting. */
-static bool plain_is_not_a_string(const char *s)
-{
-    static const char *const words[] = {
-        "~",     "null",  "Null",  "NULL",  "y",    "Y",    "yes",  "Yes",  "YES",
-        "n",     "N",     "no",    "No",    "NO",   "true", "True", "TRUE", "false",
-        "False", "FALSE", "on",    "On",    "ON",   "off",  "Off",  "OFF",  ".inf",
-        ".Inf",  ".INF",  "-.inf", "+.inf", ".nan", ".NaN", ".NAN", "<<",   "=",
-    };
-    if (!*s)
-        return true;
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-        if (!strcmp(s, words[i]))
-            return true;
-    if (!strchr("0123456789+-.", s[0]))
-        return false;
-    /* numbers in any YAML 1.1 spelling: decimal, 0x.., 0o.., 0b.., floats, sexagesimal 1:30 */
-    return strspn(s, "0123456789abcdefABCDEFxXoO+-._:") == strlen(s);
-}
 
 /* The loader replaces ${VAR} and $$ in values: keep a '$' that starts either literal. */
 static void escape_dollars(const char *s, nt_buf *out)
@@ -74,24 +39,9 @@ static void escape_dollars(const char *s, nt_buf *out)
     }
 }
 
-static void scalar_styled(emitter *e, const char *s, yaml_scalar_style_t style)
-{
-    yaml_event_t ev;
-    if (e->failed)
-        return;
-    if (style == YAML_ANY_SCALAR_STYLE && plain_is_not_a_string(s))
-        style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-    if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *)s, (int)strlen(s), 1, 1,
-                                      style)) {
-        e->failed = true;
-        return;
-    }
-    emit(e, &ev);
-}
-
 static void key(emitter *e, const char *k)
 {
-    scalar_styled(e, k, YAML_ANY_SCALAR_STYLE);
+    nt_yaml_scalar(&e->y, k, YAML_ANY_SCALAR_STYLE);
 }
 
 /* A value scalar: '$' escaped for the loader's interpolation. */
@@ -99,7 +49,7 @@ static void value(emitter *e, const char *v, yaml_scalar_style_t style)
 {
     nt_buf b = NT_BUF_INIT;
     escape_dollars(v, &b);
-    scalar_styled(e, nt_buf_str(&b), style);
+    nt_yaml_scalar(&e->y, nt_buf_str(&b), style);
     nt_buf_free(&b);
 }
 
@@ -109,57 +59,13 @@ static void kv(emitter *e, const char *k, const char *v)
     value(e, v, YAML_ANY_SCALAR_STYLE);
 }
 
-static void map_start(emitter *e, bool flow)
-{
-    yaml_event_t ev;
-    if (e->failed)
-        return;
-    if (!yaml_mapping_start_event_initialize(
-            &ev, NULL, NULL, 1, flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE)) {
-        e->failed = true;
-        return;
-    }
-    emit(e, &ev);
-}
-
-static void map_end(emitter *e)
-{
-    yaml_event_t ev;
-    if (e->failed)
-        return;
-    yaml_mapping_end_event_initialize(&ev);
-    emit(e, &ev);
-}
-
-static void seq_start(emitter *e, bool flow)
-{
-    yaml_event_t ev;
-    if (e->failed)
-        return;
-    if (!yaml_sequence_start_event_initialize(
-            &ev, NULL, NULL, 1, flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE)) {
-        e->failed = true;
-        return;
-    }
-    emit(e, &ev);
-}
-
-static void seq_end(emitter *e)
-{
-    yaml_event_t ev;
-    if (e->failed)
-        return;
-    yaml_sequence_end_event_initialize(&ev);
-    emit(e, &ev);
-}
-
 /* Record a comment for the key about to be emitted. Every event before it has been processed
  * (a scalar or an end event needs no look-ahead), so after a flush the output ends exactly
  * where the emitter will start the key's line: the comment goes there. */
 static void note_here(emitter *e, char *text)
 {
-    if (e->failed || !yaml_emitter_flush(&e->y)) {
-        e->failed = true;
+    nt_yaml_flush(&e->y);
+    if (e->y.failed) {
         free(text);
         return;
     }
@@ -344,7 +250,7 @@ static void emit_traefik(emitter *e, const nt_cluster *c, const nt_cluster_set *
         return;
     }
     key(e, "traefik");
-    map_start(e, true);
+    nt_yaml_map_start(&e->y, true);
     if (set_str(http)) {
         key(e, "http_node_port");
         value(e, http, YAML_DOUBLE_QUOTED_SCALAR_STYLE);
@@ -353,7 +259,7 @@ static void emit_traefik(emitter *e, const nt_cluster *c, const nt_cluster_set *
         key(e, "https_node_port");
         value(e, https, YAML_DOUBLE_QUOTED_SCALAR_STYLE);
     }
-    map_end(e);
+    nt_yaml_map_end(&e->y);
 }
 
 static void emit_vcluster(emitter *e, const nt_cluster *c)
@@ -365,10 +271,10 @@ static void emit_vcluster(emitter *e, const nt_cluster *c)
     url_parts(c->f[NT_F_API_SERVER].s, &host, &api_port);
     if (!str_eq(port, api_port)) { /* the server takes api_server's port when none is given */
         key(e, "vcluster");
-        map_start(e, true);
+        nt_yaml_map_start(&e->y, true);
         key(e, "https_node_port");
         value(e, port, YAML_DOUBLE_QUOTED_SCALAR_STYLE);
-        map_end(e);
+        nt_yaml_map_end(&e->y);
     }
     free(host);
     free(api_port);
@@ -385,11 +291,11 @@ static void emit_components(emitter *e, const nt_cluster *c)
             continue;
         if (!any) {
             key(e, "components_list");
-            map_start(e, false);
+            nt_yaml_map_start(&e->y, false);
             any = true;
         }
         key(e, info->snake);
-        map_start(e, false);
+        nt_yaml_map_start(&e->y, false);
         const char *name = set_str(comp->name.s) ? comp->name.s : info->default_name;
         kv(e, "name", name);
         if (set_str(comp->ns.s) && !str_eq(comp->ns.s, default_namespace_of(name)))
@@ -401,58 +307,58 @@ static void emit_components(emitter *e, const nt_cluster *c)
                 continue;
             if (!any_add) {
                 key(e, "additions");
-                map_start(e, false);
+                nt_yaml_map_start(&e->y, false);
                 any_add = true;
             }
             key(e, a->key);
             value(e, a->value.s, YAML_ANY_SCALAR_STYLE);
         }
         if (any_add)
-            map_end(e);
-        map_end(e);
+            nt_yaml_map_end(&e->y);
+        nt_yaml_map_end(&e->y);
     }
     if (any)
-        map_end(e);
+        nt_yaml_map_end(&e->y);
 }
 
 static void emit_maps(emitter *e, const nt_cluster *c)
 {
     if (c->n_reserved) {
         key(e, "reserved_namespaces_allowed_products");
-        map_start(e, false);
+        nt_yaml_map_start(&e->y, false);
         for (size_t i = 0; i < c->n_reserved; i++) {
             key(e, c->reserved[i].ns);
-            seq_start(e, true);
+            nt_yaml_seq_start(&e->y, true);
             for (size_t j = 0; j < c->reserved[i].n; j++)
                 if (c->reserved[i].products[j].s)
                     value(e, c->reserved[i].products[j].s, YAML_ANY_SCALAR_STYLE);
-            seq_end(e);
+            nt_yaml_seq_end(&e->y);
         }
-        map_end(e);
+        nt_yaml_map_end(&e->y);
     }
     if (c->n_allowed) {
         key(e, "product_allowed_cluster_resources");
-        map_start(e, false);
+        nt_yaml_map_start(&e->y, false);
         for (size_t i = 0; i < c->n_allowed; i++) {
             key(e, c->allowed[i].product);
-            seq_start(e, false);
+            nt_yaml_seq_start(&e->y, false);
             for (size_t j = 0; j < c->allowed[i].n; j++) {
                 const nt_resource *r = &c->allowed[i].items[j];
-                map_start(e, true);
+                nt_yaml_map_start(&e->y, true);
                 kv(e, "kind", r->kind.s ? r->kind.s : "");
                 kv(e, "group", r->group.s ? r->group.s : "");
-                map_end(e);
+                nt_yaml_map_end(&e->y);
             }
-            seq_end(e);
+            nt_yaml_seq_end(&e->y);
         }
-        map_end(e);
+        nt_yaml_map_end(&e->y);
     }
 }
 
 static void emit_cluster(emitter *e, const nt_cluster *c, const nt_cluster_set *set,
                          const char *kdir, nt_diag *diag)
 {
-    map_start(e, false);
+    nt_yaml_map_start(&e->y, false);
     kv(e, "name", c->name);
     field(e, c, NT_F_API_SERVER);
     if (set_str(c->f[NT_F_CLUSTER_KIND].s) && strcmp(c->f[NT_F_CLUSTER_KIND].s, "kubernetes"))
@@ -492,7 +398,7 @@ static void emit_cluster(emitter *e, const nt_cluster *c, const nt_cluster_set *
         kv(e, "kubeconfig_file", nt_buf_str(&path));
         nt_buf_free(&path);
     }
-    map_end(e);
+    nt_yaml_map_end(&e->y);
 }
 
 /* Hosts first (a virtual cluster names its host), then the others, each in name order. */
@@ -603,14 +509,7 @@ int nt_emit_native(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
     const nt_cluster **sorted = NULL;
     size_t n = 0;
     const char *kdir = opts && opts->kubeconfig_dir ? opts->kubeconfig_dir : "kubeconfigs";
-    yaml_event_t ev;
-
-    if (!yaml_emitter_initialize(&e.y))
-        return nt_diag_error(diag, "out of memory while starting the YAML emitter");
-    yaml_emitter_set_output(&e.y, write_handler, &e);
-    yaml_emitter_set_unicode(&e.y, 1);
-    yaml_emitter_set_indent(&e.y, 2);
-    yaml_emitter_set_width(&e.y, -1); /* never fold long values */
+    bool opened = false;
 
     sorted = nt_xcalloc(set->n ? set->n : 1, sizeof(*sorted));
     for (size_t i = 0; i < set->n; i++)
@@ -634,13 +533,11 @@ int nt_emit_native(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
     if (bad)
         goto done;
 
-    yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-    emit(&e, &ev);
-    if (!e.failed && yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1))
-        emit(&e, &ev);
-    map_start(&e, false);
+    nt_yaml_open(&e.y, &e.out);
+    opened = true;
+    nt_yaml_map_start(&e.y, false);
     key(&e, "clusters");
-    seq_start(&e, false);
+    nt_yaml_seq_start(&e.y, false);
     for (size_t i = 0; i < n; i++) {
         emit_cluster(&e, sorted[i], set, kdir, diag);
         nt_buf list = NT_BUF_INIT;
@@ -653,15 +550,10 @@ int nt_emit_native(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
                         sorted[i]->name);
         nt_buf_free(&list);
     }
-    seq_end(&e);
-    map_end(&e);
-    if (!e.failed && yaml_document_end_event_initialize(&ev, 1))
-        emit(&e, &ev);
-    if (!e.failed && yaml_stream_end_event_initialize(&ev))
-        emit(&e, &ev);
-    if (!e.failed && !yaml_emitter_flush(&e.y))
-        e.failed = true;
-    if (e.failed) {
+    nt_yaml_seq_end(&e.y);
+    nt_yaml_map_end(&e.y);
+    opened = false;
+    if (nt_yaml_close(&e.y) < 0) {
         nt_diag_error(diag, "cannot write the clusters as YAML: %s",
                       e.y.problem ? e.y.problem : "libyaml's emitter failed");
         goto done;
@@ -672,7 +564,8 @@ int nt_emit_native(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
         nt_buf_addc(out, '\n');
 
 done:
-    yaml_emitter_delete(&e.y);
+    if (opened)
+        nt_yaml_close(&e.y);
     for (size_t i = 0; i < e.n_notes; i++)
         free(e.notes[i].text);
     free(e.notes);
