@@ -1,5 +1,6 @@
-/* Tests of the diff and the order (core/plan/plan_diff.c, core/plan/plan_order.c, core/plan/plan.c): each
- * action type, replace reasons and cascades, prune, unmanaged clusters, prevent_destroy,
+/* Tests of the diff and the order (core/plan/plan_diff.c, core/plan/plan_order.c,
+ * core/plan/plan.c): each action type, replace reasons and cascades, prune, unmanaged clusters,
+ * prevent_destroy,
  * --force-update, kubeconfig checks, operation order and dependencies, --target. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,33 @@
 
 #include "tests/plan_fixtures.h"
 
+/* What a plan test builds, freed by one teardown whatever the test's outcome: the desired
+ * set, the observed set (and a second one), the diagnostics and up to two plans. */
+typedef struct plan_case {
+    nt_cluster_set *want, *have, *extra;
+    nt_diag d;
+    nt_plan *p, *p2;
+} plan_case;
+
+static int pc_setup(void **state)
+{
+    *state = nt_xcalloc(1, sizeof(plan_case));
+    return 0;
+}
+
+static int pc_teardown(void **state)
+{
+    plan_case *t = *state;
+    nt_plan_free(t->p);
+    nt_plan_free(t->p2);
+    nt_cluster_set_free(t->want);
+    nt_cluster_set_free(t->have);
+    nt_cluster_set_free(t->extra);
+    nt_diag_free(&t->d);
+    free(t);
+    return 0;
+}
+
 static const fx_obs host_and_virtual[] = {FX_HOST("cluster-host"),
                                           FX_VIRT("cluster-virtual", "cluster-host", "31456")};
 static const char *const host_and_virtual_yaml =
@@ -17,11 +45,10 @@ static const char *const host_and_virtual_yaml =
 
 static void test_matching_file_plans_no_change_against_v04(void **state)
 {
-    (void)state;
-    nt_cluster_set *want = fx_load(host_and_virtual_yaml);
-    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    plan_case *tc = *state;
+    nt_cluster_set *want = tc->want = fx_load(host_and_virtual_yaml);
+    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_non_null(p);
     assert_false(nt_plan_has_changes(p));
     assert_int_equal(p->n_ops, 0);
@@ -31,19 +58,14 @@ static void test_matching_file_plans_no_change_against_v04(void **state)
     assert_int_equal(p->n_unseen, 2);
     assert_string_equal(p->unseen[0], "kubeconfig");
     assert_string_equal(p->unseen[1], "vcluster.https_node_port");
-    nt_plan_free(p);
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
 }
 
 static void test_matching_file_plans_no_change_against_v03_and_lists_seed_fields_once(void **st)
 {
-    (void)st;
-    nt_cluster_set *want = fx_load(host_and_virtual_yaml);
-    nt_cluster_set *have = fx_observe(NT_GEN_V03, host_and_virtual, 2);
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    plan_case *tc = *st;
+    nt_cluster_set *want = tc->want = fx_load(host_and_virtual_yaml);
+    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V03, host_and_virtual, 2);
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_non_null(p);
     assert_false(nt_plan_has_changes(p));
     assert_int_equal(p->n_unseen, 4);
@@ -51,19 +73,14 @@ static void test_matching_file_plans_no_change_against_v03_and_lists_seed_fields
     assert_string_equal(p->unseen[1], "traefik.http_node_port");
     assert_string_equal(p->unseen[2], "traefik.https_node_port");
     assert_string_equal(p->unseen[3], "vcluster.https_node_port");
-    nt_plan_free(p);
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
 }
 
 static void test_undeclared_cluster_is_created_with_kubeconfig_sensitive(void **state)
 {
-    (void)state;
-    nt_cluster_set *want = fx_load(host_and_virtual_yaml);
-    nt_cluster_set *have = fx_observe(NT_GEN_V04, NULL, 0);
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    plan_case *tc = *state;
+    nt_cluster_set *want = tc->want = fx_load(host_and_virtual_yaml);
+    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, NULL, 0);
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_non_null(p);
     assert_int_equal(p->n_create, 2);
     const nt_action *h = fx_action(p, "cluster-host");
@@ -80,20 +97,16 @@ static void test_undeclared_cluster_is_created_with_kubeconfig_sensitive(void **
     assert_int_equal(p->ops[1].n_deps, 1);
     assert_int_equal(p->ops[1].deps[0], 0);
     assert_int_equal(p->ops[0].n_deps, 0);
-    nt_plan_free(p);
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
 }
 
 static void test_changed_field_is_an_update_with_old_and_new_value(void **state)
 {
-    (void)state;
-    nt_cluster_set *want = fx_load("clusters:\n" Y_HOST("cluster-host") "    primary_domain: "
-                                                                        "new.example.com\n");
-    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    plan_case *tc = *state;
+    nt_cluster_set *want = tc->want =
+        fx_load("clusters:\n" Y_HOST("cluster-host") "    primary_domain: "
+                                                     "new.example.com\n");
+    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_non_null(p);
     const nt_action *a = fx_action(p, "cluster-host");
     assert_int_equal(a->kind, NT_ACT_UPDATE);
@@ -102,47 +115,36 @@ static void test_changed_field_is_an_update_with_old_and_new_value(void **state)
     assert_string_equal(a->changes[0].old_val, "10.0.0.1.nip.io");
     assert_string_equal(a->changes[0].new_val, "new.example.com");
     assert_int_equal(p->n_update, 1);
-    nt_plan_free(p);
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
 }
 
 static void test_traefik_port_change_is_seen_on_v04_only(void **state)
 {
-    (void)state;
+    plan_case *tc = *state;
     fx_obs h = FX_HOST("cluster-host");
     h.http = "30081";
-    nt_cluster_set *want = fx_load("clusters:\n" Y_HOST("cluster-host"));
-    nt_cluster_set *v4 = fx_observe(NT_GEN_V04, &h, 1);
-    nt_cluster_set *v3 = fx_observe(NT_GEN_V03, &h, 1);
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p4 = fx_plan(want, v4, NULL, &d);
-    nt_plan *p3 = fx_plan(want, v3, NULL, &d);
+    nt_cluster_set *want = tc->want = fx_load("clusters:\n" Y_HOST("cluster-host"));
+    nt_cluster_set *v4 = tc->have = fx_observe(NT_GEN_V04, &h, 1);
+    nt_cluster_set *v3 = tc->extra = fx_observe(NT_GEN_V03, &h, 1);
+    nt_plan *p4 = tc->p = fx_plan(want, v4, NULL, &tc->d);
+    nt_plan *p3 = tc->p2 = fx_plan(want, v3, NULL, &tc->d);
     const nt_change *c = fx_change(fx_action(p4, "cluster-host"), "traefik.http_node_port");
     assert_non_null(c);
     assert_string_equal(c->old_val, "30081");
     assert_string_equal(c->new_val, "30080");
     assert_false(nt_plan_has_changes(p3));
-    nt_plan_free(p4);
-    nt_plan_free(p3);
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(v4);
-    nt_cluster_set_free(v3);
-    nt_diag_free(&d);
 }
 
 static void test_type_change_is_a_replace_with_the_reason(void **state)
 {
-    (void)state;
+    plan_case *tc = *state;
     fx_obs o = FX_HOST("cluster-x");
     o.usage = "worker";
     o.wt = "pipeline";
-    nt_cluster_set *have = fx_observe(NT_GEN_V04, (fx_obs[]){FX_HOST("cluster-host"), o}, 2);
-    nt_cluster_set *want = fx_load("clusters:\n" Y_HOST("cluster-host") Y_VIRT(
+    nt_cluster_set *have = tc->have =
+        fx_observe(NT_GEN_V04, (fx_obs[]){FX_HOST("cluster-host"), o}, 2);
+    nt_cluster_set *want = tc->want = fx_load("clusters:\n" Y_HOST("cluster-host") Y_VIRT(
         "cluster-x", "cluster-host", "31456") "    primary_domain: 10.0.0.1.nip.io\n");
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_non_null(p);
     const nt_action *a = fx_action(p, "cluster-x");
     assert_int_equal(a->kind, NT_ACT_REPLACE);
@@ -156,23 +158,18 @@ static void test_type_change_is_a_replace_with_the_reason(void **state)
     assert_int_equal(p->ops[1].n_deps, 1);
     assert_int_equal(p->ops[1].deps[0], 0);
     assert_int_equal(p->n_replace, 1);
-    nt_plan_free(p);
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
 }
 
 static void test_replacing_a_host_replaces_its_virtual_clusters(void **state)
 {
-    (void)state;
+    plan_case *tc = *state;
     fx_obs h = FX_HOST("cluster-host");
     h.usage = "worker";
     h.wt = "deployment"; /* observed as a physical worker: becomes a host = replace */
-    nt_cluster_set *have = fx_observe(
+    nt_cluster_set *have = tc->have = fx_observe(
         NT_GEN_V04, (fx_obs[]){h, FX_VIRT("cluster-virtual", "cluster-host", "31456")}, 2);
-    nt_cluster_set *want = fx_load(host_and_virtual_yaml);
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    nt_cluster_set *want = tc->want = fx_load(host_and_virtual_yaml);
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_non_null(p);
     const nt_action *v = fx_action(p, "cluster-virtual");
     assert_int_equal(v->kind, NT_ACT_REPLACE);
@@ -194,22 +191,17 @@ static void test_replacing_a_host_replaces_its_virtual_clusters(void **state)
     assert_int_equal(p->ops[3].deps[0], 0);
     assert_int_equal(p->ops[3].deps[1], 2);
     assert_int_equal(p->n_replace, 2);
-    nt_plan_free(p);
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
 }
 
 static void test_state_absent_deletes_virtual_before_host(void **state)
 {
-    (void)state;
-    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
-    nt_cluster_set *want = fx_load("clusters:\n"
-                                   "  - name: cluster-virtual\n    state: absent\n"
-                                   "  - name: cluster-host\n    state: absent\n"
-                                   "  - name: never-existed\n    state: absent\n");
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    plan_case *tc = *state;
+    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_cluster_set *want = tc->want = fx_load("clusters:\n"
+                                              "  - name: cluster-virtual\n    state: absent\n"
+                                              "  - name: cluster-host\n    state: absent\n"
+                                              "  - name: never-existed\n    state: absent\n");
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_non_null(p);
     char *ops = fx_ops(p);
     assert_string_equal(ops, "DELETE cluster-virtual, DELETE cluster-host");
@@ -217,105 +209,87 @@ static void test_state_absent_deletes_virtual_before_host(void **state)
     assert_int_equal(p->ops[1].n_deps, 1);
     assert_int_equal(p->n_delete, 2);
     assert_int_equal(fx_action(p, "never-existed")->kind, NT_ACT_NOOP);
-    assert_true(fx_has_diag(&d, NT_SEV_NOTE, "does not exist"));
-    assert_false(nt_diag_has_errors(&d));
+    assert_true(fx_has_diag(&tc->d, NT_SEV_NOTE, "does not exist"));
+    assert_false(nt_diag_has_errors(&tc->d));
     /* actions are in execution order, no-ops last */
     assert_string_equal(p->actions[0].cluster, "cluster-virtual");
     assert_string_equal(p->actions[2].cluster, "never-existed");
-    nt_plan_free(p);
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
 }
 
 static void test_undeclared_clusters_are_unmanaged_without_prune(void **state)
 {
-    (void)state;
-    nt_cluster_set *have =
+    plan_case *tc = *state;
+    nt_cluster_set *have = tc->have =
         fx_observe(NT_GEN_V04,
                    (fx_obs[]){FX_HOST("cluster-host"), FX_VIRT("zz-other", "cluster-host", "31000"),
                               FX_VIRT("aa-other", "cluster-host", "31001")},
                    3);
-    nt_cluster_set *want = fx_load("clusters:\n" Y_HOST("cluster-host"));
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    nt_cluster_set *want = tc->want = fx_load("clusters:\n" Y_HOST("cluster-host"));
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_non_null(p);
     assert_false(nt_plan_has_changes(p));
     assert_int_equal(p->n_unmanaged, 2);
     assert_string_equal(p->unmanaged[0], "aa-other");
     assert_string_equal(p->unmanaged[1], "zz-other");
     nt_plan_free(p);
+    tc->p = NULL;
 
     nt_plan_opts o = {.prune = true};
-    p = fx_plan(want, have, &o, &d);
+    p = tc->p = fx_plan(want, have, &o, &tc->d);
     assert_non_null(p);
     assert_int_equal(p->n_delete, 2);
     assert_int_equal(p->n_unmanaged, 0);
     assert_string_equal(fx_action(p, "aa-other")->reason, "not declared in these files (--prune)");
-    nt_plan_free(p);
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
 }
 
 static void test_prevent_destroy_turns_a_delete_into_an_error(void **state)
 {
-    (void)state;
-    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
-    nt_cluster_set *want = fx_load("clusters:\n  - name: cluster-host\n    state: absent\n"
-                                   "    prevent_destroy: true\n");
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    plan_case *tc = *state;
+    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
+    nt_cluster_set *want = tc->want =
+        fx_load("clusters:\n  - name: cluster-host\n    state: absent\n"
+                "    prevent_destroy: true\n");
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_null(p);
-    assert_true(fx_has_diag(&d, NT_SEV_ERROR, "cluster cluster-host has prevent_destroy"));
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
+    assert_true(fx_has_diag(&tc->d, NT_SEV_ERROR, "cluster cluster-host has prevent_destroy"));
 }
 
 static void test_force_update_saves_an_unchanged_cluster_and_refuses_unknown_names(void **state)
 {
-    (void)state;
-    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
-    nt_cluster_set *want = fx_load(host_and_virtual_yaml);
-    nt_diag d = NT_DIAG_INIT;
+    plan_case *tc = *state;
+    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_cluster_set *want = tc->want = fx_load(host_and_virtual_yaml);
     const char *force[] = {"cluster-host"};
     nt_plan_opts o = {.force = force, .n_force = 1};
-    nt_plan *p = fx_plan(want, have, &o, &d);
+    nt_plan *p = tc->p = fx_plan(want, have, &o, &tc->d);
     assert_non_null(p);
     const nt_action *a = fx_action(p, "cluster-host");
     assert_int_equal(a->kind, NT_ACT_UPDATE);
     assert_string_equal(a->reason, "forced (--force-update)");
     assert_int_equal(p->n_ops, 1);
     nt_plan_free(p);
+    tc->p = NULL;
 
     const char *bad[] = {"nope"};
     nt_plan_opts o2 = {.force = bad, .n_force = 1};
-    p = fx_plan(want, have, &o2, &d);
+    p = tc->p = fx_plan(want, have, &o2, &tc->d);
     assert_null(p);
-    assert_true(fx_has_diag(&d, NT_SEV_ERROR, "--force-update nope"));
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
+    assert_true(fx_has_diag(&tc->d, NT_SEV_ERROR, "--force-update nope"));
 }
 
 static void test_physical_save_without_kubeconfig_is_an_error(void **state)
 {
-    (void)state;
-    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
-    nt_cluster_set *want = fx_load("clusters:\n  - name: cluster-host\n"
-                                   "    api_server: https://10.0.0.1:6443\n"
-                                   "    cluster_type: physical\n    usage: host\n"
-                                   "    primary_domain: other.example.com\n");
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    plan_case *tc = *state;
+    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
+    nt_cluster_set *want = tc->want = fx_load("clusters:\n  - name: cluster-host\n"
+                                              "    api_server: https://10.0.0.1:6443\n"
+                                              "    cluster_type: physical\n    usage: host\n"
+                                              "    primary_domain: other.example.com\n");
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_null(p);
-    assert_true(fx_has_diag(&d, NT_SEV_ERROR,
+    assert_true(fx_has_diag(&tc->d, NT_SEV_ERROR,
                             "the API Server needs the kubeconfig of a physical cluster on every "
                             "save; declare kubeconfig or kubeconfig_file"));
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
 }
 
 /* The kubeconfig of a CI job that holds no credentials: not read, a note at load time. */
@@ -329,74 +303,69 @@ static void test_physical_save_without_kubeconfig_is_an_error(void **state)
 
 static void test_an_unread_kubeconfig_file_is_needed_only_by_the_saves_of_apply(void **state)
 {
-    (void)state;
-    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
-    nt_cluster_set *want =
+    plan_case *tc = *state;
+    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
+    nt_cluster_set *want = tc->want =
         fx_load("clusters:\n" Y_PHYS_NO_KC("cluster-host") Y_PHYS_NO_KC("new-host"));
     assert_non_null(want->items[0]->kubeconfig_unread);
 
     /* plan: goes on, and shows the kubeconfig as it would with the file */
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_non_null(p);
-    assert_int_equal(nt_diag_has_errors(&d), false);
+    assert_int_equal(nt_diag_has_errors(&tc->d), false);
     assert_int_equal(fx_action(p, "new-host")->kind, NT_ACT_CREATE);
     assert_true(fx_change(fx_action(p, "new-host"), "kubeconfig")->sensitive);
     assert_int_equal(fx_action(p, "cluster-host")->kind, NT_ACT_NOOP);
     nt_plan_free(p);
+    tc->p = NULL;
 
     /* apply: an error for the cluster it creates, naming the file; none for the unchanged one */
     nt_plan_opts o = {.need_kubeconfig = true};
-    p = fx_plan(want, have, &o, &d);
+    p = tc->p = fx_plan(want, have, &o, &tc->d);
     assert_null(p);
-    assert_int_equal(d.n_errors, 1);
-    assert_true(fx_has_diag(&d, NT_SEV_ERROR,
+    assert_int_equal(tc->d.n_errors, 1);
+    assert_true(fx_has_diag(&tc->d, NT_SEV_ERROR,
                             "apply would create physical cluster new-host, which needs its "
                             "kubeconfig on every save, but kubeconfig_file "
                             "'/nonexistent-nautes-test/new-host.yaml' was not read (No such file "
                             "or directory); nothing was sent"));
-    assert_string_equal(d.items[0].cluster, "new-host");
-    assert_int_equal(d.items[0].line, 13);
-    nt_diag_free(&d);
+    assert_string_equal(tc->d.items[0].cluster, "new-host");
+    assert_int_equal(tc->d.items[0].line, 13);
+    nt_diag_free(&tc->d);
 
     /* --target elsewhere: nothing to save, nothing needed; --force-update: a save, needed */
     const char *tgt[] = {"cluster-host"};
     nt_plan_opts t = {.need_kubeconfig = true, .targets = tgt, .n_targets = 1};
-    p = fx_plan(want, have, &t, &d);
+    p = tc->p = fx_plan(want, have, &t, &tc->d);
     assert_non_null(p);
     nt_plan_free(p);
+    tc->p = NULL;
     nt_plan_opts f = {
         .need_kubeconfig = true, .targets = tgt, .n_targets = 1, .force = tgt, .n_force = 1};
-    p = fx_plan(want, have, &f, &d);
+    p = tc->p = fx_plan(want, have, &f, &tc->d);
     assert_null(p);
-    assert_true(fx_has_diag(&d, NT_SEV_ERROR, "apply would save physical cluster cluster-host"));
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
+    assert_true(
+        fx_has_diag(&tc->d, NT_SEV_ERROR, "apply would save physical cluster cluster-host"));
 }
 
 static void test_deleting_a_host_whose_virtual_stays_is_an_error(void **state)
 {
-    (void)state;
-    nt_cluster_set *have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
-    nt_cluster_set *want = fx_load("clusters:\n  - name: cluster-host\n    state: absent\n");
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    plan_case *tc = *state;
+    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_cluster_set *want = tc->want =
+        fx_load("clusters:\n  - name: cluster-host\n    state: absent\n");
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_null(p);
-    assert_true(fx_has_diag(&d, NT_SEV_ERROR, "its virtual cluster cluster-virtual stays"));
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
+    assert_true(fx_has_diag(&tc->d, NT_SEV_ERROR, "its virtual cluster cluster-virtual stays"));
 }
 
 static void test_operations_wait_only_for_what_they_depend_on(void **state)
 {
-    (void)state;
-    nt_cluster_set *have = fx_observe(NT_GEN_V04, NULL, 0);
-    nt_cluster_set *want = fx_load("clusters:\n" Y_HOST("h1") Y_HOST("h2") Y_VIRT(
+    plan_case *tc = *state;
+    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, NULL, 0);
+    nt_cluster_set *want = tc->want = fx_load("clusters:\n" Y_HOST("h1") Y_HOST("h2") Y_VIRT(
         "a-on-h2", "h2", "31000") Y_VIRT("b-on-h1", "h1", "31001"));
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_non_null(p);
     char *ops = fx_ops(p);
     assert_string_equal(ops, "POST h1, POST h2, POST a-on-h2, POST b-on-h1");
@@ -407,22 +376,17 @@ static void test_operations_wait_only_for_what_they_depend_on(void **state)
     assert_int_equal(p->ops[2].deps[0], 1);
     assert_int_equal(p->ops[3].n_deps, 1);
     assert_int_equal(p->ops[3].deps[0], 0);
-    nt_plan_free(p);
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
 }
 
 static void test_target_plans_the_cluster_and_its_host_only(void **state)
 {
-    (void)state;
-    nt_cluster_set *have = fx_observe(NT_GEN_V04, NULL, 0);
-    nt_cluster_set *want = fx_load("clusters:\n" Y_HOST("h1") Y_HOST("h2") Y_VIRT(
+    plan_case *tc = *state;
+    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, NULL, 0);
+    nt_cluster_set *want = tc->want = fx_load("clusters:\n" Y_HOST("h1") Y_HOST("h2") Y_VIRT(
         "a-on-h2", "h2", "31000") Y_VIRT("b-on-h1", "h1", "31001"));
-    nt_diag d = NT_DIAG_INIT;
     const char *targets[] = {"a-on-h2"};
     nt_plan_opts o = {.targets = targets, .n_targets = 1};
-    nt_plan *p = fx_plan(want, have, &o, &d);
+    nt_plan *p = tc->p = fx_plan(want, have, &o, &tc->d);
     assert_non_null(p);
     char *ops = fx_ops(p);
     assert_string_equal(ops, "POST h2, POST a-on-h2");
@@ -430,15 +394,13 @@ static void test_target_plans_the_cluster_and_its_host_only(void **state)
     assert_int_equal(p->n_actions, 2);
     assert_int_equal(p->n_create, 2);
     nt_plan_free(p);
+    tc->p = NULL;
 
     const char *bad[] = {"missing"};
     nt_plan_opts o2 = {.targets = bad, .n_targets = 1};
-    p = fx_plan(want, have, &o2, &d);
+    p = tc->p = fx_plan(want, have, &o2, &tc->d);
     assert_null(p);
-    assert_true(fx_has_diag(&d, NT_SEV_ERROR, "--target missing"));
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
+    assert_true(fx_has_diag(&tc->d, NT_SEV_ERROR, "--target missing"));
 }
 
 static void test_maps_compare_as_sets_and_declared_maps_own_their_keys(void **state)
@@ -477,53 +439,44 @@ static void test_maps_compare_as_sets_and_declared_maps_own_their_keys(void **st
 
 static void test_server_defaults_and_v04_event_listener_are_never_changes(void **state)
 {
-    (void)state;
+    plan_case *tc = *state;
     fx_obs w = FX_HOST("pipe");
     w.usage = "worker";
     w.wt = "pipeline";
-    nt_cluster_set *have = fx_observe(NT_GEN_V04, &w, 1);
-    nt_cluster_set *want = fx_load("clusters:\n  - name: pipe\n"
-                                   "    api_server: https://10.0.0.1:6443\n"
-                                   "    cluster_type: physical\n    usage: worker\n"
-                                   "    worker_type: pipeline\n" KC "    components_list:\n"
-                                   "      pipeline: {name: tekton}\n"
-                                   "      event_listener: {name: argo-events}\n"
-                                   "      gateway: {additions: {httpNodePort: \"030080\"}}\n");
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, &w, 1);
+    nt_cluster_set *want = tc->want =
+        fx_load("clusters:\n  - name: pipe\n"
+                "    api_server: https://10.0.0.1:6443\n"
+                "    cluster_type: physical\n    usage: worker\n"
+                "    worker_type: pipeline\n" KC "    components_list:\n"
+                "      pipeline: {name: tekton}\n"
+                "      event_listener: {name: argo-events}\n"
+                "      gateway: {additions: {httpNodePort: \"030080\"}}\n");
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_non_null(p);
     assert_false(nt_plan_has_changes(p));
     bool listed = false;
     for (size_t i = 0; i < p->n_unseen; i++)
         listed |= !strcmp(p->unseen[i], "components_list.event_listener");
     assert_true(listed);
-    nt_plan_free(p);
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
 }
 
 static void test_fields_the_server_keeps_nowhere_for_the_kind_are_not_changes(void **state)
 {
-    (void)state;
-    nt_cluster_set *have =
+    plan_case *tc = *state;
+    nt_cluster_set *have = tc->have =
         fx_observe(NT_GEN_V04, (fx_obs[]){FX_HOST("h"), FX_VIRT("v", "h", "31000")}, 2);
     /* v0.4: a virtual deployment worker has no gateway (so no traefik ports), a host no
      * deployment component (so no argocd_host) */
-    nt_cluster_set *want =
+    nt_cluster_set *want = tc->want =
         fx_load("clusters:\n" Y_HOST("h") "    argocd_host: argocd.h.nip.io\n" Y_VIRT(
             "v", "h",
             "31000") "    traefik: {http_node_port: 30080, https_node_port: 30443}\n"
                      "    components_list:\n"
                      "      gateway: {name: traefik, additions: {httpNodePort: \"30080\"}}\n");
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_non_null(p);
     assert_false(nt_plan_has_changes(p));
-    nt_plan_free(p);
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
 }
 
 /* The tenant repository of a v0.3 server holds the seed spelling (rendered files) and no
@@ -531,8 +484,9 @@ static void test_fields_the_server_keeps_nowhere_for_the_kind_are_not_changes(vo
  * never shows the additions as changes (they cannot be written there). */
 static void test_v03_repository_compares_the_seed_spelling_of_additions(void **state)
 {
-    (void)state;
-    nt_cluster_set *have = fx_observe(NT_GEN_V03, (fx_obs[]){FX_VIRT("v", "h", "31000")}, 1);
+    plan_case *tc = *state;
+    nt_cluster_set *have = tc->have =
+        fx_observe(NT_GEN_V03, (fx_obs[]){FX_VIRT("v", "h", "31000")}, 1);
     free(have->source);
     have->source = nt_xstrdup("git:/tmp/repo#main@1234567");
     have->visible = ((1u << NT_F_COUNT) - 1) & ~(1u << NT_F_KUBECONFIG);
@@ -544,26 +498,22 @@ static void test_v03_repository_compares_the_seed_spelling_of_additions(void **s
         "31000") "    primary_domain: 10.0.0.1.nip.io\n"
                  "    components_list:\n"
                  "      deployment: {name: argocd, additions: {host: argocd.v.example.com}}\n";
-    nt_cluster_set *want = fx_load(yaml);
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(want, have, NULL, &d);
+    nt_cluster_set *want = tc->want = fx_load(yaml);
+    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_non_null(p);
     assert_false(nt_plan_has_changes(p));
     assert_int_equal(p->n_unseen, 0);
     nt_plan_free(p);
+    tc->p = NULL;
     /* a hand edit of the rendered ingress is drift, named in the seed spelling */
     nt_cluster_set_field(o, NT_F_ARGOCD_HOST, "drifted.example.com", NT_POS_NONE);
-    p = fx_plan(want, have, NULL, &d);
+    p = tc->p = fx_plan(want, have, NULL, &tc->d);
     assert_true(nt_plan_has_changes(p));
     assert_int_equal(p->actions[0].n_changes, 1);
     assert_string_equal(p->actions[0].changes[0].path, "argocd_host");
     assert_string_equal(p->actions[0].changes[0].old_val, "drifted.example.com");
     assert_string_equal(p->actions[0].changes[0].new_val, "argocd.v.example.com");
     assert_int_equal(p->actions[0].n_notes, 0);
-    nt_plan_free(p);
-    nt_cluster_set_free(want);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
 }
 
 /* A save sends the whole cluster: what the file omits is reset to the server's default. When
@@ -630,26 +580,49 @@ static void test_fingerprint_does_not_depend_on_list_order(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_matching_file_plans_no_change_against_v04),
-        cmocka_unit_test(test_matching_file_plans_no_change_against_v03_and_lists_seed_fields_once),
-        cmocka_unit_test(test_undeclared_cluster_is_created_with_kubeconfig_sensitive),
-        cmocka_unit_test(test_changed_field_is_an_update_with_old_and_new_value),
-        cmocka_unit_test(test_traefik_port_change_is_seen_on_v04_only),
-        cmocka_unit_test(test_type_change_is_a_replace_with_the_reason),
-        cmocka_unit_test(test_replacing_a_host_replaces_its_virtual_clusters),
-        cmocka_unit_test(test_state_absent_deletes_virtual_before_host),
-        cmocka_unit_test(test_undeclared_clusters_are_unmanaged_without_prune),
-        cmocka_unit_test(test_prevent_destroy_turns_a_delete_into_an_error),
-        cmocka_unit_test(test_force_update_saves_an_unchanged_cluster_and_refuses_unknown_names),
-        cmocka_unit_test(test_physical_save_without_kubeconfig_is_an_error),
-        cmocka_unit_test(test_an_unread_kubeconfig_file_is_needed_only_by_the_saves_of_apply),
-        cmocka_unit_test(test_deleting_a_host_whose_virtual_stays_is_an_error),
-        cmocka_unit_test(test_operations_wait_only_for_what_they_depend_on),
-        cmocka_unit_test(test_target_plans_the_cluster_and_its_host_only),
+        cmocka_unit_test_setup_teardown(test_matching_file_plans_no_change_against_v04, pc_setup,
+                                        pc_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_matching_file_plans_no_change_against_v03_and_lists_seed_fields_once, pc_setup,
+            pc_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_undeclared_cluster_is_created_with_kubeconfig_sensitive, pc_setup, pc_teardown),
+        cmocka_unit_test_setup_teardown(test_changed_field_is_an_update_with_old_and_new_value,
+                                        pc_setup, pc_teardown),
+        cmocka_unit_test_setup_teardown(test_traefik_port_change_is_seen_on_v04_only, pc_setup,
+                                        pc_teardown),
+        cmocka_unit_test_setup_teardown(test_type_change_is_a_replace_with_the_reason, pc_setup,
+                                        pc_teardown),
+        cmocka_unit_test_setup_teardown(test_replacing_a_host_replaces_its_virtual_clusters,
+                                        pc_setup, pc_teardown),
+        cmocka_unit_test_setup_teardown(test_state_absent_deletes_virtual_before_host, pc_setup,
+                                        pc_teardown),
+        cmocka_unit_test_setup_teardown(test_undeclared_clusters_are_unmanaged_without_prune,
+                                        pc_setup, pc_teardown),
+        cmocka_unit_test_setup_teardown(test_prevent_destroy_turns_a_delete_into_an_error, pc_setup,
+                                        pc_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_force_update_saves_an_unchanged_cluster_and_refuses_unknown_names, pc_setup,
+            pc_teardown),
+        cmocka_unit_test_setup_teardown(test_physical_save_without_kubeconfig_is_an_error, pc_setup,
+                                        pc_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_an_unread_kubeconfig_file_is_needed_only_by_the_saves_of_apply, pc_setup,
+            pc_teardown),
+        cmocka_unit_test_setup_teardown(test_deleting_a_host_whose_virtual_stays_is_an_error,
+                                        pc_setup, pc_teardown),
+        cmocka_unit_test_setup_teardown(test_operations_wait_only_for_what_they_depend_on, pc_setup,
+                                        pc_teardown),
+        cmocka_unit_test_setup_teardown(test_target_plans_the_cluster_and_its_host_only, pc_setup,
+                                        pc_teardown),
         cmocka_unit_test(test_maps_compare_as_sets_and_declared_maps_own_their_keys),
-        cmocka_unit_test(test_server_defaults_and_v04_event_listener_are_never_changes),
-        cmocka_unit_test(test_fields_the_server_keeps_nowhere_for_the_kind_are_not_changes),
-        cmocka_unit_test(test_v03_repository_compares_the_seed_spelling_of_additions),
+        cmocka_unit_test_setup_teardown(
+            test_server_defaults_and_v04_event_listener_are_never_changes, pc_setup, pc_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_fields_the_server_keeps_nowhere_for_the_kind_are_not_changes, pc_setup,
+            pc_teardown),
+        cmocka_unit_test_setup_teardown(test_v03_repository_compares_the_seed_spelling_of_additions,
+                                        pc_setup, pc_teardown),
         cmocka_unit_test(test_a_save_resetting_a_field_the_source_cannot_show_says_so),
         cmocka_unit_test(test_fingerprint_does_not_depend_on_list_order),
     };
