@@ -92,11 +92,13 @@ static void test_visibility_follows_the_generation(void **state)
     /* the tenant repository shows every component */
     free(v4->source);
     v4->source = nt_xstrdup("git /tmp/repo#main");
+    v4->source_kind = NT_SOURCE_GIT;
     assert_true(nt_normalize_visible(v4, "components_list.event_listener.name"));
     assert_true(nt_normalize_visible(v4, "components_list.deployment.additions.host"));
     /* ... but a v0.3 server's repository holds no additions: they are never compared there */
     free(v3->source);
     v3->source = nt_xstrdup("git /tmp/repo#main");
+    v3->source_kind = NT_SOURCE_GIT;
     v3->visible_extras = true;
     assert_false(nt_normalize_visible(v3, "components_list.deployment.additions.host"));
     assert_true(nt_normalize_visible(v3, "components_list.deployment.name"));

@@ -489,6 +489,7 @@ static void test_v03_repository_compares_the_seed_spelling_of_additions(void **s
         fx_observe(NT_GEN_V03, (fx_obs[]){FX_VIRT("v", "h", "31000")}, 1);
     free(have->source);
     have->source = nt_xstrdup("git:/tmp/repo#main@1234567");
+    have->source_kind = NT_SOURCE_GIT;
     have->visible = ((1u << NT_F_COUNT) - 1) & ~(1u << NT_F_KUBECONFIG);
     nt_cluster *o = have->items[0];
     nt_cluster_set_field(o, NT_F_ARGOCD_HOST, "argocd.v.example.com", NT_POS_NONE);

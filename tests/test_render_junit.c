@@ -24,10 +24,12 @@ static void test_drift_is_a_failure_with_the_change_lines_and_no_op_passes(void 
 {
     (void)state;
     nt_change ch[] = {
-        {(char *)"primary_domain", (char *)"8.217.50.114.nip.io", (char *)"example.com", false},
-        {(char *)"kubeconfig", (char *)"old", (char *)"new", true},
+        {(char *)"primary_domain", (char *)"8.217.50.114.nip.io", (char *)"example.com", false,
+         NT_PATH_FIELD},
+        {(char *)"kubeconfig", (char *)"old", (char *)"new", true, NT_PATH_FIELD},
     };
-    nt_change cr[] = {{(char *)"api_server", NULL, (char *)"https://10.0.0.1:6443", false}};
+    nt_change cr[] = {
+        {(char *)"api_server", NULL, (char *)"https://10.0.0.1:6443", false, NT_PATH_FIELD}};
     nt_action acts[] = {
         {.cluster = (char *)"cluster-host",
          .kind = NT_ACT_UPDATE,
@@ -89,7 +91,8 @@ static void test_drift_is_a_failure_with_the_change_lines_and_no_op_passes(void 
 static void test_replace_and_delete_carry_their_reason(void **state)
 {
     (void)state;
-    nt_change ch[] = {{(char *)"worker_type", (char *)"pipeline", (char *)"deployment", false}};
+    nt_change ch[] = {
+        {(char *)"worker_type", (char *)"pipeline", (char *)"deployment", false, NT_PATH_FIELD}};
     nt_action acts[] = {
         {.cluster = (char *)"vc",
          .kind = NT_ACT_REPLACE,
@@ -119,7 +122,7 @@ static void test_everything_is_xml_escaped(void **state)
     nt_change ch[] = {{(char *)"primary_domain", (char *)"a<b>&\"c'",
                        (char *)"bad\x01"
                                "ctl \xff\xfe utf8 \xc3\xa9t\xc3\xa9",
-                       false}};
+                       false, NT_PATH_FIELD}};
     nt_action acts[] = {
         {.cluster = (char *)"x&<y>\"", .kind = NT_ACT_UPDATE, .changes = ch, .n_changes = 1}};
     nt_plan plan = {.actions = acts, .n_actions = 1, .source = (char *)"git:/a&b\"c#main@1"};

@@ -254,6 +254,9 @@ typedef struct nt_input {
     char sha256[65];
 } nt_input;
 
+/* Where an observed set was read from (set where it is read, never re-parsed from the label). */
+typedef enum nt_source_kind { NT_SOURCE_NONE = 0, NT_SOURCE_API, NT_SOURCE_GIT } nt_source_kind;
+
 typedef struct nt_cluster_set {
     nt_cluster **items;
     size_t n, cap;
@@ -273,6 +276,7 @@ typedef struct nt_cluster_set {
     unsigned visible;
     bool visible_extras;
     char *source; /* "api https://host:port" or "git PATH#REF" (observed sets) */
+    nt_source_kind source_kind;
 } nt_cluster_set;
 
 nt_cluster_set *nt_cluster_set_new(void);

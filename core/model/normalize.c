@@ -227,6 +227,42 @@ static const char *component_key(nt_component_kind k)
     return nt_components[k].snake ? nt_components[k].snake : nt_components[k].camel;
 }
 
+nt_path_kind nt_path_parse(const char *path, nt_path_info *info)
+{
+    nt_path_info dummy;
+    nt_path_info *pi = info ? info : &dummy;
+    memset(pi, 0, sizeof(*pi));
+    pi->field = NT_F_COUNT;
+    pi->comp = NT_C_COUNT;
+    pi->prefix = strlen(path);
+    const char *dot = strchr(path, '.');
+    size_t head = dot ? (size_t)(dot - path) : strlen(path);
+    if (dot && ((head == sizeof(RESERVED_KEY) - 1 && !strncmp(path, RESERVED_KEY, head)) ||
+                (head == sizeof(ALLOWED_KEY) - 1 && !strncmp(path, ALLOWED_KEY, head)))) {
+        pi->key = dot + 1;
+        pi->prefix = head;
+        return pi->kind = NT_PATH_MAP;
+    }
+    if (dot && head == sizeof(COMPONENTS_KEY) - 1 && !strncmp(path, COMPONENTS_KEY, head)) {
+        const char *cat = dot + 1, *rest = strchr(cat, '.');
+        size_t len = rest ? (size_t)(rest - cat) : strlen(cat);
+        for (int k = 0; k < NT_C_COUNT; k++) {
+            const char *ck = component_key((nt_component_kind)k);
+            if (strlen(ck) == len && !strncmp(ck, cat, len))
+                pi->comp = (nt_component_kind)k;
+        }
+        pi->prefix = (size_t)(cat + len - path);
+        if (rest && !strncmp(rest, ".additions.", 11)) {
+            pi->key = rest + 11;
+            pi->prefix += 10;
+            return pi->kind = NT_PATH_ADDITION;
+        }
+        return pi->kind = NT_PATH_COMPONENT;
+    }
+    pi->field = nt_field_by_name(path);
+    return pi->kind = pi->field == NT_F_COUNT ? NT_PATH_UNKNOWN : NT_PATH_FIELD;
+}
+
 /* The namespace the server gives a component named `name` when none is given. */
 static const char *default_namespace_of(const char *name)
 {
@@ -260,16 +296,12 @@ static void add_component(const nt_component *comp, nt_component_kind k, bool de
 
 nt_field nt_normalize_seed_field(const char *path)
 {
-    if (strncmp(path, COMPONENTS_KEY ".", sizeof(COMPONENTS_KEY)))
+    nt_path_info pi;
+    if (nt_path_parse(path, &pi) != NT_PATH_ADDITION)
         return NT_F_COUNT;
-    const char *cat = path + sizeof(COMPONENTS_KEY);
-    for (size_t i = 0; i < NT_SEED_ADDITIONS; i++) {
-        const char *key = component_key(nt_seed_additions[i].kind);
-        size_t len = strlen(key);
-        if (!strncmp(cat, key, len) && !strncmp(cat + len, ".additions.", 11) &&
-            !strcmp(cat + len + 11, nt_seed_additions[i].key))
+    for (size_t i = 0; i < NT_SEED_ADDITIONS; i++)
+        if (nt_seed_additions[i].kind == pi.comp && !strcmp(pi.key, nt_seed_additions[i].key))
             return nt_seed_additions[i].field;
-    }
     return NT_F_COUNT;
 }
 
@@ -333,47 +365,37 @@ void nt_normalize_desired(const nt_cluster *c, nt_norm *out)
     norm_finish(out);
 }
 
-static bool is_git_source(const nt_cluster_set *set)
-{
-    return set->source && !strncmp(set->source, "git", 3);
-}
-
 bool nt_normalize_visible(const nt_cluster_set *set, const char *path)
 {
-    if (!strncmp(path, COMPONENTS_KEY ".", sizeof(COMPONENTS_KEY))) {
-        if (!set->visible_extras)
+    nt_path_info pi;
+    switch (nt_path_parse(path, &pi)) {
+    case NT_PATH_COMPONENT:
+    case NT_PATH_ADDITION: {
+        if (!set->visible_extras || pi.comp == NT_C_COUNT)
             return false;
-        const char *cat = path + sizeof(COMPONENTS_KEY);
-        const char *dot = strchr(cat, '.');
-        size_t len = dot ? (size_t)(dot - cat) : strlen(cat);
-        int k;
-        for (k = 0; k < NT_C_COUNT; k++)
-            if (strlen(component_key((nt_component_kind)k)) == len &&
-                !strncmp(component_key((nt_component_kind)k), cat, len))
-                break;
-        if (k == NT_C_COUNT)
-            return false;
-        bool additions = dot && !strncmp(dot, ".additions.", 11);
-        if (is_git_source(set)) /* the Cluster files; a v0.3 server writes no additions */
+        bool additions = pi.kind == NT_PATH_ADDITION;
+        if (set->source_kind == NT_SOURCE_GIT) /* the Cluster files; v0.3 writes no additions */
             return !(additions && set->gen == NT_GEN_V03);
-        unsigned fl = nt_components[k].flags;
+        unsigned fl = nt_components[pi.comp].flags;
         switch (set->gen) {
         case NT_GEN_V04:
             /* v0.4's converter never returns event_listener (docs/api-server.md §4.1) */
-            return (fl & NT_COMP_V04) && k != NT_C_EVENT_LISTENER;
+            return (fl & NT_COMP_V04) && pi.comp != NT_C_EVENT_LISTENER;
         case NT_GEN_V03:
             return (fl & NT_COMP_V03) && !additions;
         default:
             return true;
         }
     }
-    if (!strncmp(path, RESERVED_KEY ".", sizeof(RESERVED_KEY)) ||
-        !strncmp(path, ALLOWED_KEY ".", sizeof(ALLOWED_KEY)))
+    case NT_PATH_MAP:
         return set->visible_extras;
-    nt_field f = nt_field_by_name(path);
-    if (f == NT_F_COUNT || (nt_fields[f].flags & NT_FIELD_SENSITIVE))
-        return false;
-    return (set->visible & (1u << f)) != 0;
+    case NT_PATH_FIELD:
+        return !(nt_fields[pi.field].flags & NT_FIELD_SENSITIVE) &&
+               (set->visible & (1u << pi.field)) != 0;
+    case NT_PATH_UNKNOWN:
+        break;
+    }
+    return false;
 }
 
 void nt_normalize_observed(const nt_cluster *c, const nt_cluster_set *set, nt_norm *out)

@@ -23,6 +23,32 @@
 /* Entries borrow their strings from static tables and from the cluster when no
  * canonicalisation was needed (so a cluster must outlive its nt_norm); own_* says what to
  * free. */
+/* What a normalised path names, decided once where the path is made or read (nt_path_parse)
+ * and switched on everywhere else:
+ *   NT_PATH_FIELD      "primary_domain", "traefik.http_node_port" (info.field)
+ *   NT_PATH_COMPONENT  "components_list.gateway", "components_list.gateway.name" (info.comp)
+ *   NT_PATH_ADDITION   "components_list.gateway.additions.httpNodePort" (info.comp, info.key)
+ *   NT_PATH_MAP        "reserved_namespaces_allowed_products.ns1" (info.key: the map key)
+ *   NT_PATH_UNKNOWN    anything else (a saved plan from a later version) */
+typedef enum nt_path_kind {
+    NT_PATH_UNKNOWN = 0,
+    NT_PATH_FIELD,
+    NT_PATH_COMPONENT,
+    NT_PATH_ADDITION,
+    NT_PATH_MAP
+} nt_path_kind;
+
+typedef struct nt_path_info {
+    nt_path_kind kind;
+    nt_field field;         /* FIELD: the field; else NT_F_COUNT */
+    nt_component_kind comp; /* COMPONENT, ADDITION: the category; else NT_C_COUNT */
+    const char *key;        /* ADDITION: the additions key; MAP: the map key (into path) */
+    size_t prefix;          /* the length of the part shown in "not compared": the map's name,
+                               "components_list.<cat>" or "components_list.<cat>.additions" */
+} nt_path_info;
+
+nt_path_kind nt_path_parse(const char *path, nt_path_info *info);
+
 typedef struct nt_norm_entry {
     const char *path;
     const char *value; /* canonical value; for the map paths a JSON array */

@@ -762,6 +762,7 @@ static int read_at(git_repository *repo, const git_src *s, const char *default_b
         goto done;
     free(set->source);
     set->source = nt_xstrdup(nt_buf_str(&label));
+    set->source_kind = NT_SOURCE_GIT;
     *out = set;
     set = NULL;
     rc = 0;

@@ -362,6 +362,7 @@ named:
     nt_buf src = NT_BUF_INIT;
     nt_buf_addf(&src, "api %s", cfg->base_url);
     (*out)->source = nt_buf_detach(&src);
+    (*out)->source_kind = NT_SOURCE_API;
     rc = 0;
 done:
     if (rc != 0 && *out) {

@@ -91,6 +91,7 @@ int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster
     char(*hashes)[65] = nt_xcalloc(actual->n + 1, sizeof(*hashes));
     p->gen = actual->gen;
     p->source = nt_xstrdup(actual->source ? actual->source : "");
+    p->source_kind = actual->source_kind;
 
     if (!opts || !opts->skip_validation) {
         nt_validate_opts vo = {actual->gen, false};

@@ -11,6 +11,7 @@
 #include "core/base/diag.h"
 #include "core/base/name_table.h"
 #include "core/model/model.h"
+#include "core/model/normalize.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,10 +27,11 @@ typedef enum {
 const char *nt_action_name(nt_action_kind k); /* "no-op", "create", "update", ... */
 
 typedef struct nt_change {
-    char *path;     /* "primary_domain", "components_list.gateway.additions.httpNodePort" */
-    char *old_val;  /* NULL: not set before */
-    char *new_val;  /* NULL: removed */
-    bool sensitive; /* both shown as "(sensitive)" */
+    char *path;        /* "primary_domain", "components_list.gateway.additions.httpNodePort" */
+    char *old_val;     /* NULL: not set before */
+    char *new_val;     /* NULL: removed */
+    bool sensitive;    /* both shown as "(sensitive)" */
+    nt_path_kind kind; /* what path names (normalize.h), set where the change is made or read */
 } nt_change;
 
 typedef struct nt_action {
@@ -64,8 +66,9 @@ typedef struct nt_plan {
     size_t n_unmanaged;
     char **unseen; /* declared fields the source could not show ("kubeconfig", ...) */
     size_t n_unseen;
-    nt_api_gen gen;       /* generation of the observed server */
-    char *source;         /* observed source label */
+    nt_api_gen gen; /* generation of the observed server */
+    char *source;   /* observed source label */
+    nt_source_kind source_kind;
     char fingerprint[65]; /* SHA-256 of the observed set's canonical form */
     size_t n_create, n_update, n_replace, n_delete;
     /* added for saved plans (plan_file.h): the desired set's input files and hashes, the

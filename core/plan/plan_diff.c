@@ -17,6 +17,7 @@ static void add_change(nt_action *a, size_t *cap, const char *path, const char *
     NT_GROW(a->changes, *cap, a->n_changes + 1);
     nt_change *c = &a->changes[a->n_changes++];
     c->path = nt_xstrdup(path);
+    c->kind = nt_path_parse(path, NULL);
     c->old_val = sensitive ? NULL : nt_xstrdup(old_val);
     c->new_val = sensitive ? NULL : nt_xstrdup(new_val);
     c->sensitive = sensitive;
@@ -36,18 +37,10 @@ static size_t new_action(nt_plan *p, size_t *cap, const char *name, nt_action_ki
  * set is enough. */
 static void unseen_add(nt_plan *p, size_t *cap, const char *path)
 {
-    size_t len = strlen(path);
-    if (!strncmp(path, "reserved_namespaces_allowed_products.", 37) ||
-        !strncmp(path, "product_allowed_cluster_resources.", 34))
-        len = (size_t)(strchr(path, '.') - path);
-    if (!strncmp(path, "components_list.", 16)) {
-        /* a whole category ("components_list.gateway") or its additions */
-        const char *dot = strchr(path + 16, '.');
-        if (dot && !strncmp(dot, ".additions.", 11))
-            len = (size_t)(dot - path) + 10;
-        else if (dot)
-            len = (size_t)(dot - path);
-    }
+    /* a map by its name, a category ("components_list.gateway") or its additions as one */
+    nt_path_info pi;
+    nt_path_parse(path, &pi);
+    size_t len = pi.prefix;
     for (size_t i = 0; i < p->n_unseen; i++)
         if (strlen(p->unseen[i]) == len && !strncmp(p->unseen[i], path, len))
             return;
@@ -72,17 +65,25 @@ static const char *or_none(const char *s)
  * Declaring one of them is then not a change the server could ever make. */
 static bool kept_nowhere(const nt_norm *obs, const char *path)
 {
-    nt_field f = nt_field_by_name(path);
-    if (f != NT_F_COUNT)
-        return (nt_fields[f].flags & NT_FIELD_V03_ONLY) != 0;
-    if (strncmp(path, "components_list.", 16) != 0)
-        return false;
-    const char *dot = strchr(path + 16, '.');
-    size_t len = dot ? (size_t)(dot - path) + 1 : strlen(path);
-    for (size_t i = 0; i < obs->n; i++)
-        if (!strncmp(obs->e[i].path, path, len))
-            return false;
-    return true;
+    nt_path_info pi;
+    switch (nt_path_parse(path, &pi)) {
+    case NT_PATH_FIELD:
+        return (nt_fields[pi.field].flags & NT_FIELD_V03_ONLY) != 0;
+    case NT_PATH_COMPONENT:
+    case NT_PATH_ADDITION:
+        /* kept nowhere when the server shows nothing of the category */
+        for (size_t i = 0; i < obs->n; i++) {
+            nt_path_info oi;
+            if (nt_path_parse(obs->e[i].path, &oi) >= NT_PATH_COMPONENT && oi.comp == pi.comp &&
+                oi.kind != NT_PATH_MAP)
+                return false;
+        }
+        return true;
+    case NT_PATH_MAP:
+    case NT_PATH_UNKNOWN:
+        break;
+    }
+    return false;
 }
 
 /* Compare a declared, observed cluster; fills a->changes and returns the replace field (or
@@ -210,15 +211,15 @@ static void reset_note(nt_action *a, const nt_cluster_set *actual)
     }
     if (n) {
         nt_buf b = NT_BUF_INIT;
-        nt_buf_addf(
-            &b,
-            "this save resets %s to the server's default%s: the file does not declare "
-            "%s and %s cannot show the current value%s. See %s with `nautes plan "
-            "--state git:REPO` (the tenant configuration repository) and declare %s to "
-            "keep %s.",
-            nt_buf_str(&list), n > 1 ? "s" : "", n > 1 ? "them" : "it",
-            actual->source && !strncmp(actual->source, "git", 3) ? "the repository" : "the API",
-            n > 1 ? "s" : "", n > 1 ? "them" : "it", n > 1 ? "them" : "it", n > 1 ? "them" : "it");
+        nt_buf_addf(&b,
+                    "this save resets %s to the server's default%s: the file does not declare "
+                    "%s and %s cannot show the current value%s. See %s with `nautes plan "
+                    "--state git:REPO` (the tenant configuration repository) and declare %s to "
+                    "keep %s.",
+                    nt_buf_str(&list), n > 1 ? "s" : "", n > 1 ? "them" : "it",
+                    actual->source_kind == NT_SOURCE_GIT ? "the repository" : "the API",
+                    n > 1 ? "s" : "", n > 1 ? "them" : "it", n > 1 ? "them" : "it",
+                    n > 1 ? "them" : "it");
         a->notes = nt_xrealloc(a->notes, (a->n_notes + 1) * sizeof(*a->notes));
         a->notes[a->n_notes++] = nt_buf_detach(&b);
     }

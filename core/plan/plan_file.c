@@ -470,6 +470,10 @@ int nt_plan_file_read(const char *path, nt_plan **out, nt_diag *diag)
     }
     p = nt_xcalloc(1, sizeof(*p));
     p->source = dup_str(doc, "source");
+    /* the saved label is the edge where the kind is read back */
+    p->source_kind = !p->source                      ? NT_SOURCE_NONE
+                     : !strncmp(p->source, "git", 3) ? NT_SOURCE_GIT
+                                                     : NT_SOURCE_API;
     char *gen = dup_str(doc, "server_generation");
     if (!gen || nt_gen_parse(gen, &p->gen) < 0)
         p->gen = NT_GEN_UNKNOWN;
@@ -509,6 +513,7 @@ int nt_plan_file_read(const char *path, nt_plan **out, nt_diag *diag)
             ch->path = dup_str(c, "path");
             if (!ch->path)
                 continue;
+            ch->kind = nt_path_parse(ch->path, NULL);
             ch->sensitive = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "sensitive"));
             if (!ch->sensitive) {
                 ch->old_val = dup_value(c, "old");

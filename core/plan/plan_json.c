@@ -7,17 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool is_map_path(const char *path)
-{
-    return !strncmp(path, "reserved_namespaces_allowed_products.", 37) ||
-           !strncmp(path, "product_allowed_cluster_resources.", 34);
-}
-
-static cJSON *value_json(const char *path, const char *v)
+static cJSON *value_json(nt_path_kind kind, const char *v)
 {
     if (!v)
         return cJSON_CreateNull();
-    if (is_map_path(path)) {
+    if (kind == NT_PATH_MAP) {
         cJSON *arr = cJSON_Parse(v);
         if (arr)
             return arr;
@@ -62,9 +56,9 @@ cJSON *nt_plan_to_json(const nt_plan *plan, bool saved)
             cJSON *co = cJSON_CreateObject();
             cJSON_AddStringToObject(co, "path", c->path);
             cJSON_AddItemToObject(
-                co, "old", c->sensitive ? cJSON_CreateNull() : value_json(c->path, c->old_val));
+                co, "old", c->sensitive ? cJSON_CreateNull() : value_json(c->kind, c->old_val));
             cJSON_AddItemToObject(
-                co, "new", c->sensitive ? cJSON_CreateNull() : value_json(c->path, c->new_val));
+                co, "new", c->sensitive ? cJSON_CreateNull() : value_json(c->kind, c->new_val));
             cJSON_AddBoolToObject(co, "sensitive", c->sensitive);
             cJSON_AddItemToArray(changes, co);
         }

@@ -12,21 +12,15 @@
 #define C_BOLD "\033[1m"
 #define C_RESET "\033[0m"
 
-static bool is_map_path(const char *path)
-{
-    return !strncmp(path, "reserved_namespaces_allowed_products.", 37) ||
-           !strncmp(path, "product_allowed_cluster_resources.", 34);
-}
-
 /* A value as shown: a JSON string ("..." with escapes), a map value as its JSON array. Both
  * escaped for the terminal (core/base/escape.h). */
-static void add_value(nt_buf *out, const char *path, const char *v, const char *missing)
+static void add_value(nt_buf *out, nt_path_kind kind, const char *v, const char *missing)
 {
     if (!v) {
         nt_buf_adds(out, missing);
         return;
     }
-    nt_buf_add_escaped(out, v, !is_map_path(path));
+    nt_buf_add_escaped(out, v, kind != NT_PATH_MAP);
 }
 
 /* A name, a label or a field path from a file or a server. */
@@ -108,16 +102,16 @@ void nt_render_text(const nt_plan *plan, const nt_render_opts *opts, nt_buf *out
                 if (c->sensitive)
                     nt_buf_adds(out, "(sensitive)");
                 else
-                    add_value(out, c->path, c->new_val, "(none)");
+                    add_value(out, c->kind, c->new_val, "(none)");
             } else if (c->sensitive) {
                 add_name(out, c->path);
                 nt_buf_adds(out, ": (sensitive)");
             } else {
                 add_name(out, c->path);
                 nt_buf_adds(out, ": ");
-                add_value(out, c->path, c->old_val, "(none)");
+                add_value(out, c->kind, c->old_val, "(none)");
                 nt_buf_adds(out, " -> ");
-                add_value(out, c->path, c->new_val, "(removed)");
+                add_value(out, c->kind, c->new_val, "(removed)");
             }
             nt_buf_addc(out, '\n');
         }
@@ -139,7 +133,7 @@ void nt_render_text(const nt_plan *plan, const nt_render_opts *opts, nt_buf *out
     if (plan->n_unseen) {
         if (any)
             nt_buf_addc(out, '\n');
-        bool git = plan->source && !strncmp(plan->source, "git", 3);
+        bool git = plan->source_kind == NT_SOURCE_GIT;
         nt_buf_addf(out, "Not compared (%s): ",
                     git ? "the tenant repository does not hold them"
                         : "the API does not return them");
