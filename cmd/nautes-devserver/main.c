@@ -7,6 +7,7 @@
 #include "devserver.h"
 
 #include "core/base/alloc.h"
+#include "core/base/clock.h"
 #include "core/base/options.h"
 #include "core/base/wipe.h"
 
@@ -37,7 +38,7 @@ typedef struct ds_sock {
 typedef struct ds_conn {
     nt_buf body;
     bool too_big;
-    struct timespec start;
+    double start; /* nt_now_sec() when the request began */
     long sec;
     unsigned long seq;
     int status;
@@ -114,15 +115,6 @@ static void faults_match(const char *method, const char *path, fault_hits *h)
             h->collide = f;
     }
     pthread_mutex_unlock(&S.fault_lock);
-}
-
-static void sleep_ms(long ms)
-{
-    if (ms <= 0)
-        return;
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
 }
 
 /* ---- responses --------------------------------------------------------------------------- */
@@ -270,7 +262,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     ds_conn *c = *req_cls;
     if (!c) {
         c = nt_xcalloc(1, sizeof(*c));
-        clock_gettime(CLOCK_MONOTONIC, &c->start);
+        c->start = nt_now_sec();
         c->sec = (long)time(NULL);
         c->method = nt_xstrdup(method);
         c->path_len = url_length(conn, url);
@@ -292,7 +284,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     fault_hits h;
     faults_match(method, url, &h);
     bool collided = h.collide && collides(c);
-    sleep_ms(S.latency_ms + h.delay_ms);
+    nt_sleep_ms(S.latency_ms + h.delay_ms);
 
     ds_reply r = {0, NULL, NT_BUF_INIT, NULL, -1, false};
     if (collided) {
@@ -356,10 +348,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (!c)
         return;
     (void)conn;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double ms = (double)(now.tv_sec - c->start.tv_sec) * 1000.0 +
-                (double)(now.tv_nsec - c->start.tv_nsec) / 1e6;
+    double ms = (nt_now_sec() - c->start) * 1000.0;
     if (c->status)
         fprintf(stderr, "%s %s %d %.1fms%s%s\n", c->method, c->path, c->status, ms,
                 c->dropped ? " (dropped)" : "",

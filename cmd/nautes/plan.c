@@ -2,6 +2,8 @@
  * 8). */
 #include "cmd/nautes/commands.h"
 
+#include "core/base/clock.h"
+
 #include "core/base/atomic_write.h"
 #include "core/plan/plan_file.h"
 #include "core/render/render.h"
@@ -21,13 +23,6 @@ static const char description[] =
     "files declare, observes the server (one GET) or the tenant repository (--state git:...),\n"
     "and prints one action per cluster that differs. Exit 0 (no changes; or changes without\n"
     "--detailed-exitcode), 1 on error, 2 when there are changes with --detailed-exitcode.";
-
-static double now_sec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* --junit FILE: the plan (or the errors of the run) as a JUnit report for CI, written
  * atomically: a failed write keeps the previous report. */
@@ -87,16 +82,16 @@ int cmd_plan(int argc, char **argv)
     }
 
     junit_arg = junit_path;
-    double t0 = now_sec();
+    double t0 = nt_now_sec();
     int loaded = nt_session_load(&s, (const char *const *)pos.items, pos.n, 0);
     if (check_outputs(s.desired, out_path, &junit_path, &s.diag) < 0 || loaded < 0 ||
         !junit_path != !junit_arg || nt_session_validate(&s) < 0)
         goto report;
-    double t1 = now_sec();
+    double t1 = nt_now_sec();
     nt_plan_opts po = nt_select_plan_opts(&sel);
     if (nt_cmd_connect(&s, &c, false) < 0 || nt_session_observe(&s, c.state) < 0)
         goto report;
-    double t2 = now_sec();
+    double t2 = nt_now_sec();
     if (nt_session_plan(&s, &po) < 0)
         goto report;
     nt_plan_set_args(s.plan, (const char *const *)pos.items, pos.n);
@@ -109,7 +104,7 @@ int cmd_plan(int argc, char **argv)
     }
     if (out_path && nt_plan_file_write(s.plan, out_path, &s.diag) < 0)
         goto report;
-    double t3 = now_sec();
+    double t3 = nt_now_sec();
     if (c.verbose)
         fprintf(stderr,
                 "nautes: timing: load+validate %.3fs, observe %.3fs (%zu clusters), plan+render "

@@ -2,6 +2,7 @@
 #include "core/apply/apply.h"
 
 #include "core/base/alloc.h"
+#include "core/base/clock.h"
 #include "core/observe/api_error.h"
 #include "core/observe/api_json.h"
 #include "core/base/escape.h"
@@ -48,13 +49,6 @@ typedef struct runner {
     bool have_secrets;  /* secrets is built at the first failed answer */
 } runner;
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static double uniform(runner *r)
 {
     return nt_rng_uniform(&r->rng);
@@ -76,7 +70,7 @@ static void emit(runner *r, nt_apply_event ev, size_t i, const char *detail)
         return;
     double el = 0;
     if (r->st[i].first_ms)
-        el = (double)(now_ms() - r->st[i].first_ms) / 1000.0;
+        el = (double)(nt_now_ms() - r->st[i].first_ms) / 1000.0;
     r->o->progress(r->o->progress_ctx, ev, r->plan, r->rep, i, el, detail);
 }
 
@@ -85,7 +79,7 @@ static void finish(runner *r, size_t i, nt_op_status status)
     op_state *s = &r->st[i];
     nt_op_result *res = &r->rep->ops[i];
     res->status = status;
-    res->duration = s->first_ms ? (double)(now_ms() - s->first_ms) / 1000.0 : 0;
+    res->duration = s->first_ms ? (double)(nt_now_ms() - s->first_ms) / 1000.0 : 0;
     s->waiting = false;
     if (s->body) {
         nt_api_body_free(s->body);
@@ -167,7 +161,7 @@ static int start_attempt(runner *r, size_t i, nt_diag *diag)
     r->in_flight++;
     r->rep->ops[i].attempts++;
     if (!s->first_ms) {
-        s->first_ms = now_ms();
+        s->first_ms = nt_now_ms();
         emit(r, NT_APPLY_EV_STARTED, i, NULL);
     } else {
         r->rep->retries++;
@@ -180,7 +174,7 @@ static void schedule_retry(runner *r, size_t i, long long delay_ms, long long re
 {
     op_state *s = &r->st[i];
     s->waiting = true;
-    s->next_ms = now_ms() + delay_ms;
+    s->next_ms = nt_now_ms() + delay_ms;
     nt_buf d = NT_BUF_INIT;
     nt_buf_adds(&d, why);
     if (retry_after > 0)
@@ -236,7 +230,7 @@ static void attempt_done(runner *r, size_t i, CURLcode cc)
         finish(r, i, NT_OPST_OK);
     } else if (op->kind == NT_OP_DELETE && err.referenced && r->o->wait_prune_sec > 0 &&
                deleted_a_dependency(r, i)) {
-        long long now = now_ms();
+        long long now = nt_now_ms();
         if (!s->prune_deadline)
             s->prune_deadline = now + r->o->wait_prune_sec * 1000LL;
         long long delay = nt_retry_backoff_ms(++s->prune_waits, r->o->retry_base_ms,
@@ -288,7 +282,7 @@ static bool interrupted(const runner *r)
 /* Start what may start; returns -1 when the executor itself failed. */
 static int launch(runner *r, nt_diag *diag)
 {
-    long long now = now_ms();
+    long long now = nt_now_ms();
     for (size_t i = 0; i < r->plan->n_ops && (long)r->in_flight < r->o->parallelism; i++) {
         op_state *s = &r->st[i];
         if (r->rep->ops[i].status != NT_OPST_NOT_STARTED || s->in_flight)
@@ -306,7 +300,7 @@ static int launch(runner *r, nt_diag *diag)
 /* Milliseconds until the next scheduled retry, or -1 when none waits. */
 static long next_wake(const runner *r)
 {
-    long long best = -1, now = now_ms();
+    long long best = -1, now = nt_now_ms();
     for (size_t i = 0; i < r->plan->n_ops; i++)
         if (r->st[i].waiting && (best < 0 || r->st[i].next_ms < best))
             best = r->st[i].next_ms;
@@ -323,7 +317,7 @@ static bool any_waiting(const runner *r)
 /* Something could still start once its dependencies finish. */
 static bool any_startable(const runner *r)
 {
-    long long now = now_ms();
+    long long now = nt_now_ms();
     for (size_t i = 0; i < r->plan->n_ops; i++) {
         const op_state *s = &r->st[i];
         if (r->rep->ops[i].status != NT_OPST_NOT_STARTED || s->in_flight)
@@ -404,7 +398,7 @@ int nt_apply_run(const nt_http_config *cfg, const nt_plan *plan, const nt_apply_
     rep->n_ops = plan->n_ops;
     rep->ops = nt_xcalloc(plan->n_ops ? plan->n_ops : 1, sizeof(*rep->ops));
     *out = rep;
-    runner r = {.cfg = cfg, .plan = plan, .o = &o, .rep = rep, .t0 = now_ms()};
+    runner r = {.cfg = cfg, .plan = plan, .o = &o, .rep = rep, .t0 = nt_now_ms()};
     r.st = nt_xcalloc(plan->n_ops ? plan->n_ops : 1, sizeof(*r.st));
     nt_rng_seed(&r.rng, o.seed);
     int rc = -1;
@@ -454,7 +448,7 @@ int nt_apply_run(const nt_http_config *cfg, const nt_plan *plan, const nt_apply_
                 }
             }
         }
-        long long now = now_ms();
+        long long now = nt_now_ms();
         if (next_tick && now >= next_tick) {
             for (size_t i = 0; i < plan->n_ops; i++)
                 if (r.st[i].in_flight)
@@ -489,7 +483,7 @@ done:
     nt_secrets_free(&r.secrets);
     if (r.multi)
         curl_multi_cleanup(r.multi);
-    rep->elapsed = (double)(now_ms() - r.t0) / 1000.0;
+    rep->elapsed = (double)(nt_now_ms() - r.t0) / 1000.0;
     /* an interrupt during the last request still interrupted the apply: the user asked
      * to stop, and did not see it finish */
     if (interrupted(&r))

@@ -2,6 +2,7 @@
 #include "core/observe/http.h"
 
 #include "core/base/alloc.h"
+#include "core/base/clock.h"
 #include "core/base/redact.h"
 #include "core/base/wipe.h"
 #include "core/observe/api_error.h"
@@ -264,14 +265,6 @@ void nt_http_req_cleanup(nt_http_req *r)
     memset(r, 0, sizeof(*r));
 }
 
-/* Sleep ms milliseconds (the observer's backoff; the executor has its own event loop). */
-static void sleep_ms(long long ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
-}
-
 int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
 {
     static const char path[] = "/api/v1/clusters";
@@ -323,7 +316,7 @@ int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
         memset(&err, 0, sizeof(err));
         nt_http_req_cleanup(&req);
         memset(&req, 0, sizeof(req));
-        sleep_ms(delay);
+        nt_sleep_ms(delay);
     }
     if (err.kind == NT_APIERR_HTTP && err.no_clusters) {
         /* a fresh tenant: the repository has no clusters directory until the first save */
