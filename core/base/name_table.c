@@ -17,35 +17,43 @@ uint64_t nt_name_hash(const char *s)
     return h;
 }
 
-static void put(nt_name_table *t, size_t pos, const char *name)
+/* A slot holds the name's 32-bit hash (high half) and its position + 1 (low half; 0 = empty),
+ * so that a probe compares hashes first and a growth rehashes without reading a name. */
+static uint32_t hash32(const char *name)
 {
-    size_t mask = (size_t)t->cap - 1;
-    size_t h = (size_t)nt_name_hash(name) & mask;
-    while (t->slot[h])
-        h = (h + 1) & mask;
-    t->slot[h] = pos + 1;
+    uint64_t h = nt_name_hash(name);
+    return (uint32_t)(h ^ (h >> 32));
 }
 
-static void grow(nt_name_table *t, nt_name_at_fn *at, const void *items)
+static void put(nt_name_table *t, uint32_t hash, size_t pos)
+{
+    size_t mask = (size_t)t->cap - 1;
+    size_t i = hash & mask;
+    while (t->slot[i])
+        i = (i + 1) & mask;
+    t->slot[i] = (uint64_t)hash << 32 | (uint64_t)(pos + 1);
+}
+
+static void grow(nt_name_table *t)
 {
     size_t cap = t->cap ? (size_t)t->cap * 2 : 16;
     if (cap > ((size_t)1 << 31))
         abort(); /* more than 2^30 names: memory ran out long before */
-    size_t *old = t->slot;
+    uint64_t *old = t->slot;
     size_t old_cap = t->cap;
-    t->slot = nt_xcalloc(cap, sizeof(size_t));
+    t->slot = nt_xcalloc(cap, sizeof(uint64_t));
     t->cap = (uint32_t)cap;
     for (size_t i = 0; i < old_cap; i++)
         if (old[i])
-            put(t, old[i] - 1, at(items, old[i] - 1));
+            put(t, (uint32_t)(old[i] >> 32), (size_t)(uint32_t)old[i] - 1);
     free(old);
 }
 
 void nt_name_table_add(nt_name_table *t, size_t pos, nt_name_at_fn *at, const void *items)
 {
     if (((size_t)t->n + 1) * 2 > t->cap)
-        grow(t, at, items);
-    put(t, pos, at(items, pos));
+        grow(t);
+    put(t, hash32(at(items, pos)), pos);
     t->n++;
 }
 
@@ -55,8 +63,11 @@ size_t nt_name_table_find(const nt_name_table *t, const char *name, nt_name_at_f
     if (!t->cap || !name)
         return SIZE_MAX;
     size_t mask = (size_t)t->cap - 1;
-    for (size_t h = (size_t)nt_name_hash(name) & mask; t->slot[h]; h = (h + 1) & mask) {
-        size_t pos = t->slot[h] - 1;
+    uint32_t hash = hash32(name);
+    for (size_t i = hash & mask; t->slot[i]; i = (i + 1) & mask) {
+        if ((uint32_t)(t->slot[i] >> 32) != hash)
+            continue;
+        size_t pos = (size_t)(uint32_t)t->slot[i] - 1;
         if (!strcmp(at(items, pos), name))
             return pos;
     }

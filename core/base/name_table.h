@@ -22,9 +22,9 @@
 typedef const char *nt_name_at_fn(const void *items, size_t pos);
 
 typedef struct nt_name_table {
-    size_t *slot; /* position + 1; 0 = empty */
-    uint32_t cap; /* a power of two, or 0 before the first add */
-    uint32_t n;   /* positions added */
+    uint64_t *slot; /* the name's 32-bit hash << 32 | position + 1; 0 = empty */
+    uint32_t cap;   /* a power of two, or 0 before the first add */
+    uint32_t n;     /* positions added */
 } nt_name_table;
 
 #define NT_NAME_TABLE_INIT                                                                         \
