@@ -189,6 +189,49 @@ static inline char *fx_ops(const nt_plan *p)
     return nt_buf_detach(&b);
 }
 
+/* The state of one plan test (cmocka setup/teardown): the sets it loads or observes, the
+ * diagnostics of every plan it builds, and its plans. fx_case_teardown frees all of it, so a
+ * test body holds only its scenario and its assertions, and ASan still catches what the code
+ * under test leaks. */
+typedef struct fx_case {
+    nt_cluster_set *want, *have; /* the desired and the observed set */
+    nt_cluster_set *sets[4];     /* further sets a case compares */
+    nt_diag d;                   /* the diagnostics of every plan of the case */
+    nt_plan *p;                  /* the plan of fx_case_plan */
+    nt_plan *plans[3];           /* plans a case keeps side by side */
+} fx_case;
+
+static inline int fx_case_setup(void **state)
+{
+    fx_case *c = calloc(1, sizeof(*c));
+    *state = c;
+    return c ? 0 : -1;
+}
+
+static inline int fx_case_teardown(void **state)
+{
+    fx_case *c = *state;
+    nt_plan_free(c->p);
+    for (size_t i = 0; i < sizeof(c->plans) / sizeof(c->plans[0]); i++)
+        nt_plan_free(c->plans[i]);
+    nt_cluster_set_free(c->want);
+    nt_cluster_set_free(c->have);
+    for (size_t i = 0; i < sizeof(c->sets) / sizeof(c->sets[0]); i++)
+        nt_cluster_set_free(c->sets[i]);
+    nt_diag_free(&c->d);
+    free(c);
+    return 0;
+}
+
+/* fx_plan into c->p, with the case's diagnostics; frees the plan it replaces. */
+static inline nt_plan *fx_case_plan(fx_case *c, const nt_cluster_set *desired,
+                                    const nt_cluster_set *actual, const nt_plan_opts *opts)
+{
+    nt_plan_free(c->p);
+    c->p = fx_plan(desired, actual, opts, &c->d);
+    return c->p;
+}
+
 static inline bool fx_has_diag(const nt_diag *d, nt_severity sev, const char *needle)
 {
     for (size_t i = 0; i < d->n; i++)

@@ -11,33 +11,6 @@
 
 #include "tests/plan_fixtures.h"
 
-/* What a plan test builds, freed by one teardown whatever the test's outcome: the desired
- * set, the observed set (and a second one), the diagnostics and up to two plans. */
-typedef struct plan_case {
-    nt_cluster_set *want, *have, *extra;
-    nt_diag d;
-    nt_plan *p, *p2;
-} plan_case;
-
-static int pc_setup(void **state)
-{
-    *state = nt_xcalloc(1, sizeof(plan_case));
-    return 0;
-}
-
-static int pc_teardown(void **state)
-{
-    plan_case *t = *state;
-    nt_plan_free(t->p);
-    nt_plan_free(t->p2);
-    nt_cluster_set_free(t->want);
-    nt_cluster_set_free(t->have);
-    nt_cluster_set_free(t->extra);
-    nt_diag_free(&t->d);
-    free(t);
-    return 0;
-}
-
 static const fx_obs host_and_virtual[] = {FX_HOST("cluster-host"),
                                           FX_VIRT("cluster-virtual", "cluster-host", "31456")};
 static const char *const host_and_virtual_yaml =
@@ -45,10 +18,10 @@ static const char *const host_and_virtual_yaml =
 
 static void test_matching_file_plans_no_change_against_v04(void **state)
 {
-    plan_case *tc = *state;
-    nt_cluster_set *want = tc->want = fx_load(host_and_virtual_yaml);
-    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    fx_case *fx = *state;
+    nt_cluster_set *want = fx->want = fx_load(host_and_virtual_yaml);
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_non_null(p);
     assert_false(nt_plan_has_changes(p));
     assert_int_equal(p->n_ops, 0);
@@ -62,10 +35,10 @@ static void test_matching_file_plans_no_change_against_v04(void **state)
 
 static void test_matching_file_plans_no_change_against_v03_and_lists_seed_fields_once(void **st)
 {
-    plan_case *tc = *st;
-    nt_cluster_set *want = tc->want = fx_load(host_and_virtual_yaml);
-    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V03, host_and_virtual, 2);
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    fx_case *fx = *st;
+    nt_cluster_set *want = fx->want = fx_load(host_and_virtual_yaml);
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V03, host_and_virtual, 2);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_non_null(p);
     assert_false(nt_plan_has_changes(p));
     assert_int_equal(p->n_unseen, 4);
@@ -77,10 +50,10 @@ static void test_matching_file_plans_no_change_against_v03_and_lists_seed_fields
 
 static void test_undeclared_cluster_is_created_with_kubeconfig_sensitive(void **state)
 {
-    plan_case *tc = *state;
-    nt_cluster_set *want = tc->want = fx_load(host_and_virtual_yaml);
-    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, NULL, 0);
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    fx_case *fx = *state;
+    nt_cluster_set *want = fx->want = fx_load(host_and_virtual_yaml);
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, NULL, 0);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_non_null(p);
     assert_int_equal(p->n_create, 2);
     const nt_action *h = fx_action(p, "cluster-host");
@@ -101,12 +74,12 @@ static void test_undeclared_cluster_is_created_with_kubeconfig_sensitive(void **
 
 static void test_changed_field_is_an_update_with_old_and_new_value(void **state)
 {
-    plan_case *tc = *state;
-    nt_cluster_set *want = tc->want =
+    fx_case *fx = *state;
+    nt_cluster_set *want = fx->want =
         fx_load("clusters:\n" Y_HOST("cluster-host") "    primary_domain: "
                                                      "new.example.com\n");
-    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_non_null(p);
     const nt_action *a = fx_action(p, "cluster-host");
     assert_int_equal(a->kind, NT_ACT_UPDATE);
@@ -119,14 +92,14 @@ static void test_changed_field_is_an_update_with_old_and_new_value(void **state)
 
 static void test_traefik_port_change_is_seen_on_v04_only(void **state)
 {
-    plan_case *tc = *state;
+    fx_case *fx = *state;
     fx_obs h = FX_HOST("cluster-host");
     h.http = "30081";
-    nt_cluster_set *want = tc->want = fx_load("clusters:\n" Y_HOST("cluster-host"));
-    nt_cluster_set *v4 = tc->have = fx_observe(NT_GEN_V04, &h, 1);
-    nt_cluster_set *v3 = tc->extra = fx_observe(NT_GEN_V03, &h, 1);
-    nt_plan *p4 = tc->p = fx_plan(want, v4, NULL, &tc->d);
-    nt_plan *p3 = tc->p2 = fx_plan(want, v3, NULL, &tc->d);
+    nt_cluster_set *want = fx->want = fx_load("clusters:\n" Y_HOST("cluster-host"));
+    nt_cluster_set *v4 = fx->sets[0] = fx_observe(NT_GEN_V04, &h, 1);
+    nt_cluster_set *v3 = fx->sets[1] = fx_observe(NT_GEN_V03, &h, 1);
+    nt_plan *p4 = fx->plans[0] = fx_plan(want, v4, NULL, &fx->d);
+    nt_plan *p3 = fx->plans[1] = fx_plan(want, v3, NULL, &fx->d);
     const nt_change *c = fx_change(fx_action(p4, "cluster-host"), "traefik.http_node_port");
     assert_non_null(c);
     assert_string_equal(c->old_val, "30081");
@@ -136,15 +109,15 @@ static void test_traefik_port_change_is_seen_on_v04_only(void **state)
 
 static void test_type_change_is_a_replace_with_the_reason(void **state)
 {
-    plan_case *tc = *state;
+    fx_case *fx = *state;
     fx_obs o = FX_HOST("cluster-x");
     o.usage = "worker";
     o.wt = "pipeline";
-    nt_cluster_set *have = tc->have =
+    nt_cluster_set *have = fx->have =
         fx_observe(NT_GEN_V04, (fx_obs[]){FX_HOST("cluster-host"), o}, 2);
-    nt_cluster_set *want = tc->want = fx_load("clusters:\n" Y_HOST("cluster-host") Y_VIRT(
+    nt_cluster_set *want = fx->want = fx_load("clusters:\n" Y_HOST("cluster-host") Y_VIRT(
         "cluster-x", "cluster-host", "31456") "    primary_domain: 10.0.0.1.nip.io\n");
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_non_null(p);
     const nt_action *a = fx_action(p, "cluster-x");
     assert_int_equal(a->kind, NT_ACT_REPLACE);
@@ -162,14 +135,14 @@ static void test_type_change_is_a_replace_with_the_reason(void **state)
 
 static void test_replacing_a_host_replaces_its_virtual_clusters(void **state)
 {
-    plan_case *tc = *state;
+    fx_case *fx = *state;
     fx_obs h = FX_HOST("cluster-host");
     h.usage = "worker";
     h.wt = "deployment"; /* observed as a physical worker: becomes a host = replace */
-    nt_cluster_set *have = tc->have = fx_observe(
+    nt_cluster_set *have = fx->have = fx_observe(
         NT_GEN_V04, (fx_obs[]){h, FX_VIRT("cluster-virtual", "cluster-host", "31456")}, 2);
-    nt_cluster_set *want = tc->want = fx_load(host_and_virtual_yaml);
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    nt_cluster_set *want = fx->want = fx_load(host_and_virtual_yaml);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_non_null(p);
     const nt_action *v = fx_action(p, "cluster-virtual");
     assert_int_equal(v->kind, NT_ACT_REPLACE);
@@ -195,13 +168,13 @@ static void test_replacing_a_host_replaces_its_virtual_clusters(void **state)
 
 static void test_state_absent_deletes_virtual_before_host(void **state)
 {
-    plan_case *tc = *state;
-    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
-    nt_cluster_set *want = tc->want = fx_load("clusters:\n"
+    fx_case *fx = *state;
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_cluster_set *want = fx->want = fx_load("clusters:\n"
                                               "  - name: cluster-virtual\n    state: absent\n"
                                               "  - name: cluster-host\n    state: absent\n"
                                               "  - name: never-existed\n    state: absent\n");
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_non_null(p);
     char *ops = fx_ops(p);
     assert_string_equal(ops, "DELETE cluster-virtual, DELETE cluster-host");
@@ -209,8 +182,8 @@ static void test_state_absent_deletes_virtual_before_host(void **state)
     assert_int_equal(p->ops[1].n_deps, 1);
     assert_int_equal(p->n_delete, 2);
     assert_int_equal(fx_action(p, "never-existed")->kind, NT_ACT_NOOP);
-    assert_true(fx_has_diag(&tc->d, NT_SEV_NOTE, "does not exist"));
-    assert_false(nt_diag_has_errors(&tc->d));
+    assert_true(fx_has_diag(&fx->d, NT_SEV_NOTE, "does not exist"));
+    assert_false(nt_diag_has_errors(&fx->d));
     /* actions are in execution order, no-ops last */
     assert_string_equal(p->actions[0].cluster, "cluster-virtual");
     assert_string_equal(p->actions[2].cluster, "never-existed");
@@ -218,24 +191,22 @@ static void test_state_absent_deletes_virtual_before_host(void **state)
 
 static void test_undeclared_clusters_are_unmanaged_without_prune(void **state)
 {
-    plan_case *tc = *state;
-    nt_cluster_set *have = tc->have =
+    fx_case *fx = *state;
+    nt_cluster_set *have = fx->have =
         fx_observe(NT_GEN_V04,
                    (fx_obs[]){FX_HOST("cluster-host"), FX_VIRT("zz-other", "cluster-host", "31000"),
                               FX_VIRT("aa-other", "cluster-host", "31001")},
                    3);
-    nt_cluster_set *want = tc->want = fx_load("clusters:\n" Y_HOST("cluster-host"));
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    nt_cluster_set *want = fx->want = fx_load("clusters:\n" Y_HOST("cluster-host"));
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_non_null(p);
     assert_false(nt_plan_has_changes(p));
     assert_int_equal(p->n_unmanaged, 2);
     assert_string_equal(p->unmanaged[0], "aa-other");
     assert_string_equal(p->unmanaged[1], "zz-other");
-    nt_plan_free(p);
-    tc->p = NULL;
 
     nt_plan_opts o = {.prune = true};
-    p = tc->p = fx_plan(want, have, &o, &tc->d);
+    p = fx_case_plan(fx, want, have, &o);
     assert_non_null(p);
     assert_int_equal(p->n_delete, 2);
     assert_int_equal(p->n_unmanaged, 0);
@@ -244,50 +215,48 @@ static void test_undeclared_clusters_are_unmanaged_without_prune(void **state)
 
 static void test_prevent_destroy_turns_a_delete_into_an_error(void **state)
 {
-    plan_case *tc = *state;
-    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
-    nt_cluster_set *want = tc->want =
+    fx_case *fx = *state;
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
+    nt_cluster_set *want = fx->want =
         fx_load("clusters:\n  - name: cluster-host\n    state: absent\n"
                 "    prevent_destroy: true\n");
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_null(p);
-    assert_true(fx_has_diag(&tc->d, NT_SEV_ERROR, "cluster cluster-host has prevent_destroy"));
+    assert_true(fx_has_diag(&fx->d, NT_SEV_ERROR, "cluster cluster-host has prevent_destroy"));
 }
 
 static void test_force_update_saves_an_unchanged_cluster_and_refuses_unknown_names(void **state)
 {
-    plan_case *tc = *state;
-    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
-    nt_cluster_set *want = tc->want = fx_load(host_and_virtual_yaml);
+    fx_case *fx = *state;
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_cluster_set *want = fx->want = fx_load(host_and_virtual_yaml);
     const char *force[] = {"cluster-host"};
     nt_plan_opts o = {.force = force, .n_force = 1};
-    nt_plan *p = tc->p = fx_plan(want, have, &o, &tc->d);
+    nt_plan *p = fx_case_plan(fx, want, have, &o);
     assert_non_null(p);
     const nt_action *a = fx_action(p, "cluster-host");
     assert_int_equal(a->kind, NT_ACT_UPDATE);
     assert_string_equal(a->reason, "forced (--force-update)");
     assert_int_equal(p->n_ops, 1);
-    nt_plan_free(p);
-    tc->p = NULL;
 
     const char *bad[] = {"nope"};
     nt_plan_opts o2 = {.force = bad, .n_force = 1};
-    p = tc->p = fx_plan(want, have, &o2, &tc->d);
+    p = fx_case_plan(fx, want, have, &o2);
     assert_null(p);
-    assert_true(fx_has_diag(&tc->d, NT_SEV_ERROR, "--force-update nope"));
+    assert_true(fx_has_diag(&fx->d, NT_SEV_ERROR, "--force-update nope"));
 }
 
 static void test_physical_save_without_kubeconfig_is_an_error(void **state)
 {
-    plan_case *tc = *state;
-    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
-    nt_cluster_set *want = tc->want = fx_load("clusters:\n  - name: cluster-host\n"
+    fx_case *fx = *state;
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
+    nt_cluster_set *want = fx->want = fx_load("clusters:\n  - name: cluster-host\n"
                                               "    api_server: https://10.0.0.1:6443\n"
                                               "    cluster_type: physical\n    usage: host\n"
                                               "    primary_domain: other.example.com\n");
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_null(p);
-    assert_true(fx_has_diag(&tc->d, NT_SEV_ERROR,
+    assert_true(fx_has_diag(&fx->d, NT_SEV_ERROR,
                             "the API Server needs the kubeconfig of a physical cluster on every "
                             "save; declare kubeconfig or kubeconfig_file"));
 }
@@ -303,69 +272,65 @@ static void test_physical_save_without_kubeconfig_is_an_error(void **state)
 
 static void test_an_unread_kubeconfig_file_is_needed_only_by_the_saves_of_apply(void **state)
 {
-    plan_case *tc = *state;
-    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
-    nt_cluster_set *want = tc->want =
+    fx_case *fx = *state;
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, host_and_virtual, 1);
+    nt_cluster_set *want = fx->want =
         fx_load("clusters:\n" Y_PHYS_NO_KC("cluster-host") Y_PHYS_NO_KC("new-host"));
     assert_non_null(want->items[0]->kubeconfig_unread);
 
     /* plan: goes on, and shows the kubeconfig as it would with the file */
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_non_null(p);
-    assert_int_equal(nt_diag_has_errors(&tc->d), false);
+    assert_int_equal(nt_diag_has_errors(&fx->d), false);
     assert_int_equal(fx_action(p, "new-host")->kind, NT_ACT_CREATE);
     assert_true(fx_change(fx_action(p, "new-host"), "kubeconfig")->sensitive);
     assert_int_equal(fx_action(p, "cluster-host")->kind, NT_ACT_NOOP);
-    nt_plan_free(p);
-    tc->p = NULL;
 
     /* apply: an error for the cluster it creates, naming the file; none for the unchanged one */
     nt_plan_opts o = {.need_kubeconfig = true};
-    p = tc->p = fx_plan(want, have, &o, &tc->d);
+    p = fx_case_plan(fx, want, have, &o);
     assert_null(p);
-    assert_int_equal(tc->d.n_errors, 1);
-    assert_true(fx_has_diag(&tc->d, NT_SEV_ERROR,
+    assert_int_equal(fx->d.n_errors, 1);
+    assert_true(fx_has_diag(&fx->d, NT_SEV_ERROR,
                             "apply would create physical cluster new-host, which needs its "
                             "kubeconfig on every save, but kubeconfig_file "
                             "'/nonexistent-nautes-test/new-host.yaml' was not read (No such file "
                             "or directory); nothing was sent"));
-    assert_string_equal(tc->d.items[0].cluster, "new-host");
-    assert_int_equal(tc->d.items[0].line, 13);
-    nt_diag_free(&tc->d);
+    assert_string_equal(fx->d.items[0].cluster, "new-host");
+    assert_int_equal(fx->d.items[0].line, 13);
+    nt_diag_free(&fx->d);
 
     /* --target elsewhere: nothing to save, nothing needed; --force-update: a save, needed */
     const char *tgt[] = {"cluster-host"};
     nt_plan_opts t = {.need_kubeconfig = true, .targets = tgt, .n_targets = 1};
-    p = tc->p = fx_plan(want, have, &t, &tc->d);
+    p = fx_case_plan(fx, want, have, &t);
     assert_non_null(p);
-    nt_plan_free(p);
-    tc->p = NULL;
     nt_plan_opts f = {
         .need_kubeconfig = true, .targets = tgt, .n_targets = 1, .force = tgt, .n_force = 1};
-    p = tc->p = fx_plan(want, have, &f, &tc->d);
+    p = fx_case_plan(fx, want, have, &f);
     assert_null(p);
     assert_true(
-        fx_has_diag(&tc->d, NT_SEV_ERROR, "apply would save physical cluster cluster-host"));
+        fx_has_diag(&fx->d, NT_SEV_ERROR, "apply would save physical cluster cluster-host"));
 }
 
 static void test_deleting_a_host_whose_virtual_stays_is_an_error(void **state)
 {
-    plan_case *tc = *state;
-    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
-    nt_cluster_set *want = tc->want =
+    fx_case *fx = *state;
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_cluster_set *want = fx->want =
         fx_load("clusters:\n  - name: cluster-host\n    state: absent\n");
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_null(p);
-    assert_true(fx_has_diag(&tc->d, NT_SEV_ERROR, "its virtual cluster cluster-virtual stays"));
+    assert_true(fx_has_diag(&fx->d, NT_SEV_ERROR, "its virtual cluster cluster-virtual stays"));
 }
 
 static void test_operations_wait_only_for_what_they_depend_on(void **state)
 {
-    plan_case *tc = *state;
-    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, NULL, 0);
-    nt_cluster_set *want = tc->want = fx_load("clusters:\n" Y_HOST("h1") Y_HOST("h2") Y_VIRT(
+    fx_case *fx = *state;
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, NULL, 0);
+    nt_cluster_set *want = fx->want = fx_load("clusters:\n" Y_HOST("h1") Y_HOST("h2") Y_VIRT(
         "a-on-h2", "h2", "31000") Y_VIRT("b-on-h1", "h1", "31001"));
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_non_null(p);
     char *ops = fx_ops(p);
     assert_string_equal(ops, "POST h1, POST h2, POST a-on-h2, POST b-on-h1");
@@ -380,49 +345,45 @@ static void test_operations_wait_only_for_what_they_depend_on(void **state)
 
 static void test_target_plans_the_cluster_and_its_host_only(void **state)
 {
-    plan_case *tc = *state;
-    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, NULL, 0);
-    nt_cluster_set *want = tc->want = fx_load("clusters:\n" Y_HOST("h1") Y_HOST("h2") Y_VIRT(
+    fx_case *fx = *state;
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, NULL, 0);
+    nt_cluster_set *want = fx->want = fx_load("clusters:\n" Y_HOST("h1") Y_HOST("h2") Y_VIRT(
         "a-on-h2", "h2", "31000") Y_VIRT("b-on-h1", "h1", "31001"));
     const char *targets[] = {"a-on-h2"};
     nt_plan_opts o = {.targets = targets, .n_targets = 1};
-    nt_plan *p = tc->p = fx_plan(want, have, &o, &tc->d);
+    nt_plan *p = fx_case_plan(fx, want, have, &o);
     assert_non_null(p);
     char *ops = fx_ops(p);
     assert_string_equal(ops, "POST h2, POST a-on-h2");
     free(ops);
     assert_int_equal(p->n_actions, 2);
     assert_int_equal(p->n_create, 2);
-    nt_plan_free(p);
-    tc->p = NULL;
 
     const char *bad[] = {"missing"};
     nt_plan_opts o2 = {.targets = bad, .n_targets = 1};
-    p = tc->p = fx_plan(want, have, &o2, &tc->d);
+    p = fx_case_plan(fx, want, have, &o2);
     assert_null(p);
-    assert_true(fx_has_diag(&tc->d, NT_SEV_ERROR, "--target missing"));
+    assert_true(fx_has_diag(&fx->d, NT_SEV_ERROR, "--target missing"));
 }
 
 static void test_maps_compare_as_sets_and_declared_maps_own_their_keys(void **state)
 {
-    (void)state;
+    fx_case *fx = *state;
     fx_obs h = FX_HOST("cluster-host");
     h.maps = "\"reserved_namespaces_allowed_products\":{\"traefik\":[\"p2\",\"p1\"]},"
              "\"product_allowed_cluster_resources\":{\"p1\":[{\"group\":\"g\",\"kind\":\"K\"},"
              "{\"group\":\"a\",\"kind\":\"B\"}],\"p9\":[]}";
-    nt_cluster_set *have = fx_observe(NT_GEN_V04, &h, 1);
-    nt_cluster_set *same = fx_load("clusters:\n" Y_HOST(
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, &h, 1);
+    nt_cluster_set *same = fx->sets[0] = fx_load("clusters:\n" Y_HOST(
         "cluster-host") "    reserved_namespaces_allowed_products: {traefik: [p1, p2]}\n");
-    nt_cluster_set *diff =
+    nt_cluster_set *diff = fx->sets[1] =
         fx_load("clusters:\n" Y_HOST("cluster-host") "    product_allowed_cluster_resources:\n"
                                                      "      p1: [{kind: B, group: a}, {kind: K, "
                                                      "group: g}, {kind: B, group: a}]\n");
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(same, have, NULL, &d);
+    nt_plan *p = fx_case_plan(fx, same, have, NULL);
     assert_non_null(p);
     assert_false(nt_plan_has_changes(p));
-    nt_plan_free(p);
-    p = fx_plan(diff, have, NULL, &d);
+    p = fx_case_plan(fx, diff, have, NULL);
     assert_non_null(p);
     const nt_action *a = fx_action(p, "cluster-host");
     assert_int_equal(a->kind, NT_ACT_UPDATE);
@@ -430,21 +391,16 @@ static void test_maps_compare_as_sets_and_declared_maps_own_their_keys(void **st
     assert_string_equal(a->changes[0].path, "product_allowed_cluster_resources.p9");
     assert_string_equal(a->changes[0].old_val, "[]");
     assert_null(a->changes[0].new_val);
-    nt_plan_free(p);
-    nt_cluster_set_free(same);
-    nt_cluster_set_free(diff);
-    nt_cluster_set_free(have);
-    nt_diag_free(&d);
 }
 
 static void test_server_defaults_and_v04_event_listener_are_never_changes(void **state)
 {
-    plan_case *tc = *state;
+    fx_case *fx = *state;
     fx_obs w = FX_HOST("pipe");
     w.usage = "worker";
     w.wt = "pipeline";
-    nt_cluster_set *have = tc->have = fx_observe(NT_GEN_V04, &w, 1);
-    nt_cluster_set *want = tc->want =
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, &w, 1);
+    nt_cluster_set *want = fx->want =
         fx_load("clusters:\n  - name: pipe\n"
                 "    api_server: https://10.0.0.1:6443\n"
                 "    cluster_type: physical\n    usage: worker\n"
@@ -452,7 +408,7 @@ static void test_server_defaults_and_v04_event_listener_are_never_changes(void *
                 "      pipeline: {name: tekton}\n"
                 "      event_listener: {name: argo-events}\n"
                 "      gateway: {additions: {httpNodePort: \"030080\"}}\n");
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_non_null(p);
     assert_false(nt_plan_has_changes(p));
     bool listed = false;
@@ -463,18 +419,18 @@ static void test_server_defaults_and_v04_event_listener_are_never_changes(void *
 
 static void test_fields_the_server_keeps_nowhere_for_the_kind_are_not_changes(void **state)
 {
-    plan_case *tc = *state;
-    nt_cluster_set *have = tc->have =
+    fx_case *fx = *state;
+    nt_cluster_set *have = fx->have =
         fx_observe(NT_GEN_V04, (fx_obs[]){FX_HOST("h"), FX_VIRT("v", "h", "31000")}, 2);
     /* v0.4: a virtual deployment worker has no gateway (so no traefik ports), a host no
      * deployment component (so no argocd_host) */
-    nt_cluster_set *want = tc->want =
+    nt_cluster_set *want = fx->want =
         fx_load("clusters:\n" Y_HOST("h") "    argocd_host: argocd.h.nip.io\n" Y_VIRT(
             "v", "h",
             "31000") "    traefik: {http_node_port: 30080, https_node_port: 30443}\n"
                      "    components_list:\n"
                      "      gateway: {name: traefik, additions: {httpNodePort: \"30080\"}}\n");
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_non_null(p);
     assert_false(nt_plan_has_changes(p));
 }
@@ -484,8 +440,8 @@ static void test_fields_the_server_keeps_nowhere_for_the_kind_are_not_changes(vo
  * never shows the additions as changes (they cannot be written there). */
 static void test_v03_repository_compares_the_seed_spelling_of_additions(void **state)
 {
-    plan_case *tc = *state;
-    nt_cluster_set *have = tc->have =
+    fx_case *fx = *state;
+    nt_cluster_set *have = fx->have =
         fx_observe(NT_GEN_V03, (fx_obs[]){FX_VIRT("v", "h", "31000")}, 1);
     free(have->source);
     have->source = nt_xstrdup("git:/tmp/repo#main@1234567");
@@ -499,16 +455,14 @@ static void test_v03_repository_compares_the_seed_spelling_of_additions(void **s
         "31000") "    primary_domain: 10.0.0.1.nip.io\n"
                  "    components_list:\n"
                  "      deployment: {name: argocd, additions: {host: argocd.v.example.com}}\n";
-    nt_cluster_set *want = tc->want = fx_load(yaml);
-    nt_plan *p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    nt_cluster_set *want = fx->want = fx_load(yaml);
+    nt_plan *p = fx_case_plan(fx, want, have, NULL);
     assert_non_null(p);
     assert_false(nt_plan_has_changes(p));
     assert_int_equal(p->n_unseen, 0);
-    nt_plan_free(p);
-    tc->p = NULL;
     /* a hand edit of the rendered ingress is drift, named in the seed spelling */
     nt_cluster_set_field(o, NT_F_ARGOCD_HOST, "drifted.example.com", NT_POS_NONE);
-    p = tc->p = fx_plan(want, have, NULL, &tc->d);
+    p = fx_case_plan(fx, want, have, NULL);
     assert_true(nt_plan_has_changes(p));
     assert_int_equal(p->actions[0].n_changes, 1);
     assert_string_equal(p->actions[0].changes[0].path, "argocd_host");
@@ -522,110 +476,100 @@ static void test_v03_repository_compares_the_seed_spelling_of_additions(void **s
  * so; not when the file declares the field, nor when the source shows it. */
 static void test_a_save_resetting_a_field_the_source_cannot_show_says_so(void **state)
 {
-    (void)state;
+    fx_case *fx = *state;
     fx_obs v = FX_VIRT("v", "h", "31000");
-    nt_cluster_set *v3 = fx_observe(NT_GEN_V03, &v, 1), *v4 = fx_observe(NT_GEN_V04, &v, 1);
-    nt_cluster_set *omits =
+    nt_cluster_set *v3 = fx->sets[0] = fx_observe(NT_GEN_V03, &v, 1),
+                   *v4 = fx->sets[1] = fx_observe(NT_GEN_V04, &v, 1);
+    nt_cluster_set *omits = fx->sets[2] =
         fx_load("clusters:\n" Y_VIRT("v", "h", "31000") "    primary_domain: x.example.com\n");
-    nt_cluster_set *declares =
+    nt_cluster_set *declares = fx->sets[3] =
         fx_load("clusters:\n" Y_VIRT("v", "h", "31000") "    primary_domain: x.example.com\n"
                                                         "    argocd_host: argocd.v.example.com\n");
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *p = fx_plan(omits, v3, NULL, &d);
+    nt_plan *p = fx_case_plan(fx, omits, v3, NULL);
     assert_int_equal(p->actions[0].kind, NT_ACT_UPDATE);
     assert_int_equal(p->actions[0].n_notes, 1);
     assert_non_null(strstr(p->actions[0].notes[0], "this save resets argocd_host to the server's "
                                                    "default"));
     assert_non_null(strstr(p->actions[0].notes[0], "nautes plan --state git:REPO"));
-    nt_plan_free(p);
-    p = fx_plan(declares, v3, NULL, &d);
+    p = fx_case_plan(fx, declares, v3, NULL);
     assert_int_equal(p->actions[0].n_notes, 0);
-    nt_plan_free(p);
-    p = fx_plan(omits, v4, NULL, &d); /* v0.4 shows the host through additions */
+    p = fx_case_plan(fx, omits, v4, NULL); /* v0.4 shows the host through additions */
     assert_int_equal(p->actions[0].n_notes, 0);
-    nt_plan_free(p);
-    nt_cluster_set_free(omits);
-    nt_cluster_set_free(declares);
-    nt_cluster_set_free(v3);
-    nt_cluster_set_free(v4);
-    nt_diag_free(&d);
 }
 
 static void test_fingerprint_does_not_depend_on_list_order(void **state)
 {
-    (void)state;
+    fx_case *fx = *state;
     fx_obs rev[] = {host_and_virtual[1], host_and_virtual[0]};
-    nt_cluster_set *a = fx_observe(NT_GEN_V04, host_and_virtual, 2);
-    nt_cluster_set *b = fx_observe(NT_GEN_V04, rev, 2);
+    nt_cluster_set *a = fx->sets[0] = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_cluster_set *b = fx->sets[1] = fx_observe(NT_GEN_V04, rev, 2);
     fx_obs changed[] = {host_and_virtual[0], host_and_virtual[1]};
     changed[1].pd = "elsewhere.example.com";
-    nt_cluster_set *c = fx_observe(NT_GEN_V04, changed, 2);
-    nt_cluster_set *want = fx_load(host_and_virtual_yaml);
-    nt_diag d = NT_DIAG_INIT;
-    nt_plan *pa = fx_plan(want, a, NULL, &d), *pb = fx_plan(want, b, NULL, &d),
-            *pc = fx_plan(want, c, NULL, &d);
+    nt_cluster_set *c = fx->sets[2] = fx_observe(NT_GEN_V04, changed, 2);
+    nt_cluster_set *want = fx->want = fx_load(host_and_virtual_yaml);
+    nt_plan *pa = fx->plans[0] = fx_plan(want, a, NULL, &fx->d);
+    nt_plan *pb = fx->plans[1] = fx_plan(want, b, NULL, &fx->d);
+    nt_plan *pc = fx->plans[2] = fx_plan(want, c, NULL, &fx->d);
     assert_string_equal(pa->fingerprint, pb->fingerprint);
     assert_string_not_equal(pa->fingerprint, pc->fingerprint);
     assert_int_equal(pa->n_observed, 2);
     assert_string_equal(pa->observed_names[0], "cluster-host");
-    nt_plan_free(pa);
-    nt_plan_free(pb);
-    nt_plan_free(pc);
-    nt_cluster_set_free(a);
-    nt_cluster_set_free(b);
-    nt_cluster_set_free(c);
-    nt_cluster_set_free(want);
-    nt_diag_free(&d);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_matching_file_plans_no_change_against_v04, pc_setup,
-                                        pc_teardown),
+        cmocka_unit_test_setup_teardown(test_matching_file_plans_no_change_against_v04,
+                                        fx_case_setup, fx_case_teardown),
         cmocka_unit_test_setup_teardown(
-            test_matching_file_plans_no_change_against_v03_and_lists_seed_fields_once, pc_setup,
-            pc_teardown),
+            test_matching_file_plans_no_change_against_v03_and_lists_seed_fields_once,
+            fx_case_setup, fx_case_teardown),
         cmocka_unit_test_setup_teardown(
-            test_undeclared_cluster_is_created_with_kubeconfig_sensitive, pc_setup, pc_teardown),
+            test_undeclared_cluster_is_created_with_kubeconfig_sensitive, fx_case_setup,
+            fx_case_teardown),
         cmocka_unit_test_setup_teardown(test_changed_field_is_an_update_with_old_and_new_value,
-                                        pc_setup, pc_teardown),
-        cmocka_unit_test_setup_teardown(test_traefik_port_change_is_seen_on_v04_only, pc_setup,
-                                        pc_teardown),
-        cmocka_unit_test_setup_teardown(test_type_change_is_a_replace_with_the_reason, pc_setup,
-                                        pc_teardown),
+                                        fx_case_setup, fx_case_teardown),
+        cmocka_unit_test_setup_teardown(test_traefik_port_change_is_seen_on_v04_only, fx_case_setup,
+                                        fx_case_teardown),
+        cmocka_unit_test_setup_teardown(test_type_change_is_a_replace_with_the_reason,
+                                        fx_case_setup, fx_case_teardown),
         cmocka_unit_test_setup_teardown(test_replacing_a_host_replaces_its_virtual_clusters,
-                                        pc_setup, pc_teardown),
-        cmocka_unit_test_setup_teardown(test_state_absent_deletes_virtual_before_host, pc_setup,
-                                        pc_teardown),
+                                        fx_case_setup, fx_case_teardown),
+        cmocka_unit_test_setup_teardown(test_state_absent_deletes_virtual_before_host,
+                                        fx_case_setup, fx_case_teardown),
         cmocka_unit_test_setup_teardown(test_undeclared_clusters_are_unmanaged_without_prune,
-                                        pc_setup, pc_teardown),
-        cmocka_unit_test_setup_teardown(test_prevent_destroy_turns_a_delete_into_an_error, pc_setup,
-                                        pc_teardown),
+                                        fx_case_setup, fx_case_teardown),
+        cmocka_unit_test_setup_teardown(test_prevent_destroy_turns_a_delete_into_an_error,
+                                        fx_case_setup, fx_case_teardown),
         cmocka_unit_test_setup_teardown(
-            test_force_update_saves_an_unchanged_cluster_and_refuses_unknown_names, pc_setup,
-            pc_teardown),
-        cmocka_unit_test_setup_teardown(test_physical_save_without_kubeconfig_is_an_error, pc_setup,
-                                        pc_teardown),
+            test_force_update_saves_an_unchanged_cluster_and_refuses_unknown_names, fx_case_setup,
+            fx_case_teardown),
+        cmocka_unit_test_setup_teardown(test_physical_save_without_kubeconfig_is_an_error,
+                                        fx_case_setup, fx_case_teardown),
         cmocka_unit_test_setup_teardown(
-            test_an_unread_kubeconfig_file_is_needed_only_by_the_saves_of_apply, pc_setup,
-            pc_teardown),
+            test_an_unread_kubeconfig_file_is_needed_only_by_the_saves_of_apply, fx_case_setup,
+            fx_case_teardown),
         cmocka_unit_test_setup_teardown(test_deleting_a_host_whose_virtual_stays_is_an_error,
-                                        pc_setup, pc_teardown),
-        cmocka_unit_test_setup_teardown(test_operations_wait_only_for_what_they_depend_on, pc_setup,
-                                        pc_teardown),
-        cmocka_unit_test_setup_teardown(test_target_plans_the_cluster_and_its_host_only, pc_setup,
-                                        pc_teardown),
-        cmocka_unit_test(test_maps_compare_as_sets_and_declared_maps_own_their_keys),
+                                        fx_case_setup, fx_case_teardown),
+        cmocka_unit_test_setup_teardown(test_operations_wait_only_for_what_they_depend_on,
+                                        fx_case_setup, fx_case_teardown),
+        cmocka_unit_test_setup_teardown(test_target_plans_the_cluster_and_its_host_only,
+                                        fx_case_setup, fx_case_teardown),
+        cmocka_unit_test_setup_teardown(test_maps_compare_as_sets_and_declared_maps_own_their_keys,
+                                        fx_case_setup, fx_case_teardown),
         cmocka_unit_test_setup_teardown(
-            test_server_defaults_and_v04_event_listener_are_never_changes, pc_setup, pc_teardown),
+            test_server_defaults_and_v04_event_listener_are_never_changes, fx_case_setup,
+            fx_case_teardown),
         cmocka_unit_test_setup_teardown(
-            test_fields_the_server_keeps_nowhere_for_the_kind_are_not_changes, pc_setup,
-            pc_teardown),
+            test_fields_the_server_keeps_nowhere_for_the_kind_are_not_changes, fx_case_setup,
+            fx_case_teardown),
         cmocka_unit_test_setup_teardown(test_v03_repository_compares_the_seed_spelling_of_additions,
-                                        pc_setup, pc_teardown),
-        cmocka_unit_test(test_a_save_resetting_a_field_the_source_cannot_show_says_so),
-        cmocka_unit_test(test_fingerprint_does_not_depend_on_list_order),
+                                        fx_case_setup, fx_case_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_save_resetting_a_field_the_source_cannot_show_says_so, fx_case_setup,
+            fx_case_teardown),
+        cmocka_unit_test_setup_teardown(test_fingerprint_does_not_depend_on_list_order,
+                                        fx_case_setup, fx_case_teardown),
     };
     return cmocka_run_group_tests(tests, 0, 0);
 }

@@ -175,7 +175,8 @@ int cmd_apply(int argc, char **argv)
 
     const nt_cmd_spec spec = {synopsis,    description,
                               opts,        1,
-                              NT_ARGS_ANY, "apply needs a saved PLAN or at least one FILE"};
+                              NT_ARGS_ANY, "apply needs a saved PLAN or at least one FILE",
+                              false};
     int args = nt_cmd_args(&spec, argc, argv, &pos);
     if (args) {
         rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;

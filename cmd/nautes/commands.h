@@ -96,6 +96,8 @@ typedef struct nt_cmd_spec {
     const nt_option *opts;
     size_t min_args, max_args; /* positional arguments accepted (max_args NT_ARGS_ANY: no limit) */
     const char *args_error;    /* the usage error when their number is wrong */
+    bool cluster_files; /* the arguments are clusters files: a saved plan among them is refused,
+                           naming the commands that take one */
 } nt_cmd_spec;
 
 /* Parse argv by spec. Returns 0 to go on; 1 when --help was printed (exit 0); -1 when a usage

@@ -1,5 +1,7 @@
 #include "cmd/nautes/commands.h"
 
+#include "core/plan/plan_file.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,17 @@ int nt_cmd_args(const nt_cmd_spec *spec, int argc, char **argv, nt_strlist *pos)
         r = 1;
     } else if (pos->n < spec->min_args || pos->n > spec->max_args) {
         nt_usage_error(spec->synopsis, spec->args_error);
+        r = -1;
+    }
+    for (size_t i = 0; r == 0 && spec->cluster_files && i < pos->n; i++) {
+        if (!nt_plan_file_is_saved(pos->items[i]))
+            continue;
+        nt_buf_reset(&err);
+        nt_buf_addf(&err,
+                    "%s is a saved plan, not a clusters file: 'nautes show %s' prints it and "
+                    "'nautes apply %s' applies it",
+                    pos->items[i], pos->items[i], pos->items[i]);
+        nt_usage_error(spec->synopsis, nt_buf_str(&err));
         r = -1;
     }
     nt_buf_free(&err);

@@ -25,9 +25,9 @@ int cmd_graph(int argc, char **argv)
     nt_buf out = NT_BUF_INIT;
     nt_cluster_set *set = NULL;
 
-    const nt_cmd_spec spec = {synopsis,    description,
-                              opts,        1,
-                              NT_ARGS_ANY, "graph needs at least one FILE (or directory)"};
+    const nt_cmd_spec spec = {synopsis, description, opts,
+                              1,        NT_ARGS_ANY, "graph needs at least one FILE (or directory)",
+                              true};
     int args = nt_cmd_args(&spec, argc, argv, &pos);
     if (args) {
         rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;

@@ -110,7 +110,7 @@ int cmd_import(int argc, char **argv)
     };
 
     /* the file argument's own message below names it */
-    const nt_cmd_spec spec = {SYNOPSIS, description, opts, 0, NT_ARGS_ANY, NULL};
+    const nt_cmd_spec spec = {SYNOPSIS, description, opts, 0, NT_ARGS_ANY, NULL, false};
     int args = nt_cmd_args(&spec, argc, argv, &pos);
     if (args) {
         rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;

@@ -74,7 +74,8 @@ int cmd_plan(int argc, char **argv)
     nt_buf out = NT_BUF_INIT;
 
     const nt_cmd_spec spec = {synopsis, description, opts,
-                              1,        NT_ARGS_ANY, "plan needs at least one FILE (or directory)"};
+                              1,        NT_ARGS_ANY, "plan needs at least one FILE (or directory)",
+                              true};
     int args = nt_cmd_args(&spec, argc, argv, &pos);
     if (args) {
         rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;

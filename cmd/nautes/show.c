@@ -25,8 +25,8 @@ int cmd_show(int argc, char **argv)
     nt_buf out = NT_BUF_INIT;
     nt_plan *plan = NULL;
 
-    const nt_cmd_spec spec = {synopsis, description, opts,
-                              1,        1,           "show needs exactly one saved PLAN file"};
+    const nt_cmd_spec spec = {
+        synopsis, description, opts, 1, 1, "show needs exactly one saved PLAN file", false};
     int args = nt_cmd_args(&spec, argc, argv, &pos);
     if (args) {
         rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;

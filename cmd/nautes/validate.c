@@ -34,7 +34,7 @@ int cmd_validate(int argc, char **argv)
     nt_validate_opts vo = {NT_GEN_UNKNOWN, false};
     int rc = NT_EXIT_ERROR;
 
-    const nt_cmd_spec spec = {synopsis, description, opts, 0, NT_ARGS_ANY, NULL};
+    const nt_cmd_spec spec = {synopsis, description, opts, 0, NT_ARGS_ANY, NULL, true};
     int args = nt_cmd_args(&spec, argc, argv, &pos);
     if (args) {
         rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;

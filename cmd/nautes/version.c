@@ -11,7 +11,8 @@ int cmd_version(int argc, char **argv)
     static const nt_option opts[] = {OPT_END};
     static const nt_cmd_spec spec = {"version", "Print the version of nautes and of its libraries.",
                                      opts,      0,
-                                     0,         "version takes no arguments"};
+                                     0,         "version takes no arguments",
+                                     false};
     nt_strlist pos = {0};
     int args = nt_cmd_args(&spec, argc, argv, &pos);
     nt_strlist_free(&pos);

@@ -456,8 +456,11 @@ int nt_plan_file_read(const char *path, nt_plan **out, nt_diag *diag)
     doc = cJSON_ParseWithLength(nt_buf_str(&text), text.len);
     const cJSON *marker = cJSON_GetObjectItemCaseSensitive(doc, "nautes_plan");
     if (!cJSON_IsObject(doc) || !cJSON_IsNumber(marker)) {
-        nt_diag_error(diag, "%s: not a saved nautes plan (write one with nautes plan --out FILE)",
-                      path);
+        /* most often a clusters file given to show: say which command takes that */
+        nt_diag_error(diag,
+                      "%s: not a saved nautes plan: 'nautes plan %s' shows the plan of a "
+                      "clusters file, and 'nautes plan %s --out PLAN' saves one",
+                      path, path, path);
         goto done;
     }
     const cJSON *fv = cJSON_GetObjectItemCaseSensitive(doc, "format_version");

@@ -35,6 +35,16 @@ FIRST_URL=$SERVER_URL FIRST_TOKEN=$TOKEN FIRST_REPO=$SERVER_REPO
 cd "$W/A"
 check_rc "plan --out in the files' directory" 0 plan clusters.yaml --out t.plan
 assert_not_contains "the plan records no absolute path" "$(cat t.plan)" "$W"
+# a saved plan where a clusters file is expected, and the reverse: which command takes it
+for cmd in plan validate graph; do
+    check_rc "$cmd of a saved plan is refused" 1 $cmd t.plan
+    assert_contains "$cmd of a saved plan: which commands take one" "$ERR" \
+        "nautes: t.plan is a saved plan, not a clusters file: 'nautes show t.plan' prints it and 'nautes apply t.plan' applies it"
+    assert_not_contains "$cmd of a saved plan: not a list of unknown keys" "$ERR" "unknown key"
+done
+check_rc "show of a clusters file is refused" 1 show clusters.yaml
+assert_eq "show of a clusters file: which command takes one" "$ERR" \
+    "error: clusters.yaml: not a saved nautes plan: 'nautes plan clusters.yaml' shows the plan of a clusters file, and 'nautes plan clusters.yaml --out PLAN' saves one"
 cd "$W/elsewhere"
 check_rc "show of A/t.plan from another directory" 0 show ../A/t.plan
 cp ../A/t.plan ../A/t.plan.orig
