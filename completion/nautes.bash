@@ -64,7 +64,7 @@ _nautes_flags()
                   --verbose --insecure-skip-check"
     case $cmd in
     validate) echo "--api-version --no-color" ;;
-    plan) echo "--out --json --detailed-exitcode --prune --target --force-update --junit $common" ;;
+    plan) echo "--out --json --detailed-exitcode --prune --target --force-update --junit --gitlab-report $common" ;;
     apply) echo "--auto-approve --parallelism --retries --wait-prune --prune --target
                  --force-update $common" ;;
     show) echo "--json --no-color --verbose" ;;
@@ -123,7 +123,7 @@ _nautes()
         COMPREPLY=($(compgen -W "$(_nautes_cluster_names "${files[@]}")" -- "$cur"))
         return 0
         ;;
-    --token-file | --cacert | --out | --junit)
+    --token-file | --cacert | --out | --junit | --gitlab-report)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0

@@ -197,6 +197,27 @@ static void test_dot_has_virtual_to_host_edges_and_styles_absent_ones(void **sta
     nt_cluster_set_free(s);
 }
 
+static void test_gitlab_report_counts_a_replace_as_a_create_and_a_delete(void **state)
+{
+    (void)state;
+    nt_plan p;
+    memset(&p, 0, sizeof(p));
+    p.n_create = 1;
+    p.n_update = 3;
+    p.n_replace = 2;
+    p.n_delete = 4;
+    nt_buf out = NT_BUF_INIT;
+    nt_render_gitlab_report(&p, &out);
+    assert_string_equal(nt_buf_str(&out),
+                        "{\n  \"create\": 3,\n  \"update\": 3,\n  \"delete\": 6\n}\n");
+    nt_buf_free(&out);
+    memset(&p, 0, sizeof(p));
+    nt_render_gitlab_report(&p, &out);
+    assert_string_equal(nt_buf_str(&out),
+                        "{\n  \"create\": 0,\n  \"update\": 0,\n  \"delete\": 0\n}\n");
+    nt_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +226,7 @@ int main(void)
         cmocka_unit_test(test_no_changes_says_so_and_verbose_lists_the_unchanged),
         cmocka_unit_test(test_json_has_the_documented_schema_and_no_secret),
         cmocka_unit_test(test_dot_has_virtual_to_host_edges_and_styles_absent_ones),
+        cmocka_unit_test(test_gitlab_report_counts_a_replace_as_a_create_and_a_delete),
     };
     return cmocka_run_group_tests(tests, 0, 0);
 }

@@ -17,7 +17,7 @@
 
 static const char synopsis[] =
     "plan FILE... [--out PLAN] [--json] [--detailed-exitcode] [--prune] [--target NAME]... "
-    "[--force-update NAME]... [--junit FILE]";
+    "[--force-update NAME]... [--junit FILE] [--gitlab-report FILE]";
 static const char description[] =
     "Show what apply would change, in the order it would change it. Reads the clusters the\n"
     "files declare, observes the server (one GET) or the tenant repository (--state git:...),\n"
@@ -34,17 +34,29 @@ static void write_junit(const char *path, const nt_plan *plan, nt_diag *diag)
     nt_buf_free(&x);
 }
 
+/* --gitlab-report FILE: the counts of GitLab's merge-request widget, written atomically. */
+static void write_gitlab_report(const char *path, const nt_plan *plan, nt_diag *diag)
+{
+    nt_buf x = NT_BUF_INIT;
+    nt_render_gitlab_report(plan, &x);
+    nt_write_atomic(path, nt_buf_str(&x), x.len, 0644, 0, "the GitLab report", diag);
+    nt_buf_free(&x);
+}
+
 /* Before any request: the outputs may not replace an input, a device or a directory (--out
- * only replaces a plan saved before). A bad --junit is not written to; returns -1 for a bad
- * --out. */
+ * only replaces a plan saved before). A bad --junit or --gitlab-report is not written to;
+ * returns -1 for a bad --out or --gitlab-report. */
 static int check_outputs(const nt_cluster_set *desired, const char *out_path,
-                         const char **junit_path, nt_diag *diag)
+                         const char **junit_path, const char *gitlab_path, nt_diag *diag)
 {
     const nt_input *in = desired ? desired->inputs : NULL;
     size_t n_in = desired ? desired->n_inputs : 0;
     if (*junit_path &&
         nt_plan_output_check(*junit_path, "the JUnit report", false, in, n_in, diag) < 0)
         *junit_path = NULL;
+    if (gitlab_path &&
+        nt_plan_output_check(gitlab_path, "the GitLab report", false, in, n_in, diag) < 0)
+        return -1;
     if (out_path && nt_plan_output_check(out_path, "the plan", true, in, n_in, diag) < 0)
         return -1;
     return 0;
@@ -54,7 +66,7 @@ int cmd_plan(int argc, char **argv)
 {
     nt_common c = NT_COMMON_INIT;
     nt_select sel = {0};
-    const char *out_path = NULL, *junit_path = NULL, *junit_arg;
+    const char *out_path = NULL, *junit_path = NULL, *junit_arg, *gitlab_path = NULL;
     bool json = false, detailed = false;
     nt_strlist pos = {0};
     const nt_option opts[] = {
@@ -65,6 +77,9 @@ int cmd_plan(int argc, char **argv)
         NT_SELECT_OPTIONS(sel),
         OPT_STRING("junit", &junit_path, "FILE",
                    "also write the plan as a JUnit XML report to FILE (CI test reports)"),
+        OPT_STRING("gitlab-report", &gitlab_path, "FILE",
+                   "also write the counts of GitLab's merge-request widget to FILE\n"
+                   "(artifacts: reports: terraform:)"),
         NT_COMMON_OPTIONS(c),
         OPT_END,
     };
@@ -85,7 +100,7 @@ int cmd_plan(int argc, char **argv)
     junit_arg = junit_path;
     double t0 = nt_now_sec();
     int loaded = nt_session_load(&s, (const char *const *)pos.items, pos.n, 0);
-    if (check_outputs(s.desired, out_path, &junit_path, &s.diag) < 0 || loaded < 0 ||
+    if (check_outputs(s.desired, out_path, &junit_path, gitlab_path, &s.diag) < 0 || loaded < 0 ||
         !junit_path != !junit_arg || nt_session_validate(&s) < 0)
         goto report;
     double t1 = nt_now_sec();
@@ -105,6 +120,8 @@ int cmd_plan(int argc, char **argv)
     }
     if (out_path && nt_plan_file_write(s.plan, out_path, &s.diag) < 0)
         goto report;
+    if (gitlab_path)
+        write_gitlab_report(gitlab_path, s.plan, &s.diag);
     double t3 = nt_now_sec();
     if (c.verbose)
         fprintf(stderr,

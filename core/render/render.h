@@ -25,6 +25,11 @@ void nt_render_text(const nt_plan *plan, const nt_render_opts *opts, nt_buf *out
  * adds what a saved plan carries (the {"nautes_plan":1} marker, options, observed hashes). */
 void nt_render_json(const nt_plan *plan, bool saved, nt_buf *out);
 
+/* The counts GitLab's merge-request widget shows ("N to add, N to change, N to delete"), the
+ * JSON an artifact `reports: terraform:` holds: {"create": N, "update": N, "delete": N}; a
+ * replace counts as a create and a delete. */
+void nt_render_gitlab_report(const nt_plan *plan, nt_buf *out);
+
 /* The dependency graph of the declared clusters in DOT: virtual -> host edges; clusters
  * declared absent are dashed, hosts named but not declared dotted. */
 void nt_render_dot(const nt_cluster_set *desired, nt_buf *out);

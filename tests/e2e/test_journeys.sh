@@ -145,9 +145,19 @@ API=
 GL=$T_TMP/gitlab # $CI_PROJECT_DIR: the repository that holds clusters.yaml, and nothing else
 mkdir -p "$GL"
 cp "$W/clusters.yaml" "$GL/clusters.yaml"
-DRIFT_SCRIPT=$(awk '/^drift:/ {d = 1; next} d && /^[^ ]/ {d = 0}
-    d && /^  script:/ {s = 1; next} s && /^  [^ ]/ {s = 0} d && s' "$GITLAB" |
-    sed -e '/^ *#/d' -e '/^ *- >$/d' -e 's/^ *//' | tr '\n' ' ')
+# job_script JOB: the job's script as the runner runs it, one command a line: each "- " item
+# is a command, a folded "- >" item's lines joined with spaces; comments dropped
+job_script() {
+    awk -v job="$1:" '$0 == job {d = 1; next} d && /^[^ ]/ {d = 0}
+        d && /^  script:/ {s = 1; next} s && /^  [^ ]/ {s = 0} !(d && s) {next}
+        /^ *#/ {next}
+        /^ *- >$/ {if (cmd != "") print cmd; cmd = ""; next}
+        /^ *- / {if (cmd != "") print cmd; sub(/^ *- /, ""); cmd = $0; next}
+        {sub(/^ */, ""); cmd = cmd == "" ? $0 : cmd " " $0}
+        END {if (cmd != "") print cmd}' "$GITLAB"
+}
+DRIFT_SCRIPT=$(job_script drift)
+PLAN_JOB_SCRIPT=$(job_script plan)
 BEFORE=$(sed -n '/^\.nautes:/,/^$/p' "$GITLAB" | sed -n '/before_script:/,$p' | sed -n 's/^ *- //p')
 assert_contains "the drift job's script is read" "$DRIFT_SCRIPT" "nautes plan"
 mapfile -t GL_VARS < <(sed -n '/^variables:/,/^$/p' "$GITLAB" | sed -n 's/^  \([A-Z_]*\): \(.*\)/\1=\2/p' |
@@ -155,16 +165,20 @@ mapfile -t GL_VARS < <(sed -n '/^variables:/,/^$/p' "$GITLAB" | sed -n 's/^  \([
 
 # run_gitlab_job: the job's variables (CI/CD variables: the repository's path, the token, the
 # CA as a File variable), then before_script and script in $CI_PROJECT_DIR, as the runner does
-run_gitlab_job() {
+run_gitlab_job() { # [SCRIPT] (default: the drift job's)
+    local script=${1:-$DRIFT_SCRIPT}
     (
         cd "$GL" || exit 1
         export CI_PROJECT_DIR=$GL TENANT_REPO_URL=$SERVER_REPO NAUTES_TOKEN=$TOKEN \
             NAUTES_CA_FILE=$CA
         unset NAUTES_API_SERVER
         for v in "${GL_VARS[@]}"; do eval "export ${v%%=*}=\"${v#*=}\""; done
+        # the runner's `nautes` is the program on PATH ($T_TMP/bin), not lib.sh's function
+        # (which always returns 0 and would hide the job's exit status)
+        unset -f nautes
         set -e
         eval "$BEFORE" >/dev/null
-        eval "$DRIFT_SCRIPT"
+        eval "$script"
     ) >"$T_TMP/out" 2>"$T_TMP/err" </dev/null
     RC=$?
     OUT=$(cat "$T_TMP/out")
@@ -195,6 +209,15 @@ assert_contains "CronJob (git): the note still" "$ERR" "$NOTE"
 junit_has_every_cluster "CronJob (git), drift" "$JUNIT_CJ"
 assert_contains "CronJob (git): the drifted cluster is a failure" "$(cat "$JUNIT_CJ")" \
     '<failure type="update" message="would be updated: primary_domain">~ update cluster-virtual'
+
+# the merge-request plan job, as written: its report for GitLab's widget and its text
+assert_contains "the plan job's script is read" "$PLAN_JOB_SCRIPT" "--gitlab-report plan.json"
+run_gitlab_job "$PLAN_JOB_SCRIPT"
+assert_eq "GitLab plan job: a change, exit 2 (allowed by the job)" "$RC" 2
+assert_eq "GitLab plan job: the widget's counts" "$(cat "$GL/plan.json")" \
+    "$(printf '{\n  "create": 0,\n  "update": 1,\n  "delete": 0\n}')"
+assert_contains "GitLab plan job: the plan is printed" "$OUT" "~ update cluster-virtual"
+assert_contains "GitLab plan job: the JUnit report" "$(cat "$GL/drift.xml")" "cluster-virtual"
 CJ_GIT_DRIFT_OUT=$OUT CJ_GIT_DRIFT_ERR=$ERR
 
 API=$SERVER_URL
