@@ -220,6 +220,28 @@ static uint64_t hash_top(void)
     return p;
 }
 
+/* Call fn(ctx, at, hash) for the NT_REDACT_FRAGMENT-byte window at each position `at` of
+ * s[0..len), the hash rolled along (the byte leaving the window taken out, the new one in). */
+typedef void window_fn(void *ctx, size_t at, uint64_t h);
+
+static void each_window(const char *s, size_t len, window_fn *fn, void *ctx)
+{
+    uint64_t h = 0, top = hash_top();
+    for (size_t i = 0; i < len; i++) {
+        if (i >= NT_REDACT_FRAGMENT)
+            h -= top * (unsigned char)s[i - NT_REDACT_FRAGMENT];
+        h = h * HASH_MUL + (unsigned char)s[i];
+        if (i + 1 >= NT_REDACT_FRAGMENT)
+            fn(ctx, i + 1 - NT_REDACT_FRAGMENT, mix(h));
+    }
+}
+
+static void put_window(void *ctx, size_t at, uint64_t h)
+{
+    (void)at;
+    gram_put(ctx, h);
+}
+
 void nt_secrets_add_value(nt_secrets *s, const char *value, size_t len)
 {
     if (!value || !len)
@@ -233,14 +255,7 @@ void nt_secrets_add_value(nt_secrets *s, const char *value, size_t len)
         free(copy);
         return;
     }
-    uint64_t h = 0, top = hash_top();
-    for (size_t i = 0; i < len; i++) {
-        if (i >= NT_REDACT_FRAGMENT)
-            h -= top * (unsigned char)value[i - NT_REDACT_FRAGMENT];
-        h = h * HASH_MUL + (unsigned char)value[i];
-        if (i + 1 >= NT_REDACT_FRAGMENT)
-            gram_put(s, mix(h));
-    }
+    each_window(value, len, put_window, s);
 }
 
 static bool b64_char(char c)
@@ -456,18 +471,24 @@ static void mark_whole(const nt_secrets *sec, const char *s, size_t len, bool *m
     }
 }
 
+typedef struct mark_ctx {
+    const nt_secrets *sec;
+    bool *m;
+} mark_ctx;
+
+static void mark_window(void *ctx, size_t at, uint64_t h)
+{
+    mark_ctx *x = ctx;
+    if (gram_has(x->sec, h))
+        mark(x->m, at, NT_REDACT_FRAGMENT);
+}
+
 static void mark_fragments(const nt_secrets *sec, const char *s, size_t len, bool *m)
 {
     if (!sec->n_grams || len < NT_REDACT_FRAGMENT)
         return;
-    uint64_t h = 0, top = hash_top();
-    for (size_t i = 0; i < len; i++) {
-        if (i >= NT_REDACT_FRAGMENT)
-            h -= top * (unsigned char)s[i - NT_REDACT_FRAGMENT];
-        h = h * HASH_MUL + (unsigned char)s[i];
-        if (i + 1 >= NT_REDACT_FRAGMENT && gram_has(sec, mix(h)))
-            mark(m, i + 1 - NT_REDACT_FRAGMENT, NT_REDACT_FRAGMENT);
-    }
+    mark_ctx x = {sec, m};
+    each_window(s, len, mark_window, &x);
 }
 
 void nt_secrets_redact(const nt_secrets *sec, const char *s, size_t len, nt_buf *out)
