@@ -68,7 +68,7 @@ _nautes_flags()
     apply) echo "--auto-approve --parallelism --retries --wait-prune --prune --target
                  --force-update $common" ;;
     show) echo "--json --no-color --verbose" ;;
-    graph) echo "--no-color" ;;
+    graph) echo "--format --no-color" ;;
     import) echo "--out --force --name $common" ;;
     esac
     echo --help
@@ -126,6 +126,10 @@ _nautes()
     --token-file | --cacert | --out | --junit | --gitlab-report)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
+        return 0
+        ;;
+    --format)
+        COMPREPLY=($(compgen -W "dot mermaid" -- "$cur"))
         return 0
         ;;
     --state)

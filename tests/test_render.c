@@ -197,6 +197,29 @@ static void test_dot_has_virtual_to_host_edges_and_styles_absent_ones(void **sta
     nt_cluster_set_free(s);
 }
 
+static void test_mermaid_draws_the_same_graph_with_safe_node_ids(void **state)
+{
+    (void)state;
+    nt_cluster_set *s = fx_load(
+        "clusters:\n" Y_HOST("host") "    prevent_destroy: true\n" Y_VIRT("v", "host", "31000")
+            Y_VIRT("w", "elsewhere", "31001") "  - name: gone\n    state: absent\n");
+    nt_buf b = NT_BUF_INIT;
+    nt_render_mermaid(s, &b);
+    assert_string_equal(nt_buf_str(&b), "flowchart BT\n"
+                                        "    classDef absent stroke-dasharray: 5 5,color:#777\n"
+                                        "    classDef kept stroke-width:3px\n"
+                                        "    classDef undeclared stroke-dasharray: 2 2\n"
+                                        "    c0[\"host<br/>physical host\"]:::kept\n"
+                                        "    c1[\"v<br/>virtual worker, deployment\"]\n"
+                                        "    c2[\"w<br/>virtual worker, deployment\"]\n"
+                                        "    c3[\"gone<br/>(absent)\"]:::absent\n"
+                                        "    c4[\"elsewhere<br/>(not declared)\"]:::undeclared\n"
+                                        "    c1 --> c0\n"
+                                        "    c2 --> c4\n");
+    nt_buf_free(&b);
+    nt_cluster_set_free(s);
+}
+
 static void test_gitlab_report_counts_a_replace_as_a_create_and_a_delete(void **state)
 {
     (void)state;
@@ -227,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_json_has_the_documented_schema_and_no_secret),
         cmocka_unit_test(test_dot_has_virtual_to_host_edges_and_styles_absent_ones),
         cmocka_unit_test(test_gitlab_report_counts_a_replace_as_a_create_and_a_delete),
+        cmocka_unit_test(test_mermaid_draws_the_same_graph_with_safe_node_ids),
     };
     return cmocka_run_group_tests(tests, 0, 0);
 }

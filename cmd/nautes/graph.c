@@ -1,22 +1,27 @@
-/* graph.c — `nautes graph FILE...`: the declared clusters' dependency graph in Graphviz DOT.
- * No server is needed, and kubeconfig files are not read. */
+/* graph.c — `nautes graph FILE...`: the declared clusters' dependency graph in Graphviz DOT
+ * or Mermaid. No server is needed, and kubeconfig files are not read. */
 #include "cmd/nautes/commands.h"
 
 #include "core/load/load.h"
 #include "core/render/render.h"
 
 #include <stdio.h>
+#include <string.h>
 
-static const char synopsis[] = "graph FILE...";
+static const char synopsis[] = "graph FILE... [--format dot|mermaid]";
 static const char description[] =
-    "Print the dependency graph of the declared clusters in Graphviz DOT (virtual -> host).\n"
-    "Render it with: nautes graph clusters.yaml | dot -Tsvg > clusters.svg";
+    "Print the dependency graph of the declared clusters (virtual -> host) in Graphviz DOT,\n"
+    "or in Mermaid, which GitLab and GitHub draw inline in Markdown. Render DOT with:\n"
+    "nautes graph clusters.yaml | dot -Tsvg > clusters.svg";
 
 int cmd_graph(int argc, char **argv)
 {
     bool no_color = false;
+    const char *format = "dot";
     nt_strlist pos = {0};
     const nt_option opts[] = {
+        OPT_STRING("format", &format, "FORMAT",
+                   "dot (Graphviz, the default) or mermaid (a ```mermaid block in Markdown)"),
         OPT_BOOL("no-color", &no_color, "never colour the diagnostics"),
         OPT_END,
     };
@@ -33,9 +38,14 @@ int cmd_graph(int argc, char **argv)
         rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;
         goto done;
     }
+    bool mermaid = !strcmp(format, "mermaid");
+    if (!mermaid && strcmp(format, "dot")) {
+        nt_usage_error(synopsis, "--format is dot or mermaid");
+        goto done;
+    }
     if (nt_load_paths(&set, (const char *const *)pos.items, pos.n, NT_LOAD_NO_KUBECONFIG, &diag) ==
         0) {
-        nt_render_dot(set, &out);
+        (mermaid ? nt_render_mermaid : nt_render_dot)(set, &out);
         fputs(nt_buf_str(&out), stdout);
         rc = NT_EXIT_OK;
     }

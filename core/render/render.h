@@ -33,6 +33,9 @@ void nt_render_gitlab_report(const nt_plan *plan, nt_buf *out);
 /* The dependency graph of the declared clusters in DOT: virtual -> host edges; clusters
  * declared absent are dashed, hosts named but not declared dotted. */
 void nt_render_dot(const nt_cluster_set *desired, nt_buf *out);
+/* The same graph in Mermaid (`flowchart BT`), which GitLab and GitHub draw inline in Markdown:
+ * absent clusters dashed, hosts named but not declared dotted, prevent_destroy bold. */
+void nt_render_mermaid(const nt_cluster_set *desired, nt_buf *out);
 
 /* The summary line, without newline: "Plan: 1 to add, ..." or "No changes. ..." */
 void nt_render_summary(const nt_plan *plan, nt_buf *out);

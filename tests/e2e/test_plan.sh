@@ -263,6 +263,11 @@ done
 check_rc "graph works without a server" 0 graph mixed.yaml
 assert_contains "graph has the virtual -> host edge" "$OUT" '"new-virtual" -> "cluster-host";'
 assert_contains "graph styles absent clusters" "$OUT" '"retired" [label="retired\n(absent)", style=dashed'
+check_rc "graph --format mermaid" 0 graph mixed.yaml --format mermaid
+assert_contains "graph --format mermaid is a Mermaid flowchart" "$OUT" "flowchart BT"
+assert_contains "graph --format mermaid: an absent cluster is dashed" "$OUT" '<br/>(absent)"]:::absent'
+check_rc "graph --format svg is refused" 1 graph mixed.yaml --format svg
+assert_contains "graph --format svg: which formats there are" "$ERR" "--format is dot or mermaid"
 
 unset NAUTES_API_SERVER
 check_rc "plan without a server URL is an error" 1 plan matching.yaml
