@@ -63,7 +63,7 @@ _nautes_flags()
     local common="--api-server --token-file --cacert --insecure --state --timeout --no-color
                   --verbose --insecure-skip-check"
     case $cmd in
-    validate) echo "--api-version --no-color" ;;
+    validate) echo "--api-version --json --codequality --no-color" ;;
     plan) echo "--out --json --detailed-exitcode --prune --target --force-update --junit --gitlab-report $common" ;;
     apply) echo "--auto-approve --parallelism --retries --wait-prune --prune --target
                  --force-update $common" ;;
@@ -123,7 +123,7 @@ _nautes()
         COMPREPLY=($(compgen -W "$(_nautes_cluster_names "${files[@]}")" -- "$cur"))
         return 0
         ;;
-    --token-file | --cacert | --out | --junit | --gitlab-report)
+    --token-file | --cacert | --out | --junit | --gitlab-report | --codequality)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0

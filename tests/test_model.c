@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "core/model/model.h"
+#include "core/model/rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,6 +269,21 @@ static void test_a_huge_additions_map_keeps_order_and_finds_every_key(void **sta
     nt_cluster_free(c);
 }
 
+static void test_every_rule_has_a_name_and_none_twice(void **state)
+{
+    (void)state;
+    assert_null(nt_rule_name(NT_RULE_NONE));
+    assert_null(nt_rule_name(NT_RULE_COUNT));
+    assert_null(nt_rule_name(-1));
+    assert_string_equal(nt_rule_name(NT_RULE_API_SERVER_REQUIRED), "api-server-required");
+    assert_string_equal(nt_rule_name(NT_RULE_SPELLINGS_DIFFER), "spellings-differ");
+    for (int a = 1; a < NT_RULE_COUNT; a++) {
+        assert_non_null(nt_rule_name(a));
+        for (int b = a + 1; b < NT_RULE_COUNT; b++)
+            assert_string_not_equal(nt_rule_name(a), nt_rule_name(b));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_kind_helpers_and_label_read_the_declared_strings),
         cmocka_unit_test(test_interned_file_names_are_shared),
         cmocka_unit_test(test_a_huge_additions_map_keeps_order_and_finds_every_key),
+        cmocka_unit_test(test_every_rule_has_a_name_and_none_twice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,15 +2,19 @@
 #include "cmd/nautes/commands.h"
 #include "core/load/load.h"
 #include "core/load/validate.h"
+#include "core/base/atomic_write.h"
+#include "core/render/render.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const char synopsis[] = "validate [--api-version v0.3|v0.4] [--no-color] FILE|DIR...";
+static const char synopsis[] =
+    "validate [--api-version v0.3|v0.4] [--json] [--codequality FILE] [--no-color] FILE|DIR...";
 static const char description[] =
     "Check desired-state files (native 'clusters:' lists or Go CLI 'kind: Cluster' documents) "
     "with the API Server's rules and the whole-file rules. Prints every problem as "
-    "file:line:col and exits 1 on any error.";
+    "file:line:col and exits 1 on any error. --json prints the findings as JSON on stdout;\n"
+    "--codequality FILE writes them as a GitLab Code Quality report.";
 
 static const char *plural(size_t n, const char *one, const char *many)
 {
@@ -19,12 +23,16 @@ static const char *plural(size_t n, const char *one, const char *many)
 
 int cmd_validate(int argc, char **argv)
 {
-    bool no_color = false;
-    const char *api_version = NULL;
+    bool no_color = false, json = false;
+    const char *api_version = NULL, *codequality = NULL;
     const nt_option opts[] = {
         OPT_STRING("api-version", &api_version, "GEN",
                    "check for one server generation (v0.3 or v0.4); default: rules of both, "
                    "v0.3-only ones as warnings"),
+        OPT_BOOL("json", &json, "print the findings as one JSON document on stdout"),
+        OPT_STRING("codequality", &codequality, "FILE",
+                   "also write the findings as a GitLab Code Quality report to FILE\n"
+                   "(artifacts: reports: codequality:), written whether or not they pass"),
         OPT_BOOL("no-color", &no_color, "never colour the output"),
         OPT_END,
     };
@@ -50,8 +58,27 @@ int cmd_validate(int argc, char **argv)
     }
     nt_load_paths(&set, (const char *const *)pos.items, pos.n, 0, &diag);
     nt_validate_loaded(set, &vo, &diag);
+    if (json || codequality) {
+        nt_diag_sort(&diag); /* the order the text lists them in */
+        nt_buf b = NT_BUF_INIT;
+        if (json) {
+            nt_render_diag_json(&diag, &b);
+            fputs(nt_buf_str(&b), stdout);
+        }
+        if (codequality) {
+            nt_buf_reset(&b);
+            nt_render_codequality(&diag, pos.items[0], &b);
+            nt_write_atomic(codequality, nt_buf_str(&b), b.len, 0644, 0, "the Code Quality report",
+                            &diag);
+        }
+        nt_buf_free(&b);
+    }
     if (nt_print_diag(&diag, no_color)) {
         rc = NT_EXIT_ERROR;
+        goto done;
+    }
+    if (json) {
+        rc = NT_EXIT_OK;
         goto done;
     }
     size_t hosts = 0, workers = 0, absent = 0;

@@ -49,4 +49,8 @@ typedef enum nt_rule {
     NT_RULE_COUNT
 } nt_rule;
 
+/* A rule's name for reports ("api-server-required", "host-missing"): NT_RULE_X's words in
+ * lower case with '-'; NULL for NT_RULE_NONE and unknown codes. */
+const char *nt_rule_name(int code);
+
 #endif

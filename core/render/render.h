@@ -6,6 +6,7 @@
 #define NT_RENDER_H
 
 #include "core/base/buf.h"
+#include "core/base/diag.h"
 #include "core/model/model.h"
 #include "core/plan/plan.h"
 
@@ -29,6 +30,15 @@ void nt_render_json(const nt_plan *plan, bool saved, nt_buf *out);
  * JSON an artifact `reports: terraform:` holds: {"create": N, "update": N, "delete": N}; a
  * replace counts as a create and a delete. */
 void nt_render_gitlab_report(const nt_plan *plan, nt_buf *out);
+
+/* The diagnostics as one JSON document (`validate --json`): {"valid", "errors", "warnings",
+ * "diagnostics": [{"severity", "file", "line", "column", "cluster", "rule", "message"}]}. */
+void nt_render_diag_json(const nt_diag *d, nt_buf *out);
+/* The diagnostics as a GitLab Code Quality report (`reports: codequality:`): an array of
+ * {"description", "check_name", "fingerprint", "severity", "location": {"path", "lines":
+ * {"begin"}}}; a finding without a position is reported at default_path, line 1. The
+ * fingerprint leaves the line out, so that moving a finding does not make it new. */
+void nt_render_codequality(const nt_diag *d, const char *default_path, nt_buf *out);
 
 /* The dependency graph of the declared clusters in DOT: virtual -> host edges; clusters
  * declared absent are dashed, hosts named but not declared dotted. */

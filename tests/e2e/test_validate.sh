@@ -52,6 +52,28 @@ assert_not_contains "a set variable is no longer reported" "$ERR" "NAUTES_TEST_U
 check_rc "validate without files is a usage error" 1 validate
 assert_contains "and prints the usage" "$ERR" "usage: nautes validate"
 check_rc "an unknown flag is a usage error" 1 validate --frobnicate examples/delete-clusters.yaml
+
+# ---- findings for machines: --json and a GitLab Code Quality report ---------------------------
+printf 'clusters:\n  - name: Bad_Name\n    api_server: ftp://x\n    cluster_type: physical\n    usage: host\n' >"$T_TMP/bad.yaml"
+check_rc "--json of an invalid file exits 1" 1 validate --json --codequality "$T_TMP/cq.json" "$T_TMP/bad.yaml"
+flat=$("$NT_TOOLS/nt-json" <<<"$OUT")
+assert_contains "--json: not valid" "$flat" $'.valid\tfalse'
+assert_contains "--json: a finding with its rule" "$flat" $'.diagnostics[0].rule\t"name-invalid"'
+assert_contains "--json: its position" "$flat" $'.diagnostics[0].line\t2'
+assert_contains "--json: the text still on stderr" "$ERR" "bad.yaml:2:11: error: cluster name 'Bad_Name'"
+cq=$("$NT_TOOLS/nt-json" <"$T_TMP/cq.json")
+assert_contains "Code Quality: the check's name" "$cq" $'[0].check_name\t"nautes/name-invalid"'
+assert_contains "Code Quality: an error is major" "$cq" $'[0].severity\t"major"'
+assert_contains "Code Quality: the path and line" "$cq" $'[0].location.lines.begin\t2'
+assert_contains "Code Quality: a fingerprint" "$cq" '[0].fingerprint'
+fp1=$(grep -o '"fingerprint": "[0-9a-f]*"' "$T_TMP/cq.json" | head -1)
+printf '\n' | cat - "$T_TMP/bad.yaml" >"$T_TMP/bad2.yaml" && mv "$T_TMP/bad2.yaml" "$T_TMP/bad.yaml"
+check_rc "--codequality after a line was added above" 1 validate --codequality "$T_TMP/cq.json" "$T_TMP/bad.yaml"
+assert_eq "Code Quality: a finding that moved keeps its fingerprint" \
+    "$(grep -o '"fingerprint": "[0-9a-f]*"' "$T_TMP/cq.json" | head -1)" "$fp1"
+check_rc "--json of a valid file" 0 validate --json --codequality "$T_TMP/cq.json" examples/delete-clusters.yaml
+assert_contains "--json: valid" "$("$NT_TOOLS/nt-json" <<<"$OUT")" $'.valid\ttrue'
+assert_eq "Code Quality: an empty array when nothing is found" "$(cat "$T_TMP/cq.json")" "[]"
 check_rc "--help prints usage and succeeds" 0 validate --help
 assert_contains "--help lists --no-color" "$OUT" "--no-color"
 
