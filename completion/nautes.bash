@@ -64,10 +64,10 @@ _nautes_flags()
                   --verbose --insecure-skip-check"
     case $cmd in
     validate) echo "--api-version --json --codequality --no-color" ;;
-    plan) echo "--out --json --detailed-exitcode --prune --target --force-update --junit --gitlab-report $common" ;;
+    plan) echo "--out --json --markdown --detailed-exitcode --prune --target --force-update --junit --gitlab-report $common" ;;
     apply) echo "--auto-approve --parallelism --retries --wait-prune --prune --target
                  --force-update $common" ;;
-    show) echo "--json --no-color --verbose" ;;
+    show) echo "--json --markdown --no-color --verbose" ;;
     graph) echo "--format --no-color" ;;
     import) echo "--out --force --name $common" ;;
     esac

@@ -241,6 +241,36 @@ static void test_gitlab_report_counts_a_replace_as_a_create_and_a_delete(void **
     nt_buf_free(&out);
 }
 
+static void test_markdown_has_the_summary_a_table_and_the_plan_in_a_block(void **state)
+{
+    (void)state;
+    nt_change ch[] = {
+        {(char *)"primary_domain", (char *)"a|b", (char *)"c```d", false, NT_PATH_FIELD},
+        {(char *)"kubeconfig", NULL, NULL, true, NT_PATH_FIELD}};
+    nt_action act = {0};
+    act.cluster = (char *)"cluster-host";
+    act.kind = NT_ACT_UPDATE;
+    act.changes = ch;
+    act.n_changes = 2;
+    act.label = (char *)"physical host";
+    nt_plan p;
+    memset(&p, 0, sizeof(p));
+    p.actions = &act;
+    p.n_actions = 1;
+    p.n_update = 1;
+    nt_buf b = NT_BUF_INIT;
+    nt_render_markdown(&p, &b);
+    const char *md = nt_buf_str(&b);
+    assert_non_null(strstr(md, "**Plan: 0 to add, 1 to change, 0 to replace, 0 to destroy.**\n"));
+    assert_non_null(strstr(md, "| `cluster-host` | physical host | update | primary_domain, "
+                               "kubeconfig (sensitive) |\n"));
+    /* a value holding ``` does not close the block: the fence is longer */
+    assert_non_null(strstr(md, "````diff\n"));
+    assert_non_null(strstr(md, "\n````\n\n</details>\n"));
+    assert_null(strstr(md, "SECRET"));
+    nt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +281,7 @@ int main(void)
         cmocka_unit_test(test_dot_has_virtual_to_host_edges_and_styles_absent_ones),
         cmocka_unit_test(test_gitlab_report_counts_a_replace_as_a_create_and_a_delete),
         cmocka_unit_test(test_mermaid_draws_the_same_graph_with_safe_node_ids),
+        cmocka_unit_test(test_markdown_has_the_summary_a_table_and_the_plan_in_a_block),
     };
     return cmocka_run_group_tests(tests, 0, 0);
 }

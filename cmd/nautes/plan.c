@@ -15,9 +15,9 @@
 #include <string.h>
 #include <time.h>
 
-static const char synopsis[] =
-    "plan FILE... [--out PLAN] [--json] [--detailed-exitcode] [--prune] [--target NAME]... "
-    "[--force-update NAME]... [--junit FILE] [--gitlab-report FILE]";
+static const char synopsis[] = "plan FILE... [--out PLAN] [--json | --markdown] "
+                               "[--detailed-exitcode] [--prune] [--target NAME]... "
+                               "[--force-update NAME]... [--junit FILE] [--gitlab-report FILE]";
 static const char description[] =
     "Show what apply would change, in the order it would change it. Reads the clusters the\n"
     "files declare, observes the server (one GET) or the tenant repository (--state git:...),\n"
@@ -67,12 +67,14 @@ int cmd_plan(int argc, char **argv)
     nt_common c = NT_COMMON_INIT;
     nt_select sel = {0};
     const char *out_path = NULL, *junit_path = NULL, *junit_arg, *gitlab_path = NULL;
-    bool json = false, detailed = false;
+    bool json = false, markdown = false, detailed = false;
     nt_strlist pos = {0};
     const nt_option opts[] = {
         OPT_STRING("out", &out_path, "PLAN",
                    "save the plan to PLAN (JSON, mode 0600, no secrets) for nautes apply PLAN"),
         OPT_BOOL("json", &json, "print the plan as JSON (docs/plan-json.md)"),
+        OPT_BOOL("markdown", &markdown,
+                 "print the plan as Markdown (a merge-request comment, a job summary)"),
         OPT_BOOL("detailed-exitcode", &detailed, "exit 2 when there are changes"),
         NT_SELECT_OPTIONS(sel),
         OPT_STRING("junit", &junit_path, "FILE",
@@ -97,6 +99,10 @@ int cmd_plan(int argc, char **argv)
         goto done;
     }
 
+    if (json && markdown) {
+        nt_usage_error(synopsis, "give --json or --markdown, not both");
+        goto done;
+    }
     junit_arg = junit_path;
     double t0 = nt_now_sec();
     int loaded = nt_session_load(&s, (const char *const *)pos.items, pos.n, 0);
@@ -112,7 +118,9 @@ int cmd_plan(int argc, char **argv)
         goto report;
     nt_plan_set_args(s.plan, (const char *const *)pos.items, pos.n);
 
-    if (json) {
+    if (markdown) {
+        nt_render_markdown(s.plan, &out);
+    } else if (json) {
         nt_render_json(s.plan, false, &out);
     } else {
         nt_render_opts ro = {nt_use_color(1, c.no_color), c.verbose};

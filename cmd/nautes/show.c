@@ -1,4 +1,4 @@
-/* show.c — `nautes show PLAN [--json]`: print a saved plan (plan_file.h). */
+/* show.c — `nautes show PLAN [--json|--markdown]`: print a saved plan (plan_file.h). */
 #include "cmd/nautes/commands.h"
 
 #include "core/plan/plan_file.h"
@@ -6,16 +6,18 @@
 
 #include <stdio.h>
 
-static const char synopsis[] = "show PLAN [--json]";
+static const char synopsis[] = "show PLAN [--json | --markdown]";
 static const char description[] =
-    "Print a plan saved with nautes plan --out PLAN, as text or as JSON (docs/plan-json.md).";
+    "Print a plan saved with nautes plan --out PLAN, as text, as JSON (docs/plan-json.md) or as\n"
+    "Markdown (a merge-request comment or a CI job summary).";
 
 int cmd_show(int argc, char **argv)
 {
-    bool json = false, no_color = false, verbose = false;
+    bool json = false, markdown = false, no_color = false, verbose = false;
     nt_strlist pos = {0};
     const nt_option opts[] = {
         OPT_BOOL("json", &json, "print the plan as JSON"),
+        OPT_BOOL("markdown", &markdown, "print the plan as Markdown"),
         OPT_BOOL("no-color", &no_color, "never colour the output"),
         OPT_BOOL("verbose", &verbose, "also list the clusters that need no change"),
         OPT_END,
@@ -32,8 +34,14 @@ int cmd_show(int argc, char **argv)
         rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;
         goto done;
     }
+    if (json && markdown) {
+        nt_usage_error(synopsis, "give --json or --markdown, not both");
+        goto done;
+    }
     if (nt_plan_file_read(pos.items[0], &plan, &diag) == 0) {
-        if (json) {
+        if (markdown) {
+            nt_render_markdown(plan, &out);
+        } else if (json) {
             nt_render_json(plan, false, &out);
         } else {
             nt_render_opts ro = {nt_use_color(1, no_color), verbose};

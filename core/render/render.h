@@ -26,6 +26,12 @@ void nt_render_text(const nt_plan *plan, const nt_render_opts *opts, nt_buf *out
  * adds what a saved plan carries (the {"nautes_plan":1} marker, options, observed hashes). */
 void nt_render_json(const nt_plan *plan, bool saved, nt_buf *out);
 
+/* The plan as Markdown for a merge-request comment or a job summary: the summary line in bold,
+ * a table of the clusters that change (cluster, kind, action, changed fields; a secret's field
+ * marked "(sensitive)", never its value) and the text plan, uncoloured, in a collapsible
+ * <details> block fenced as `diff`. */
+void nt_render_markdown(const nt_plan *plan, nt_buf *out);
+
 /* The counts GitLab's merge-request widget shows ("N to add, N to change, N to delete"), the
  * JSON an artifact `reports: terraform:` holds: {"create": N, "update": N, "delete": N}; a
  * replace counts as a create and a delete. */

@@ -209,6 +209,14 @@ summary.destroy=1
     SAVED_TEXT=$(grep -v '^= no change' <<<"$OUT")
     check_rc "$GEN: show prints a saved plan" 0 show "$W/saved-$GEN.plan"
     assert_eq "$GEN: show prints what plan printed" "$OUT" "$SAVED_TEXT"
+    check_rc "$GEN: show --markdown" 0 show "$W/saved-$GEN.plan" --markdown
+    SHOW_MD=$OUT
+    assert_contains "$GEN: show --markdown: the summary in bold" "$OUT" "**Plan: "
+    assert_contains "$GEN: show --markdown: a table of the clusters" "$OUT" "| cluster | kind | action | changed fields |"
+    assert_contains "$GEN: show --markdown: the plan in a collapsible block" "$OUT" "<details><summary>The plan</summary>"
+    check_rc "$GEN: plan --markdown" 0 plan mixed.yaml --markdown
+    assert_eq "$GEN: plan --markdown prints what show --markdown of its saved plan prints" "$OUT" "$SHOW_MD"
+    check_rc "$GEN: --json and --markdown together are refused" 1 plan mixed.yaml --json --markdown
     check_rc "$GEN: show --json" 0 show "$W/saved-$GEN.plan" --json
     assert_contains "$GEN: show --json is the plan document" "$OUT" '"observed_fingerprint":'
     check_rc "$GEN: show of something else is an error" 1 show mixed.yaml
