@@ -29,68 +29,63 @@ trap cleanup EXIT
 # gen DIR N: DIR/clusters.yaml (desired, 1% of the virtual clusters with another
 # primary_domain) and DIR/repo (the tenant repository holding all N as the server stored them).
 gen() {
-    python3 - "$1" "$2" <<'EOF'
-import os, sys
-d, n = sys.argv[1], int(sys.argv[2])
-hosts = max(1, n // 100)
-cdir = os.path.join(d, "repo", "nautes/overlays/production/clusters")
-os.makedirs(cdir, exist_ok=True)
-os.makedirs(os.path.join(d, "kubeconfigs"), exist_ok=True)
-with open(os.path.join(d, "kubeconfigs", "host.yaml"), "w") as f:
-    f.write("apiVersion: v1\nkind: Config\nclusters:\n  - name: c\n    cluster: {server: 'https://10.0.0.1:6443'}\n"
-            "users:\n  - name: u\n    user: {token: bench}\n")
-names = []
-out = ["clusters:\n"]
-changed = 0
-for i in range(n):
-    if i < hosts:
-        name = "host-%03d" % i
-        ip = "10.%d.%d.1" % (i // 250, i % 250)
-        out.append("  - name: %s\n    api_server: https://%s:6443\n    cluster_type: physical\n"
-                   "    usage: host\n    primary_domain: %s.nip.io\n"
-                   "    traefik: {http_node_port: \"30080\", https_node_port: \"30443\"}\n"
-                   "    kubeconfig_file: kubeconfigs/host.yaml\n" % (name, ip, ip))
-        spec = ("spec:\n  apiServer: https://%s:6443\n  clusterKind: kubernetes\n  clusterType: physical\n"
-                "  componentsList:\n    gateway:\n      additions:\n        httpNodePort: \"30080\"\n"
-                "        httpsNodePort: \"30443\"\n      name: traefik\n      namespace: traefik\n"
-                "    oauthProxy:\n      name: oauth2-proxy\n      namespace: oauth2-proxy\n"
-                "    secretManagement:\n      name: vault\n      namespace: vault\n"
-                "  primaryDomain: %s.nip.io\n  usage: host\n" % (ip, ip))
-    else:
-        h = (i - hosts) % hosts
-        name = "vc-%06d" % i
-        ip = "10.%d.%d.1" % (h // 250, h % 250)
-        port = 30000 + (i % 2700)
-        pd = "%s.nip.io" % ip
-        want_pd = pd
-        if (i - hosts) % 100 == 0:
-            want_pd = "changed-%d.example.com" % i
-            changed += 1
-        out.append("  - name: %s\n    api_server: https://%s:%d\n    cluster_type: virtual\n"
-                   "    usage: worker\n    worker_type: deployment\n    host_cluster: host-%03d\n"
-                   "    primary_domain: %s\n    vcluster: {https_node_port: \"%d\"}\n"
-                   % (name, ip, port, h, want_pd, port))
-        spec = ("spec:\n  apiServer: https://%s:%d\n  clusterKind: kubernetes\n  clusterType: virtual\n"
-                "  componentsList:\n    deployment:\n      additions:\n        host: argocd.%s.%s.nip.io\n"
-                "      name: argocd\n      namespace: argocd\n"
-                "    multiTenant:\n      name: hnc\n      namespace: hnc-system\n"
-                "    progressiveDelivery:\n      name: argo-rollouts\n      namespace: argo-rollouts\n"
-                "    secretManagement:\n      name: vault\n      namespace: vault\n"
-                "    secretSync:\n      name: external-secrets\n      namespace: external-secrets\n"
-                "  hostCluster: host-%03d\n  primaryDomain: %s\n  usage: worker\n  workerType: deployment\n"
-                % (ip, port, name, ip, h, pd))
-    names.append(name)
-    with open(os.path.join(cdir, name + ".yaml"), "w") as f:
-        f.write("apiVersion: nautes.resource.nautes.io/v1alpha1\nkind: Cluster\nmetadata:\n"
-                "  creationTimestamp: null\n  name: %s\n  namespace: nautes\n%s"
-                "status:\n  productIDMap: null\n  warnings: null\n" % (name, spec))
-with open(os.path.join(cdir, "kustomization.yaml"), "w") as f:
-    f.write("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n")
-    f.writelines("- %s.yaml\n" % x for x in names)
-with open(os.path.join(d, "clusters.yaml"), "w") as f:
-    f.writelines(out)
-print(changed)
-EOF
+    mkdir -p "$1/repo/nautes/overlays/production/clusters" "$1/kubeconfigs"
+    printf '%s\n' "apiVersion: v1" "kind: Config" "clusters:" \
+        "  - name: c" "    cluster: {server: 'https://10.0.0.1:6443'}" \
+        "users:" "  - name: u" "    user: {token: bench}" >"$1/kubeconfigs/host.yaml"
+    # awk, not python3: a fresh machine has no python (one Cluster file per cluster)
+    awk -v d="$1" -v n="$2" 'BEGIN {
+        hosts = int(n / 100); if (hosts < 1) hosts = 1
+        cdir = d "/repo/nautes/overlays/production/clusters"
+        out = d "/clusters.yaml"; kust = cdir "/kustomization.yaml"
+        print "clusters:" > out
+        printf "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n" > kust
+        changed = 0
+        for (i = 0; i < n; i++) {
+            if (i < hosts) {
+                name = sprintf("host-%03d", i)
+                ip = sprintf("10.%d.%d.1", int(i / 250), i % 250)
+                printf "  - name: %s\n    api_server: https://%s:6443\n    cluster_type: physical\n" \
+                       "    usage: host\n    primary_domain: %s.nip.io\n" \
+                       "    traefik: {http_node_port: \"30080\", https_node_port: \"30443\"}\n" \
+                       "    kubeconfig_file: kubeconfigs/host.yaml\n", name, ip, ip >> out
+                spec = sprintf("spec:\n  apiServer: https://%s:6443\n  clusterKind: kubernetes\n" \
+                       "  clusterType: physical\n  componentsList:\n    gateway:\n      additions:\n" \
+                       "        httpNodePort: \"30080\"\n        httpsNodePort: \"30443\"\n" \
+                       "      name: traefik\n      namespace: traefik\n" \
+                       "    oauthProxy:\n      name: oauth2-proxy\n      namespace: oauth2-proxy\n" \
+                       "    secretManagement:\n      name: vault\n      namespace: vault\n" \
+                       "  primaryDomain: %s.nip.io\n  usage: host\n", ip, ip)
+            } else {
+                h = (i - hosts) % hosts
+                name = sprintf("vc-%06d", i)
+                ip = sprintf("10.%d.%d.1", int(h / 250), h % 250)
+                port = 30000 + (i % 2700)
+                pd = ip ".nip.io"; want_pd = pd
+                if ((i - hosts) % 100 == 0) { want_pd = "changed-" i ".example.com"; changed++ }
+                printf "  - name: %s\n    api_server: https://%s:%d\n    cluster_type: virtual\n" \
+                       "    usage: worker\n    worker_type: deployment\n    host_cluster: host-%03d\n" \
+                       "    primary_domain: %s\n    vcluster: {https_node_port: \"%d\"}\n", \
+                       name, ip, port, h, want_pd, port >> out
+                spec = sprintf("spec:\n  apiServer: https://%s:%d\n  clusterKind: kubernetes\n" \
+                       "  clusterType: virtual\n  componentsList:\n    deployment:\n      additions:\n" \
+                       "        host: argocd.%s.%s.nip.io\n      name: argocd\n      namespace: argocd\n" \
+                       "    multiTenant:\n      name: hnc\n      namespace: hnc-system\n" \
+                       "    progressiveDelivery:\n      name: argo-rollouts\n      namespace: argo-rollouts\n" \
+                       "    secretManagement:\n      name: vault\n      namespace: vault\n" \
+                       "    secretSync:\n      name: external-secrets\n      namespace: external-secrets\n" \
+                       "  hostCluster: host-%03d\n  primaryDomain: %s\n  usage: worker\n" \
+                       "  workerType: deployment\n", ip, port, name, ip, h, pd)
+            }
+            f = cdir "/" name ".yaml"
+            printf "apiVersion: nautes.resource.nautes.io/v1alpha1\nkind: Cluster\nmetadata:\n" \
+                   "  creationTimestamp: null\n  name: %s\n  namespace: nautes\n%s" \
+                   "status:\n  productIDMap: null\n  warnings: null\n", name, spec > f
+            close(f)
+            print "- " name ".yaml" >> kust
+        }
+        print changed
+    }'
     git -C "$1/repo" init -q -b main
     git -C "$1/repo" add -A
     git -C "$1/repo" -c user.name=bench -c user.email=bench@local commit -q -m "bench state"
@@ -120,7 +115,7 @@ for N in "${SIZES[@]}"; do
     best_get=999
     for _ in 1 2 3; do
         t=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$URL/api/v1/clusters")
-        best_get=$(python3 -c "print(min($best_get, $t))")
+        best_get=$(awk -v a="$best_get" -v b="$t" 'BEGIN { print (b < a ? b : a) }')
     done
     best_wall=999 rss=0 best_own=999 tool_get=0
     for _ in 1 2 3; do
@@ -131,17 +126,18 @@ for N in "${SIZES[@]}"; do
         r=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$D/plan.err")
         # the GET as the tool's own trace timed it: "< 200 (546 ms, 36535231 bytes)"
         g=$(sed -n 's/^< 200 (\([0-9]*\) ms.*/\1/p' "$D/plan.err" | head -1)
-        if python3 -c "import sys; sys.exit(0 if $w - ${g:-0}/1000 < $best_own else 1)"; then
-            best_own=$(python3 -c "print($w - ${g:-0}/1000)")
-            tool_get=$(python3 -c "print(${g:-0}/1000)")
+        own_now=$(awk -v w="$w" -v g="${g:-0}" 'BEGIN { print w - g / 1000 }')
+        if awk -v a="$own_now" -v b="$best_own" 'BEGIN { exit !(a < b) }'; then
+            best_own=$own_now
+            tool_get=$(awk -v g="${g:-0}" 'BEGIN { print g / 1000 }')
         fi
-        best_wall=$(python3 -c "print(min($best_wall, $w))")
-        rss=$(python3 -c "print(max($rss, $r))")
+        best_wall=$(awk -v a="$best_wall" -v b="$w" 'BEGIN { print (b < a ? b : a) }')
+        rss=$(awk -v a="$rss" -v b="$r" 'BEGIN { print (b > a ? b : a) }')
     done
     grep -q "Plan: 0 to add, $CHANGED to change, 0 to replace, 0 to destroy." "$D/plan.out" ||
         { echo "unexpected plan:"; tail -3 "$D/plan.out"; exit 1; }
     # the tool's own time: its wall time minus its own GET (the server's answer and transfer)
-    own=$(python3 -c "print('%.2f s' % max(0.0, $best_own))")
+    own=$(awk -v o="$best_own" 'BEGIN { printf "%.2f s", (o > 0 ? o : 0) }')
     printf '| %d | %d | %.2f s | %.2f s | %.2f s | %s | %d MB |\n' "$N" "$CHANGED" "$best_get" \
         "$tool_get" "$best_wall" "$own" $((rss / 1024))
     grep "nautes: timing" "$D/plan.err" | sed 's/^/    <!-- /; s/$/ -->/'

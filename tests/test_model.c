@@ -162,6 +162,30 @@ static nt_cluster *full_cluster(const char *file)
     return c;
 }
 
+static void test_positions_live_beside_the_cluster_and_only_when_loaded(void **state)
+{
+    (void)state;
+    nt_cluster *obs = nt_cluster_new(); /* observed: no positions at all */
+    assert_null(obs->at);
+    assert_null(nt_cluster_pos(obs, NT_AT_NAME).file);
+    assert_int_equal(nt_cluster_name_pos(obs).line, 0);
+    nt_cluster *c = nt_cluster_new();
+    nt_cluster_set_pos(c, NT_AT_ENTRY, (nt_pos){"f.yaml", 2, 5});
+    assert_int_equal(nt_cluster_name_pos(c).line, 2); /* no name position: the entry's */
+    nt_cluster_set_pos(c, NT_AT_NAME, (nt_pos){"f.yaml", 2, 11});
+    nt_cluster_set_pos(c, NT_AT_STATE, (nt_pos){"f.yaml", 9, 12});
+    assert_int_equal(nt_cluster_name_pos(c).col, 11);
+    nt_cluster *d = nt_cluster_clone(c);
+    assert_ptr_not_equal(d->at, c->at);
+    nt_cluster_free(c);
+    assert_string_equal(nt_cluster_pos(d, NT_AT_STATE).file, "f.yaml");
+    assert_int_equal(nt_cluster_pos(d, NT_AT_STATE).line, 9);
+    assert_int_equal(nt_cluster_pos(d, NT_AT_TRAEFIK).line, 0);
+    assert_true(sizeof(nt_cluster) < 600); /* 600 bytes with the positions inline */
+    nt_cluster_free(d);
+    nt_cluster_free(obs);
+}
+
 static void test_clone_is_deep_and_equal(void **state)
 {
     (void)state;
@@ -294,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_sort_orders_by_name_and_keeps_lookups_working),
         cmocka_unit_test(test_remove_frees_the_cluster_and_keeps_the_others_findable),
         cmocka_unit_test(test_clone_is_deep_and_equal),
+        cmocka_unit_test(test_positions_live_beside_the_cluster_and_only_when_loaded),
         cmocka_unit_test(test_kind_helpers_and_label_read_the_declared_strings),
         cmocka_unit_test(test_interned_file_names_are_shared),
         cmocka_unit_test(test_a_huge_additions_map_keeps_order_and_finds_every_key),

@@ -535,7 +535,7 @@ static void load_components(ctx *x, nt_cluster *c, const node *v, key_style st)
             cands[nc++] = comp_key(ci, st);
     }
     c->has_components = true;
-    c->components_pos = v->pos;
+    nt_cluster_set_pos(c, NT_AT_COMPONENTS, v->pos);
     if (is_null(v) ||
         !expect(x, v, N_MAP, st == STYLE_NATIVE ? "components_list" : "componentsList", c->name))
         return;
@@ -560,7 +560,7 @@ static void load_components(ctx *x, nt_cluster *c, const node *v, key_style st)
 static void load_reserved(ctx *x, nt_cluster *c, const node *v, const char *what)
 {
     c->has_reserved = true;
-    c->reserved_pos = v->pos;
+    nt_cluster_set_pos(c, NT_AT_RESERVED, v->pos);
     if (is_null(v) || !expect(x, v, N_MAP, what, c->name))
         return;
     check_keys(x, v, c->name, NULL);
@@ -593,7 +593,7 @@ static void load_allowed(ctx *x, nt_cluster *c, const node *v, const char *what)
 {
     static const char *const keys[] = {"kind", "group"};
     c->has_allowed = true;
-    c->allowed_pos = v->pos;
+    nt_cluster_set_pos(c, NT_AT_ALLOWED, v->pos);
     if (is_null(v) || !expect(x, v, N_MAP, what, c->name))
         return;
     check_keys(x, v, c->name, NULL);
@@ -843,11 +843,11 @@ static void load_fields(ctx *x, nt_cluster *c, const node *m, key_style st)
                 free(s);
         } else if (!strcmp(k->s, "traefik")) {
             c->has_traefik = true;
-            c->traefik_pos = v->pos;
+            nt_cluster_set_pos(c, NT_AT_TRAEFIK, v->pos);
             load_nested(x, c, v, "traefik", st);
         } else if (!strcmp(k->s, "vcluster")) {
             c->has_vcluster = true;
-            c->vcluster_pos = v->pos;
+            nt_cluster_set_pos(c, NT_AT_VCLUSTER, v->pos);
             load_nested(x, c, v, "vcluster", st);
         } else if (!strcmp(k->s, k_components)) {
             load_components(x, c, v, st);
@@ -860,7 +860,7 @@ static void load_fields(ctx *x, nt_cluster *c, const node *m, key_style st)
         } else if (st == STYLE_NATIVE && !strcmp(k->s, "state")) {
             char *s = NULL;
             if (get_str(x, v, "state", c->name, &s) == 0) {
-                c->state_pos = v->pos;
+                nt_cluster_set_pos(c, NT_AT_STATE, v->pos);
                 if (s && !strcmp(s, "absent"))
                     c->state = NT_STATE_ABSENT;
                 else if (s && !strcmp(s, "present"))
@@ -895,10 +895,10 @@ static void add_cluster(ctx *x, nt_cluster *c)
 {
     nt_cluster *old = NULL;
     if (nt_cluster_set_add(x->set, c, &old) < 0) {
-        nt_diag_addc(x->diag, NT_SEV_ERROR, NT_RULE_DUPLICATE_NAME, c->name_pos, c->name,
-                     "cluster '%s' is declared twice; first declared at %s:%u:%u", c->name,
-                     old->name_pos.file ? old->name_pos.file : "?", old->name_pos.line,
-                     old->name_pos.col);
+        nt_pos first = nt_cluster_pos(old, NT_AT_NAME);
+        nt_diag_addc(x->diag, NT_SEV_ERROR, NT_RULE_DUPLICATE_NAME, nt_cluster_pos(c, NT_AT_NAME),
+                     c->name, "cluster '%s' is declared twice; first declared at %s:%u:%u", c->name,
+                     first.file ? first.file : "?", first.line, first.col);
         nt_cluster_free(c);
     }
 }
@@ -906,12 +906,12 @@ static void add_cluster(ctx *x, nt_cluster *c)
 static void load_native_entry(ctx *x, const node *m)
 {
     nt_cluster *c = nt_cluster_new();
-    c->pos = m->pos;
+    nt_cluster_set_pos(c, NT_AT_ENTRY, m->pos);
     const node *nn = map_get(m, "name");
     char *name = NULL;
     if (nn && get_str(x, nn, "name", NULL, &name) == 0 && name) {
         c->name = name;
-        c->name_pos = nn->pos;
+        nt_cluster_set_pos(c, NT_AT_NAME, nn->pos);
     } else {
         free(name);
     }
@@ -983,7 +983,7 @@ static void load_document(ctx *x, const node *root)
 
     const node *meta = map_get(root, "metadata"), *spec = map_get(root, "spec");
     nt_cluster *c = nt_cluster_new();
-    c->pos = root->pos;
+    nt_cluster_set_pos(c, NT_AT_ENTRY, root->pos);
     const node *name_node = NULL;
     char *spec_name = NULL, *meta_name = NULL;
     if (spec && spec->t == N_MAP) {
@@ -1004,7 +1004,7 @@ static void load_document(ctx *x, const node *root)
     if (spec_name)
         free(meta_name);
     if (c->name)
-        c->name_pos = name_node->pos;
+        nt_cluster_set_pos(c, NT_AT_NAME, name_node->pos);
 
     for (size_t i = 0; i + 1 < root->n; i += 2) {
         const node *k = root->kids[i];

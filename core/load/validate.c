@@ -35,12 +35,12 @@ static nt_pos fpos(const nt_cluster *c, nt_field f)
 {
     if (c->f[f].s && c->f[f].pos.line)
         return c->f[f].pos;
-    return c->name_pos.line ? c->name_pos : c->pos;
+    return nt_cluster_name_pos(c);
 }
 
 static nt_pos cpos(const nt_cluster *c)
 {
-    return c->name_pos.line ? c->name_pos : c->pos;
+    return nt_cluster_name_pos(c);
 }
 
 /* Length of a bare `$placeholder` starting at s[i] ('$' then a letter or '_'), else 0. */
@@ -759,12 +759,15 @@ int nt_validate_set(const nt_cluster_set *set, const nt_validate_opts *o, nt_dia
                          "exist on the server",
                          h);
         } else if (d->state == NT_STATE_ABSENT) {
-            nt_diag_addc(diag, NT_SEV_ERROR, NT_RULE_HOST_ABSENT_IN_USE,
-                         d->state_pos.line ? d->state_pos : cpos(d), d->name,
-                         "host '%s' is marked absent but cluster '%s' (%s:%u) still names it "
-                         "as host_cluster; delete '%s' as well or keep the host",
-                         d->name, c->name, c->name_pos.file ? c->name_pos.file : "?",
-                         c->name_pos.line, c->name);
+            nt_diag_addc(
+                diag, NT_SEV_ERROR, NT_RULE_HOST_ABSENT_IN_USE,
+                nt_cluster_pos(d, NT_AT_STATE).line ? nt_cluster_pos(d, NT_AT_STATE) : cpos(d),
+                d->name,
+                "host '%s' is marked absent but cluster '%s' (%s:%u) still names it "
+                "as host_cluster; delete '%s' as well or keep the host",
+                d->name, c->name,
+                nt_cluster_pos(c, NT_AT_NAME).file ? nt_cluster_pos(c, NT_AT_NAME).file : "?",
+                nt_cluster_pos(c, NT_AT_NAME).line, c->name);
         } else if (!nt_cluster_is_host(d) && d != c) {
             nt_diag_addc(diag, NT_SEV_ERROR, NT_RULE_HOST_NOT_A_HOST, fpos(c, NT_F_HOST_CLUSTER),
                          c->name, "host_cluster '%s' is declared as a %s, not a host", h,
@@ -864,8 +867,9 @@ bool nt_validate_repeats_load_error(const nt_diag_item *it, const nt_cluster *c)
     };
     if (!c || !c->failed_keys)
         return false;
-    bool at_entry = (it->line == c->pos.line && it->col == c->pos.col) ||
-                    (it->line == c->name_pos.line && it->col == c->name_pos.col) || !it->line;
+    nt_pos entry = nt_cluster_pos(c, NT_AT_ENTRY), name = nt_cluster_pos(c, NT_AT_NAME);
+    bool at_entry = (it->line == entry.line && it->col == entry.col) ||
+                    (it->line == name.line && it->col == name.col) || !it->line;
     if (!at_entry)
         return false;
     if (key_failed(c, "state"))

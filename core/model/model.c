@@ -167,6 +167,7 @@ void nt_cluster_free(nt_cluster *c)
             free(c->f[i].s);
     }
     free(c->kubeconfig_file.s);
+    free(c->at);
     free(c->kubeconfig_unread);
     free(c->failed_keys);
     if (c->comp != k_no_components && c->comp) {
@@ -201,6 +202,10 @@ nt_cluster *nt_cluster_clone(const nt_cluster *c)
     nt_cluster *d = nt_cluster_new();
     *d = *c; /* scalars, flags, positions; pointers replaced below */
     d->name = nt_xstrdup(c->name);
+    if (c->at) {
+        d->at = nt_xmalloc(NT_AT_COUNT * sizeof *d->at);
+        memcpy(d->at, c->at, NT_AT_COUNT * sizeof *d->at);
+    }
     for (int i = 0; i < NT_F_COUNT; i++)
         value_copy(&d->f[i], &c->f[i]);
     value_copy(&d->kubeconfig_file, &c->kubeconfig_file);
@@ -538,4 +543,22 @@ const nt_value *nt_cluster_either(const nt_cluster *c, nt_field f)
     if (c->f[f].s)
         return &c->f[f];
     return nt_cluster_seed_addition(c, f);
+}
+
+nt_pos nt_cluster_pos(const nt_cluster *c, nt_at which)
+{
+    return c && c->at ? c->at[which] : NT_POS_NONE;
+}
+
+nt_pos nt_cluster_name_pos(const nt_cluster *c)
+{
+    nt_pos p = nt_cluster_pos(c, NT_AT_NAME);
+    return p.line ? p : nt_cluster_pos(c, NT_AT_ENTRY);
+}
+
+void nt_cluster_set_pos(nt_cluster *c, nt_at which, nt_pos pos)
+{
+    if (!c->at)
+        c->at = nt_xcalloc(NT_AT_COUNT, sizeof *c->at);
+    c->at[which] = pos;
 }

@@ -159,10 +159,24 @@ typedef struct nt_product_resources {
 
 typedef enum { NT_STATE_PRESENT = 0, NT_STATE_ABSENT } nt_state;
 
+/* Where a loaded cluster's entry and its blocks were written. These live beside the cluster,
+ * not in it: a cluster observed from the API or git has none (nt_cluster.at == NULL), and
+ * nt_cluster_pos answers NT_POS_NONE for it. */
+typedef enum nt_at {
+    NT_AT_ENTRY = 0, /* start of the entry / document */
+    NT_AT_NAME,
+    NT_AT_TRAEFIK,
+    NT_AT_VCLUSTER,
+    NT_AT_COMPONENTS,
+    NT_AT_RESERVED,
+    NT_AT_ALLOWED,
+    NT_AT_STATE,
+    NT_AT_COUNT
+} nt_at;
+
 typedef struct nt_cluster {
     char *name;
-    nt_pos name_pos;
-    nt_pos pos; /* start of the entry / document */
+    nt_pos *at; /* NT_AT_COUNT positions when loaded from a file (nt_cluster_pos), else NULL */
 
     nt_value f[NT_F_COUNT];
     nt_value kubeconfig_file; /* the path as written; contents go to f[NT_F_KUBECONFIG] */
@@ -173,29 +187,23 @@ typedef struct nt_cluster {
                                  repeat those as "required"); NULL when none */
 
     bool has_traefik; /* the traefik object was given (even empty) */
-    nt_pos traefik_pos;
     bool has_vcluster;
-    nt_pos vcluster_pos;
 
     bool has_components;
-    nt_pos components_pos;
     /* the components, indexed by nt_component_kind: read through comp[k]; a shared all-empty
      * array until one is written through nt_cluster_components(), so that a cluster declaring
      * none (most observed ones) does not carry 13 of them */
     const nt_component *comp;
 
     bool has_reserved;
-    nt_pos reserved_pos;
     nt_ns_products *reserved;
     size_t n_reserved, cap_reserved;
 
     bool has_allowed;
-    nt_pos allowed_pos;
     nt_product_resources *allowed;
     size_t n_allowed, cap_allowed;
 
     nt_state state;
-    nt_pos state_pos;
     bool prevent_destroy;
 } nt_cluster;
 
@@ -204,6 +212,13 @@ nt_cluster *nt_cluster_new(void);
 nt_cluster *nt_cluster_clone(const nt_cluster *c);
 /* Frees everything; the kubeconfig's bytes are wiped first. */
 void nt_cluster_free(nt_cluster *c);
+
+/* Where `which` of a loaded cluster was written; NT_POS_NONE when not known (observed). */
+nt_pos nt_cluster_pos(const nt_cluster *c, nt_at which);
+/* The entry position when the name has none: what a message about the whole cluster cites. */
+nt_pos nt_cluster_name_pos(const nt_cluster *c);
+/* Record where `which` was written (the side record is allocated on the first call). */
+void nt_cluster_set_pos(nt_cluster *c, nt_at which, nt_pos pos);
 
 /* Replace v's string with a copy of s (NULL clears it); pos recorded. */
 void nt_value_set(nt_value *v, const char *s, nt_pos pos);

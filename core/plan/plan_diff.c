@@ -283,8 +283,10 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
             size_t k = new_action(p, &cap, d->name, NT_ACT_NOOP);
             p->actions[k].reason =
                 nt_xstrdup("state: absent, and it does not exist: nothing to do");
-            nt_diag_add(diag, NT_SEV_NOTE, d->state_pos.line ? d->state_pos : d->pos, d->name,
-                        "state: absent, and the cluster does not exist: nothing to do");
+            nt_diag_add(diag, NT_SEV_NOTE,
+                        nt_cluster_pos(d, NT_AT_STATE).line ? nt_cluster_pos(d, NT_AT_STATE)
+                                                            : nt_cluster_pos(d, NT_AT_ENTRY),
+                        d->name, "state: absent, and the cluster does not exist: nothing to do");
             continue;
         }
         size_t k = new_action(p, &cap, d->name, NT_ACT_CREATE);
@@ -361,7 +363,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
         size_t hk = h ? nt_name_index_get(&ix, p, h) : NT_NO_ACTION;
         if (hk != NT_NO_ACTION && p->actions[hk].kind == NT_ACT_DELETE &&
             !nt_cluster_set_find(desired, h))
-            rc = nt_diag_add(diag, NT_SEV_ERROR, d->pos, d->name,
+            rc = nt_diag_add(diag, NT_SEV_ERROR, nt_cluster_pos(d, NT_AT_ENTRY), d->name,
                              "cluster %s names host_cluster %s, which this plan deletes "
                              "(--prune); declare %s in these files",
                              d->name, h, h);
@@ -371,7 +373,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
         nt_action *a = &p->actions[i];
         const nt_cluster *d = nt_cluster_set_find(desired, a->cluster);
         if ((a->kind == NT_ACT_DELETE || a->kind == NT_ACT_REPLACE) && d && d->prevent_destroy)
-            rc = nt_diag_add(diag, NT_SEV_ERROR, d->pos, d->name,
+            rc = nt_diag_add(diag, NT_SEV_ERROR, nt_cluster_pos(d, NT_AT_ENTRY), d->name,
                              "cluster %s has prevent_destroy: true, but this plan would %s it "
                              "(%s); remove prevent_destroy to allow it",
                              d->name, a->kind == NT_ACT_DELETE ? "delete" : "replace",
@@ -383,10 +385,11 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
         /* a kubeconfig_file that was not read is settled by plan.c (only apply needs it) */
         if (saves && a->desired && nt_cluster_is_physical(a->desired) &&
             !a->desired->f[NT_F_KUBECONFIG].s && !a->desired->kubeconfig_file.s)
-            rc = nt_diag_add(diag, NT_SEV_ERROR, a->desired->pos, a->cluster,
-                             "cluster %s: the API Server needs the kubeconfig of a physical "
-                             "cluster on every save; declare kubeconfig or kubeconfig_file",
-                             a->cluster);
+            rc =
+                nt_diag_add(diag, NT_SEV_ERROR, nt_cluster_pos(a->desired, NT_AT_ENTRY), a->cluster,
+                            "cluster %s: the API Server needs the kubeconfig of a physical "
+                            "cluster on every save; declare kubeconfig or kubeconfig_file",
+                            a->cluster);
     }
     nt_name_index_free(&ix);
     return rc;
