@@ -733,6 +733,50 @@ static void test_kubeconfig_file_is_read_relative_to_the_yaml_file(void **state)
     nt_diag_free(&d);
 }
 
+static bool has_error(const nt_diag *d, const char *text)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->items[i].sev == NT_SEV_ERROR && strstr(d->items[i].msg, text))
+            return true;
+    return false;
+}
+
+static void test_a_kubeconfig_file_under_tilde_is_read_from_home(void **state)
+{
+    (void)state;
+    char sub[128], yaml[160];
+    snprintf(sub, sizeof sub, "%s/kc", tmpdir);
+    mkdir(sub, 0700);
+    write_file("kc/home.yaml", "apiVersion: v1\nclusters: [x]\nusers: [y]\n");
+    write_file("t.yaml", "clusters:\n  - name: h\n    kubeconfig_file: ~/kc/home.yaml\n"
+                         "  - name: u\n    kubeconfig_file: ~root/kc.yaml\n");
+    snprintf(yaml, sizeof yaml, "%s/t.yaml", tmpdir);
+    const char *paths[] = {yaml};
+    const char *old = getenv("HOME");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("HOME", tmpdir, 1);
+    nt_cluster_set *set = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    nt_load_paths(&set, paths, 1, 0, &d);
+    assert_string_equal(nt_cluster_get(nt_cluster_set_find(set, "h"), NT_F_KUBECONFIG),
+                        "apiVersion: v1\nclusters: [x]\nusers: [y]\n");
+    assert_true(has_error(&d, "kubeconfig_file '~root/kc.yaml': only ~/ (your home) "
+                              "is expanded, not ~user; write the path out"));
+    nt_cluster_set_free(set);
+    nt_diag_free(&d);
+    /* no HOME: said, not read as a relative path */
+    unsetenv("HOME");
+    set = NULL;
+    nt_load_paths(&set, paths, 1, 0, &d);
+    assert_true(has_error(&d, "kubeconfig_file '~/kc/home.yaml': HOME is not set"));
+    nt_cluster_set_free(set);
+    nt_diag_free(&d);
+    if (saved) {
+        setenv("HOME", saved, 1);
+        free(saved);
+    }
+}
+
 static void test_a_missing_kubeconfig_file_is_a_note_and_the_load_goes_on(void **state)
 {
     (void)state;
@@ -1037,6 +1081,8 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8_and_binary_data_are_reported_with_a_position),
         cmocka_unit_test(test_tabs_and_syntax_errors_carry_libyamls_problem),
         cmocka_unit_test(test_a_megabyte_scalar_loads),
+        cmocka_unit_test_setup_teardown(test_a_kubeconfig_file_under_tilde_is_read_from_home,
+                                        make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_kubeconfig_file_is_read_relative_to_the_yaml_file,
                                         make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(

@@ -744,7 +744,28 @@ static void load_kubeconfig_file(ctx *x, nt_cluster *c)
         if (isalpha((unsigned char)d[1]) || d[1] == '_')
             return; /* a Go CLI $placeholder left in: validation names it */
     nt_buf full = NT_BUF_INIT;
-    if (path[0] == '/') {
+    if (path[0] == '~') {
+        /* ~/... is the user's home, as a shell would read it; ~user is not (no lookup of
+         * other users' homes): it is said rather than read as a relative "~user" */
+        const char *home = getenv("HOME");
+        if (path[1] && path[1] != '/') {
+            err(x, c->kubeconfig_file.pos, c->name,
+                "kubeconfig_file '%s': only ~/ (your home) is expanded, not ~user; write the "
+                "path out",
+                path);
+            nt_buf_free(&full);
+            return;
+        }
+        if (!home || !*home) {
+            err(x, c->kubeconfig_file.pos, c->name,
+                "kubeconfig_file '%s': HOME is not set, so ~ cannot be expanded; write the path "
+                "out",
+                path);
+            nt_buf_free(&full);
+            return;
+        }
+        nt_buf_addf(&full, "%s%s", home, path + 1);
+    } else if (path[0] == '/') {
         nt_buf_adds(&full, path);
     } else {
         char *dir = dir_of(x->file);
