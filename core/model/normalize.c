@@ -229,7 +229,7 @@ static const char *component_key(nt_component_kind k)
 
 nt_path_kind nt_path_parse(const char *path, nt_path_info *info)
 {
-    nt_path_info dummy;
+    nt_path_info dummy = {NT_PATH_UNKNOWN, NT_F_COUNT, NT_C_COUNT, NULL, 0};
     nt_path_info *pi = info ? info : &dummy;
     memset(pi, 0, sizeof(*pi));
     pi->field = NT_F_COUNT;

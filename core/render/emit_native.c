@@ -509,7 +509,6 @@ int nt_emit_native(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
     const nt_cluster **sorted = NULL;
     size_t n = 0;
     const char *kdir = opts && opts->kubeconfig_dir ? opts->kubeconfig_dir : "kubeconfigs";
-    bool opened = false;
 
     sorted = nt_xcalloc(set->n ? set->n : 1, sizeof(*sorted));
     for (size_t i = 0; i < set->n; i++)
@@ -534,7 +533,6 @@ int nt_emit_native(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
         goto done;
 
     nt_yaml_open(&e.y, &e.out);
-    opened = true;
     nt_yaml_map_start(&e.y, false);
     key(&e, "clusters");
     nt_yaml_seq_start(&e.y, false);
@@ -552,7 +550,6 @@ int nt_emit_native(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
     }
     nt_yaml_seq_end(&e.y);
     nt_yaml_map_end(&e.y);
-    opened = false;
     if (nt_yaml_close(&e.y) < 0) {
         nt_diag_error(diag, "cannot write the clusters as YAML: %s",
                       e.y.problem ? e.y.problem : "libyaml's emitter failed");
@@ -564,8 +561,6 @@ int nt_emit_native(const nt_cluster_set *set, const nt_emit_opts *opts, nt_buf *
         nt_buf_addc(out, '\n');
 
 done:
-    if (opened)
-        nt_yaml_close(&e.y);
     for (size_t i = 0; i < e.n_notes; i++)
         free(e.notes[i].text);
     free(e.notes);
