@@ -156,7 +156,11 @@ static int credentials(const nt_common *c, nt_http_config *cfg, bool token_requi
     }
     if (c->cacert) {
         if (access(c->cacert, R_OK) != 0)
-            return nt_diag_error(diag, "--cacert %s: %s", c->cacert, strerror(errno));
+            return nt_diag_error(diag, "%s %s: %s",
+                                 /* the options parser keeps getenv's own pointer */
+                                 c->cacert == getenv("NAUTES_CACERT") ? "NAUTES_CACERT"
+                                                                      : "--cacert",
+                                 c->cacert, strerror(errno));
         cfg->cacert = nt_xstrdup(c->cacert);
     }
     cfg->insecure = c->insecure;

@@ -42,6 +42,9 @@ check_rc "--token=VALUE is refused the same way" 1 plan "$FILE" "--token=$TOKEN"
 assert_not_contains "--token=VALUE is not echoed" "$ERR$OUT" "$TOKEN"
 NAUTES_TOKEN_FILE=$T_TMP/token check_rc "NAUTES_TOKEN_FILE names the token file" 0 plan "$FILE"
 NAUTES_TOKEN_FILE=$T_TMP/missing check_rc "--token-file wins over NAUTES_TOKEN_FILE" 0 plan "$FILE" --token-file "$T_TMP/token"
+NAUTES_CACERT=$T_TMP/no-such-ca.pem check_rc "a missing NAUTES_CACERT is an error" 1 plan "$FILE" --token-file "$T_TMP/token"
+assert_contains "a missing NAUTES_CACERT is named as the variable" "$ERR" \
+    "NAUTES_CACERT $T_TMP/no-such-ca.pem: No such file or directory"
 check_rc "a misspelt flag is unknown" 1 plan "$FILE" --detailed-exit-code
 assert_contains "a misspelt flag: did you mean" "$ERR" \
     "unknown flag '--detailed-exit-code': did you mean --detailed-exitcode?"
