@@ -70,8 +70,11 @@ bool nt_yaml_needs_quotes(const char *s)
     if (!strchr("0123456789+-.", s[0]))
         return false;
     /* numbers in any YAML 1.1 spelling: decimal, 0x.., 0o.., 0b.., floats, 1_000, sexagesimal
-     * 1:30; a lone sign or dot is quoted too (errs on the side of quoting) */
-    return strspn(s, "0123456789abcdefABCDEFxXoO+-._:") == strlen(s);
+     * 1:30; a lone sign or dot is quoted too (errs on the side of quoting); and a timestamp
+     * (2001-12-14, 2001-12-14t21:59:43.10-05:00, 2001-1-2 3:04:05), which Go's YAML reader
+     * (Kubernetes, Argo CD, the API Server) turns into a time */
+    return strspn(s, "0123456789abcdefABCDEFxXoO+-._:") == strlen(s) ||
+           (strspn(s, "0123456789") == 4 && s[4] == '-');
 }
 
 void nt_yaml_scalar(nt_yaml *e, const char *s, yaml_scalar_style_t style)
