@@ -65,7 +65,7 @@ _nautes_flags()
     case $cmd in
     validate) echo "--api-version --json --codequality --no-color" ;;
     plan) echo "--out --json --markdown --detailed-exitcode --prune --target --force-update --junit --gitlab-report $common" ;;
-    apply) echo "--auto-approve --parallelism --retries --wait-prune --prune --target
+    apply) echo "--auto-approve --parallelism --start-interval --retries --wait-prune --prune --target
                  --force-update $common" ;;
     show) echo "--json --markdown --no-color --verbose" ;;
     graph) echo "--format --no-color" ;;
@@ -147,7 +147,7 @@ _nautes()
         COMPREPLY=($(compgen -W "v0.3 v0.4" -- "$cur"))
         return 0
         ;;
-    --api-server | --timeout | --parallelism | --retries | --wait-prune | --name)
+    --api-server | --timeout | --parallelism | --start-interval | --retries | --wait-prune | --name)
         return 0
         ;;
     esac

@@ -238,9 +238,24 @@ static void test_a_transient_git_failure_is_retried(void **state)
     assert_null(e.hint);
     assert_true(e.retryable);
     assert_true(e.lost);
+    assert_false(e.collision); /* not the whole sentence of a same-second collision */
     nt_api_error_free(&e);
     e = classify_json(500, "", "when the save configuration cannot be merge automatically, retry");
     assert_true(e.retryable);
+    assert_false(e.collision);
+    nt_api_error_free(&e);
+    /* the real server's clone into the /tmp/product<unix-seconds> of another request */
+    e = classify_json(500, "",
+                      "failed to clone repository, err: fatal: destination path "
+                      "'/tmp/product1700000000/tenant-config' already exists and is not an "
+                      "empty directory.");
+    assert_true(e.collision);
+    assert_true(e.retryable);
+    nt_api_error_free(&e);
+    e = classify_json(404, "",
+                      "fatal: destination path 'x' already exists and is not an empty "
+                      "directory: failed to clone repository");
+    assert_false(e.collision); /* only a 500 */
     nt_api_error_free(&e);
 }
 

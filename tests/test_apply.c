@@ -255,6 +255,103 @@ static void test_transient_failures_are_retried_until_success(void **state)
     fixture_free(&f);
 }
 
+/* ---- a same-second collision: sent again after the interval, not counted as a retry ------- */
+
+static char *answer_collision_twice(fake_server *s, const char *req, int n)
+{
+    (void)s, (void)req;
+    if (n < 2)
+        return error_response(500, "failed to clone repository, err: fatal: destination path "
+                                   "'/tmp/product1764320000/tenant-config' already exists and "
+                                   "is not an empty directory.");
+    return fake_response(200, "application/json", OK_BODY, NULL);
+}
+
+static void record_retries(void *ctx, nt_apply_event ev, const nt_plan *plan,
+                           const nt_apply_report *report, size_t op, double elapsed,
+                           const char *detail)
+{
+    (void)plan, (void)report, (void)op, (void)elapsed;
+    lines *l = ctx;
+    if (ev == NT_APPLY_EV_RETRY && l->n < 16)
+        snprintf(l->text[l->n++], sizeof(l->text[0]), "%s", detail);
+}
+
+static void test_a_collision_is_retried_after_the_interval_and_counted_apart(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "h1", NULL, NT_ACT_UPDATE);
+    add_op(&f, NT_OP_SAVE, 0, NULL);
+    fake_server s;
+    fake_start(&s, answer_collision_twice, NULL);
+    nt_http_config c = config(s.url);
+    nt_apply_opts o = fast_opts();
+    o.retries = 0; /* a collision is not the server failing: --retries 0 still retries it */
+    o.start_interval_ms = 50;
+    lines l = {.n = 0};
+    o.progress = record_retries;
+    o.progress_ctx = &l;
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), 0);
+    fake_stop(&s);
+    assert_int_equal(r->ops[0].status, NT_OPST_OK);
+    assert_int_equal(r->ops[0].attempts, 3);
+    assert_int_equal(r->retries, 0);
+    assert_int_equal(r->collisions, 2);
+    assert_true(r->elapsed >= 0.1); /* two waits of the interval */
+    assert_int_equal(l.n, 2);
+    assert_non_null(strstr(l.text[0], "(a request started in the same second: not counted as a "
+                                      "retry); retrying in 0.1s"));
+    nt_buf b = NT_BUF_INIT;
+    nt_apply_summary(r, &b);
+    assert_string_equal(nt_buf_str(&b),
+                        "Apply complete: 0 created, 1 updated, 0 replaced, 0 deleted, 0 failed, "
+                        "0 skipped (0 retries, 2 same-second collisions retried).");
+    nt_buf_free(&b);
+    fake_free(&s);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
+static char *answer_collision_always(fake_server *s, const char *req, int n)
+{
+    (void)s, (void)req, (void)n;
+    return error_response(500, "failed to clone repository, err: fatal: destination path "
+                               "'/tmp/product1/tenant-config' already exists and is not an "
+                               "empty directory.");
+}
+
+static void test_collisions_end_after_a_bound(void **state)
+{
+    (void)state;
+    fixture f = {0};
+    add_action(&f, "h1", NULL, NT_ACT_UPDATE);
+    add_op(&f, NT_OP_SAVE, 0, NULL);
+    fake_server s;
+    fake_start(&s, answer_collision_always, NULL);
+    nt_http_config c = config(s.url);
+    nt_apply_opts o = fast_opts();
+    o.start_interval_ms = 1;
+    o.retries = 1; /* past the bound, a collision is a transient failure like any other */
+    nt_apply_report *r = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_apply_run(&c, &f.plan, &o, &r, &d), -1);
+    fake_stop(&s);
+    assert_int_equal(r->ops[0].status, NT_OPST_FAILED);
+    assert_int_equal(r->collisions, NT_APPLY_COLLISIONS_MAX);
+    assert_int_equal(r->retries, 1);
+    assert_int_equal(r->ops[0].attempts, NT_APPLY_COLLISIONS_MAX + 2);
+    assert_non_null(strstr(r->ops[0].error, "(gave up after 12 attempts, 10 of them after a "
+                                            "same-second collision: raise --start-interval)"));
+    fake_free(&s);
+    nt_apply_report_free(r);
+    nt_http_config_free(&c);
+    fixture_free(&f);
+}
+
 static void test_retries_stop_at_the_limit(void **state)
 {
     (void)state;
@@ -702,6 +799,8 @@ int main(void)
         cmocka_unit_test(test_a_failed_host_skips_its_virtuals_and_others_go_on),
         cmocka_unit_test(test_transient_failures_are_retried_until_success),
         cmocka_unit_test(test_retries_stop_at_the_limit),
+        cmocka_unit_test(test_a_collision_is_retried_after_the_interval_and_counted_apart),
+        cmocka_unit_test(test_collisions_end_after_a_bound),
         cmocka_unit_test(test_a_delete_not_found_after_a_lost_answer_succeeded),
         cmocka_unit_test(test_a_delete_not_found_at_first_is_a_failure),
         cmocka_unit_test(test_a_host_delete_waits_for_the_prune_of_its_virtuals),

@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 static const char synopsis[] =
-    "apply [PLAN | FILE...] [--auto-approve] [--parallelism N] [--retries N] [--wait-prune SEC] "
-    "[--prune] [--target NAME]... [--force-update NAME]...";
+    "apply [PLAN | FILE...] [--auto-approve] [--parallelism N] [--start-interval MS] [--retries N] "
+    "[--wait-prune SEC] [--prune] [--target NAME]... [--force-update NAME]...";
 static const char description[] =
     "Make the clusters on the API Server match the files. Plans first (as nautes plan), prints\n"
     "the plan and asks for 'yes' on a terminal (--auto-approve skips the question; without a\n"
@@ -27,8 +27,11 @@ static const char description[] =
     "that neither the files, the server nor the plan file changed since.\n"
     "Requests run in dependency order (hosts before their virtual clusters, deletions of\n"
     "virtual clusters before their hosts); transient failures are retried with backoff.\n"
-    "--parallelism defaults to 1 because the real API Server breaks two requests started in\n"
-    "the same second; raise it only for servers that can take it.\n"
+    "The real API Server breaks two overlapping requests started in the same second, so a\n"
+    "request starts only when every request in flight started --start-interval ms before\n"
+    "(default 1100; 0 turns it off, for servers without that rule); up to --parallelism\n"
+    "(default 4) run at once. A collision that happens anyway is sent again and counted.\n"
+    "--verbose says what each cluster waits for.\n"
     "Environment: NAUTES_RETRY_BASE_MS sets the backoff base (default 1000).\n"
     "Exit 0 when every change was made, 1 otherwise.";
 
@@ -73,6 +76,9 @@ static void on_progress(void *ctx, nt_apply_event ev, const nt_plan *plan,
         nt_buf_free(&b);
         break;
     }
+    case NT_APPLY_EV_WAITING: /* --verbose, with its trace on stderr; escaped (apply.h) */
+        fprintf(stderr, "%s\n", detail ? detail : name);
+        break;
     case NT_APPLY_EV_IN_FLIGHT: {
         nt_buf b = NT_BUF_INIT;
         nt_buf_add_escaped(&b, name, false);
@@ -112,7 +118,7 @@ static void show_plan(nt_session *s, const nt_common *c)
 
 /* Run the plan's requests (Ctrl-C stops starting new ones) and print the summary. Returns
  * nt_apply_run's result. */
-static int execute(nt_session *s, nt_apply_opts *ao, nt_apply_report **report)
+static int execute(nt_session *s, nt_apply_opts *ao, bool verbose, nt_apply_report **report)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -125,6 +131,7 @@ static int execute(nt_session *s, nt_apply_opts *ao, nt_apply_report **report)
 
     ao->retry_base_ms = nt_env_ms("NAUTES_RETRY_BASE_MS", NT_RETRY_DEFAULT_BASE_MS);
     ao->tick_ms = isatty(1) ? 10000 : 0;
+    ao->report_waits = verbose;
     ao->progress = on_progress;
     ao->interrupted = &interrupted;
     printf("\n");
@@ -152,13 +159,17 @@ int cmd_apply(int argc, char **argv)
     nt_common c = NT_COMMON_INIT;
     nt_select sel = {0};
     bool auto_approve = false;
-    long parallelism = 1, retries = NT_RETRY_DEFAULT_COUNT, wait_prune = 300;
+    long parallelism = NT_APPLY_PARALLELISM_DEFAULT, retries = NT_RETRY_DEFAULT_COUNT;
+    long wait_prune = 300, start_interval = NT_APPLY_START_INTERVAL_DEFAULT;
     nt_strlist pos = {0};
     const nt_option opts[] = {
         OPT_BOOL("auto-approve", &auto_approve, "apply without asking for confirmation"),
-        OPT_INT("parallelism", &parallelism, "N", 1, 256,
-                "requests in flight at once (default 1: the real server breaks requests started "
-                "in the same second)"),
+        OPT_INT_ENV("parallelism", &parallelism, "N", 1, 256, "NAUTES_PARALLELISM",
+                    "requests in flight at once (default: $NAUTES_PARALLELISM, else 4)"),
+        OPT_INT_ENV("start-interval", &start_interval, "MS", 0, 60000, "NAUTES_START_INTERVAL",
+                    "start a request only when every request in flight started MS ms before "
+                    "(default: $NAUTES_START_INTERVAL, else 1100: the real server breaks requests "
+                    "started in the same second; 0: off)"),
         OPT_INT("retries", &retries, "N", 0, 100,
                 "retries of a request after a transient failure (default 3)"),
         OPT_INT("wait-prune", &wait_prune, "SEC", 0, 86400,
@@ -223,10 +234,11 @@ int cmd_apply(int argc, char **argv)
 
     nt_apply_opts ao = NT_APPLY_OPTS_INIT;
     ao.parallelism = parallelism;
+    ao.start_interval_ms = start_interval;
     ao.retries = retries;
     ao.wait_prune_sec = wait_prune;
     ao.insecure_skip_check = c.insecure_skip_check;
-    int run = execute(&s, &ao, &report);
+    int run = execute(&s, &ao, c.verbose, &report);
     rc = run == 0 ? NT_EXIT_OK : NT_EXIT_ERROR;
 
 report:

@@ -1,6 +1,7 @@
 /* apply.c — the plan executor on libcurl's multi interface (see apply.h). */
 #include "core/apply/apply.h"
 
+#include "core/apply/schedule.h"
 #include "core/base/alloc.h"
 #include "core/base/clock.h"
 #include "core/observe/api_error.h"
@@ -18,14 +19,16 @@
 /* Longest single wait in the loop, so that an interrupt is noticed promptly. */
 #define NT_POLL_MAX_MS 100
 
+/* The scheduler (schedule.h) holds each op's place: pending, in flight, done. */
 typedef struct op_state {
     nt_http_req req;
-    bool in_flight;
-    bool waiting;       /* failed once, a retry is scheduled at next_ms */
-    long long next_ms;  /* earliest start of the next attempt */
-    long long first_ms; /* start of the first attempt */
+    long long first_ms; /* start of the first attempt; 0: never started */
     bool lost_before;   /* an earlier attempt may have been carried out */
     unsigned retries_used;
+    unsigned collisions; /* same-second collisions retried (not in retries_used) */
+    bool collided;       /* the retry waiting is after a collision */
+    nt_sched_wait said;  /* the last wait reported (--verbose) */
+    size_t said_dep;
     long long waited_ms; /* waits before retries so far (bounded by --timeout, retry.h) */
     unsigned prune_waits;
     long long prune_deadline; /* 0: not waiting for a prune */
@@ -41,8 +44,8 @@ typedef struct runner {
     const nt_apply_opts *o;
     nt_apply_report *rep;
     op_state *st;
+    nt_sched sched;
     CURLM *multi;
-    size_t in_flight;
     long long t0;
     nt_rng rng;
     nt_secrets secrets; /* every kubeconfig the plan sends, redacted from every message */
@@ -64,6 +67,22 @@ static const char *op_method(const nt_plan *plan, size_t i)
     return plan->ops[i].kind == NT_OP_DELETE ? "DELETE" : "POST";
 }
 
+static bool interrupted(const runner *r)
+{
+    return r->o->interrupted && *r->o->interrupted;
+}
+
+static bool in_flight(const runner *r, size_t i)
+{
+    return r->sched.ops[i].state == NT_SCHED_RUNNING;
+}
+
+/* Answered, and a retry is waiting for its time or its start slot. */
+static bool retry_waiting(const runner *r, size_t i)
+{
+    return r->sched.ops[i].state == NT_SCHED_PENDING && r->st[i].first_ms != 0;
+}
+
 static void emit(runner *r, nt_apply_event ev, size_t i, const char *detail)
 {
     if (!r->o->progress)
@@ -80,7 +99,8 @@ static void finish(runner *r, size_t i, nt_op_status status)
     nt_op_result *res = &r->rep->ops[i];
     res->status = status;
     res->duration = s->first_ms ? (double)(nt_now_ms() - s->first_ms) / 1000.0 : 0;
-    s->waiting = false;
+    if (in_flight(r, i) || r->sched.ops[i].state == NT_SCHED_PENDING)
+        nt_sched_answered(&r->sched, i, status == NT_OPST_OK ? NT_SCHED_OK : NT_SCHED_DONE, 0);
     if (s->body) {
         nt_api_body_free(s->body);
         s->body = NULL;
@@ -91,8 +111,7 @@ static void finish(runner *r, size_t i, nt_op_status status)
     /* Ops are in topological order: every dependent comes later, so one forward pass
      * reaches the whole transitive closure. */
     for (size_t j = i + 1; j < r->plan->n_ops; j++) {
-        if (r->rep->ops[j].status != NT_OPST_NOT_STARTED || r->st[j].in_flight ||
-            r->st[j].waiting || r->st[j].first_ms)
+        if (r->rep->ops[j].status != NT_OPST_NOT_STARTED || r->st[j].first_ms)
             continue;
         const nt_op *op = &r->plan->ops[j];
         for (size_t k = 0; k < op->n_deps; k++) {
@@ -101,20 +120,12 @@ static void finish(runner *r, size_t i, nt_op_status status)
             if ((d == i) || (dr->status == NT_OPST_SKIPPED && dr->cause == i)) {
                 r->rep->ops[j].status = NT_OPST_SKIPPED;
                 r->rep->ops[j].cause = i;
+                nt_sched_drop(&r->sched, j);
                 emit(r, NT_APPLY_EV_FINISHED, j, NULL);
                 break;
             }
         }
     }
-}
-
-static bool deps_ok(const runner *r, size_t i)
-{
-    const nt_op *op = &r->plan->ops[i];
-    for (size_t k = 0; k < op->n_deps; k++)
-        if (r->rep->ops[op->deps[k]].status != NT_OPST_OK)
-            return false;
-    return true;
 }
 
 /* A host delete refused as "referenced" while a virtual cluster it depends on was deleted by
@@ -156,25 +167,28 @@ static int start_attempt(runner *r, size_t i, nt_diag *diag)
         nt_http_req_cleanup(&s->req);
         return nt_diag_error(diag, "libcurl refused a transfer");
     }
-    s->in_flight = true;
-    s->waiting = false;
-    r->in_flight++;
+    long long now = nt_now_ms();
+    bool collided = s->collided;
+    s->collided = false;
+    nt_sched_started(&r->sched, i, now);
     r->rep->ops[i].attempts++;
+    s->said = NT_SCHED_WAIT_NONE;
     if (!s->first_ms) {
-        s->first_ms = nt_now_ms();
+        s->first_ms = now;
         emit(r, NT_APPLY_EV_STARTED, i, NULL);
+    } else if (collided) {
+        r->rep->collisions++;
     } else {
         r->rep->retries++;
     }
     return 0;
 }
 
+/* The request of op i was answered (or failed) and is to be sent again after delay_ms. */
 static void schedule_retry(runner *r, size_t i, long long delay_ms, long long retry_after,
                            const char *why)
 {
-    op_state *s = &r->st[i];
-    s->waiting = true;
-    s->next_ms = nt_now_ms() + delay_ms;
+    nt_sched_answered(&r->sched, i, NT_SCHED_PENDING, nt_now_ms() + delay_ms);
     nt_buf d = NT_BUF_INIT;
     nt_buf_adds(&d, why);
     if (retry_after > 0)
@@ -219,8 +233,6 @@ static void attempt_done(runner *r, size_t i, CURLcode cc)
         nt_api_error_format(&err, a->cluster, op_method(r->plan, i), s->display_path, resp.status,
                             &msg);
     curl_multi_remove_handle(r->multi, s->req.easy);
-    s->in_flight = false;
-    r->in_flight--;
 
     if (err.kind == NT_APIERR_NONE) {
         finish(r, i, NT_OPST_OK);
@@ -242,8 +254,16 @@ static void attempt_done(runner *r, size_t i, CURLcode cc)
                         r->o->wait_prune_sec);
             fail(r, i, nt_buf_str(&msg));
         }
-    } else if (err.retryable && (long)s->retries_used < r->o->retries &&
-               !(r->o->interrupted && *r->o->interrupted)) {
+    } else if (err.collision && s->collisions < NT_APPLY_COLLISIONS_MAX && !interrupted(r)) {
+        /* another request cloned in the same second: not the server failing. Again after the
+         * start interval (a second when it is off), not counted against --retries; past
+         * NT_APPLY_COLLISIONS_MAX a collision counts as any transient failure */
+        s->collisions++;
+        s->collided = true;
+        long long delay = r->o->start_interval_ms > 0 ? r->o->start_interval_ms : 1000;
+        nt_buf_adds(&msg, " (a request started in the same second: not counted as a retry)");
+        schedule_retry(r, i, delay, 0, nt_buf_str(&msg));
+    } else if (err.retryable && (long)s->retries_used < r->o->retries && !interrupted(r)) {
         /* the waits of one op share the --timeout budget (retry.h) */
         long long left = r->cfg->timeout_sec > 0 ? r->cfg->timeout_sec * 1000LL - s->waited_ms : -1;
         long long delay = 0;
@@ -259,13 +279,21 @@ static void attempt_done(runner *r, size_t i, CURLcode cc)
         }
         nt_buf_free(&why);
     } else {
-        if (err.retryable && r->o->retries > 0 && s->retries_used >= (unsigned)r->o->retries)
-            nt_buf_addf(&msg, " (gave up after %u attempts)", r->rep->ops[i].attempts);
+        if (err.retryable &&
+            (s->collisions || (r->o->retries > 0 && s->retries_used >= (unsigned)r->o->retries))) {
+            nt_buf_addf(&msg, " (gave up after %u attempts", r->rep->ops[i].attempts);
+            if (s->collisions)
+                nt_buf_addf(&msg,
+                            ", %u of them after a same-second collision: raise "
+                            "--start-interval",
+                            s->collisions);
+            nt_buf_adds(&msg, ")");
+        }
         fail(r, i, nt_buf_str(&msg));
     }
     if (err.lost)
         s->lost_before = true;
-    if (s->waiting) {
+    if (retry_waiting(r, i)) {
         free(s->last_error);
         s->last_error = nt_buf_detach(&msg);
     }
@@ -274,60 +302,46 @@ static void attempt_done(runner *r, size_t i, CURLcode cc)
     nt_http_req_cleanup(&s->req);
 }
 
-static bool interrupted(const runner *r)
-{
-    return r->o->interrupted && *r->o->interrupted;
-}
-
-/* Start what may start; returns -1 when the executor itself failed. */
+/* Start what may start now (schedule.h); returns -1 when the executor itself failed. */
 static int launch(runner *r, nt_diag *diag)
 {
-    long long now = nt_now_ms();
-    for (size_t i = 0; i < r->plan->n_ops && (long)r->in_flight < r->o->parallelism; i++) {
-        op_state *s = &r->st[i];
-        if (r->rep->ops[i].status != NT_OPST_NOT_STARTED || s->in_flight)
-            continue;
-        if (s->waiting ? s->next_ms > now : s->first_ms != 0)
-            continue;
-        if (!deps_ok(r, i))
-            continue;
+    size_t i;
+    while ((i = nt_sched_pick(&r->sched, nt_now_ms())) != (size_t)-1)
         if (start_attempt(r, i, diag) != 0)
             return -1;
-    }
     return 0;
 }
 
-/* Milliseconds until the next scheduled retry, or -1 when none waits. */
-static long next_wake(const runner *r)
+/* Milliseconds until something may start without an answer first, or -1. */
+static long next_wake(runner *r)
 {
-    long long best = -1, now = nt_now_ms();
-    for (size_t i = 0; i < r->plan->n_ops; i++)
-        if (r->st[i].waiting && (best < 0 || r->st[i].next_ms < best))
-            best = r->st[i].next_ms;
-    if (best < 0)
-        return -1;
-    return best <= now ? 0 : (long)(best - now);
+    long long now = nt_now_ms(), t = nt_sched_wake(&r->sched, now);
+    return t < 0 ? -1 : (long)(t - now);
 }
 
-static bool any_waiting(const runner *r)
+/* With --verbose (opts.report_waits): say once what each op that could be next waits for,
+ * and again when that changes ("waiting for the next start slot", "waiting for host NAME"). */
+static void report_waits(runner *r)
 {
-    return next_wake(r) >= 0;
-}
-
-/* Something could still start once its dependencies finish. */
-static bool any_startable(const runner *r)
-{
+    if (!r->o->report_waits || !r->o->progress)
+        return;
     long long now = nt_now_ms();
-    for (size_t i = 0; i < r->plan->n_ops; i++) {
-        const op_state *s = &r->st[i];
-        if (r->rep->ops[i].status != NT_OPST_NOT_STARTED || s->in_flight)
+    for (size_t i = r->sched.first_pending; i < r->plan->n_ops; i++) {
+        op_state *s = &r->st[i];
+        if (r->sched.ops[i].state != NT_SCHED_PENDING)
             continue;
-        if (s->waiting ? s->next_ms > now : s->first_ms != 0)
+        size_t dep = 0;
+        nt_sched_wait w = nt_sched_why(&r->sched, i, now, &dep);
+        if (w == NT_SCHED_WAIT_NONE || w == NT_SCHED_WAIT_BLOCKED ||
+            (w == s->said && (w != NT_SCHED_WAIT_DEPENDENCY || dep == s->said_dep)))
             continue;
-        if (deps_ok(r, i))
-            return true;
+        s->said = w;
+        s->said_dep = dep;
+        nt_buf d = NT_BUF_INIT;
+        nt_apply_describe_wait(r->plan, i, w, dep, r->o->parallelism, &d);
+        emit(r, NT_APPLY_EV_WAITING, i, nt_buf_str(&d));
+        nt_buf_free(&d);
     }
-    return false;
 }
 
 static void count(const nt_plan *plan, nt_apply_report *rep)
@@ -400,6 +414,7 @@ int nt_apply_run(const nt_http_config *cfg, const nt_plan *plan, const nt_apply_
     *out = rep;
     runner r = {.cfg = cfg, .plan = plan, .o = &o, .rep = rep, .t0 = nt_now_ms()};
     r.st = nt_xcalloc(plan->n_ops ? plan->n_ops : 1, sizeof(*r.st));
+    nt_sched_init(&r.sched, plan, o.parallelism, o.start_interval_ms);
     nt_rng_seed(&r.rng, o.seed);
     int rc = -1;
     long long next_tick = o.tick_ms > 0 ? r.t0 + o.tick_ms : 0;
@@ -418,7 +433,7 @@ int nt_apply_run(const nt_http_config *cfg, const nt_plan *plan, const nt_apply_
             rep->interrupted = true;
             /* a retry not yet sent will not be: it failed */
             for (size_t i = 0; i < plan->n_ops; i++) {
-                if (!r.st[i].waiting)
+                if (!retry_waiting(&r, i))
                     continue;
                 nt_buf m = NT_BUF_INIT;
                 nt_buf_addf(&m, "%s (interrupted before retrying)",
@@ -428,8 +443,10 @@ int nt_apply_run(const nt_http_config *cfg, const nt_plan *plan, const nt_apply_
             }
         } else if (launch(&r, diag) != 0) {
             break;
+        } else {
+            report_waits(&r);
         }
-        if (r.in_flight == 0 && (interrupted(&r) || !any_waiting(&r)))
+        if (r.sched.running == 0 && (interrupted(&r) || next_wake(&r) < 0))
             break;
 
         int running = 0;
@@ -441,7 +458,7 @@ int nt_apply_run(const nt_http_config *cfg, const nt_plan *plan, const nt_apply_
             if (m->msg != CURLMSG_DONE)
                 continue;
             for (size_t i = 0; i < plan->n_ops; i++) {
-                if (r.st[i].in_flight && r.st[i].req.easy == m->easy_handle) {
+                if (in_flight(&r, i) && r.st[i].req.easy == m->easy_handle) {
                     attempt_done(&r, i, m->data.result);
                     finished = true;
                     break;
@@ -451,11 +468,11 @@ int nt_apply_run(const nt_http_config *cfg, const nt_plan *plan, const nt_apply_
         long long now = nt_now_ms();
         if (next_tick && now >= next_tick) {
             for (size_t i = 0; i < plan->n_ops; i++)
-                if (r.st[i].in_flight)
+                if (in_flight(&r, i))
                     emit(&r, NT_APPLY_EV_IN_FLIGHT, i, NULL);
             next_tick = now + o.tick_ms;
         }
-        if (finished && !interrupted(&r) && any_startable(&r))
+        if (finished && !interrupted(&r) && next_wake(&r) == 0)
             continue;
         long wait = NT_POLL_MAX_MS;
         long wake = next_wake(&r);
@@ -463,14 +480,14 @@ int nt_apply_run(const nt_http_config *cfg, const nt_plan *plan, const nt_apply_
             wait = wake;
         if (next_tick && next_tick - now < wait)
             wait = next_tick - now > 0 ? (long)(next_tick - now) : 0;
-        if (r.in_flight > 0 || wait > 0)
+        if (r.sched.running > 0 || wait > 0)
             curl_multi_poll(r.multi, NULL, 0, (int)wait, NULL);
     }
     rc = 0;
 done:
     for (size_t i = 0; i < plan->n_ops; i++) {
         op_state *s = &r.st[i];
-        if (s->in_flight) {
+        if (in_flight(&r, i)) {
             curl_multi_remove_handle(r.multi, s->req.easy);
             nt_http_req_cleanup(&s->req);
         }
@@ -480,6 +497,7 @@ done:
         free(s->last_error);
     }
     free(r.st);
+    nt_sched_free(&r.sched);
     nt_secrets_free(&r.secrets);
     if (r.multi)
         curl_multi_cleanup(r.multi);
@@ -584,5 +602,50 @@ void nt_apply_summary(const nt_apply_report *r, nt_buf *out)
                 r->n_skipped);
     if (r->n_not_started)
         nt_buf_addf(out, ", %zu not started", r->n_not_started);
-    nt_buf_addf(out, " (%u %s).", r->retries, r->retries == 1 ? "retry" : "retries");
+    nt_buf_addf(out, " (%u %s", r->retries, r->retries == 1 ? "retry" : "retries");
+    if (r->collisions)
+        nt_buf_addf(out, ", %u same-second %s retried", r->collisions,
+                    r->collisions == 1 ? "collision" : "collisions");
+    nt_buf_adds(out, ").");
+}
+
+void nt_apply_describe_wait(const nt_plan *plan, size_t i, nt_sched_wait w, size_t dep,
+                            long parallelism, nt_buf *out)
+{
+    const nt_action *a = &plan->actions[plan->ops[i].action];
+    nt_buf name = NT_BUF_INIT;
+    nt_buf_add_escaped(&name, a->cluster, false);
+    nt_buf_addf(out, "%s: waiting ", nt_buf_str(&name));
+    switch (w) {
+    case NT_SCHED_WAIT_DEPENDENCY: {
+        const nt_op *dop = &plan->ops[dep];
+        const nt_action *da = &plan->actions[dop->action];
+        const char *h = host_of(a);
+        nt_buf dn = NT_BUF_INIT;
+        nt_buf_add_escaped(&dn, da->cluster, false);
+        if (dop->action == plan->ops[i].action)
+            nt_buf_adds(out, "for its delete (a replace)");
+        else if (h && !strcmp(h, da->cluster))
+            nt_buf_addf(out, "for host %s", nt_buf_str(&dn));
+        else if ((h = host_of(da)) != NULL && !strcmp(h, a->cluster))
+            nt_buf_addf(out, "for its virtual cluster %s to be deleted", nt_buf_str(&dn));
+        else
+            nt_buf_addf(out, "for %s", nt_buf_str(&dn));
+        nt_buf_free(&dn);
+        break;
+    }
+    case NT_SCHED_WAIT_BACKOFF:
+        nt_buf_adds(out, "to retry");
+        break;
+    case NT_SCHED_WAIT_SLOT:
+        nt_buf_adds(out, "for the next start slot (--start-interval)");
+        break;
+    case NT_SCHED_WAIT_PARALLELISM:
+        nt_buf_addf(out, "for one of the %ld requests in flight to finish (--parallelism)",
+                    parallelism);
+        break;
+    default:
+        nt_buf_adds(out, "to start");
+    }
+    nt_buf_free(&name);
 }

@@ -10,12 +10,17 @@
  * When *interrupted becomes non-zero (SIGINT), nothing new starts, requests in flight finish,
  * and the report says what was done.
  *
- * Why parallelism defaults to 1: the real API Server clones the tenant repository into a
- * directory named after the current second, so two requests starting in the same second
- * break each other (docs/api-server.md §10). Higher values are for servers that can take them. */
+ * When a request may start is the scheduler's (schedule.h): the real API Server clones the
+ * tenant repository into a directory named after the current second, so two overlapping
+ * requests that start in the same second break each other (docs/api-server.md §10); a request
+ * starts only when every request in flight started at least start_interval_ms earlier. A
+ * collision that happens anyway (another client, the v0.4 asynchronous host re-render) is sent
+ * again after the interval and counted apart from the retries (docs/cli.md "Parallelism and the
+ * start interval"). */
 #ifndef NT_APPLY_H
 #define NT_APPLY_H
 
+#include "core/apply/schedule.h"
 #include "core/base/buf.h"
 #include "core/base/diag.h"
 #include "core/observe/http.h"
@@ -25,6 +30,10 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+#define NT_APPLY_PARALLELISM_DEFAULT 4       /* requests in flight (docs/cli.md) */
+#define NT_APPLY_START_INTERVAL_DEFAULT 1100 /* ms between overlapping starts (docs/cli.md) */
+#define NT_APPLY_COLLISIONS_MAX 10           /* same-second collisions retried per op */
 
 typedef enum {
     NT_OPST_NOT_STARTED = 0, /* never sent (interrupted, or still waiting) */
@@ -49,7 +58,8 @@ typedef struct nt_apply_report {
     /* actions all of whose ops succeeded, by kind; n_deleted also counts the replaces
      * that stopped after their DELETE */
     size_t n_created, n_updated, n_replaced, n_deleted;
-    unsigned retries; /* requests sent again (backoff retries and --wait-prune waits) */
+    unsigned retries;    /* requests sent again (backoff retries and --wait-prune waits) */
+    unsigned collisions; /* requests sent again after a same-second collision (not in retries) */
     bool interrupted;
     double elapsed; /* seconds */
 } nt_apply_report;
@@ -59,6 +69,8 @@ typedef enum {
     NT_APPLY_EV_RETRY,     /* an attempt failed and will be retried; detail = why and when */
     NT_APPLY_EV_FINISHED,  /* an op is OK, FAILED or SKIPPED */
     NT_APPLY_EV_IN_FLIGHT, /* every tick_ms for each op still running; detail = NULL */
+    NT_APPLY_EV_WAITING,   /* (report_waits) what an op that could be next waits for; detail =
+                              nt_apply_describe_wait's line */
 } nt_apply_event;
 
 /* Called from inside nt_apply_run. `report->ops[op]` is the op's state so far (the counts
@@ -68,7 +80,10 @@ typedef void (*nt_apply_progress_fn)(void *ctx, nt_apply_event ev, const nt_plan
                                      const char *detail);
 
 typedef struct nt_apply_opts {
-    long parallelism;         /* >= 1; default 1 (see above) */
+    long parallelism;         /* >= 1; default NT_APPLY_PARALLELISM_DEFAULT */
+    long start_interval_ms;   /* >= 0: a request starts only when every request in flight
+                                 started this long before (0: off); default
+                                 NT_APPLY_START_INTERVAL_DEFAULT */
     long retries;             /* retries per op for retryable failures (default 3) */
     long wait_prune_sec;      /* retry a host delete still referenced by a virtual cluster
                                  this apply deleted, for up to this long (default 300) */
@@ -76,6 +91,7 @@ typedef struct nt_apply_opts {
     long retry_base_ms;       /* backoff base (default 1000; NAUTES_RETRY_BASE_MS in cmd/) */
     long retry_cap_ms;        /* longest backoff (default 30000) */
     long tick_ms;             /* NT_APPLY_EV_IN_FLIGHT interval; 0: never */
+    bool report_waits;        /* NT_APPLY_EV_WAITING events (--verbose) */
     unsigned long seed;       /* jitter seed; 0: from the clock */
     nt_apply_progress_fn progress;
     void *progress_ctx;
@@ -84,8 +100,9 @@ typedef struct nt_apply_opts {
 
 #define NT_APPLY_OPTS_INIT                                                                         \
     {                                                                                              \
-        1, NT_RETRY_DEFAULT_COUNT, 300, false, NT_RETRY_DEFAULT_BASE_MS, NT_RETRY_DEFAULT_CAP_MS,  \
-            0, 0, NULL, NULL, NULL                                                                 \
+        NT_APPLY_PARALLELISM_DEFAULT, NT_APPLY_START_INTERVAL_DEFAULT, NT_RETRY_DEFAULT_COUNT,     \
+            300, false, NT_RETRY_DEFAULT_BASE_MS, NT_RETRY_DEFAULT_CAP_MS, 0, false, 0, NULL,      \
+            NULL, NULL                                                                             \
     }
 
 /* Run every op of plan. *out always receives a report (free it). Returns 0 when every op
@@ -101,8 +118,14 @@ void nt_apply_report_free(nt_apply_report *r);
  * "... skipped (its host cluster-host failed)". */
 void nt_apply_describe(const nt_plan *plan, const nt_apply_report *r, size_t op, nt_buf *out);
 
+/* "cluster-virtual: waiting for host cluster-host", "... waiting for the next start slot
+ * (--start-interval)": why op i (not started) waits, as nt_sched_why said (dep: its op). */
+void nt_apply_describe_wait(const nt_plan *plan, size_t i, nt_sched_wait w, size_t dep,
+                            long parallelism, nt_buf *out);
+
 /* "Apply complete: 2 created, 1 updated, 0 replaced, 1 deleted, 0 failed, 0 skipped
- * (3 retries)." or "Apply failed: ..." / "Apply interrupted: ...". */
+ * (3 retries)." ("(3 retries, 1 same-second collision retried)." when there was one) or
+ * "Apply failed: ..." / "Apply interrupted: ...". */
 void nt_apply_summary(const nt_apply_report *r, nt_buf *out);
 
 #endif

@@ -354,6 +354,8 @@ void nt_api_error_classify(const nt_api_response *r, const char *token, nt_api_e
                                                     "or directory")));
     if (out->no_clusters)
         out->not_found = false;
+    out->collision = r->status == 500 && !out->hint && has(m, "failed to clone repository") &&
+                     has(m, "already exists and is not an empty directory");
 
     switch (r->status) {
     case 429:

@@ -46,6 +46,10 @@ typedef struct nt_api_error {
     bool lost;        /* the request may have been carried out: no answer, or a 5xx */
     bool not_found;   /* the message says the cluster is not found / does not exist */
     bool referenced;  /* a delete refused because the cluster is still referenced */
+    bool collision;   /* a 500 "failed to clone repository ... already exists and is not an empty
+                       * directory": another request cloned into the same
+                       * /tmp/product<unix-seconds>/ (docs/api-server.md §10); retryable, and not
+                       * the server failing */
     bool no_clusters; /* a list 500 saying the tenant repository has no clusters directory yet
                        * (v0.3 "the cluster resource is empty", v0.4 "lstat .../clusters: no such
                        * file or directory"): a fresh tenant, read as an empty list */

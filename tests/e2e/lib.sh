@@ -106,6 +106,14 @@ assert_not_contains() {
     else ok "$1"; fi
 }
 
+# assert_match NAME TEXT ERE: some line of TEXT matches the extended regular expression.
+assert_match() {
+    if grep -qE -- "$3" <<<"$2"; then ok "$1"; else
+        fail "$1 (no line matches: $3)"
+        echo "$2" | head -30 | sed 's/^/  | /'
+    fi
+}
+
 assert_eq() {
     if [ "$2" = "$3" ]; then ok "$1"; else
         fail "$1"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `nautes apply` against nautes-devserver: confirmation, order, retries of transient failures
 # (503 and 429 with Retry-After, a dropped connection, a timeout), no retry of a validation
-# error, the read-only token's hint, `collide` at parallelism 2, failure isolation, a re-run
+# error, the read-only token's hint, the start interval against `collide`, failure isolation, a re-run
 # converging, SIGINT, a stale saved plan, deletes virtual-before-host, and no secret in any
 # output.
 . "$(dirname "$0")/lib.sh"
@@ -166,15 +166,66 @@ assert_contains "and is not retried" "$(summary)" "(0 retries)."
 assert_not_contains "the read-only token is not printed" "$OUT$ERR" "ro-token-$$"
 stop_server
 
-# ---- collide: why parallelism defaults to 1 ---------------------------------------------------
+# ---- collide: the start interval (docs/cli.md "Parallelism and the start interval") ---------
+# The local server with `--fault collide` breaks two overlapping requests that start in the
+# same second, as the real one does; with --latency 1500 the saves overlap.
+write_file sched.yaml h1 h2
+start_server --fault collide --latency 1500
+check_rc "at the default settings apply finishes on a server that clones per second" 0 \
+    apply sched.yaml --auto-approve --verbose
+assert_eq "with no collision in the server's log" \
+    "$(grep -c ' 500 ' "$SERVER_LOG")" 0
+for c in h1 v1-a v1-b h2 v2-a v2-b; do
+    assert_eq "$c is saved exactly once" "$(grep -c "^POST /api/v1/clusters/$c 200 " "$SERVER_LOG")" 1
+done
+assert_eq "every request of the apply is in the log" "$(grep -c '^POST ' "$SERVER_LOG")" 6
+assert_contains "the summary is the usual one" "$(summary)" \
+    "Apply complete: 6 created, 0 updated, 0 replaced, 0 deleted, 0 failed, 0 skipped (0 retries)."
+assert_contains "--verbose says a request waits for its start slot" "$ERR" \
+    "h2: waiting for the next start slot (--start-interval)"
+assert_contains "--verbose says a virtual cluster waits for its host" "$ERR" \
+    "v1-a: waiting for host h1"
+stop_server
+
 write_file many.yaml ax bx cx dx
 start_server --fault collide --latency 300
-check_rc "parallelism 2 breaks on a server that clones per second" 1 apply many.yaml \
-    --auto-approve --parallelism 2 --retries 0
-assert_contains "with the real server's clone failure" "$OUT" "failed to clone repository"
+# four requests started at once: at least two share a second, and the later ones collide
+check_rc "--start-interval 0 collides on that server, and the collisions are sent again" 0 \
+    apply many.yaml --auto-approve --parallelism 4 --start-interval 0 --retries 0
+assert_contains "the collision is the real server's clone failure" "$ERR" \
+    "failed to clone repository, err: fatal: destination path '/tmp/product"
+assert_contains "it is not counted as a retry" "$ERR" \
+    "(a request started in the same second: not counted as a retry); retrying in 1.0s"
+assert_match "the summary counts the collisions apart from the retries" "$(summary)" \
+    '^Apply complete: 4 created, .* \(0 retries, [1-9][0-9]* same-second collisions? retried\)\.$'
 stop_server
-start_server --fault collide --latency 300
-check_rc "parallelism 1 (the default) does not" 0 apply many.yaml --auto-approve
+
+# A collision caused by another client: a request of its own in flight, started in the same
+# second as the apply's save. The apply reads the state from git, so its save is its first
+# request. Which second a request lands in is the test's race, not the tool's: each try uses a
+# new cluster, and a try whose save missed the other client's second is made again.
+start_server --fault collide --fault delay=2500,path=/api/v1/clusters/other-client
+collided=
+for c in cx1 cx2 cx3 cx4; do
+    write_file "$c.yaml" "$c"
+    # the start of a wall-clock second, then the other client, then the apply
+    while [ "$(date +%N | cut -c1-2)" -gt 04 ]; do sleep 0.01; done
+    curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" "$SERVER_URL/api/v1/clusters/other-client" &
+    other=$!
+    sleep 0.05
+    nautes apply "$c.yaml" --auto-approve --state "git:$SERVER_REPO" --retries 0
+    wait "$other"
+    if [ "$RC" = 0 ] && grep -q "same-second collision retried" <<<"$(summary)"; then
+        collided=$c
+        break
+    fi
+    [ "$RC" = 0 ] || break
+done
+assert_eq "a collision with another client's request is sent again (--retries 0)" "$RC" 0
+assert_eq "and counted in the summary" "${collided:+yes}" yes
+assert_contains "once" "$(summary)" "(0 retries, 1 same-second collision retried)."
+assert_eq "the cluster was saved once" \
+    "$(grep -c "^POST /api/v1/clusters/${collided:-none} 200 " "$SERVER_LOG")" 1
 stop_server
 
 # ---- SIGINT: in-flight requests finish, nothing new starts -----------------------------------
