@@ -65,7 +65,7 @@ _nautes_flags()
     case $cmd in
     validate) echo "--api-version --json --codequality --no-color" ;;
     plan) echo "--out --json --markdown --detailed-exitcode --prune --target --force-update --junit --gitlab-report $common" ;;
-    apply) echo "--auto-approve --parallelism --start-interval --retries --wait-prune --prune --target
+    apply) echo "--auto-approve --parallelism --start-interval --retries --wait-prune --json --junit --prune --target
                  --force-update $common" ;;
     show) echo "--json --markdown --no-color --verbose" ;;
     graph) echo "--format --no-color" ;;
@@ -127,6 +127,14 @@ _nautes()
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0
+        ;;
+    --json)
+        # apply --json FILE; elsewhere --json takes no value
+        if [[ $cmd == apply ]]; then
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=($(compgen -f -- "$cur"))
+            return 0
+        fi
         ;;
     --format)
         COMPREPLY=($(compgen -W "dot mermaid" -- "$cur"))

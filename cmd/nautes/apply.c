@@ -2,6 +2,8 @@
 #include "cmd/nautes/commands.h"
 
 #include "core/apply/apply.h"
+#include "core/apply/apply_report.h"
+#include "core/base/atomic_write.h"
 #include "core/base/escape.h"
 #include "core/base/retry.h"
 #include "core/load/load.h"
@@ -18,7 +20,8 @@
 
 static const char synopsis[] =
     "apply [PLAN | FILE...] [--auto-approve] [--parallelism N] [--start-interval MS] [--retries N] "
-    "[--wait-prune SEC] [--prune] [--target NAME]... [--force-update NAME]...";
+    "[--wait-prune SEC] [--prune] [--target NAME]... [--force-update NAME]... [--json FILE] "
+    "[--junit FILE]";
 static const char description[] =
     "Make the clusters on the API Server match the files. Plans first (as nautes plan), prints\n"
     "the plan and asks for 'yes' on a terminal (--auto-approve skips the question; without a\n"
@@ -31,7 +34,8 @@ static const char description[] =
     "request starts only when every request in flight started --start-interval ms before\n"
     "(default 1100; 0 turns it off, for servers without that rule); up to --parallelism\n"
     "(default 4) run at once. A collision that happens anyway is sent again and counted.\n"
-    "--verbose says what each cluster waits for.\n"
+    "--verbose says what each cluster waits for. --json FILE and --junit FILE write what was\n"
+    "done, cluster by cluster, even when the apply fails or is interrupted.\n"
     "Environment: NAUTES_RETRY_BASE_MS sets the backoff base (default 1000).\n"
     "Exit 0 when every change was made, 1 otherwise.";
 
@@ -90,6 +94,40 @@ static void on_progress(void *ctx, nt_apply_event ev, const nt_plan *plan,
     default:
         break;
     }
+}
+
+/* --json FILE / --junit FILE: what the apply did, written atomically whatever the outcome. */
+static void write_reports(const char *json_path, const char *junit_path, nt_session *s,
+                          const nt_apply_report *report)
+{
+    if (json_path) {
+        nt_buf b = NT_BUF_INIT;
+        nt_apply_report_json(s->plan, report, &s->diag, &b);
+        nt_write_atomic(json_path, nt_buf_str(&b), b.len, 0644, 0, "the JSON report", &s->diag);
+        nt_buf_free(&b);
+    }
+    if (junit_path) {
+        nt_buf b = NT_BUF_INIT;
+        nt_apply_report_junit(s->plan, report, &s->diag, &b);
+        nt_write_atomic(junit_path, nt_buf_str(&b), b.len, 0644, 0, "the JUnit report", &s->diag);
+        nt_buf_free(&b);
+    }
+}
+
+/* Before any request: a report may not replace an input, a directory or a device. Returns -1
+ * (with the error) when one would. */
+static int check_reports(const nt_session *s, const char *json_path, const char *junit_path,
+                         nt_diag *diag)
+{
+    const nt_input *in = s->desired ? s->desired->inputs : NULL;
+    size_t n_in = s->desired ? s->desired->n_inputs : 0;
+    int rc = 0;
+    if (json_path && nt_plan_output_check(json_path, "the JSON report", false, in, n_in, diag) < 0)
+        rc = -1;
+    if (junit_path &&
+        nt_plan_output_check(junit_path, "the JUnit report", false, in, n_in, diag) < 0)
+        rc = -1;
+    return rc;
 }
 
 static bool confirm(void)
@@ -161,6 +199,8 @@ int cmd_apply(int argc, char **argv)
     bool auto_approve = false;
     long parallelism = NT_APPLY_PARALLELISM_DEFAULT, retries = NT_RETRY_DEFAULT_COUNT;
     long wait_prune = 300, start_interval = NT_APPLY_START_INTERVAL_DEFAULT;
+    const char *json_path = NULL, *junit_path = NULL;
+    bool reports = false; /* the reports are written from here on */
     nt_strlist pos = {0};
     const nt_option opts[] = {
         OPT_BOOL("auto-approve", &auto_approve, "apply without asking for confirmation"),
@@ -175,6 +215,12 @@ int cmd_apply(int argc, char **argv)
         OPT_INT("wait-prune", &wait_prune, "SEC", 0, 86400,
                 "how long to retry deleting a host still referenced by virtual clusters this "
                 "apply deleted (default 300)"),
+        OPT_STRING("json", &json_path, "FILE",
+                   "also write what the apply did, cluster by cluster, to FILE as JSON (even "
+                   "when it fails)"),
+        OPT_STRING("junit", &junit_path, "FILE",
+                   "also write what the apply did to FILE as a JUnit XML report (even when it "
+                   "fails)"),
         NT_SELECT_OPTIONS(sel),
         NT_COMMON_OPTIONS(c),
         OPT_END,
@@ -213,6 +259,9 @@ int cmd_apply(int argc, char **argv)
     int loaded = saved_path ? nt_session_load_saved(&s, saved_path, lf, &po)
                             : nt_session_load(&s, (const char *const *)pos.items, pos.n, lf);
     po.need_kubeconfig = true;
+    if (check_reports(&s, json_path, junit_path, &s.diag) < 0)
+        goto report;
+    reports = json_path || junit_path;
     if (loaded < 0 || nt_session_validate(&s) < 0 || nt_cmd_connect(&s, &c, true) < 0)
         goto report;
     s.http.retries = retries;
@@ -222,11 +271,11 @@ int cmd_apply(int argc, char **argv)
     show_plan(&s, &c);
     if (!nt_plan_has_changes(s.plan) || s.plan->n_ops == 0) {
         rc = NT_EXIT_OK; /* the plan's summary already said "No changes." */
-        goto done;
+        goto report;
     }
     if (!s.saved && !auto_approve && !confirm()) {
         printf("Apply cancelled.\n");
-        goto done;
+        goto report;
     }
     if (c.insecure_skip_check)
         fprintf(stderr, "nautes: note: insecure_skip_check=true is sent, but the real API "
@@ -242,6 +291,8 @@ int cmd_apply(int argc, char **argv)
     rc = run == 0 ? NT_EXIT_OK : NT_EXIT_ERROR;
 
 report:
+    if (reports)
+        write_reports(json_path, junit_path, &s, report);
     if (nt_print_diag(&s.diag, c.no_color))
         rc = NT_EXIT_ERROR;
 done:

@@ -43,10 +43,7 @@ static size_t utf8_len(const unsigned char *s)
     return n;
 }
 
-/* XML 1.0 text or attribute value: markup characters as entities; in attributes also
- * newlines and tabs (kept as characters by the parser); characters XML cannot hold
- * (C0 controls, invalid UTF-8) as U+FFFD. */
-static void esc(nt_buf *out, const char *s, bool attr)
+void nt_xml_escape(nt_buf *out, const char *s, bool attr)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
@@ -179,9 +176,9 @@ static void error_element(nt_buf *out, const nt_diag *diag, const char *name)
             nt_buf_addc(&text, '\n');
     }
     nt_buf_adds(out, "      <error type=\"error\" message=\"");
-    esc(out, first, true);
+    nt_xml_escape(out, first, true);
     nt_buf_adds(out, "\">");
-    esc(out, nt_buf_str(&text), false);
+    nt_xml_escape(out, nt_buf_str(&text), false);
     nt_buf_adds(out, "</error>\n");
     nt_buf_free(&text);
 }
@@ -245,7 +242,7 @@ void nt_render_junit(const nt_plan *plan, const nt_diag *diag, nt_buf *out)
                 tests, failures, errors, skipped);
     if (plan && plan->source) {
         nt_buf_adds(out, "    <properties>\n      <property name=\"source\" value=\"");
-        esc(out, plan->source, true);
+        nt_xml_escape(out, plan->source, true);
         nt_buf_adds(out, "\"/>\n");
         if (plan->gen != NT_GEN_UNKNOWN)
             nt_buf_addf(out, "      <property name=\"api_generation\" value=\"%s\"/>\n",
@@ -255,7 +252,7 @@ void nt_render_junit(const nt_plan *plan, const nt_diag *diag, nt_buf *out)
 
     for (size_t i = 0; i < n; i++) {
         nt_buf_adds(out, "    <testcase classname=\"" SUITE "\" name=\"");
-        esc(out, tc[i].name, true);
+        nt_xml_escape(out, tc[i].name, true);
         nt_buf_adds(out, "\" time=\"0\"");
         const nt_action *a = tc[i].act;
         if (has_errors_for(diag, tc[i].name)) {
@@ -268,9 +265,9 @@ void nt_render_junit(const nt_plan *plan, const nt_diag *diag, nt_buf *out)
             nt_buf_adds(out, ">\n      <failure type=\"");
             nt_buf_adds(out, nt_action_name(a->kind));
             nt_buf_adds(out, "\" message=\"");
-            esc(out, nt_buf_str(&sum), true);
+            nt_xml_escape(out, nt_buf_str(&sum), true);
             nt_buf_adds(out, "\">");
-            esc(out, nt_buf_str(&lines), false);
+            nt_xml_escape(out, nt_buf_str(&lines), false);
             nt_buf_adds(out, "</failure>\n");
             nt_buf_free(&sum);
             nt_buf_free(&lines);
@@ -307,7 +304,7 @@ void nt_render_junit(const nt_plan *plan, const nt_diag *diag, nt_buf *out)
     }
     if (notes.len) {
         nt_buf_adds(out, "    <system-out>");
-        esc(out, nt_buf_str(&notes), false);
+        nt_xml_escape(out, nt_buf_str(&notes), false);
         nt_buf_adds(out, "</system-out>\n");
     }
     nt_buf_free(&notes);

@@ -13,6 +13,13 @@
 #include "core/base/diag.h"
 #include "core/plan/plan.h"
 
+#include <stdbool.h>
+
+/* XML 1.0 text (attr false) or attribute value (attr true) of s (NULL: ""): markup characters
+ * as entities; in attributes also newlines and tabs (which the parser would normalise);
+ * characters XML cannot hold (C0 controls, invalid UTF-8) as U+FFFD. Appends to out. */
+void nt_xml_escape(nt_buf *out, const char *s, bool attr);
+
 /* Append the report to out. plan may be NULL (the run failed before a plan existed: the
  * report then holds the errors of diag); diag may be NULL. */
 void nt_render_junit(const nt_plan *plan, const nt_diag *diag, nt_buf *out);

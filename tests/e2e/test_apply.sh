@@ -137,8 +137,9 @@ stop_server
 
 # ---- a validation error: not retried, dependents skipped, others go on; a re-run converges -----
 start_server --fault "status=500,message=failed to validate cluster: err: traefik parameter is required,method=POST,path=/api/v1/clusters/h1"
-check_rc "a failing host fails the apply" 1 apply clusters.yaml --auto-approve
-ALL_OUTPUT+=$OUT$ERR
+check_rc "a failing host fails the apply" 1 apply clusters.yaml --auto-approve \
+    --json "$T_TMP/apply.json" --junit "$T_TMP/apply.xml"
+ALL_OUTPUT+=$OUT$ERR$(cat "$T_TMP/apply.json" "$T_TMP/apply.xml")
 assert_contains "the failure names cluster, request, status and message" "$OUT" \
     "h1: failed: POST /api/v1/clusters/h1: HTTP 500: failed to validate cluster: err: traefik parameter is required"
 assert_contains "its virtual clusters are skipped (a)" "$OUT" "v1-a: skipped (its host h1 failed)"
@@ -146,6 +147,24 @@ assert_contains "its virtual clusters are skipped (b)" "$OUT" "v1-b: skipped (it
 assert_contains "an unrelated cluster is still created" "$OUT" "h2x: created"
 assert_eq "a validation error is not retried" "$(summary)" \
     "Apply failed: 1 created, 0 updated, 0 replaced, 0 deleted, 1 failed, 2 skipped (0 retries)."
+J=$(cat "$T_TMP/apply.json")
+assert_contains "apply --json: the result" "$J" '"result": "failed",'
+assert_contains "apply --json: the counts" "$J" '"created": 1,'
+assert_contains "apply --json: the failed cluster and its error" "$(grep -A7 '"name": "h1"' <<<"$J")" \
+    '"error": "cluster h1: POST /api/v1/clusters/h1: HTTP 500: failed to validate cluster: err: traefik parameter is required"'
+assert_contains "apply --json: a skipped cluster names the failure that skipped it" \
+    "$(grep -A7 '"name": "v1-a"' <<<"$J")" '"skipped_because": "h1"'
+assert_contains "apply --json: an applied cluster" "$(grep -A3 '"name": "h2x"' <<<"$J")" '"status": "ok",'
+X=$(cat "$T_TMP/apply.xml")
+if xmllint --noout "$T_TMP/apply.xml" 2>"$T_TMP/xmllint.err"; then ok "apply --junit is well-formed XML"; else
+    fail "apply --junit is well-formed XML: $(cat "$T_TMP/xmllint.err")"
+fi
+assert_contains "apply --junit counts one failure and two skips" "$X" \
+    '<testsuite name="nautes apply" tests="4" failures="1" errors="0" skipped="2"'
+assert_contains "apply --junit: the failure with its reason" "$X" \
+    '<failure type="create" message="failed: POST /api/v1/clusters/h1: HTTP 500: failed to validate cluster: err: traefik parameter is required">'
+assert_contains "apply --junit: a skip with the failed dependency" "$X" \
+    '<skipped message="skipped (its host h1 failed)"/>'
 stop_server
 # the same repository, without the fault: only what is missing is done
 SERVER_REPO_OVERRIDE=$SERVER_REPO start_server
@@ -230,7 +249,8 @@ stop_server
 
 # ---- SIGINT: in-flight requests finish, nothing new starts -----------------------------------
 start_server --latency 500
-"${WRAP[@]}" "$NAUTES" apply many.yaml --auto-approve >"$T_TMP/int.out" 2>"$T_TMP/int.err" </dev/null &
+"${WRAP[@]}" "$NAUTES" apply many.yaml --auto-approve --json "$T_TMP/int.json" \
+    >"$T_TMP/int.out" 2>"$T_TMP/int.err" </dev/null &
 pid=$!
 for _ in $(seq 100); do grep -q '^Plan: ' "$T_TMP/int.out" 2>/dev/null && break; sleep 0.05; done
 sleep 0.2
@@ -245,6 +265,28 @@ assert_contains "the request in flight finished" "$OUT" "ax: created"
 n=$(commits)
 sleep 0.5
 assert_eq "nothing was sent after the interrupt" "$(commits)" "$n"
+assert_contains "an interrupted apply still writes its --json report" "$(cat "$T_TMP/int.json")" \
+    '"result": "interrupted",'
+assert_contains "which says what was not started" "$(cat "$T_TMP/int.json")" '"status": "not_started",'
+stop_server
+
+# ---- apply reports when nothing could be sent, and a report that would replace an input --------
+start_server
+mv kubeconfig.yaml kubeconfig.away
+check_rc "an apply refused before its first request" 1 apply clusters.yaml --auto-approve \
+    --json "$T_TMP/early.json" --junit "$T_TMP/early.xml"
+mv kubeconfig.away kubeconfig.yaml
+assert_contains "still writes its --json report, with the reason" "$(cat "$T_TMP/early.json")" \
+    "kubeconfig_file 'kubeconfig.yaml' was not read"
+assert_contains "with the cluster it names" "$(cat "$T_TMP/early.json")" '"cluster": "h1",'
+assert_contains "and no cluster applied" "$(cat "$T_TMP/early.json")" '"clusters": [],'
+assert_contains "and its --junit report, the error on the cluster" "$(cat "$T_TMP/early.xml")" \
+    '<error type="error" message="apply would create physical cluster h1'
+check_rc "a report that would replace an input file is refused" 1 apply clusters.yaml \
+    --auto-approve --junit clusters.yaml
+assert_contains "before any request, naming it" "$ERR" "the JUnit report"
+assert_contains "the file is kept" "$(head -1 clusters.yaml)" "clusters:"
+assert_eq "nothing was sent" "$(grep -c '^POST ' "$SERVER_LOG")" 0
 stop_server
 
 # ---- saved plans ------------------------------------------------------------------------------

@@ -158,6 +158,7 @@ job_script() {
 }
 DRIFT_SCRIPT=$(job_script drift)
 PLAN_JOB_SCRIPT=$(job_script plan)
+APPLY_JOB_SCRIPT=$(job_script apply)
 BEFORE=$(sed -n '/^\.nautes:/,/^$/p' "$GITLAB" | sed -n '/before_script:/,$p' | sed -n 's/^ *- //p')
 assert_contains "the drift job's script is read" "$DRIFT_SCRIPT" "nautes plan"
 mapfile -t GL_VARS < <(sed -n '/^variables:/,/^$/p' "$GITLAB" | sed -n 's/^  \([A-Z_]*\): \(.*\)/\1=\2/p' |
@@ -172,6 +173,7 @@ run_gitlab_job() { # [SCRIPT] (default: the drift job's)
         export CI_PROJECT_DIR=$GL TENANT_REPO_URL=$SERVER_REPO NAUTES_TOKEN=$TOKEN \
             NAUTES_CA_FILE=$CA
         unset NAUTES_API_SERVER
+        [ -z "${GL_API:-}" ] || export NAUTES_API_SERVER=$GL_API # the apply job's variable
         for v in "${GL_VARS[@]}"; do eval "export ${v%%=*}=\"${v#*=}\""; done
         # the runner's `nautes` is the program on PATH ($T_TMP/bin), not lib.sh's function
         # (which always returns 0 and would hide the job's exit status)
@@ -255,6 +257,25 @@ assert_contains "saving cluster-host, and restoring cluster-virtual" "$OUT" \
     "Apply complete: 0 created, 2 updated"
 run_cronjob
 assert_eq "CronJob (git): no drift after the repair" "$RC" 0
+
+# ---- the GitLab apply job, as written: someone drifts cluster-virtual again, the job repairs it
+sed '/name: cluster-virtual/,/vcluster:/ s/primary_domain: .*/primary_domain: drifted.example.com/' \
+    "$W/clusters.yaml" >"$O/clusters.yaml"
+check_rc "someone drifts cluster-virtual again" 0 \
+    apply "$O/clusters.yaml" --auto-approve --target cluster-virtual --cacert "$CA"
+assert_contains "the apply job's script is read" "$APPLY_JOB_SCRIPT" "--junit apply.xml"
+GL_API=$SERVER_URL run_gitlab_job "$APPLY_JOB_SCRIPT"
+assert_eq "GitLab apply job: exit 0" "$RC" 0
+assert_contains "GitLab apply job: the repair" "$OUT" "cluster-virtual: updated"
+if xmllint --noout "$GL/apply.xml" 2>/dev/null; then ok "GitLab apply job: apply.xml is well-formed"; else
+    fail "GitLab apply job: apply.xml is well-formed"
+fi
+assert_contains "GitLab apply job: its JUnit report says what was done" "$(cat "$GL/apply.xml")" \
+    '<testcase classname="nautes apply" name="cluster-virtual"'
+assert_contains "GitLab apply job: and that it succeeded" "$(cat "$GL/apply.xml")" \
+    'failures="0" errors="0" skipped="0"'
+run_cronjob
+assert_eq "CronJob (git): no drift after the apply job" "$RC" 0
 
 # for the record (tests/run-tests.sh shows it with -v): the CronJob's two answers
 if [ -n "${NAUTES_JOURNEYS_SHOW:-}" ]; then
