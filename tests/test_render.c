@@ -37,9 +37,9 @@ static const char expected_text[] =
     "-/+ replace pw (physical worker, deployment)\n"
     "    reason: worker_type changes from pipeline to deployment: the API Server accepts such "
     "a change and breaks later, so the cluster is deleted and created again\n"
-    "    worker_type: \"pipeline\" -> \"deployment\"\n"
+    "    ~ worker_type: \"pipeline\" -> \"deployment\"\n"
     "~ update host (physical host)\n"
-    "    primary_domain: \"10.0.0.1.nip.io\" -> \"apps.example.com\"\n"
+    "    ~ primary_domain: \"10.0.0.1.nip.io\" -> \"apps.example.com\"\n"
     "+ create new-v (virtual worker, deployment)\n"
     "    + api_server: \"https://10.0.0.1:31001\"\n"
     "    + cluster_kind: \"kubernetes\"\n"
@@ -85,10 +85,52 @@ static void test_text_is_coloured_only_when_asked(void **state)
     assert_non_null(strstr(nt_buf_str(&b), "\033[32m+ create\033[0m new-v"));
     assert_non_null(strstr(nt_buf_str(&b), "\033[33m~ update\033[0m host"));
     assert_non_null(strstr(nt_buf_str(&b), "\033[31m- destroy\033[0m old-v"));
+    /* each changed field is marked and coloured as its action is */
+    assert_non_null(strstr(nt_buf_str(&b), "    \033[33m~\033[0m primary_domain: "));
     nt_buf_free(&b);
     nt_plan_free(p);
     nt_cluster_set_free(want);
     nt_cluster_set_free(have);
+}
+
+/* An update's fields: + newly set, - removed, ~ changed (a secret only ever "(sensitive)"). */
+static void test_update_fields_are_marked_set_removed_or_changed(void **state)
+{
+    (void)state;
+    nt_change ch[] = {
+        {"argocd_host", NULL, "argocd.example.com", false, NT_PATH_FIELD},
+        {"tekton_host", "tekton.example.com", NULL, false, NT_PATH_FIELD},
+        {"primary_domain", "a.example.com", "b.example.com", false, NT_PATH_FIELD},
+        {"kubeconfig", NULL, NULL, true, NT_PATH_FIELD},
+    };
+    nt_action a;
+    memset(&a, 0, sizeof(a));
+    a.cluster = "h";
+    a.kind = NT_ACT_UPDATE;
+    a.changes = ch;
+    a.n_changes = 4;
+    nt_plan p;
+    memset(&p, 0, sizeof(p));
+    p.actions = &a;
+    p.n_actions = 1;
+    p.n_update = 1;
+    nt_buf b = NT_BUF_INIT;
+    nt_render_opts plain = {false, false};
+    nt_render_text(&p, &plain, &b);
+    assert_string_equal(nt_buf_str(&b),
+                        "~ update h\n"
+                        "    + argocd_host: (none) -> \"argocd.example.com\"\n"
+                        "    - tekton_host: \"tekton.example.com\" -> (removed)\n"
+                        "    ~ primary_domain: \"a.example.com\" -> \"b.example.com\"\n"
+                        "    ~ kubeconfig: (sensitive)\n"
+                        "\nPlan: 0 to add, 1 to change, 0 to replace, 0 to destroy.\n");
+    nt_buf_free(&b);
+    nt_render_opts color = {true, false};
+    nt_render_text(&p, &color, &b);
+    assert_non_null(strstr(nt_buf_str(&b), "    \033[32m+\033[0m argocd_host: "));
+    assert_non_null(strstr(nt_buf_str(&b), "    \033[31m-\033[0m tekton_host: "));
+    assert_non_null(strstr(nt_buf_str(&b), "    \033[33m~\033[0m kubeconfig: (sensitive)"));
+    nt_buf_free(&b);
 }
 
 static void test_no_changes_says_so_and_verbose_lists_the_unchanged(void **state)
@@ -276,6 +318,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_of_a_mixed_plan_is_exact),
         cmocka_unit_test(test_text_is_coloured_only_when_asked),
+        cmocka_unit_test(test_update_fields_are_marked_set_removed_or_changed),
         cmocka_unit_test(test_no_changes_says_so_and_verbose_lists_the_unchanged),
         cmocka_unit_test(test_json_has_the_documented_schema_and_no_secret),
         cmocka_unit_test(test_dot_has_virtual_to_host_edges_and_styles_absent_ones),

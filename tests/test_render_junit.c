@@ -64,8 +64,8 @@ static void test_drift_is_a_failure_with_the_change_lines_and_no_op_passes(void 
         "    <testcase classname=\"nautes drift\" name=\"cluster-host\" time=\"0\">\n"
         "      <failure type=\"update\" message=\"would be updated: primary_domain, "
         "kubeconfig\">~ update cluster-host (physical host)\n"
-        "    primary_domain: \"8.217.50.114.nip.io\" -&gt; \"example.com\"\n"
-        "    kubeconfig: (sensitive)\n"
+        "    ~ primary_domain: \"8.217.50.114.nip.io\" -&gt; \"example.com\"\n"
+        "    ~ kubeconfig: (sensitive)\n"
         "</failure>\n"
         "    </testcase>\n"
         "    <testcase classname=\"nautes drift\" name=\"cluster-new\" time=\"0\">\n"
@@ -108,7 +108,7 @@ static void test_replace_and_delete_carry_their_reason(void **state)
     assert_has(s, "<failure type=\"replace\" message=\"would be replaced (worker_type cannot "
                   "change in place): worker_type\">-/+ replace vc\n"
                   "    reason: worker_type cannot change in place\n"
-                  "    worker_type: \"pipeline\" -&gt; \"deployment\"\n</failure>");
+                  "    ~ worker_type: \"pipeline\" -&gt; \"deployment\"\n</failure>");
     assert_has(s, "<failure type=\"delete\" message=\"would be destroyed (state: absent)\">"
                   "- destroy gone\n    reason: state: absent\n</failure>");
     assert_has(s, "tests=\"2\" failures=\"2\" errors=\"0\" skipped=\"0\"");
@@ -133,7 +133,7 @@ static void test_everything_is_xml_escaped(void **state)
     assert_has(s, "value=\"git:/a&amp;b&quot;c#main@1\"");
     assert_has(s, "~ update x&amp;&lt;y&gt;\"\n");
     /* the text renderer writes values as JSON strings; what XML cannot hold is replaced */
-    assert_has(s, "    primary_domain: \"a&lt;b&gt;&amp;\\\"c'\" -&gt; \"bad\\u0001ctl ");
+    assert_has(s, "    ~ primary_domain: \"a&lt;b&gt;&amp;\\\"c'\" -&gt; \"bad\\u0001ctl ");
     /* bytes that are not UTF-8 are already \xNN in the text (core/base/escape.h) */
     assert_has(s, "ctl \\xff\\xfe utf8 \xc3\xa9t\xc3\xa9\"");
     assert_null(strchr(s, '\x01'));

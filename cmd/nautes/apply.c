@@ -4,6 +4,7 @@
 #include "core/apply/apply.h"
 #include "core/apply/apply_report.h"
 #include "core/base/atomic_write.h"
+#include "core/base/ansi.h"
 #include "core/base/escape.h"
 #include "core/base/retry.h"
 #include "core/load/load.h"
@@ -47,9 +48,31 @@ static void on_signal(int sig)
     interrupted = 1;
 }
 
-typedef struct progress {
-    bool tty;
-} progress;
+static bool color_stdout; /* colour the results: stdout is a terminal, no --no-color */
+
+/* A result line ("NAME: created (2.5s)", "NAME: failed: ...") with its outcome word coloured
+ * on a terminal: applied green, skipped yellow, failed red. */
+static void print_result(const nt_plan *plan, const nt_apply_report *report, size_t i)
+{
+    nt_buf line = NT_BUF_INIT, name = NT_BUF_INIT, out = NT_BUF_INIT;
+    nt_apply_describe(plan, report, i, &line);
+    nt_buf_add_escaped(&name, plan->actions[plan->ops[i].action].cluster, false);
+    size_t at = name.len + 2 < line.len ? name.len + 2 : line.len;
+    size_t word = strspn(line.data + at, "abcdefghijklmnopqrstuvwxyz");
+    nt_op_status st = report->ops[i].status;
+    const char *code = st == NT_OPST_FAILED    ? NT_ANSI_RED
+                       : st == NT_OPST_SKIPPED ? NT_ANSI_YELLOW
+                       : st == NT_OPST_OK      ? NT_ANSI_GREEN
+                                               : NT_ANSI_BOLD;
+    nt_buf_add(&out, line.data, at);
+    nt_ansi_paint(&out, color_stdout, code, line.data + at, word);
+    nt_buf_adds(&out, line.data + at + word);
+    printf("%s\n", nt_buf_str(&out));
+    fflush(stdout);
+    nt_buf_free(&line);
+    nt_buf_free(&name);
+    nt_buf_free(&out);
+}
 
 static const char *doing(const nt_plan *plan, size_t i)
 {
@@ -65,14 +88,9 @@ static void on_progress(void *ctx, nt_apply_event ev, const nt_plan *plan,
     (void)ctx;
     const char *name = plan->actions[plan->ops[i].action].cluster;
     switch (ev) {
-    case NT_APPLY_EV_FINISHED: {
-        nt_buf b = NT_BUF_INIT;
-        nt_apply_describe(plan, report, i, &b);
-        printf("%s\n", nt_buf_str(&b));
-        fflush(stdout);
-        nt_buf_free(&b);
+    case NT_APPLY_EV_FINISHED:
+        print_result(plan, report, i);
         break;
-    }
     case NT_APPLY_EV_RETRY: {
         nt_buf b = NT_BUF_INIT; /* the detail names the cluster too, escaped (core/base/escape.h) */
         nt_buf_add_escaped(&b, detail ? detail : name, false);
@@ -156,8 +174,10 @@ static void show_plan(nt_session *s, const nt_common *c)
 
 /* Run the plan's requests (Ctrl-C stops starting new ones) and print the summary. Returns
  * nt_apply_run's result. */
-static int execute(nt_session *s, nt_apply_opts *ao, bool verbose, nt_apply_report **report)
+static int execute(nt_session *s, nt_apply_opts *ao, bool verbose, bool no_color,
+                   nt_apply_report **report)
 {
+    color_stdout = nt_use_color(1, no_color);
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
@@ -178,9 +198,15 @@ static int execute(nt_session *s, nt_apply_opts *ao, bool verbose, nt_apply_repo
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
 
-    nt_buf out = NT_BUF_INIT;
-    nt_apply_summary(*report, &out);
+    /* the summary's head coloured on a terminal: complete green, failed or interrupted red */
+    nt_buf sum = NT_BUF_INIT, out = NT_BUF_INIT;
+    nt_apply_summary(*report, &sum);
+    size_t head = strcspn(sum.data, ":");
+    bool complete = !strncmp(sum.data, "Apply complete", head);
+    nt_ansi_paint(&out, color_stdout, complete ? NT_ANSI_GREEN : NT_ANSI_RED, sum.data, head);
+    nt_buf_adds(&out, sum.data + head);
     printf("\n%s\n", nt_buf_str(&out));
+    nt_buf_free(&sum);
     nt_buf_free(&out);
     if ((*report)->interrupted)
         printf("Interrupted: requests in flight were finished, nothing new was started. Run the "
@@ -287,7 +313,7 @@ int cmd_apply(int argc, char **argv)
     ao.retries = retries;
     ao.wait_prune_sec = wait_prune;
     ao.insecure_skip_check = c.insecure_skip_check;
-    int run = execute(&s, &ao, c.verbose, &report);
+    int run = execute(&s, &ao, c.verbose, c.no_color, &report);
     rc = run == 0 ? NT_EXIT_OK : NT_EXIT_ERROR;
 
 report:

@@ -1,6 +1,7 @@
 #include "core/base/diag.h"
 
 #include "core/base/alloc.h"
+#include "core/base/ansi.h"
 #include "core/base/escape.h"
 
 #include <stdarg.h>
@@ -118,7 +119,7 @@ const char *nt_severity_name(nt_severity sev)
 
 void nt_diag_format_item(const nt_diag_item *it, nt_buf *out, bool color)
 {
-    static const char *colors[] = {"\033[1;31m", "\033[1;33m", "\033[1;36m"};
+    static const char *colors[] = {NT_ANSI_BOLD_RED, NT_ANSI_BOLD_YELLOW, NT_ANSI_BOLD_CYAN};
     /* messages quote names and values from files and servers: escaped (core/base/escape.h) */
     if (it->file) {
         nt_buf_add_escaped(out, it->file, false);
@@ -126,10 +127,11 @@ void nt_diag_format_item(const nt_diag_item *it, nt_buf *out, bool color)
             nt_buf_addf(out, ":%u:%u", it->line, it->col);
         nt_buf_adds(out, ": ");
     }
-    if (color)
-        nt_buf_addf(out, "%s%s:\033[0m ", colors[it->sev], nt_severity_name(it->sev));
-    else
-        nt_buf_addf(out, "%s: ", nt_severity_name(it->sev));
+    nt_buf name = NT_BUF_INIT;
+    nt_buf_addf(&name, "%s:", nt_severity_name(it->sev));
+    nt_ansi_paint(out, color, colors[it->sev], name.data, name.len);
+    nt_buf_free(&name);
+    nt_buf_addc(out, ' ');
     nt_buf_add_escaped(out, it->msg, false);
     if (it->cluster) {
         nt_buf_adds(out, " (cluster ");

@@ -1,16 +1,16 @@
 /* render_text.c — the plan as a person reads it (docs/architecture.md §5). */
 #include "core/render/render.h"
 
+#include "core/base/ansi.h"
 #include "core/base/escape.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_RED "\033[31m"
-#define C_BOLD "\033[1m"
-#define C_RESET "\033[0m"
+#define C_GREEN NT_ANSI_GREEN
+#define C_YELLOW NT_ANSI_YELLOW
+#define C_RED NT_ANSI_RED
+#define C_BOLD NT_ANSI_BOLD
 
 /* A value as shown: a JSON string ("..." with escapes), a map value as its JSON array. Both
  * escaped for the terminal (core/base/escape.h). */
@@ -31,10 +31,7 @@ static void add_name(nt_buf *out, const char *s)
 
 static void paint(nt_buf *out, bool color, const char *code, const char *text)
 {
-    if (color)
-        nt_buf_addf(out, "%s%s%s", code, text, C_RESET);
-    else
-        nt_buf_adds(out, text);
+    nt_ansi_paint(out, color, code, text, strlen(text));
 }
 
 void nt_render_summary(const nt_plan *plan, nt_buf *out)
@@ -103,15 +100,26 @@ void nt_render_text(const nt_plan *plan, const nt_render_opts *opts, nt_buf *out
                     nt_buf_adds(out, "(sensitive)");
                 else
                     add_value(out, c->kind, c->new_val, "(none)");
-            } else if (c->sensitive) {
-                add_name(out, c->path);
-                nt_buf_adds(out, ": (sensitive)");
             } else {
+                /* each field marked as Terraform marks it: + set, - removed, ~ changed */
+                bool added = !c->sensitive && !c->old_val, removed = !c->sensitive && !c->new_val;
+                paint(out, color,
+                      added     ? C_GREEN
+                      : removed ? C_RED
+                                : C_YELLOW,
+                      added     ? "+"
+                      : removed ? "-"
+                                : "~");
+                nt_buf_addc(out, ' ');
                 add_name(out, c->path);
-                nt_buf_adds(out, ": ");
-                add_value(out, c->kind, c->old_val, "(none)");
-                nt_buf_adds(out, " -> ");
-                add_value(out, c->kind, c->new_val, "(removed)");
+                if (c->sensitive) {
+                    nt_buf_adds(out, ": (sensitive)");
+                } else {
+                    nt_buf_adds(out, ": ");
+                    add_value(out, c->kind, c->old_val, "(none)");
+                    nt_buf_adds(out, " -> ");
+                    add_value(out, c->kind, c->new_val, "(removed)");
+                }
             }
             nt_buf_addc(out, '\n');
         }

@@ -289,6 +289,29 @@ assert_contains "the file is kept" "$(head -1 clusters.yaml)" "clusters:"
 assert_eq "nothing was sent" "$(grep -c '^POST ' "$SERVER_LOG")" 0
 stop_server
 
+# ---- colours: on a terminal the results and the summary are coloured; never with NO_COLOR ----
+if command -v script >/dev/null; then
+    start_server --fault "status=500,message=failed to validate cluster: err: bad,method=POST,path=/api/v1/clusters/h1"
+    T=$(script -qec "$NAUTES apply clusters.yaml --auto-approve" /dev/null </dev/null)
+    assert_contains "on a terminal a created cluster is green" "$T" $'h2x: \033[32mcreated\033[0m ('
+    assert_contains "a failed one red" "$T" $'h1: \033[31mfailed\033[0m: POST /api/v1/clusters/h1'
+    assert_contains "a skipped one yellow" "$T" $'v1-a: \033[33mskipped\033[0m (its host h1 failed)'
+    assert_contains "and the summary's head" "$T" $'\033[31mApply failed\033[0m: 1 created'
+    assert_contains "the plan's fields are marked and coloured" "$T" $'    \033[32m+\033[0m api_server: '
+    stop_server
+    start_server
+    T=$(NO_COLOR=1 script -qec "$NAUTES apply clusters.yaml --auto-approve" /dev/null </dev/null)
+    assert_contains "with NO_COLOR the apply still runs" "$T" "Apply complete: 4 created"
+    assert_not_contains "and nothing is coloured" "$T" $'\033['
+    stop_server
+    start_server
+    check_rc "without a terminal" 0 apply clusters.yaml --auto-approve
+    assert_not_contains "nothing is coloured either" "$OUT$ERR" $'\033['
+    stop_server
+else
+    ok "script(1) not installed: terminal colours not tested"
+fi
+
 # ---- saved plans ------------------------------------------------------------------------------
 start_server
 check_rc "plan --out saves a plan" 0 plan clusters.yaml --out "$W/saved.plan"
