@@ -10,10 +10,14 @@
 # --latency 0, the better of two runs) and shown as a second bound: each request holds one
 # of p slots for latency + write, and the writes hold the server's lock one at a time, so
 #   bound 2 = depth x latency + max((N x latency + floor) / p, floor).
-# Prints a markdown table. A benchmark, not a test: `make bench` runs it (bench/run.sh).
+# This part runs with --start-interval 0: the local server has no same-second rule.
+# Part 2 (see collide_part below) runs against that rule (--fault collide).
+# Prints markdown tables. A benchmark, not a test: `make bench` runs it (bench/run.sh).
 #
-# Knobs (environment): BENCH_HOSTS (10), BENCH_VIRTUALS (990), BENCH_LATENCY_MS (50),
-# BENCH_PARALLELISM ("1 8 32").
+# Knobs (environment): BENCH_APPLY_PARTS ("latency collide"); part 1: BENCH_HOSTS (10),
+# BENCH_VIRTUALS (990), BENCH_LATENCY_MS (50), BENCH_PARALLELISM ("1 8 32"); part 2:
+# BENCH_COLLIDE_LATENCY_MS (2500), BENCH_COLLIDE_SIZES ("2:20 10:100"),
+# BENCH_COLLIDE_INTERVALS ("1000 1100 1500"), BENCH_COLLIDE_PARALLELISM ("1 2 4 8").
 set -euo pipefail
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -221,9 +225,10 @@ DEF_I=$(env -u NAUTES_START_INTERVAL "$NAUTES" apply --help | sed -n 's/.*\$NAUT
 DEF_P=${DEF_P:-4}
 DEF_I=${DEF_I:-1100}
 
-cbound() { # N INTERVAL P
+cbound() { # N INTERVAL P ("" INTERVAL: the curl loop, N x latency: no GET, one at a time)
     awk -v d=$DEPTH -v l="$C_LATENCY" -v n="$1" -v i="$2" -v p="$3" \
-        'BEGIN { a = n * i; b = n * l / p; if (b > a) a = b; printf "%.1f", (l + d * l + a) / 1000 }'
+        'BEGIN { if (i == "") { printf "%.1f", n * l / 1000; exit }
+                 a = n * i; b = n * l / p; if (b > a) a = b; printf "%.1f", (l + d * l + a) / 1000 }'
 }
 # crow LABEL N P INTERVAL SECONDS: one table row from the last run's server log and output
 crow() {
@@ -232,7 +237,7 @@ crow() {
     saved=$(grep -E '^POST /api/v1/clusters/[^ ]+ 200 ' "$WORK/server.log" | awk '{print $2}' | sort | uniq -c | awk '$1 == 1' | wc -l)
     failed=$(sed -n 's/^Apply [a-z]*: .* \([0-9]*\) failed, \([0-9]*\) skipped.*/\1+\2/p' "$out" | tail -n1)
     failed=$((${failed:-0}))
-    b=$(cbound "$2" "${4:-0}" "$3")
+    b=$(cbound "$2" "$4" "$3")
     echo "| $1 | $2 | $3 | ${4:--} | $5 | $b | $(ratio "$5" "$b") | $failed | $collisions | $saved |"
 }
 capply() { # N P INTERVAL DIR
@@ -245,13 +250,15 @@ capply() { # N P INTERVAL DIR
     stop_server
     local label="nautes apply"
     [ "$2" = "$DEF_P" ] && [ "$3" = "$DEF_I" ] && label="nautes apply (default)"
+    [ "$3" = 0 ] && label="nautes apply, no interval"
     crow "$label" "$1" "$2" "$3" "$(secs "$t0" "$t1")"
 }
 collide_part() {
     echo
     echo "Apply against nautes-devserver --latency $C_LATENCY --fault collide (the real server's"
     echo "same-second rule). bound = latency (the plan's GET) + depth x latency +"
-    echo "max(N x interval, N x latency / parallelism), depth $DEPTH. failed = failed + skipped"
+    echo "max(N x interval, N x latency / parallelism), depth $DEPTH (the curl loop: N x latency)."
+    echo "failed = failed + skipped"
     echo "clusters; collisions = 500 answers in the server's log; saved once = clusters with"
     echo "exactly one successful save. Default: --parallelism $DEF_P --start-interval $DEF_I."
     echo
