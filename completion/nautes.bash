@@ -64,9 +64,11 @@ _nautes_flags()
                   --verbose --insecure-skip-check"
     case $cmd in
     validate) echo "--api-version --json --codequality --no-color" ;;
-    plan) echo "--out --json --markdown --detailed-exitcode --prune --target --force-update --junit --gitlab-report $common" ;;
+    plan) echo "--out --json --markdown --detailed-exitcode --prune --target --force-update --destroy --junit --gitlab-report $common" ;;
     apply) echo "--auto-approve --parallelism --start-interval --retries --wait-prune --json --junit --prune --target
-                 --force-update $common" ;;
+                 --force-update --destroy $common" ;;
+    destroy) echo "--auto-approve --parallelism --start-interval --retries --wait-prune --json --junit --prune --target
+                 $common" ;;
     show) echo "--json --markdown --no-color --verbose" ;;
     graph) echo "--format --no-color" ;;
     import) echo "--out --force --name $common" ;;
@@ -77,7 +79,7 @@ _nautes_flags()
 _nautes()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev= bin=${COMP_WORDS[0]}
-    local commands="validate plan apply show graph import version help"
+    local commands="validate plan apply destroy show graph import version help"
     COMPREPLY=()
     [[ $COMP_CWORD -gt 0 ]] && prev=${COMP_WORDS[COMP_CWORD - 1]}
     # --flag=value: bash splits at '=' (COMP_WORDBREAKS)
@@ -129,8 +131,8 @@ _nautes()
         return 0
         ;;
     --json)
-        # apply --json FILE; elsewhere --json takes no value
-        if [[ $cmd == apply ]]; then
+        # apply/destroy --json FILE; elsewhere --json takes no value
+        if [[ $cmd == apply || $cmd == destroy ]]; then
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return 0

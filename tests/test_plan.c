@@ -225,6 +225,43 @@ static void test_prevent_destroy_turns_a_delete_into_an_error(void **state)
     assert_true(fx_has_diag(&fx->d, NT_SEV_ERROR, "cluster cluster-host has prevent_destroy"));
 }
 
+/* --destroy: every declared cluster deleted, virtual before host; one not observed is a no-op;
+ * an observed undeclared one stays unmanaged; prevent_destroy still refuses. */
+static void test_destroy_deletes_every_declared_cluster_virtual_first(void **state)
+{
+    fx_case *fx = *state;
+    nt_cluster_set *have = fx->have = fx_observe(
+        NT_GEN_V04,
+        (fx_obs[]){FX_HOST("cluster-host"), FX_VIRT("cluster-virtual", "cluster-host", "31456"),
+                   FX_HOST("other-host")},
+        3);
+    nt_cluster_set *want = fx->want = fx_load("clusters:\n" Y_HOST("cluster-host") Y_VIRT(
+        "cluster-virtual", "cluster-host", "31456") Y_HOST("not-there"));
+    nt_plan_opts o = {.destroy = true};
+    nt_plan *p = fx_case_plan(fx, want, have, &o);
+    assert_non_null(p);
+    char *ops = fx_ops(p);
+    assert_string_equal(ops, "DELETE cluster-virtual, DELETE cluster-host");
+    free(ops);
+    assert_string_equal(fx_action(p, "cluster-host")->reason, "--destroy");
+    assert_int_equal(fx_action(p, "not-there")->kind, NT_ACT_NOOP);
+    assert_int_equal(p->n_unmanaged, 1); /* other-host: not declared, left alone */
+    assert_true(p->destroy);
+    assert_false(nt_diag_has_errors(&fx->d));
+}
+
+static void test_destroy_respects_prevent_destroy(void **state)
+{
+    fx_case *fx = *state;
+    nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, host_and_virtual, 2);
+    nt_cluster_set *want = fx->want =
+        fx_load("clusters:\n" Y_HOST("cluster-host") "    prevent_destroy: true\n" Y_VIRT(
+            "cluster-virtual", "cluster-host", "31456"));
+    nt_plan_opts o = {.destroy = true};
+    assert_null(fx_case_plan(fx, want, have, &o));
+    assert_true(fx_has_diag(&fx->d, NT_SEV_ERROR, "cluster cluster-host has prevent_destroy"));
+}
+
 static void test_force_update_saves_an_unchanged_cluster_and_refuses_unknown_names(void **state)
 {
     fx_case *fx = *state;
@@ -541,6 +578,10 @@ int main(void)
                                         fx_case_setup, fx_case_teardown),
         cmocka_unit_test_setup_teardown(test_prevent_destroy_turns_a_delete_into_an_error,
                                         fx_case_setup, fx_case_teardown),
+        cmocka_unit_test_setup_teardown(test_destroy_deletes_every_declared_cluster_virtual_first,
+                                        fx_case_setup, fx_case_teardown),
+        cmocka_unit_test_setup_teardown(test_destroy_respects_prevent_destroy, fx_case_setup,
+                                        fx_case_teardown),
         cmocka_unit_test_setup_teardown(
             test_force_update_saves_an_unchanged_cluster_and_refuses_unknown_names, fx_case_setup,
             fx_case_teardown),

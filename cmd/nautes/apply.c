@@ -21,8 +21,8 @@
 
 static const char synopsis[] =
     "apply [PLAN | FILE...] [--auto-approve] [--parallelism N] [--start-interval MS] [--retries N] "
-    "[--wait-prune SEC] [--prune] [--target NAME]... [--force-update NAME]... [--json FILE] "
-    "[--junit FILE]";
+    "[--wait-prune SEC] [--prune] [--target NAME]... [--force-update NAME]... [--destroy] "
+    "[--json FILE] [--junit FILE]";
 static const char description[] =
     "Make the clusters on the API Server match the files. Plans first (as nautes plan), prints\n"
     "the plan and asks for 'yes' on a terminal (--auto-approve skips the question; without a\n"
@@ -39,6 +39,19 @@ static const char description[] =
     "done, cluster by cluster, even when the apply fails or is interrupted.\n"
     "Environment: NAUTES_RETRY_BASE_MS sets the backoff base (default 1000).\n"
     "Exit 0 when every change was made, 1 otherwise.";
+
+/* `nautes destroy FILE...`: apply --destroy, under its own name. */
+static const char destroy_synopsis[] =
+    "destroy FILE... [--auto-approve] [--parallelism N] [--start-interval MS] [--retries N] "
+    "[--wait-prune SEC] [--prune] [--target NAME]... [--json FILE] [--junit FILE]";
+static const char destroy_description[] =
+    "Delete every cluster the files declare from the API Server: nautes apply --destroy. Plans\n"
+    "first and prints the plan (each cluster to destroy), asks for 'yes' on a terminal\n"
+    "(--auto-approve skips the question), then deletes virtual clusters before their hosts.\n"
+    "A cluster with prevent_destroy: true stops the whole plan before any request. Clusters the\n"
+    "files do not declare are left alone (--prune deletes them too). To review first, run\n"
+    "nautes plan --destroy --out PLAN and then nautes apply PLAN.\n"
+    "Exit 0 when every cluster was deleted, 1 otherwise.";
 
 static volatile sig_atomic_t interrupted;
 
@@ -218,8 +231,10 @@ static int execute(nt_session *s, nt_apply_opts *ao, bool verbose, bool no_color
     return run;
 }
 
-int cmd_apply(int argc, char **argv)
+/* apply, or destroy (apply --destroy under its own name: FILEs only, no saved plan) */
+static int run(int argc, char **argv, bool destroy)
 {
+    const char *syn = destroy ? destroy_synopsis : synopsis;
     nt_common c = NT_COMMON_INIT;
     nt_select sel = {0};
     bool auto_approve = false;
@@ -256,20 +271,27 @@ int cmd_apply(int argc, char **argv)
     nt_session_init(&s);
     nt_apply_report *report = NULL;
 
-    const nt_cmd_spec spec = {synopsis,    description,
-                              opts,        1,
-                              NT_ARGS_ANY, "apply needs a saved PLAN or at least one FILE",
-                              false};
+    const nt_cmd_spec spec = {syn,
+                              destroy ? destroy_description : description,
+                              opts,
+                              1,
+                              NT_ARGS_ANY,
+                              destroy ? "destroy needs at least one FILE (or directory)"
+                                      : "apply needs a saved PLAN or at least one FILE",
+                              destroy};
     int args = nt_cmd_args(&spec, argc, argv, &pos);
     if (args) {
         rc = args > 0 ? NT_EXIT_OK : NT_EXIT_ERROR;
         goto done;
     }
+    sel.destroy |= destroy;
+    if (nt_select_check(&sel, syn) < 0)
+        goto done;
     const char *saved_path =
         pos.n == 1 && nt_plan_file_is_saved(pos.items[0]) ? pos.items[0] : NULL;
-    if (saved_path && (sel.prune || sel.targets.n || sel.force.n)) {
-        rc = nt_usage_error(synopsis, "--prune, --target and --force-update are fixed in a saved "
-                                      "plan: make a new plan to change them");
+    if (saved_path && (sel.prune || sel.targets.n || sel.force.n || sel.destroy)) {
+        rc = nt_usage_error(syn, "--prune, --target, --force-update and --destroy are fixed in a "
+                                 "saved plan: make a new plan to change them");
         goto done;
     }
     if (!saved_path && !auto_approve && !isatty(0)) {
@@ -327,4 +349,14 @@ done:
     nt_select_free(&sel);
     nt_strlist_free(&pos);
     return rc;
+}
+
+int cmd_apply(int argc, char **argv)
+{
+    return run(argc, argv, false);
+}
+
+int cmd_destroy(int argc, char **argv)
+{
+    return run(argc, argv, true);
 }

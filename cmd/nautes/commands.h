@@ -14,6 +14,7 @@ enum { NT_EXIT_OK = 0, NT_EXIT_ERROR = 1, NT_EXIT_CHANGES = 2 };
 int cmd_validate(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
+int cmd_destroy(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_import(int argc, char **argv);
@@ -66,6 +67,7 @@ typedef struct nt_common {
 /* Which clusters a plan covers: the flags plan and apply share, declared once. */
 typedef struct nt_select {
     bool prune;         /* --prune */
+    bool destroy;       /* --destroy */
     nt_strlist targets; /* --target NAME... */
     nt_strlist force;   /* --force-update NAME... */
 } nt_select;
@@ -75,8 +77,13 @@ typedef struct nt_select {
         OPT_LIST("target", &(s).targets, "NAME",                                                   \
                  "only this cluster and what it depends on (repeatable)"),                         \
         OPT_LIST("force-update", &(s).force, "NAME",                                               \
-                 "save this cluster even when nothing visible changed (repeatable)")
+                 "save this cluster even when nothing visible changed (repeatable)"),              \
+        OPT_BOOL("destroy", &(s).destroy,                                                          \
+                 "delete every cluster the files declare, virtual clusters before their hosts")
 
+/* Selection flags that contradict each other (--destroy with --force-update): a usage error for
+ * synopsis, and -1. Returns 0 when they agree. */
+int nt_select_check(const nt_select *sel, const char *synopsis);
 /* The plan options the selection flags give (the lists borrowed from sel). */
 nt_plan_opts nt_select_plan_opts(const nt_select *sel);
 void nt_select_free(nt_select *sel);

@@ -84,10 +84,21 @@ int nt_cmd_args(const nt_cmd_spec *spec, int argc, char **argv, nt_strlist *pos)
     return r;
 }
 
+int nt_select_check(const nt_select *sel, const char *synopsis)
+{
+    if (sel->destroy && sel->force.n) {
+        nt_usage_error(synopsis, "--force-update saves a cluster and --destroy deletes them all: "
+                                 "give one of them");
+        return -1;
+    }
+    return 0;
+}
+
 nt_plan_opts nt_select_plan_opts(const nt_select *sel)
 {
     nt_plan_opts po = {
         .prune = sel->prune,
+        .destroy = sel->destroy,
         .targets = (const char *const *)sel->targets.items,
         .n_targets = sel->targets.n,
         .force = (const char *const *)sel->force.items,

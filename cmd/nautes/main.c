@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"validate", cmd_validate, "check desired-state files; exit 1 on any error"},
     {"plan", cmd_plan, "show what apply would change"},
     {"apply", cmd_apply, "register, update and delete clusters to match the files"},
+    {"destroy", cmd_destroy, "delete every cluster the files declare (apply --destroy)"},
     {"show", cmd_show, "print a saved plan"},
     {"graph", cmd_graph, "print the dependency graph in Graphviz DOT"},
     {"import", cmd_import, "write a clusters.yaml declaring what a source holds"},

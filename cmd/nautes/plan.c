@@ -99,6 +99,8 @@ int cmd_plan(int argc, char **argv)
         goto done;
     }
 
+    if (nt_select_check(&sel, synopsis) < 0)
+        goto done;
     if (json && markdown) {
         nt_usage_error(synopsis, "give --json or --markdown, not both");
         goto done;

@@ -134,6 +134,7 @@ int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster
     p->n_inputs = desired->n_inputs;
     if (opts) {
         p->prune = opts->prune;
+        p->destroy = opts->destroy;
         p->targets = strv_copy(opts->targets, opts->n_targets);
         p->n_targets = opts->n_targets;
         p->force = strv_copy(opts->force, opts->n_force);

@@ -79,6 +79,7 @@ typedef struct nt_plan {
     char (*observed_sha)[65];
     size_t n_observed;
     bool prune;
+    bool destroy;
     char **targets;
     size_t n_targets;
     char **force;
@@ -90,6 +91,7 @@ typedef struct nt_plan {
 
 typedef struct nt_plan_opts {
     bool prune;                 /* delete observed clusters the files do not declare */
+    bool destroy;               /* --destroy: every declared cluster as if state: absent */
     const char *const *targets; /* --target NAME: those and what they depend on */
     size_t n_targets;
     const char *const *force; /* --force-update NAME */

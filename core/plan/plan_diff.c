@@ -249,11 +249,12 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
         } else if (!d) {
             NT_GROW(p->unmanaged, unmanaged_cap, p->n_unmanaged + 1);
             p->unmanaged[p->n_unmanaged++] = nt_xstrdup(o->name);
-        } else if (d->state == NT_STATE_ABSENT) {
+        } else if (d->state == NT_STATE_ABSENT || (opts && opts->destroy)) {
             size_t k = new_action(p, &cap, d->name, NT_ACT_DELETE);
             p->actions[k].actual = o;
             p->actions[k].label = nt_plan_label(o);
-            p->actions[k].reason = nt_xstrdup("state: absent");
+            p->actions[k].reason =
+                nt_xstrdup(d->state == NT_STATE_ABSENT ? "state: absent" : "--destroy");
         } else {
             size_t k = new_action(p, &cap, d->name, NT_ACT_NOOP);
             nt_action *a = &p->actions[k];
@@ -279,6 +280,11 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
         const nt_cluster *d = desired->items[i];
         if (nt_cluster_set_find(actual, d->name))
             continue;
+        if (opts && opts->destroy && d->state != NT_STATE_ABSENT) {
+            size_t k = new_action(p, &cap, d->name, NT_ACT_NOOP);
+            p->actions[k].reason = nt_xstrdup("--destroy, and it does not exist: nothing to do");
+            continue;
+        }
         if (d->state == NT_STATE_ABSENT) {
             size_t k = new_action(p, &cap, d->name, NT_ACT_NOOP);
             p->actions[k].reason =

@@ -280,6 +280,8 @@ static char *content_text(const nt_plan *p)
     }
     cJSON *opt = cJSON_AddObjectToObject(c, "options");
     cJSON_AddBoolToObject(opt, "prune", p->prune);
+    if (p->destroy) /* only when set: the plans saved before --destroy keep their hash */
+        cJSON_AddBoolToObject(opt, "destroy", true);
     cJSON *t = cJSON_AddArrayToObject(opt, "targets");
     for (size_t i = 0; i < p->n_targets; i++)
         cJSON_AddItemToArray(t, cJSON_CreateString(p->targets[i]));
@@ -600,6 +602,7 @@ int nt_plan_file_read(const char *path, nt_plan **out, nt_diag *diag)
     }
     const cJSON *opt = cJSON_GetObjectItemCaseSensitive(doc, "options");
     p->prune = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opt, "prune"));
+    p->destroy = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opt, "destroy"));
     p->targets = dup_strv(cJSON_GetObjectItemCaseSensitive(opt, "targets"), &p->n_targets);
     p->force = dup_strv(cJSON_GetObjectItemCaseSensitive(opt, "force_update"), &p->n_force);
     p->args = dup_strv(cJSON_GetObjectItemCaseSensitive(opt, "files"), &p->n_args);
@@ -650,6 +653,7 @@ void nt_plan_file_opts(const nt_plan *saved, nt_plan_opts *opts)
 {
     memset(opts, 0, sizeof(*opts));
     opts->prune = saved->prune;
+    opts->destroy = saved->destroy;
     opts->targets = (const char *const *)saved->targets;
     opts->n_targets = saved->n_targets;
     opts->force = (const char *const *)saved->force;

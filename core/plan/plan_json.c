@@ -98,6 +98,8 @@ cJSON *nt_plan_to_json(const nt_plan *plan, bool saved)
     if (saved) {
         cJSON *opt = cJSON_AddObjectToObject(doc, "options");
         cJSON_AddBoolToObject(opt, "prune", plan->prune);
+        if (plan->destroy)
+            cJSON_AddBoolToObject(opt, "destroy", true);
         cJSON_AddItemToObject(opt, "targets", strv_json(plan->targets, plan->n_targets));
         cJSON_AddItemToObject(opt, "force_update", strv_json(plan->force, plan->n_force));
         cJSON *obs = cJSON_AddArrayToObject(doc, "observed");

@@ -37,7 +37,8 @@ static void paint(nt_buf *out, bool color, const char *code, const char *text)
 void nt_render_summary(const nt_plan *plan, nt_buf *out)
 {
     if (!nt_plan_has_changes(plan)) {
-        nt_buf_adds(out, "No changes. The clusters match the files.");
+        nt_buf_adds(out, plan->destroy ? "No changes. No cluster these files declare exists."
+                                       : "No changes. The clusters match the files.");
         return;
     }
     nt_buf_addf(out, "Plan: %zu to add, %zu to change, %zu to replace, %zu to destroy.",

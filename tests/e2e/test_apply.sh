@@ -108,6 +108,49 @@ assert_eq "the summary counts deletes" "$(summary)" \
     "Apply complete: 0 created, 0 updated, 0 replaced, 3 deleted, 0 failed, 0 skipped (0 retries)."
 stop_server
 
+# ---- destroy: every declared cluster, virtual clusters before their hosts ----------------------
+start_server
+check_rc "a tenant to retire" 0 apply clusters.yaml --auto-approve
+check_rc "plan --destroy shows it, with changes (exit 2)" 2 plan clusters.yaml --destroy \
+    --detailed-exitcode
+assert_contains "every declared cluster is destroyed" "$(grep -E '^- destroy' <<<"$OUT" | sed 's/ (.*//')" \
+    "- destroy v1-a
+- destroy v1-b
+- destroy h1"
+assert_contains "with the reason" "$OUT" "    reason: --destroy"
+assert_contains "and the count" "$OUT" "Plan: 0 to add, 0 to change, 0 to replace, 4 to destroy."
+check_rc "destroy needs --auto-approve without a terminal" 1 destroy clusters.yaml
+assert_contains "as apply does" "$ERR" "pass --auto-approve"
+check_rc "destroy with --force-update is a usage error" 1 destroy clusters.yaml --auto-approve \
+    --force-update h1
+assert_contains "saying why" "$ERR" "--force-update saves a cluster and --destroy deletes them all"
+check_rc "nautes destroy deletes them" 0 destroy clusters.yaml --auto-approve
+assert_eq "its summary" "$(summary)" \
+    "Apply complete: 0 created, 0 updated, 0 replaced, 4 deleted, 0 failed, 0 skipped (0 retries)."
+at() { grep -n "^DELETE /api/v1/clusters/$1 " "$SERVER_LOG" | tail -1 | cut -d: -f1; }
+if [ "$(at v1-a)" -lt "$(at h1)" ] && [ "$(at v1-b)" -lt "$(at h1)" ]; then
+    ok "virtual clusters are deleted before their host"
+else
+    fail "virtual clusters are deleted before their host"
+fi
+check_rc "then plan --destroy has nothing left to do" 0 plan clusters.yaml --destroy --detailed-exitcode
+assert_contains "and says so" "$OUT" "No changes. No cluster these files declare exists."
+# prevent_destroy stops the whole plan before any request
+check_rc "created again" 0 apply clusters.yaml --auto-approve
+sed 's/^  - name: h2x$/  - name: h2x\n    prevent_destroy: true/' clusters.yaml >guarded.yaml
+n=$(grep -c '^DELETE ' "$SERVER_LOG")
+check_rc "destroy of a file with prevent_destroy is refused" 1 destroy guarded.yaml --auto-approve
+assert_contains "naming the cluster" "$ERR" "cluster h2x has prevent_destroy: true, but this plan would delete it"
+assert_eq "and nothing is deleted" "$(grep -c '^DELETE ' "$SERVER_LOG")" "$n"
+# a reviewed destroy: plan --destroy --out, then apply PLAN
+check_rc "plan --destroy --out saves it" 0 plan clusters.yaml --destroy --out destroy.plan
+check_rc "apply PLAN --destroy is refused (fixed in the plan)" 1 apply destroy.plan --destroy
+check_rc "apply PLAN carries it out" 0 apply destroy.plan
+assert_contains "deleting every cluster" "$(summary)" "4 deleted, 0 failed"
+check_rc "apply --destroy is the same as destroy" 0 apply clusters.yaml --destroy --auto-approve
+assert_contains "nothing is left" "$OUT" "No changes. No cluster these files declare exists."
+stop_server
+
 # ---- transient failures are retried -----------------------------------------------------------
 for spec in "status=503,retry-after=1" "status=429,retry-after=1"; do
     start_server --fault "$spec,nth=1,method=POST"

@@ -135,11 +135,11 @@ for GEN in v0.3 v0.4; do
     assert_eq "$GEN: the text plan of every action type" "$OUT" \
 "-/+ replace cluster-virtual (virtual worker, pipeline)
     reason: worker_type changes from deployment to pipeline: the API Server accepts such a change and breaks later, so the cluster is deleted and created again
-    worker_type: \"deployment\" -> \"pipeline\"$RESET_NOTE
+    ~ worker_type: \"deployment\" -> \"pipeline\"$RESET_NOTE
 - destroy retired (virtual worker, deployment)
     reason: state: absent
 ~ update cluster-host (physical host)
-    primary_domain: \"10.1.0.1.nip.io\" -> \"apps.example.com\"
+    ~ primary_domain: \"10.1.0.1.nip.io\" -> \"apps.example.com\"
 + create new-virtual (virtual worker, deployment)
     + api_server: \"https://10.1.0.1:31459\"
     + cluster_kind: \"kubernetes\"
