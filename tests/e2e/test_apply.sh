@@ -266,6 +266,10 @@ stop_server
 # second as the apply's save. The apply reads the state from git, so its save is its first
 # request. Which second a request lands in is the test's race, not the tool's: each try uses a
 # new cluster, and a try whose save missed the other client's second is made again.
+if [ "${NAUTES_VALGRIND:-}" = 1 ]; then
+    # under valgrind the apply starts too slowly to land in the other client's second
+    ok "skipped under valgrind: a collision with another client (timing)"
+else
 start_server --fault collide --fault delay=2500,path=/api/v1/clusters/other-client
 collided=
 for c in cx1 cx2 cx3 cx4; do
@@ -289,6 +293,7 @@ assert_contains "once" "$(summary)" "(0 retries, 1 same-second collision retried
 assert_eq "the cluster was saved once" \
     "$(grep -c "^POST /api/v1/clusters/${collided:-none} 200 " "$SERVER_LOG")" 1
 stop_server
+fi
 
 # ---- SIGINT: in-flight requests finish, nothing new starts -----------------------------------
 start_server --latency 500
