@@ -155,7 +155,7 @@ for GEN in v0.3 v0.4; do
             fi
             "${GIT[@]}" -C "$SERVER_REPO" commit -qam "hand edit of $name $path"
             nautes plan "$F" --state "git:$SERVER_REPO" --detailed-exitcode --no-color
-            if [ "$RC" = 2 ] && grep -qF -- "    $path: " <<<"$OUT"; then
+            if [ "$RC" = 2 ] && sed -n "s/^    [-~+] //p" <<<"$OUT" | grep -qF -- "$path: "; then
                 n_drift=$((n_drift + 1))
                 ok "$GEN $F: a hand edit of $name $path ($file) is drift"
             else
