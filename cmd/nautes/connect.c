@@ -175,6 +175,7 @@ static int credentials(const nt_common *c, nt_http_config *cfg, bool token_requi
     cfg->verbose = c->verbose;
     cfg->trace = trace_stderr;
     cfg->trace_ctx = NULL;
+    cfg->progress_every_ms = isatty(2) ? 10000 : 0;
     return 0;
 }
 

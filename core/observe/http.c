@@ -265,6 +265,34 @@ void nt_http_req_cleanup(nt_http_req *r)
     memset(r, 0, sizeof(*r));
 }
 
+/* The list GET's progress: past NT_HTTP_SLOW_MS, "nautes: still reading the clusters from
+ * URL (3 s, 12.4 MB received)" once, then every cfg->progress_every_ms. */
+typedef struct list_progress {
+    const nt_http_config *cfg;
+    long long start, next; /* ms; next: when to say it (again) */
+} list_progress;
+
+static int on_list_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                            curl_off_t ulnow)
+{
+    (void)dltotal, (void)ultotal, (void)ulnow;
+    list_progress *lp = ud;
+    long long now = nt_now_ms();
+    if (!lp->next || now < lp->next || !lp->cfg->trace)
+        return 0;
+    nt_buf t = NT_BUF_INIT;
+    nt_buf_addf(&t, "nautes: still reading the clusters from %s (%lld s, ", lp->cfg->base_url,
+                (now - lp->start) / 1000);
+    if (dlnow > 0)
+        nt_buf_addf(&t, "%.1f MB received)", (double)dlnow / 1e6);
+    else
+        nt_buf_adds(&t, "no answer yet)");
+    lp->cfg->trace(lp->cfg->trace_ctx, nt_buf_str(&t));
+    nt_buf_free(&t);
+    lp->next = lp->cfg->progress_every_ms > 0 ? now + lp->cfg->progress_every_ms : 0;
+    return 0;
+}
+
 int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
 {
     static const char path[] = "/api/v1/clusters";
@@ -283,6 +311,11 @@ int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag)
     for (;;) {
         if (nt_http_req_init(&req, cfg, "GET", path, NULL, diag) != 0)
             goto done;
+        list_progress lp = {cfg, nt_now_ms(), 0};
+        lp.next = lp.start + NT_HTTP_SLOW_MS;
+        curl_easy_setopt(req.easy, CURLOPT_XFERINFOFUNCTION, on_list_progress);
+        curl_easy_setopt(req.easy, CURLOPT_XFERINFODATA, &lp);
+        curl_easy_setopt(req.easy, CURLOPT_NOPROGRESS, 0L);
         CURLcode cc = curl_easy_perform(req.easy);
         nt_http_req_done(&req, cc, &resp, &retry_after);
         nt_api_error_classify(&resp, cfg->token, &err);

@@ -14,18 +14,24 @@
 #include <stdbool.h>
 
 typedef struct nt_http_config {
-    char *base_url;   /* "https://apiserver.example:31443" (no trailing slash) */
-    char *token;      /* the GitLab access token; wiped on free */
-    char *cacert;     /* CA bundle file, or NULL for the system store */
-    bool insecure;    /* skip TLS verification (a warning was printed by cmd/) */
-    long timeout_sec; /* per request; also the budget of the waits between its retries */
+    char *base_url;     /* "https://apiserver.example:31443" (no trailing slash) */
+    char *token;        /* the GitLab access token; wiped on free */
+    char *cacert;       /* CA bundle file, or NULL for the system store */
+    bool insecure;      /* skip TLS verification (a warning was printed by cmd/) */
+    long timeout_sec;   /* per request; also the budget of the waits between its retries */
     long retries;       /* the observer's GET: retries after a transient failure (0: none) */
     long retry_base_ms; /* backoff base (exponential, full jitter, Retry-After honoured) */
-    bool verbose;     /* trace requests through `trace` (token redacted) */
-    /* stderr: the --verbose trace, and (always) a retry wait longer than NT_RETRY_SAY_MS */
+    bool verbose;       /* trace requests through `trace` (token redacted) */
+    /* stderr: the --verbose trace, and (always) a retry wait longer than NT_RETRY_SAY_MS and
+     * the list GET's progress (NT_HTTP_SLOW_MS) */
     void (*trace)(void *ctx, const char *line);
     void *trace_ctx;
+    long progress_every_ms; /* the list GET's progress again this often (0: only once; cmd/
+                               sets 10 s when stderr is a terminal) */
 } nt_http_config;
+
+/* The list GET says once that it is still reading when it takes longer than this. */
+#define NT_HTTP_SLOW_MS 2000
 
 void nt_http_config_free(nt_http_config *cfg); /* frees the strings, wipes the token */
 
@@ -39,10 +45,10 @@ void nt_http_config_free(nt_http_config *cfg); /* frees the strings, wipes the t
 int nt_http_check_system_ca(nt_diag *diag);
 
 /* Observe through the API: exactly one GET /api/v1/clusters (sent again, up to cfg->retries
- * times, only after a transient failure: connection, timeout, 429, 502-504). On success *out is the observed
- * set (nt_api_list_parse) with set->source "api URL". Errors are classified (docs/architecture.md
- * §6: token, tenant repository visibility, write access, TLS, connection) with a hint,
- * and the token redacted. The 500 a fresh tenant gets (no clusters directory yet:
+ * times, only after a transient failure: connection, timeout, 429, 502-504). On success *out is the
+ * observed set (nt_api_list_parse) with set->source "api URL". Errors are classified
+ * (docs/architecture.md §6: token, tenant repository visibility, write access, TLS, connection)
+ * with a hint, and the token redacted. The 500 a fresh tenant gets (no clusters directory yet:
  * nt_api_error.no_clusters) is an empty set and a note. Returns 0 or -1. */
 int nt_api_list(const nt_http_config *cfg, nt_cluster_set **out, nt_diag *diag);
 

@@ -188,3 +188,15 @@ NAUTES_TEST_SYSTEM_CA=$NOCA check_rc "plain http does not need it either" 1 \
     plan "$FILE" --api-server "http://127.0.0.1:$PORT"
 assert_contains "... and fails for its own reason" "$ERR" "connection refused"
 fi
+
+# ---- a slow list: said once after 2 s (again every 10 s only on a terminal) -------------------
+start_server --fault 'delay=4500,method=GET'
+check_rc "a plan whose GET takes 4.5 s" 0 plan "$FILE"
+assert_contains "says it is still reading, once past 2 s" "$ERR" \
+    "nautes: still reading the clusters from $SERVER_URL (2 s, no answer yet)"
+assert_eq "once: stderr is not a terminal" "$(grep -c 'still reading' <<<"$ERR")" 1
+stop_server
+start_server
+check_rc "a fast one" 0 plan "$FILE"
+assert_not_contains "says nothing of the kind" "$ERR" "still reading"
+stop_server
