@@ -170,6 +170,31 @@ memcheck: all test-deps
 fresh-check:
 	@tests/fresh-debian.sh
 
+# ---- Debian package (debian/, docs/packaging.md) ----------------------------------------
+# `make deb`: build/deb/nautes_VERSION_ARCH.deb with dpkg-buildpackage and debhelper, from a copy
+# of the tree in build/deb/nautes-VERSION (its outputs land next to it, not beside the
+# checkout), then lintian. dpkg-buildflags' CPPFLAGS, CFLAGS and LDFLAGS (exported by dh;
+# empty in a plain `make`) are added to the release build's.
+DEB_DEBS = dpkg-dev debhelper fakeroot lintian
+DEB_DIR = $(BUILD)/deb
+REL_CFLAGS += $(CPPFLAGS) $(CFLAGS)
+$(BUILD)/nautes $(BUILD)/nautes-devserver: PKG_LIBS += $(LDFLAGS)
+.PHONY: deb deb-deps
+
+deb-deps: deps
+	$(call need,command -v dpkg-buildpackage && command -v dh && command -v fakeroot && \
+	    command -v lintian,$(DEB_DEBS))
+
+deb: deb-deps
+	@v=$$(dpkg-parsechangelog -S Version) && src=$(DEB_DIR)/nautes-$$v && \
+	    rm -rf $(DEB_DIR) && mkdir -p $$src && \
+	    tar --exclude=./$(BUILD) --exclude=./.git --exclude=./build -cf - . | tar -C $$src -xf - && \
+	    cd $$src && dpkg-buildpackage -us -uc -b -j$(JOBS) >../build.log 2>&1 \
+	    || { tail -40 ../build.log >&2; exit 1; }
+	@lintian --fail-on error,warning --suppress-tags-from-file debian/lintian-explained \
+	    $(DEB_DIR)/nautes_*.changes
+	@ls $(DEB_DIR)/*.deb
+
 demo: demo-deps all
 	@examples/demo.sh $(BUILD)
 
