@@ -33,7 +33,8 @@ PKGS = yaml-0.1 libcurl libcjson libgit2 libmicrohttpd libcrypto
 BUILD_DEBS = gcc libc6-dev pkg-config libyaml-dev libcurl4-openssl-dev libcjson-dev libgit2-dev \
              libmicrohttpd-dev libssl-dev
 DEMO_DEBS = curl git
-TEST_DEBS = libcmocka-dev openssl libxml2-utils groff-base bsdextrautils ca-certificates
+TEST_DEBS = libcmocka-dev openssl libxml2-utils groff-base bsdextrautils ca-certificates \
+            dpkg-dev debhelper fakeroot lintian
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
@@ -179,6 +180,32 @@ memcheck: all test-deps
 # of the current commit; needs root. See tests/fresh-debian.sh.
 fresh-check:
 	@tests/fresh-debian.sh
+
+# ---- Debian package (debian/, docs/packaging.md) ----------------------------------------
+# `make deb`: build/deb/nautes_VERSION_ARCH.deb with dpkg-buildpackage and debhelper, from a copy
+# of the tree in build/deb/nautes-VERSION (its outputs land next to it, not beside the
+# checkout), then lintian. dpkg-buildflags' CPPFLAGS, CFLAGS and LDFLAGS (exported by dh;
+# empty in a plain `make`) are added to the release build's.
+# The package build runs without this make's variables (BUILD=... would reach its make).
+DEB_DEBS = dpkg-dev debhelper fakeroot lintian
+DEB_DIR = $(BUILD)/deb
+REL_CFLAGS += $(CPPFLAGS) $(CFLAGS)
+$(BUILD)/nautes $(BUILD)/nautes-devserver: PKG_LIBS += $(LDFLAGS)
+.PHONY: deb deb-deps
+
+deb-deps: deps
+	$(call need,command -v dpkg-buildpackage && command -v dh && command -v fakeroot && \
+	    command -v lintian,$(DEB_DEBS))
+
+deb: deb-deps
+	@v=$$(dpkg-parsechangelog -S Version) && src=$(DEB_DIR)/nautes-$$v && \
+	    rm -rf $(DEB_DIR) && mkdir -p $$src && \
+	    tar --exclude=./$(BUILD) --exclude=./.git --exclude=./build -cf - . | tar -C $$src -xf - && \
+	    cd $$src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD dpkg-buildpackage -us -uc -b -j$(JOBS) >../build.log 2>&1 \
+	    || { tail -40 ../build.log >&2; exit 1; }
+	@lintian --fail-on error,warning --suppress-tags-from-file debian/lintian-explained \
+	    $(DEB_DIR)/nautes_*.changes
+	@ls $(DEB_DIR)/*.deb
 
 demo: demo-deps all
 	@examples/demo.sh $(BUILD)
