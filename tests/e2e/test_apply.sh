@@ -143,9 +143,9 @@ check_rc "destroy of a file with prevent_destroy is refused" 1 destroy guarded.y
 assert_contains "naming the cluster" "$ERR" "cluster h2x has prevent_destroy: true, but this plan would delete it"
 assert_eq "and nothing is deleted" "$(grep -c '^DELETE ' "$SERVER_LOG")" "$n"
 # a reviewed destroy: plan --destroy --out, then apply PLAN
-check_rc "plan --destroy --out saves it" 0 plan clusters.yaml --destroy --out destroy.plan
-check_rc "apply PLAN --destroy is refused (fixed in the plan)" 1 apply destroy.plan --destroy
-check_rc "apply PLAN carries it out" 0 apply destroy.plan
+check_rc "plan --destroy --out saves it" 0 plan clusters.yaml --destroy --out retire.plan
+check_rc "apply PLAN --destroy is refused (fixed in the plan)" 1 apply retire.plan --destroy
+check_rc "apply PLAN carries it out" 0 apply retire.plan
 assert_contains "deleting every cluster" "$(summary)" "4 deleted, 0 failed"
 check_rc "apply --destroy is the same as destroy" 0 apply clusters.yaml --destroy --auto-approve
 assert_contains "nothing is left" "$OUT" "No changes. No cluster these files declare exists."
