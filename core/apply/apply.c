@@ -320,7 +320,7 @@ static long next_wake(runner *r)
 }
 
 /* With --verbose (opts.report_waits): say once what each op that could be next waits for,
- * and again when that changes ("waiting for the next start slot", "waiting for host NAME"). */
+ * and again when that changes ("waiting for the next start slot", "waiting for its host NAME"). */
 static void report_waits(runner *r)
 {
     if (!r->o->report_waits || !r->o->progress)
@@ -531,6 +531,28 @@ static const char *host_of(const nt_action *a)
     return h;
 }
 
+/* How the cluster of op `other` relates to the cluster of op i, in words for a message: "its
+ * delete" / "its save" (the same cluster: a replace), "its host NAME", "its virtual cluster
+ * NAME", or just "NAME" (escaped). */
+static void relation(const nt_plan *plan, size_t i, size_t other, nt_buf *out)
+{
+    const nt_action *a = &plan->actions[plan->ops[i].action];
+    const nt_op *oop = &plan->ops[other];
+    const nt_action *oa = &plan->actions[oop->action];
+    const char *h = host_of(a);
+    nt_buf on = NT_BUF_INIT;
+    nt_buf_add_escaped(&on, oa->cluster, false);
+    if (oop->action == plan->ops[i].action)
+        nt_buf_adds(out, oop->kind == NT_OP_DELETE ? "its delete" : "its save");
+    else if (h && !strcmp(h, oa->cluster))
+        nt_buf_addf(out, "its host %s", nt_buf_str(&on));
+    else if ((h = host_of(oa)) != NULL && !strcmp(h, a->cluster))
+        nt_buf_addf(out, "its virtual cluster %s", nt_buf_str(&on));
+    else
+        nt_buf_adds(out, nt_buf_str(&on));
+    nt_buf_free(&on);
+}
+
 void nt_apply_describe(const nt_plan *plan, const nt_apply_report *r, size_t i, nt_buf *out)
 {
     const nt_op *op = &plan->ops[i];
@@ -566,24 +588,11 @@ void nt_apply_describe(const nt_plan *plan, const nt_apply_report *r, size_t i, 
         nt_buf_addf(out, "failed: %s", e);
         break;
     }
-    case NT_OPST_SKIPPED: {
-        const nt_op *cop = &plan->ops[res->cause];
-        const nt_action *ca = &plan->actions[cop->action];
-        const char *h = host_of(a);
-        nt_buf cn = NT_BUF_INIT;
-        nt_buf_add_escaped(&cn, ca->cluster, false);
-        if (cop->action == op->action)
-            nt_buf_addf(out, "skipped (its %s failed)",
-                        cop->kind == NT_OP_DELETE ? "delete" : "save");
-        else if (h && !strcmp(h, ca->cluster))
-            nt_buf_addf(out, "skipped (its host %s failed)", nt_buf_str(&cn));
-        else if ((h = host_of(ca)) != NULL && !strcmp(h, a->cluster))
-            nt_buf_addf(out, "skipped (its virtual cluster %s failed)", nt_buf_str(&cn));
-        else
-            nt_buf_addf(out, "skipped (%s failed)", nt_buf_str(&cn));
-        nt_buf_free(&cn);
+    case NT_OPST_SKIPPED:
+        nt_buf_adds(out, "skipped (");
+        relation(plan, i, res->cause, out);
+        nt_buf_adds(out, " failed)");
         break;
-    }
     default:
         nt_buf_adds(out, "not started");
     }
@@ -617,23 +626,10 @@ void nt_apply_describe_wait(const nt_plan *plan, size_t i, nt_sched_wait w, size
     nt_buf_add_escaped(&name, a->cluster, false);
     nt_buf_addf(out, "%s: waiting ", nt_buf_str(&name));
     switch (w) {
-    case NT_SCHED_WAIT_DEPENDENCY: {
-        const nt_op *dop = &plan->ops[dep];
-        const nt_action *da = &plan->actions[dop->action];
-        const char *h = host_of(a);
-        nt_buf dn = NT_BUF_INIT;
-        nt_buf_add_escaped(&dn, da->cluster, false);
-        if (dop->action == plan->ops[i].action)
-            nt_buf_adds(out, "for its delete (a replace)");
-        else if (h && !strcmp(h, da->cluster))
-            nt_buf_addf(out, "for host %s", nt_buf_str(&dn));
-        else if ((h = host_of(da)) != NULL && !strcmp(h, a->cluster))
-            nt_buf_addf(out, "for its virtual cluster %s to be deleted", nt_buf_str(&dn));
-        else
-            nt_buf_addf(out, "for %s", nt_buf_str(&dn));
-        nt_buf_free(&dn);
+    case NT_SCHED_WAIT_DEPENDENCY:
+        nt_buf_adds(out, "for ");
+        relation(plan, i, dep, out);
         break;
-    }
     case NT_SCHED_WAIT_BACKOFF:
         nt_buf_adds(out, "to retry");
         break;

@@ -118,7 +118,7 @@ void nt_apply_report_free(nt_apply_report *r);
  * "... skipped (its host cluster-host failed)". */
 void nt_apply_describe(const nt_plan *plan, const nt_apply_report *r, size_t op, nt_buf *out);
 
-/* "cluster-virtual: waiting for host cluster-host", "... waiting for the next start slot
+/* "cluster-virtual: waiting for its host cluster-host", "... waiting for the next start slot
  * (--start-interval)": why op i (not started) waits, as nt_sched_why said (dep: its op). */
 void nt_apply_describe_wait(const nt_plan *plan, size_t i, nt_sched_wait w, size_t dep,
                             long parallelism, nt_buf *out);

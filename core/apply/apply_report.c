@@ -187,33 +187,6 @@ void nt_apply_report_json(const nt_plan *plan, const nt_apply_report *rep, const
     cJSON_Delete(doc);
 }
 
-/* <error> with every error of the run for cluster (NULL: those of no cluster); false when
- * there is none. */
-static bool error_element(nt_buf *out, const nt_diag *diag, const char *cluster)
-{
-    nt_buf text = NT_BUF_INIT;
-    const char *first = NULL;
-    for (size_t i = 0; diag && i < diag->n; i++) {
-        const nt_diag_item *it = &diag->items[i];
-        if (it->sev != NT_SEV_ERROR ||
-            (cluster ? !it->cluster || strcmp(it->cluster, cluster) : it->cluster != NULL))
-            continue;
-        if (!first)
-            first = it->msg;
-        error_text(it, &text);
-        nt_buf_addc(&text, '\n');
-    }
-    if (first) {
-        nt_buf_adds(out, "      <error type=\"error\" message=\"");
-        nt_xml_escape(out, first, true);
-        nt_buf_adds(out, "\">");
-        nt_xml_escape(out, nt_buf_str(&text), false);
-        nt_buf_adds(out, "</error>\n");
-    }
-    nt_buf_free(&text);
-    return first != NULL;
-}
-
 static bool in_plan(const nt_plan *plan, const char *name)
 {
     for (size_t a = 0; plan && a < plan->n_actions; a++)
@@ -247,7 +220,7 @@ void nt_apply_report_junit(const nt_plan *plan, const nt_apply_report *rep, cons
         nt_buf_adds(&cases, "    <testcase classname=\"" SUITE "\" name=\"");
         nt_xml_escape(&cases, act->cluster, true);
         nt_buf_addf(&cases, "\" time=\"%.3f\">\n", oc[a].duration);
-        if (error_element(&cases, diag, act->cluster)) {
+        if (nt_junit_error(&cases, diag, act->cluster)) {
             errors++;
         } else if (rep && !strcmp(oc[a].status, "failed")) {
             const nt_op_result *res = &rep->ops[oc[a].op];
@@ -297,7 +270,7 @@ void nt_apply_report_junit(const nt_plan *plan, const nt_apply_report *rep, cons
         nt_buf_adds(&cases, "    <testcase classname=\"" SUITE "\" name=\"");
         nt_xml_escape(&cases, it->cluster, true);
         nt_buf_adds(&cases, "\" time=\"0\">\n");
-        error_element(&cases, diag, it->cluster);
+        nt_junit_error(&cases, diag, it->cluster);
         nt_buf_adds(&cases, "    </testcase>\n");
     }
     if (general) {
@@ -305,7 +278,7 @@ void nt_apply_report_junit(const nt_plan *plan, const nt_apply_report *rep, cons
         errors++;
         nt_buf_adds(&cases,
                     "    <testcase classname=\"" SUITE "\" name=\"" SUITE "\" time=\"0\">\n");
-        error_element(&cases, diag, NULL);
+        nt_junit_error(&cases, diag, NULL);
         nt_buf_adds(&cases, "    </testcase>\n");
     }
     free(oc);

@@ -161,7 +161,7 @@ static bool item_is_for(const nt_diag_item *it, const char *name)
     return it->cluster && !strcmp(it->cluster, name);
 }
 
-static void error_element(nt_buf *out, const nt_diag *diag, const char *name)
+bool nt_junit_error(nt_buf *out, const nt_diag *diag, const char *name)
 {
     nt_buf text = NT_BUF_INIT;
     const char *first = NULL;
@@ -175,12 +175,15 @@ static void error_element(nt_buf *out, const nt_diag *diag, const char *name)
         if (text.len && text.data[text.len - 1] != '\n')
             nt_buf_addc(&text, '\n');
     }
-    nt_buf_adds(out, "      <error type=\"error\" message=\"");
-    nt_xml_escape(out, first, true);
-    nt_buf_adds(out, "\">");
-    nt_xml_escape(out, nt_buf_str(&text), false);
-    nt_buf_adds(out, "</error>\n");
+    if (first) {
+        nt_buf_adds(out, "      <error type=\"error\" message=\"");
+        nt_xml_escape(out, first, true);
+        nt_buf_adds(out, "\">");
+        nt_xml_escape(out, nt_buf_str(&text), false);
+        nt_buf_adds(out, "</error>\n");
+    }
     nt_buf_free(&text);
+    return first != NULL;
 }
 
 static bool has_errors_for(const nt_diag *diag, const char *name)
@@ -257,7 +260,7 @@ void nt_render_junit(const nt_plan *plan, const nt_diag *diag, nt_buf *out)
         const nt_action *a = tc[i].act;
         if (has_errors_for(diag, tc[i].name)) {
             nt_buf_adds(out, ">\n");
-            error_element(out, diag, tc[i].name);
+            nt_junit_error(out, diag, tc[i].name);
         } else if (a && a->kind != NT_ACT_NOOP) {
             nt_buf sum = NT_BUF_INIT, lines = NT_BUF_INIT;
             summary(&sum, a);
@@ -283,7 +286,7 @@ void nt_render_junit(const nt_plan *plan, const nt_diag *diag, nt_buf *out)
     if (general) {
         nt_buf_adds(out,
                     "    <testcase classname=\"" SUITE "\" name=\"" GENERAL "\" time=\"0\">\n");
-        error_element(out, diag, NULL);
+        nt_junit_error(out, diag, NULL);
         nt_buf_adds(out, "    </testcase>\n");
     }
 

@@ -20,6 +20,11 @@
  * characters XML cannot hold (C0 controls, invalid UTF-8) as U+FFFD. Appends to out. */
 void nt_xml_escape(nt_buf *out, const char *s, bool attr);
 
+/* An <error> element (indented for a testcase) holding every error of diag for the cluster
+ * `name` (NULL: the errors that name no cluster), each formatted as the terminal shows it;
+ * nothing when there is none. Returns whether one was written. */
+bool nt_junit_error(nt_buf *out, const nt_diag *diag, const char *name);
+
 /* Append the report to out. plan may be NULL (the run failed before a plan existed: the
  * report then holds the errors of diag); diag may be NULL. */
 void nt_render_junit(const nt_plan *plan, const nt_diag *diag, nt_buf *out);

@@ -246,7 +246,7 @@ assert_contains "the summary is the usual one" "$(summary)" \
 assert_contains "--verbose says a request waits for its start slot" "$ERR" \
     "h2: waiting for the next start slot (--start-interval)"
 assert_contains "--verbose says a virtual cluster waits for its host" "$ERR" \
-    "v1-a: waiting for host h1"
+    "v1-a: waiting for its host h1"
 stop_server
 
 write_file many.yaml ax bx cx dx
