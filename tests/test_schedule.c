@@ -173,8 +173,10 @@ static void test_why_a_request_waits(void **state)
     assert_int_equal(dep, 0);
     assert_int_equal(nt_sched_pick(&s, 999), NO_OP);
     assert_int_equal(nt_sched_wake(&s, 10), 1000);
+    assert_int_equal(nt_sched_slot(&s), 1000);
     assert_int_equal(nt_sched_pick(&s, 1000), 1);
     nt_sched_started(&s, 1, 1000);
+    assert_int_equal(nt_sched_slot(&s), 2000);     /* one interval after the latest start */
     assert_int_equal(nt_sched_wake(&s, 1000), -1); /* nothing else is ready */
 
     /* h1 answered with a transient failure: retried at 4000, not before */

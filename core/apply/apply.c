@@ -188,12 +188,20 @@ static int start_attempt(runner *r, size_t i, nt_diag *diag)
 static void schedule_retry(runner *r, size_t i, long long delay_ms, long long retry_after,
                            const char *why)
 {
-    nt_sched_answered(&r->sched, i, NT_SCHED_PENDING, nt_now_ms() + delay_ms);
+    /* the line states the real wait: the backoff, or longer when the start interval since a
+     * request still in flight holds the retry back */
+    long long now = nt_now_ms(), at = now + delay_ms, slot = nt_sched_slot(&r->sched);
+    bool held = slot > at;
+    if (held)
+        at = slot;
+    nt_sched_answered(&r->sched, i, NT_SCHED_PENDING, at);
     nt_buf d = NT_BUF_INIT;
     nt_buf_adds(&d, why);
     if (retry_after > 0)
         nt_buf_addf(&d, "; the server asked to wait %lld s (Retry-After)", retry_after);
-    nt_buf_addf(&d, "; retrying in %.1fs", (double)delay_ms / 1000.0);
+    nt_buf_addf(&d, "; retrying in %.1fs", (double)(at - now) / 1000.0);
+    if (held)
+        nt_buf_adds(&d, " (the next start slot)");
     emit(r, NT_APPLY_EV_RETRY, i, nt_buf_str(&d));
     nt_buf_free(&d);
 }

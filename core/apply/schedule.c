@@ -67,6 +67,11 @@ static long long slot_at(const nt_sched *s)
     return latest + s->interval_ms;
 }
 
+long long nt_sched_slot(const nt_sched *s)
+{
+    return slot_at(s);
+}
+
 size_t nt_sched_pick(nt_sched *s, long long now)
 {
     if ((long)s->running >= s->parallelism || now < slot_at(s))

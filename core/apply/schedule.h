@@ -63,6 +63,11 @@ void nt_sched_free(nt_sched *s);
 /* The first op (in plan order) that may start at `now`, or (size_t)-1 when none may. */
 size_t nt_sched_pick(nt_sched *s, long long now);
 
+/* The earliest start the start interval allows now: one interval after the latest start among
+ * the requests in flight (LLONG_MIN when none is in flight or the interval is off). A request
+ * may still wait longer for parallelism or its dependencies. */
+long long nt_sched_slot(const nt_sched *s);
+
 /* The earliest time after which nt_sched_pick could return an op without any request being
  * answered first, or -1 when only an answer (or nothing) can let another op start. */
 long long nt_sched_wake(const nt_sched *s, long long now);

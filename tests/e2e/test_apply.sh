@@ -249,6 +249,15 @@ assert_contains "--verbose says a virtual cluster waits for its host" "$ERR" \
     "v1-a: waiting for its host h1"
 stop_server
 
+# a retry that the start interval holds back says its real wait: h1's 503 comes back at 1.5 s,
+# while h2 (started at 1.1 s) is still in flight, so the retry waits for 2.2 s, not the backoff
+write_file two.yaml ax bx
+start_server --latency 1500 --fault status=503,nth=1,method=POST
+NAUTES_RETRY_BASE_MS=10 check_rc "a retried save" 0 apply two.yaml --auto-approve
+assert_match "its retry line states the real wait, the next start slot" "$ERR" \
+    'ax: POST /api/v1/clusters/ax: HTTP 503: .*; retrying in [0-9.]+s \(the next start slot\)$'
+stop_server
+
 write_file many.yaml ax bx cx dx
 start_server --fault collide --latency 300
 # four requests started at once: at least two share a second, and the later ones collide
