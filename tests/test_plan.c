@@ -46,6 +46,13 @@ static void test_matching_file_plans_no_change_against_v03_and_lists_seed_fields
     assert_string_equal(p->unseen[1], "traefik.http_node_port");
     assert_string_equal(p->unseen[2], "traefik.https_node_port");
     assert_string_equal(p->unseen[3], "vcluster.https_node_port");
+    /* and per cluster, only what that cluster declares */
+    const nt_action *h = fx_action(p, "cluster-host"), *v = fx_action(p, "cluster-virtual");
+    assert_int_equal(h->n_unseen, 3);
+    assert_string_equal(h->unseen[0], "kubeconfig");
+    assert_string_equal(h->unseen[2], "traefik.https_node_port");
+    assert_int_equal(v->n_unseen, 1);
+    assert_string_equal(v->unseen[0], "vcluster.https_node_port");
 }
 
 static void test_undeclared_cluster_is_created_with_kubeconfig_sensitive(void **state)

@@ -46,6 +46,10 @@ typedef struct nt_action {
     char **notes; /* what the user must know about this action (a save resetting a field
                      the source cannot show), one sentence each */
     size_t n_notes;
+    char **unseen; /* the fields this cluster declares that the source cannot show (as
+                      plan->unseen names them), sorted; text only: a saved plan keeps
+                      plan->unseen, not these */
+    size_t n_unseen;
 } nt_action;
 
 typedef enum { NT_OP_DELETE = 0, NT_OP_SAVE } nt_op_kind;

@@ -107,6 +107,9 @@ void nt_action_clear(nt_action *a)
     for (size_t i = 0; i < a->n_notes; i++)
         free(a->notes[i]);
     free(a->notes);
+    for (size_t i = 0; i < a->n_unseen; i++)
+        free(a->unseen[i]);
+    free(a->unseen);
     memset(a, 0, sizeof(*a));
 }
 

@@ -33,19 +33,26 @@ static size_t new_action(nt_plan *p, size_t *cap, const char *name, nt_action_ki
     return p->n_actions++;
 }
 
-/* "not compared" paths: maps collapse to the map's name; few distinct values, so a linear
- * set is enough. */
-static void unseen_add(nt_plan *p, size_t *cap, const char *path)
+/* Add path's "not compared" name to the set (*set, *n, *cap) unless it holds it: maps collapse
+ * to the map's name; few distinct values, so a linear set is enough. */
+static void unseen_set_add(char ***set, size_t *n, size_t *cap, const char *path)
 {
     /* a map by its name, a category ("components_list.gateway") or its additions as one */
     nt_path_info pi;
     nt_path_parse(path, &pi);
     size_t len = pi.prefix;
-    for (size_t i = 0; i < p->n_unseen; i++)
-        if (strlen(p->unseen[i]) == len && !strncmp(p->unseen[i], path, len))
+    for (size_t i = 0; i < *n; i++)
+        if (strlen((*set)[i]) == len && !strncmp((*set)[i], path, len))
             return;
-    NT_GROW(p->unseen, *cap, p->n_unseen + 1);
-    p->unseen[p->n_unseen++] = nt_xstrndup(path, len);
+    NT_GROW(*set, *cap, *n + 1);
+    (*set)[(*n)++] = nt_xstrndup(path, len);
+}
+
+/* A field the source cannot show: in the plan's list, and in the action's. */
+static void unseen_add(nt_plan *p, size_t *cap, nt_action *a, size_t *acap, const char *path)
+{
+    unseen_set_add(&p->unseen, &p->n_unseen, cap, path);
+    unseen_set_add(&a->unseen, &a->n_unseen, acap, path);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -93,7 +100,7 @@ static nt_field compare(nt_plan *p, size_t *unseen_cap, nt_action *a, const nt_c
 {
     nt_norm nd = NT_NORM_INIT;
     const nt_norm no = *obs;
-    size_t cap = 0;
+    size_t cap = 0, ucap = 0;
     nt_field replace = NT_F_COUNT;
     nt_normalize_desired(d, &nd);
     for (size_t i = 0; i < nd.n; i++) {
@@ -102,7 +109,7 @@ static nt_field compare(nt_plan *p, size_t *unseen_cap, nt_action *a, const nt_c
             /* a v0.3 server keeps the seed spelling only: the addition is compared (or
              * listed) through it */
             if (!(actual->gen == NT_GEN_V03 && nt_normalize_seed_field(e->path) != NT_F_COUNT))
-                unseen_add(p, unseen_cap, e->path);
+                unseen_add(p, unseen_cap, a, &ucap, e->path);
             continue;
         }
         const nt_norm_entry *ov = nt_norm_find(&no, e->path);
@@ -115,6 +122,8 @@ static nt_field compare(nt_plan *p, size_t *unseen_cap, nt_action *a, const nt_c
         if (f != NT_F_COUNT && (nt_fields[f].flags & NT_FIELD_REPLACE) && f < replace)
             replace = f;
     }
+    if (a->n_unseen > 1)
+        qsort(a->unseen, a->n_unseen, sizeof(char *), cmp_str);
     /* a map declared whole: keys only the server has are removals */
     for (size_t k = 0; k < nd.n_owned; k++) {
         size_t plen = strlen(nd.owned[k]);

@@ -508,6 +508,7 @@ int nt_plan_file_read(const char *path, nt_plan **out, nt_diag *diag)
         a->label = dup_str(it, "kind");
         a->reason = dup_str(it, "reason");
         a->notes = dup_strv(cJSON_GetObjectItemCaseSensitive(it, "notes"), &a->n_notes);
+        a->unseen = dup_strv(cJSON_GetObjectItemCaseSensitive(it, "not_compared"), &a->n_unseen);
         const cJSON *changes = cJSON_GetObjectItemCaseSensitive(it, "changes");
         size_t nc = cJSON_IsArray(changes) ? (size_t)cJSON_GetArraySize(changes) : 0;
         a->changes = nt_xcalloc(nc + 1, sizeof(nt_change));

@@ -50,6 +50,8 @@ cJSON *nt_plan_to_json(const nt_plan *plan, bool saved)
         cJSON_AddItemToObject(o, "kind", str_or_null(a->label));
         cJSON_AddItemToObject(o, "reason", str_or_null(a->reason));
         cJSON_AddItemToObject(o, "notes", strv_json(a->notes, a->n_notes));
+        if (a->n_unseen) /* only when some: the plans saved before keep their plan_sha256 */
+            cJSON_AddItemToObject(o, "not_compared", strv_json(a->unseen, a->n_unseen));
         cJSON *changes = cJSON_AddArrayToObject(o, "changes");
         for (size_t j = 0; j < a->n_changes; j++) {
             const nt_change *c = &a->changes[j];

@@ -126,6 +126,16 @@ void nt_render_text(const nt_plan *plan, const nt_render_opts *opts, nt_buf *out
         }
         for (size_t j = 0; j < a->n_notes; j++)
             nt_buf_addf(out, "    note: %s\n", a->notes[j]);
+        if (a->n_unseen && a->kind != NT_ACT_DELETE) {
+            /* what of this cluster could not be compared; the way to compare it is said
+             * once, under the plan */
+            nt_buf_adds(out, "    not compared: ");
+            for (size_t j = 0; j < a->n_unseen; j++) {
+                nt_buf_adds(out, j ? ", " : "");
+                add_name(out, a->unseen[j]);
+            }
+            nt_buf_addc(out, '\n');
+        }
         any = true;
     }
     if (plan->n_unmanaged) {

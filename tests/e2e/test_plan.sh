@@ -132,6 +132,9 @@ for GEN in v0.3 v0.4; do
     # a v0.3 API cannot show the Argo CD and Tekton hosts the file leaves out: the save resets them
     RESET_NOTE=
     [ "$GEN" = v0.3 ] && RESET_NOTE=$'\n'"    note: this save resets argocd_host, tekton_host to the server's defaults: the file does not declare them and the API cannot show the current values. See them with \`nautes plan --state git:REPO\` (the tenant configuration repository) and declare them to keep them."
+    # what of the host the source cannot show, under the host (v0.3 does not return traefik)
+    HOST_UNSEEN=kubeconfig
+    [ "$GEN" = v0.3 ] && HOST_UNSEEN="kubeconfig, traefik.http_node_port, traefik.https_node_port"
     assert_eq "$GEN: the text plan of every action type" "$OUT" \
 "-/+ replace cluster-virtual (virtual worker, pipeline)
     reason: worker_type changes from deployment to pipeline: the API Server accepts such a change and breaks later, so the cluster is deleted and created again
@@ -140,6 +143,7 @@ for GEN in v0.3 v0.4; do
     reason: state: absent
 ~ update cluster-host (physical host)
     ~ primary_domain: \"10.1.0.1.nip.io\" -> \"apps.example.com\"
+    not compared: $HOST_UNSEEN
 + create new-virtual (virtual worker, deployment)
     + api_server: \"https://10.1.0.1:31459\"
     + cluster_kind: \"kubernetes\"
