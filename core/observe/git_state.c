@@ -8,6 +8,7 @@
 #include "core/observe/git_state.h"
 
 #include "core/base/alloc.h"
+#include "core/base/clock.h"
 #include "core/base/redact.h"
 #include "core/base/url.h"
 #include "core/observe/api_error.h"
@@ -330,7 +331,29 @@ typedef struct cred_ctx {
     int attempts;
     bool refused;
     char *elsewhere; /* the origin that asked for credentials after a redirect, when refused */
+    /* the fetch's progress, said as the list GET's is (http.h: NT_HTTP_SLOW_MS) */
+    const nt_http_config *cfg;
+    long long start, next; /* ms; next: when to say it (again), 0: never */
 } cred_ctx;
+
+/* Past NT_HTTP_SLOW_MS: "nautes: still fetching URL (3 s, 1200 of 5000 objects)" once, then
+ * every cfg->progress_every_ms. */
+static int fetch_progress_cb(const git_indexer_progress *stats, void *payload)
+{
+    cred_ctx *cc = payload;
+    long long now = nt_now_ms();
+    if (!cc->cfg || !cc->cfg->trace || !cc->next || now < cc->next)
+        return 0;
+    nt_buf t = NT_BUF_INIT, where = NT_BUF_INIT;
+    nt_redact_urls(&where, cc->url, cc->token); /* a URL may hold a password */
+    nt_buf_addf(&t, "nautes: still fetching %s (%lld s, %u of %u objects)", nt_buf_str(&where),
+                (now - cc->start) / 1000, stats->received_objects, stats->total_objects);
+    cc->cfg->trace(cc->cfg->trace_ctx, nt_buf_str(&t));
+    nt_buf_free(&t);
+    nt_buf_free(&where);
+    cc->next = cc->cfg->progress_every_ms > 0 ? now + cc->cfg->progress_every_ms : 0;
+    return 0;
+}
 
 /* HTTPS: the token as the password of user `oauth2` (GitLab's convention for access
  * tokens), or of the URL's own user name, and only to the scheme, host and port the user
@@ -492,7 +515,8 @@ static int open_cached(git_repository **repo, const char *dir, const git_src *s,
     nt_buf tmp = NT_BUF_INIT;
     git_remote *remote = NULL;
     git_buf head = GIT_BUF_INIT;
-    cred_ctx cc = {cfg ? cfg->token : NULL, s->where, 0, false, NULL};
+    cred_ctx cc = {cfg ? cfg->token : NULL, s->where, 0, false, NULL, cfg, nt_now_ms(), 0};
+    cc.next = cc.start + NT_HTTP_SLOW_MS;
     int rc = -1, r;
     struct stat st;
 
@@ -543,6 +567,7 @@ static int open_cached(git_repository **repo, const char *dir, const git_src *s,
     git_fetch_options fo;
     git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
     fo.callbacks.credentials = cred_cb;
+    fo.callbacks.transfer_progress = fetch_progress_cb;
     fo.callbacks.payload = &cc;
     if (cfg && cfg->insecure)
         fo.callbacks.certificate_check = cert_skip_cb;

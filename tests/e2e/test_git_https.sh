@@ -216,3 +216,11 @@ else fail "the cache is sound again"; fi
 drift_job
 expect_rc "the next run uses the new cache quietly" 2
 assert_not_contains "without a note" "$ERR" "damaged"
+
+# ---- a slow git server: a fetch longer than 2 s is said once (every 10 s on a terminal) -------
+git_server slow --root "$T_TMP/srv" --delay 1300 || exit 1
+nautes plan "$CLUSTERS_FILE" --state "git:$GURL_slow/tenant/config.git" --cacert "$P/ca.crt"
+assert_contains "a slow fetch says it is still fetching, with the objects so far" "$ERR" \
+    "nautes: still fetching $GURL_slow/tenant/config.git ("
+assert_eq "once: stderr is not a terminal" "$(grep -c 'still fetching' <<<"$ERR")" 1
+assert_contains "and the plan is still made" "$OUT" "Plan: "

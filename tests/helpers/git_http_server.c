@@ -3,6 +3,7 @@
  *
  *   git-http-server --listen 127.0.0.1:0 --root DIR [--token TOKEN] [--user USER]
  *                   [--tls-cert FILE --tls-key FILE] [--redirect URL] [--log FILE]
+ *                   [--delay MS]
  *
  * Each request runs `git http-backend` as a CGI program (GIT_PROJECT_ROOT=DIR, every
  * repository exported). With --token every request needs HTTP basic authentication as USER
@@ -20,6 +21,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
@@ -31,6 +33,7 @@
 #include <netinet/in.h>
 
 static const char *root, *token, *user = "oauth2", *redirect, *log_path;
+static long delay_ms; /* --delay: wait this long before answering each request (a slow server) */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 typedef struct body {
@@ -276,6 +279,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (good)
         auth = "good";
     log_line(method, full, auth);
+    if (delay_ms > 0) {
+        struct timespec ts = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0)
+            ;
+    }
 
     enum MHD_Result ret;
     if (redirect) {
@@ -314,7 +322,7 @@ static int usage(const char *msg)
     fprintf(stderr,
             "git-http-server: %s\nusage: git-http-server --listen 127.0.0.1:PORT --root DIR "
             "[--token TOKEN] [--user USER] [--tls-cert FILE --tls-key FILE] [--redirect URL] "
-            "[--log FILE]\n",
+            "[--log FILE] [--delay MS]\n",
             msg);
     return 2;
 }
@@ -342,6 +350,8 @@ int main(int argc, char **argv)
             redirect = v;
         else if (!strcmp(a, "--log"))
             log_path = v;
+        else if (!strcmp(a, "--delay"))
+            delay_ms = strtol(v, NULL, 10);
         else
             return usage("unknown option");
         i++;
