@@ -34,7 +34,7 @@ BUILD_DEBS = gcc libc6-dev pkg-config libyaml-dev libcurl4-openssl-dev libcjson-
              libmicrohttpd-dev libssl-dev
 DEMO_DEBS = curl git
 TEST_DEBS = libcmocka-dev openssl libxml2-utils groff-base bsdextrautils ca-certificates \
-            dpkg-dev debhelper fakeroot lintian
+            build-essential dpkg-dev debhelper fakeroot lintian
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
@@ -187,7 +187,8 @@ fresh-check:
 # checkout), then lintian. dpkg-buildflags' CPPFLAGS, CFLAGS and LDFLAGS (exported by dh;
 # empty in a plain `make`) are added to the release build's.
 # The package build runs without this make's variables (BUILD=... would reach its make).
-DEB_DEBS = dpkg-dev debhelper fakeroot lintian
+# build-essential: dpkg-buildpackage refuses to build without it (an implicit build dependency)
+DEB_DEBS = build-essential dpkg-dev debhelper fakeroot lintian
 DEB_DIR = $(BUILD)/deb
 REL_CFLAGS += $(CPPFLAGS) $(CFLAGS)
 $(BUILD)/nautes $(BUILD)/nautes-devserver: PKG_LIBS += $(LDFLAGS)
@@ -195,7 +196,8 @@ $(BUILD)/nautes $(BUILD)/nautes-devserver: PKG_LIBS += $(LDFLAGS)
 
 deb-deps: deps
 	$(call need,command -v dpkg-buildpackage && command -v dh && command -v fakeroot && \
-	    command -v lintian,$(DEB_DEBS))
+	    command -v lintian && dpkg-query -W -f='$${Status}' build-essential 2>/dev/null | \
+	    grep -q 'ok installed',$(DEB_DEBS))
 
 deb: deb-deps
 	@v=$$(dpkg-parsechangelog -S Version) && src=$(DEB_DIR)/nautes-$$v && \
