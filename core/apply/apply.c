@@ -190,11 +190,14 @@ static void schedule_retry(runner *r, size_t i, long long delay_ms, long long re
 {
     /* the line states the real wait: the backoff, or longer when the start interval since a
      * request still in flight holds the retry back */
-    long long now = nt_now_ms(), at = now + delay_ms, slot = nt_sched_slot(&r->sched);
+    long long now = nt_now_ms(), at = now + delay_ms;
+    nt_sched_answered(&r->sched, i, NT_SCHED_PENDING, at); /* no longer in flight */
+    long long slot = nt_sched_slot(&r->sched);             /* so: the others' starts only */
     bool held = slot > at;
-    if (held)
+    if (held) {
         at = slot;
-    nt_sched_answered(&r->sched, i, NT_SCHED_PENDING, at);
+        nt_sched_answered(&r->sched, i, NT_SCHED_PENDING, at);
+    }
     nt_buf d = NT_BUF_INIT;
     nt_buf_adds(&d, why);
     if (retry_after > 0)
@@ -287,7 +290,7 @@ static void attempt_done(runner *r, size_t i, CURLcode cc)
         }
         nt_buf_free(&why);
     } else {
-        if (err.retryable &&
+        if (err.retryable && !interrupted(r) &&
             (s->collisions || (r->o->retries > 0 && s->retries_used >= (unsigned)r->o->retries))) {
             nt_buf_addf(&msg, " (gave up after %u attempts", r->rep->ops[i].attempts);
             if (s->collisions)

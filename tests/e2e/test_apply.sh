@@ -258,6 +258,12 @@ assert_match "its retry line states the real wait, the next start slot" "$ERR" \
     'ax: POST /api/v1/clusters/ax: HTTP 503: .*; retrying in [0-9.]+s \(the next start slot\)$'
 stop_server
 
+# a step's own request does not hold its retry: nothing else in flight, the backoff alone
+start_server --fault status=503,nth=1,method=POST
+NAUTES_RETRY_BASE_MS=10 check_rc "a retried save, nothing else in flight" 0 apply two.yaml --auto-approve
+assert_match "waits only its backoff" "$ERR" 'ax: POST /api/v1/clusters/ax: HTTP 503: .*; retrying in 0\.0s$'
+stop_server
+
 write_file many.yaml ax bx cx dx
 start_server --fault collide --latency 300
 # four requests started at once: at least two share a second, and the later ones collide
