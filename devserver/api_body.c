@@ -68,9 +68,11 @@ static int codec_type_error(codec *cd, const cJSON *j, const char *want)
 }
 
 /* A proto string field: absent/null → untouched; string → value; else CODEC. */
-static int codec_string(codec *cd, const cJSON *parent, const char *key, nt_value *v)
+/* A string field: *out is its text (borrowed), NULL when absent or null. */
+static int codec_text(codec *cd, const cJSON *parent, const char *key, const char **out)
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(parent, key);
+    *out = NULL;
     if (!j || cJSON_IsNull(j))
         return 0;
     if (!cJSON_IsString(j)) {
@@ -78,7 +80,28 @@ static int codec_string(codec *cd, const cJSON *parent, const char *key, nt_valu
             return codec_fail(cd, "unexpected token %s", cJSON_IsObject(j) ? "{" : "[");
         return codec_type_error(cd, j, "string");
     }
-    nt_value_set(v, j->valuestring, NT_POS_NONE);
+    *out = j->valuestring;
+    return 0;
+}
+
+static int codec_string(codec *cd, const cJSON *parent, const char *key, nt_value *v)
+{
+    const char *s;
+    if (codec_text(cd, parent, key, &s) < 0)
+        return -1;
+    if (s)
+        nt_value_set(v, s, NT_POS_NONE);
+    return 0;
+}
+
+/* A string field into the cluster's field f. */
+static int codec_field(codec *cd, const cJSON *parent, const char *key, nt_cluster *c, nt_field f)
+{
+    const char *s;
+    if (codec_text(cd, parent, key, &s) < 0)
+        return -1;
+    if (s)
+        nt_cluster_set_field(c, f, s, NT_POS_NONE);
     return 0;
 }
 
@@ -101,12 +124,13 @@ static int codec_message(codec *cd, const cJSON *parent, const char *key, const 
     return 0;
 }
 
-static int codec_component(codec *cd, const cJSON *list, nt_component_kind k, nt_component *comp)
+static int codec_component(codec *cd, const cJSON *list, nt_component_kind k, nt_cluster *c)
 {
     const char *key = nt_components[k].snake;
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(list, key);
     if (!j)
         return 0;
+    nt_component *comp = nt_cluster_component(c, k);
     comp->declared = true;
     if (cJSON_IsNull(j)) {
         comp->is_null = true;
@@ -256,22 +280,22 @@ int nt_api_body_parse(const char *name, const char *body, size_t len, nt_cluster
         {"tekton_host", NT_F_TEKTON_HOST},   {"kubeconfig", NT_F_KUBECONFIG},
     };
     for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
-        if (codec_string(&cd, j, top[i].key, &c->f[top[i].f]) < 0)
+        if (codec_field(&cd, j, top[i].key, c, top[i].f) < 0)
             goto done;
     const cJSON *m;
     if (codec_message(&cd, j, "vcluster", &m) < 0)
         goto done;
     if (m) {
         c->has_vcluster = true;
-        if (codec_string(&cd, m, "https_node_port", &c->f[NT_F_VCLUSTER_HTTPS_NODE_PORT]) < 0)
+        if (codec_field(&cd, m, "https_node_port", c, NT_F_VCLUSTER_HTTPS_NODE_PORT) < 0)
             goto done;
     }
     if (codec_message(&cd, j, "traefik", &m) < 0)
         goto done;
     if (m) {
         c->has_traefik = true;
-        if (codec_string(&cd, m, "http_node_port", &c->f[NT_F_TRAEFIK_HTTP_NODE_PORT]) < 0 ||
-            codec_string(&cd, m, "https_node_port", &c->f[NT_F_TRAEFIK_HTTPS_NODE_PORT]) < 0)
+        if (codec_field(&cd, m, "http_node_port", c, NT_F_TRAEFIK_HTTP_NODE_PORT) < 0 ||
+            codec_field(&cd, m, "https_node_port", c, NT_F_TRAEFIK_HTTPS_NODE_PORT) < 0)
             goto done;
     }
     if (codec_message(&cd, j, "components_list", &m) < 0)
@@ -279,8 +303,7 @@ int nt_api_body_parse(const char *name, const char *body, size_t len, nt_cluster
     if (m) {
         c->has_components = true;
         for (int k = 0; k < NT_C_COUNT; k++)
-            if (nt_components[k].snake &&
-                codec_component(&cd, m, (nt_component_kind)k, &nt_cluster_components(c)[k]) < 0)
+            if (nt_components[k].snake && codec_component(&cd, m, (nt_component_kind)k, c) < 0)
                 goto done;
     }
     if (codec_list_map(&cd, j, "reserved_namespaces_allowed_products", c, true) < 0 ||
@@ -353,7 +376,7 @@ cJSON *nt_api_cluster_to_json(const nt_cluster *c, nt_api_gen gen)
     size_t nkeys = gen == NT_GEN_V04 ? sizeof(v04) / sizeof(v04[0]) : sizeof(v03) / sizeof(v03[0]);
     cJSON *list = cJSON_AddObjectToObject(o, "components_list");
     for (size_t i = 0; i < nkeys; i++) {
-        const nt_component *comp = &c->comp[keys[i]];
+        const nt_component *comp = c->comp[keys[i]];
         const char *key = nt_components[keys[i]].snake;
         /* v0.4's converter forgets event_listener (4.1): always null */
         if (!comp->declared || comp->is_null ||

@@ -199,7 +199,7 @@ static int cluster_file(const nt_cluster *c, nt_api_gen gen, nt_buf *out)
     const char *keys[NT_C_COUNT];
     size_t nk = 0;
     for (int k = 0; k < NT_C_COUNT; k++)
-        if (comp_in_file(&c->comp[k], (nt_component_kind)k, gen))
+        if (comp_in_file(c->comp[k], (nt_component_kind)k, gen))
             keys[nk++] = nt_components[k].camel;
     qsort(keys, nk, sizeof(keys[0]), cmp_cstr);
     nt_yaml_str(&em, "componentsList");
@@ -207,7 +207,7 @@ static int cluster_file(const nt_cluster *c, nt_api_gen gen, nt_buf *out)
     for (size_t i = 0; i < nk; i++) {
         nt_component_kind k = nt_component_by_name(keys[i]);
         nt_yaml_str(&em, keys[i]);
-        emit_component(&em, &c->comp[k], gen);
+        emit_component(&em, c->comp[k], gen);
     }
     nt_yaml_map_end(&em);
     if (nonempty(c->f[NT_F_HOST_CLUSTER].s))
@@ -617,7 +617,7 @@ static const char *stored_value(const nt_cluster *c, nt_api_gen gen, nt_field f)
         const char *key = f == NT_F_TRAEFIK_HTTP_NODE_PORT    ? "httpNodePort"
                           : f == NT_F_TRAEFIK_HTTPS_NODE_PORT ? "httpsNodePort"
                                                               : "host";
-        nt_addition *a = nt_component_addition(&c->comp[k], key);
+        nt_addition *a = nt_component_addition(c->comp[k], key);
         if (a && a->value.s)
             return a->value.s;
     }

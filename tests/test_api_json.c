@@ -95,8 +95,8 @@ static void test_body_derives_the_seed_spelling_from_additions(void **state)
     nt_cluster_set_field(c, NT_F_USAGE, "worker", NT_POS_NONE);
     nt_cluster_set_field(c, NT_F_WORKER_TYPE, "pipeline", NT_POS_NONE);
     c->has_components = true;
-    nt_component *gw = &nt_cluster_components(c)[NT_C_GATEWAY],
-                 *tk = &nt_cluster_components(c)[NT_C_PIPELINE];
+    nt_component *gw = nt_cluster_component(c, NT_C_GATEWAY),
+                 *tk = nt_cluster_component(c, NT_C_PIPELINE);
     gw->declared = tk->declared = true;
     nt_component_set_addition(gw, "httpNodePort", "30082", NT_POS_NONE);
     nt_component_set_addition(gw, "httpsNodePort", "30445", NT_POS_NONE);
@@ -155,7 +155,7 @@ static void test_v04_list_is_sorted_detected_and_maps_additions_back(void **stat
     nt_cluster *b = nt_cluster_set_find(set, "b");
     assert_string_equal(nt_cluster_get(b, NT_F_TRAEFIK_HTTPS_NODE_PORT), "30443");
     assert_string_equal(nt_cluster_get(b, NT_F_HOST_CLUSTER), "");
-    assert_true(b->comp[NT_C_MULTI_TENANT].is_null);
+    assert_true(b->comp[NT_C_MULTI_TENANT]->is_null);
     assert_int_equal(b->n_allowed, 1);
     assert_string_equal(b->allowed[0].items[0].kind.s, "k");
     assert_string_equal(nt_cluster_get(set->items[0], NT_F_ARGOCD_HOST), "argocd.a");
@@ -335,11 +335,11 @@ static void test_body_parse_drops_unknown_keys_and_treats_null_as_absent(void **
     assert_string_equal(nt_cluster_get(c, NT_F_VCLUSTER_HTTPS_NODE_PORT), "31000");
     assert_true(c->has_vcluster);
     assert_false(c->has_traefik);
-    assert_true(c->comp[NT_C_GATEWAY].declared);
-    assert_string_equal(nt_component_addition(&c->comp[NT_C_GATEWAY], "httpNodePort")->value.s,
+    assert_true(c->comp[NT_C_GATEWAY]->declared);
+    assert_string_equal(nt_component_addition(c->comp[NT_C_GATEWAY], "httpNodePort")->value.s,
                         "30000");
-    assert_true(c->comp[NT_C_PIPELINE].is_null);
-    assert_false(c->comp[NT_C_DEPLOYMENT].declared);
+    assert_true(c->comp[NT_C_PIPELINE]->is_null);
+    assert_false(c->comp[NT_C_DEPLOYMENT]->declared);
     assert_int_equal(c->reserved[0].n, 2);
     assert_null(c->reserved[0].products[1].s); /* a non-string product */
     assert_int_equal(c->allowed[0].n, 2);
@@ -364,15 +364,15 @@ static void test_get_shape_has_every_key_in_order_per_generation(void **state)
     nt_cluster *c = host_cluster();
     nt_cluster_set_field(c, NT_F_CLUSTER_KIND, "kubernetes", NT_POS_NONE);
     c->has_components = true;
-    nt_cluster_components(c)[NT_C_GATEWAY].declared = true;
-    nt_value_set(&nt_cluster_components(c)[NT_C_GATEWAY].name, "traefik", NT_POS_NONE);
-    nt_value_set(&nt_cluster_components(c)[NT_C_GATEWAY].ns, "traefik", NT_POS_NONE);
-    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpsNodePort", "30443",
+    nt_cluster_component(c, NT_C_GATEWAY)->declared = true;
+    nt_value_set(&nt_cluster_component(c, NT_C_GATEWAY)->name, "traefik", NT_POS_NONE);
+    nt_value_set(&nt_cluster_component(c, NT_C_GATEWAY)->ns, "traefik", NT_POS_NONE);
+    nt_component_set_addition(nt_cluster_component(c, NT_C_GATEWAY), "httpsNodePort", "30443",
                               NT_POS_NONE);
-    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpNodePort", "30080",
+    nt_component_set_addition(nt_cluster_component(c, NT_C_GATEWAY), "httpNodePort", "30080",
                               NT_POS_NONE);
-    nt_cluster_components(c)[NT_C_EVENT_LISTENER].declared = true;
-    nt_value_set(&nt_cluster_components(c)[NT_C_EVENT_LISTENER].name, "argo-events", NT_POS_NONE);
+    nt_cluster_component(c, NT_C_EVENT_LISTENER)->declared = true;
+    nt_value_set(&nt_cluster_component(c, NT_C_EVENT_LISTENER)->name, "argo-events", NT_POS_NONE);
     nt_cluster_add_reserved(c, "z", NT_POS_NONE);
     nt_ns_products_add(nt_cluster_add_reserved(c, "a", NT_POS_NONE), "p", NT_POS_NONE);
 

@@ -38,11 +38,11 @@ static void add(nt_cluster_set *set, nt_cluster *c)
 static void component(nt_cluster *c, nt_component_kind k, const char *name, const char *ns)
 {
     c->has_components = true;
-    nt_cluster_components(c)[k].declared = true;
+    nt_cluster_component(c, k)->declared = true;
     if (name)
-        nt_value_set(&nt_cluster_components(c)[k].name, name, NT_POS_NONE);
+        nt_value_set(&nt_cluster_component(c, k)->name, name, NT_POS_NONE);
     if (ns)
-        nt_value_set(&nt_cluster_components(c)[k].ns, ns, NT_POS_NONE);
+        nt_value_set(&nt_cluster_component(c, k)->ns, ns, NT_POS_NONE);
 }
 
 /* Every component of a v0.4 physical worker (deployment) with the server's defaults, as a
@@ -54,15 +54,15 @@ static void v04_default_components(nt_cluster *c)
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
         component(c, kinds[i], nt_components[kinds[i]].default_name,
                   nt_components[kinds[i]].default_namespace);
-    nt_cluster_components(c)[NT_C_PIPELINE].declared =
-        nt_cluster_components(c)[NT_C_PIPELINE].is_null = true;
-    nt_cluster_components(c)[NT_C_EVENT_LISTENER].declared =
-        nt_cluster_components(c)[NT_C_EVENT_LISTENER].is_null = true;
-    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpNodePort", "30080",
+    nt_cluster_component(c, NT_C_PIPELINE)->declared =
+        nt_cluster_component(c, NT_C_PIPELINE)->is_null = true;
+    nt_cluster_component(c, NT_C_EVENT_LISTENER)->declared =
+        nt_cluster_component(c, NT_C_EVENT_LISTENER)->is_null = true;
+    nt_component_set_addition(nt_cluster_component(c, NT_C_GATEWAY), "httpNodePort", "30080",
                               NT_POS_NONE);
-    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpsNodePort", "30443",
+    nt_component_set_addition(nt_cluster_component(c, NT_C_GATEWAY), "httpsNodePort", "30443",
                               NT_POS_NONE);
-    nt_component_set_addition(&nt_cluster_components(c)[NT_C_DEPLOYMENT], "host",
+    nt_component_set_addition(nt_cluster_component(c, NT_C_DEPLOYMENT), "host",
                               "argocd.worker.10.0.0.7.nip.io", NT_POS_NONE);
 }
 
@@ -172,7 +172,7 @@ static void test_emitted_yaml_loads_back_to_an_equal_set(void **state)
         }
         assert_same(NULL, get(got, NT_F_CLUSTER_KIND), "cluster_kind (kubernetes is implied)");
         for (int k = 0; k < NT_C_COUNT; k++) {
-            const nt_component *wc = &want->comp[k], *gc = &got->comp[k];
+            const nt_component *wc = want->comp[k], *gc = got->comp[k];
             bool want_it = wc->declared && !(k == NT_C_DEPLOYMENT); /* deployment is default */
             assert_int_equal(want_it, gc->declared && !gc->is_null);
             if (want_it) {
@@ -258,9 +258,9 @@ static void test_a_changed_default_is_written(void **state)
         cluster("worker", "https://10.0.0.7:6443", "physical", "worker", "deployment", NULL);
     nt_cluster_set_field(c, NT_F_PRIMARY_DOMAIN, "10.0.0.8.nip.io", NT_POS_NONE);
     v04_default_components(c);
-    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpsNodePort", "31443",
+    nt_component_set_addition(nt_cluster_component(c, NT_C_GATEWAY), "httpsNodePort", "31443",
                               NT_POS_NONE);
-    nt_value_set(&nt_cluster_components(c)[NT_C_SECRET_SYNC].ns, "eso", NT_POS_NONE);
+    nt_value_set(&nt_cluster_component(c, NT_C_SECRET_SYNC)->ns, "eso", NT_POS_NONE);
     add(set, c);
 
     nt_diag d = NT_DIAG_INIT;

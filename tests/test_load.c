@@ -75,8 +75,8 @@ static void test_native_entries_load_every_field_with_positions(void **state)
     assert_int_equal(nt_cluster_pos(h, NT_AT_ENTRY).line, 2);
     assert_int_equal(nt_cluster_pos(h, NT_AT_ENTRY).col, 5);
     assert_string_equal(nt_cluster_get(h, NT_F_API_SERVER), "https://8.217.50.114:6443");
-    assert_int_equal(h->f[NT_F_API_SERVER].pos.line, 3);
-    assert_int_equal(h->f[NT_F_API_SERVER].pos.col, 17);
+    assert_int_equal(nt_cluster_field_pos(h, NT_F_API_SERVER).line, 3);
+    assert_int_equal(nt_cluster_field_pos(h, NT_F_API_SERVER).col, 17);
     assert_string_equal(nt_cluster_get(h, NT_F_CLUSTER_KIND), "kubernetes");
     assert_string_equal(nt_cluster_get(h, NT_F_PRIMARY_DOMAIN), "8.217.50.114.nip.io");
     assert_true(h->has_traefik);
@@ -124,15 +124,15 @@ static void test_components_and_both_maps_load_in_the_native_format(void **state
     assert_string_equal(nt_buf_str(&out), "");
     nt_cluster *c = set->items[0];
     assert_true(c->has_components);
-    assert_true(c->comp[NT_C_GATEWAY].declared);
-    assert_string_equal(c->comp[NT_C_GATEWAY].name.s, "traefik");
-    assert_null(c->comp[NT_C_GATEWAY].ns.s);
-    assert_string_equal(nt_component_addition(&c->comp[NT_C_GATEWAY], "httpNodePort")->value.s,
+    assert_true(c->comp[NT_C_GATEWAY]->declared);
+    assert_string_equal(c->comp[NT_C_GATEWAY]->name.s, "traefik");
+    assert_null(c->comp[NT_C_GATEWAY]->ns.s);
+    assert_string_equal(nt_component_addition(c->comp[NT_C_GATEWAY], "httpNodePort")->value.s,
                         "30080");
-    assert_true(c->comp[NT_C_SECRET_SYNC].declared);
-    assert_true(c->comp[NT_C_SECRET_SYNC].is_null);
-    assert_false(c->comp[NT_C_DEPLOYMENT].declared);
-    assert_string_equal(c->comp[NT_C_CERT_MGT].ns.s, "cert-manager");
+    assert_true(c->comp[NT_C_SECRET_SYNC]->declared);
+    assert_true(c->comp[NT_C_SECRET_SYNC]->is_null);
+    assert_false(c->comp[NT_C_DEPLOYMENT]->declared);
+    assert_string_equal(c->comp[NT_C_CERT_MGT]->ns.s, "cert-manager");
     assert_int_equal(c->n_reserved, 2);
     assert_string_equal(c->reserved[0].ns, "tekton-pipelines");
     assert_int_equal(c->reserved[0].n, 2);
@@ -194,8 +194,8 @@ static void test_go_cli_documents_load_with_camel_case_keys(void **state)
     assert_int_equal(nt_cluster_pos(v, NT_AT_NAME).line, 15);
     assert_string_equal(nt_cluster_get(v, NT_F_TEKTON_HOST), "t.b");
     assert_string_equal(nt_cluster_get(v, NT_F_VCLUSTER_HTTPS_NODE_PORT), "31456");
-    assert_string_equal(v->comp[NT_C_MULTI_TENANT].ns.s, "hnc-system");
-    assert_true(v->comp[NT_C_INGRESS_CONTROLLER].is_null);
+    assert_string_equal(v->comp[NT_C_MULTI_TENANT]->ns.s, "hnc-system");
+    assert_true(v->comp[NT_C_INGRESS_CONTROLLER]->is_null);
     assert_string_equal(v->reserved[0].products[0].s, "p");
     assert_string_equal(v->allowed[0].items[0].group.s, "G");
     nt_cluster_set_free(set);
@@ -216,9 +216,9 @@ static void test_a_v04_cluster_resource_file_loads_with_the_resource_flag(void *
     assert_string_equal(c->name, "cluster-host");
     assert_int_equal(nt_cluster_pos(c, NT_AT_NAME).line, 5);
     assert_string_equal(nt_cluster_get(c, NT_F_USAGE), "host");
-    assert_string_equal(c->comp[NT_C_OAUTH_PROXY].name.s, "oauth2-proxy");
-    assert_string_equal(c->comp[NT_C_SECRET_MANAGEMENT].ns.s, "vault");
-    assert_string_equal(nt_component_addition(&c->comp[NT_C_GATEWAY], "httpsNodePort")->value.s,
+    assert_string_equal(c->comp[NT_C_OAUTH_PROXY]->name.s, "oauth2-proxy");
+    assert_string_equal(c->comp[NT_C_SECRET_MANAGEMENT]->ns.s, "vault");
+    assert_string_equal(nt_component_addition(c->comp[NT_C_GATEWAY], "httpsNodePort")->value.s,
                         "30443");
     nt_cluster_set_free(set);
     nt_buf_free(&out);
@@ -274,7 +274,7 @@ static void test_a_v03_resource_file_with_all_nine_components_loads(void **state
     nt_cluster *c = set->items[0];
     for (int i = 0; i < NT_C_COUNT; i++)
         if (nt_components[i].flags & NT_COMP_V03)
-            assert_true(c->comp[i].declared);
+            assert_true(c->comp[i]->declared);
     assert_true(c->has_reserved);
     assert_int_equal(c->n_reserved, 0);
     nt_cluster_set_free(set);
@@ -654,6 +654,82 @@ static void test_tabs_and_syntax_errors_carry_libyamls_problem(void **state)
     nt_buf_free(&out);
 }
 
+static void test_a_syntax_error_after_loaded_entries_reports_itself_alone(void **state)
+{
+    (void)state;
+    nt_buf out = NT_BUF_INIT;
+    int rc;
+    /* the first entries are loaded (with their own errors) before the parser reaches line 6 */
+    nt_cluster_set *set = load("late.yaml",
+                               "clusters:\n"
+                               "  - name: a\n"
+                               "    colour: blue\n"
+                               "  - name: b\n"
+                               "---\n"
+                               "clusters: [\n",
+                               0, &out, &rc);
+    assert_int_equal(rc, -1);
+    assert_int_equal(set->n, 0);
+    assert_string_equal(nt_buf_str(&out),
+                        "late.yaml:7:1: error: invalid YAML: did not find expected node content "
+                        "while parsing a flow node\n");
+    assert_int_equal(set->n_inputs, 1);
+    nt_cluster_set_free(set);
+    nt_buf_free(&out);
+}
+
+static void test_a_clusters_list_in_a_cluster_document_is_not_loaded(void **state)
+{
+    (void)state;
+    nt_buf out = NT_BUF_INIT;
+    int rc;
+    /* `clusters:` first, then the keys of a kind: Cluster document: the document wins, as if
+     * the list's entries (streamed as they were read) had never been loaded */
+    nt_cluster_set *set = load("mixed.yaml",
+                               "clusters:\n"
+                               "  - name: a\n"
+                               "    colour: blue\n"
+                               "apiVersion: nautes.resource.nautes.io/v1alpha1\n"
+                               "kind: Cluster\n"
+                               "metadata: {name: doc}\n"
+                               "spec: {apiServer: 'https://10.0.0.1:6443'}\n",
+                               0, &out, &rc);
+    assert_int_equal(rc, -1);
+    assert_int_equal(set->n, 1);
+    assert_non_null(nt_cluster_set_find(set, "doc"));
+    assert_null(nt_cluster_set_find(set, "a"));
+    assert_null(strstr(nt_buf_str(&out), "colour"));
+    assert_non_null(strstr(nt_buf_str(&out), "mixed.yaml:1:1: error: unknown key 'clusters'"));
+    nt_cluster_set_free(set);
+    nt_buf_free(&out);
+}
+
+static void test_a_long_list_is_loaded_entry_by_entry_past_the_node_limit(void **state)
+{
+    (void)state;
+    /* 2,000,000 YAML values is a limit on what is held at once: 2,100 entries of 1,000 values
+     * each (2.1 million in the file) load, since each entry is freed once it is read */
+    nt_buf text = NT_BUF_INIT;
+    nt_buf_adds(&text, "clusters:\n");
+    for (int i = 0; i < 2100; i++) {
+        nt_buf_addf(&text, "- name: c%d\n  reserved_namespaces_allowed_products:\n    ns: [p", i);
+        for (int j = 1; j < 996; j++)
+            nt_buf_adds(&text, ",p");
+        nt_buf_adds(&text, "]\n");
+    }
+    nt_buf out = NT_BUF_INIT;
+    int rc;
+    nt_cluster_set *set = load("long.yaml", nt_buf_str(&text), 0, &out, &rc);
+    assert_string_equal(nt_buf_str(&out), "");
+    assert_int_equal(rc, 0);
+    assert_int_equal(set->n, 2100);
+    assert_int_equal(nt_cluster_set_find(set, "c2099")->reserved[0].n, 996);
+    assert_int_equal(nt_cluster_pos(nt_cluster_set_find(set, "c2099"), NT_AT_NAME).line, 6299);
+    nt_cluster_set_free(set);
+    nt_buf_free(&out);
+    nt_buf_free(&text);
+}
+
 static void test_a_megabyte_scalar_loads(void **state)
 {
     (void)state;
@@ -717,7 +793,7 @@ static void test_kubeconfig_file_is_read_relative_to_the_yaml_file(void **state)
     assert_string_equal(c->kubeconfig_file.s, "kc/host.yaml");
     assert_string_equal(nt_cluster_get(c, NT_F_KUBECONFIG),
                         "apiVersion: v1\nclusters: [x]\nusers: [y]\n");
-    assert_int_equal(c->f[NT_F_KUBECONFIG].pos.line, 3);
+    assert_int_equal(nt_cluster_field_pos(c, NT_F_KUBECONFIG).line, 3);
     assert_null(c->kubeconfig_unread);
     /* a kubeconfig is not an input of a saved plan: one made without it applies where it is */
     assert_int_equal(set->n_inputs, 1);
@@ -1080,6 +1156,9 @@ int main(void)
         cmocka_unit_test(test_nesting_deeper_than_the_limit_is_refused),
         cmocka_unit_test(test_invalid_utf8_and_binary_data_are_reported_with_a_position),
         cmocka_unit_test(test_tabs_and_syntax_errors_carry_libyamls_problem),
+        cmocka_unit_test(test_a_syntax_error_after_loaded_entries_reports_itself_alone),
+        cmocka_unit_test(test_a_clusters_list_in_a_cluster_document_is_not_loaded),
+        cmocka_unit_test(test_a_long_list_is_loaded_entry_by_entry_past_the_node_limit),
         cmocka_unit_test(test_a_megabyte_scalar_loads),
         cmocka_unit_test_setup_teardown(test_a_kubeconfig_file_under_tilde_is_read_from_home,
                                         make_tmpdir, remove_tmpdir),

@@ -148,11 +148,11 @@ static nt_cluster *full_cluster(const char *file)
     nt_pos p = {file, 3, 5};
     nt_cluster_set_field(c, NT_F_API_SERVER, "https://10.0.0.1:6443", p);
     nt_cluster_set_field(c, NT_F_KUBECONFIG, "apiVersion: v1", p);
-    nt_value_set(&c->kubeconfig_file, "kc.yaml", p);
-    nt_cluster_components(c)[NT_C_GATEWAY].declared = true;
-    nt_value_set(&nt_cluster_components(c)[NT_C_GATEWAY].name, "traefik", p);
-    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpNodePort", "30080", p);
-    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpNodePort", "30081", p);
+    nt_cluster_set_kubeconfig_file(c, "kc.yaml", p);
+    nt_cluster_component(c, NT_C_GATEWAY)->declared = true;
+    nt_value_set(&nt_cluster_component(c, NT_C_GATEWAY)->name, "traefik", p);
+    nt_component_set_addition(nt_cluster_component(c, NT_C_GATEWAY), "httpNodePort", "30080", p);
+    nt_component_set_addition(nt_cluster_component(c, NT_C_GATEWAY), "httpNodePort", "30081", p);
     nt_ns_products *r = nt_cluster_add_reserved(c, "tekton-pipelines", p);
     nt_ns_products_add(r, "product-a", p);
     nt_product_resources *a = nt_cluster_add_allowed(c, "product-a", p);
@@ -195,11 +195,14 @@ static void test_clone_is_deep_and_equal(void **state)
     assert_string_equal(d->name, "full");
     assert_string_equal(nt_cluster_get(d, NT_F_API_SERVER), "https://10.0.0.1:6443");
     assert_ptr_not_equal(d->f[NT_F_API_SERVER].s, c->f[NT_F_API_SERVER].s);
-    assert_ptr_equal(d->f[NT_F_API_SERVER].pos.file, c->f[NT_F_API_SERVER].pos.file);
-    assert_int_equal(d->comp[NT_C_GATEWAY].n_additions, 1);
-    assert_string_equal(nt_component_addition(&d->comp[NT_C_GATEWAY], "httpNodePort")->value.s,
+    assert_ptr_equal(nt_cluster_field_pos(d, NT_F_API_SERVER).file,
+                     nt_cluster_field_pos(c, NT_F_API_SERVER).file);
+    assert_int_equal(nt_cluster_field_pos(d, NT_F_API_SERVER).line, 3);
+    assert_int_equal(nt_cluster_pos(d, NT_AT_KUBECONFIG_FILE).col, 5);
+    assert_int_equal(d->comp[NT_C_GATEWAY]->n_additions, 1);
+    assert_string_equal(nt_component_addition(d->comp[NT_C_GATEWAY], "httpNodePort")->value.s,
                         "30081");
-    assert_null(nt_component_addition(&d->comp[NT_C_GATEWAY], "host"));
+    assert_null(nt_component_addition(d->comp[NT_C_GATEWAY], "host"));
     assert_string_equal(d->reserved[0].products[0].s, "product-a");
     assert_string_equal(d->allowed[0].items[0].group.s, "rbac.authorization.k8s.io");
     nt_cluster_free(c);
@@ -253,6 +256,41 @@ static void test_interned_file_names_are_shared(void **state)
     nt_cluster_set_free(NULL);
 }
 
+/* An observed cluster is small: no positions, and the components it does not give are one
+ * shared, empty record (a list answer can hold a million clusters). */
+static void test_a_cluster_holds_only_the_components_and_positions_it_was_given(void **state)
+{
+    (void)state;
+    nt_cluster *c = named("c");
+    nt_cluster_set_field(c, NT_F_API_SERVER, "https://10.0.0.1:6443", NT_POS_NONE);
+    assert_null(c->at);
+    assert_ptr_equal(c->comp[NT_C_GATEWAY], c->comp[NT_C_PIPELINE]);
+    assert_false(c->comp[NT_C_GATEWAY]->declared);
+
+    nt_cluster_component(c, NT_C_GATEWAY)->declared = true;
+    assert_true(c->comp[NT_C_GATEWAY]->declared);
+    assert_ptr_not_equal(c->comp[NT_C_GATEWAY], c->comp[NT_C_PIPELINE]);
+    assert_ptr_equal(c->comp[NT_C_PIPELINE], c->comp[NT_C_DEPLOYMENT]);
+    assert_false(c->comp[NT_C_PIPELINE]->declared);
+    nt_cluster_drop_component(c, NT_C_GATEWAY);
+    assert_false(c->comp[NT_C_GATEWAY]->declared);
+    assert_ptr_equal(c->comp[NT_C_GATEWAY], c->comp[NT_C_PIPELINE]);
+
+    /* a position is kept once one is given; a value replaced without one loses it */
+    nt_pos p = {"f.yaml", 4, 7};
+    nt_cluster_set_field(c, NT_F_USAGE, "host", p);
+    assert_non_null(c->at);
+    assert_int_equal(nt_cluster_field_pos(c, NT_F_USAGE).line, 4);
+    assert_int_equal(nt_cluster_field_pos(c, NT_F_API_SERVER).line, 0);
+    nt_cluster_set_field(c, NT_F_USAGE, "worker", NT_POS_NONE);
+    assert_int_equal(nt_cluster_field_pos(c, NT_F_USAGE).line, 0);
+    assert_string_equal(nt_cluster_get(c, NT_F_USAGE), "worker");
+    /* a value set from itself survives (the old text goes after the copy) */
+    nt_cluster_set_field(c, NT_F_USAGE, c->f[NT_F_USAGE].s, NT_POS_NONE);
+    assert_string_equal(nt_cluster_get(c, NT_F_USAGE), "worker");
+    nt_cluster_free(c);
+}
+
 /* A hostile map: 200,000 keys are set, found, overwritten, cloned and cleared (hashed, so
  * this stays linear; it once took minutes). */
 static void test_a_huge_additions_map_keeps_order_and_finds_every_key(void **state)
@@ -260,7 +298,7 @@ static void test_a_huge_additions_map_keeps_order_and_finds_every_key(void **sta
     (void)state;
     enum { N = 200000 };
     nt_cluster *c = named("c");
-    nt_component *comp = &nt_cluster_components(c)[NT_C_DEPLOYMENT];
+    nt_component *comp = nt_cluster_component(c, NT_C_DEPLOYMENT);
     char key[32], val[32];
     for (int i = 0; i < N; i++) {
         snprintf(key, sizeof key, "k%d", i);
@@ -277,10 +315,10 @@ static void test_a_huge_additions_map_keeps_order_and_finds_every_key(void **sta
     nt_cluster *d = nt_cluster_clone(c);
     for (int i = 0; i < N; i += 997) {
         snprintf(key, sizeof key, "k%d", i);
-        nt_addition *a = nt_component_addition(&d->comp[NT_C_DEPLOYMENT], key);
+        nt_addition *a = nt_component_addition(d->comp[NT_C_DEPLOYMENT], key);
         assert_non_null(a);
         assert_string_equal(a->key, key);
-        assert_ptr_equal(a, &d->comp[NT_C_DEPLOYMENT].additions[i]);
+        assert_ptr_equal(a, &d->comp[NT_C_DEPLOYMENT]->additions[i]);
     }
     assert_null(nt_component_addition(comp, "k200000"));
     assert_null(nt_component_addition(comp, ""));
@@ -321,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_positions_live_beside_the_cluster_and_only_when_loaded),
         cmocka_unit_test(test_kind_helpers_and_label_read_the_declared_strings),
         cmocka_unit_test(test_interned_file_names_are_shared),
+        cmocka_unit_test(test_a_cluster_holds_only_the_components_and_positions_it_was_given),
         cmocka_unit_test(test_a_huge_additions_map_keeps_order_and_finds_every_key),
         cmocka_unit_test(test_every_rule_has_a_name_and_none_twice),
     };

@@ -1,5 +1,6 @@
-/* Tests of core/observe/tenant_read.c and devserver/tenant_write.c: the Cluster file shape (docs/api-server.md §7.4), the rendered files
- * that hold what it lacks (7.3), the kustomization, removal, and reading it all back. */
+/* Tests of core/observe/tenant_read.c and devserver/tenant_write.c: the Cluster file shape
+ * (docs/api-server.md §7.4), the rendered files that hold what it lacks (7.3), the kustomization,
+ * removal, and reading it all back. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,9 +31,9 @@ static bool exists(const char *rel)
 static void comp(nt_cluster *c, nt_component_kind k, const char *name, const char *ns)
 {
     c->has_components = true;
-    nt_cluster_components(c)[k].declared = true;
-    nt_value_set(&nt_cluster_components(c)[k].name, name, NT_POS_NONE);
-    nt_value_set(&nt_cluster_components(c)[k].ns, ns, NT_POS_NONE);
+    nt_cluster_component(c, k)->declared = true;
+    nt_value_set(&nt_cluster_component(c, k)->name, name, NT_POS_NONE);
+    nt_value_set(&nt_cluster_component(c, k)->ns, ns, NT_POS_NONE);
 }
 
 static nt_cluster *v04_host(void)
@@ -47,9 +48,9 @@ static nt_cluster *v04_host(void)
     nt_cluster_set_field(c, NT_F_WORKER_TYPE, "", NT_POS_NONE);
     nt_cluster_set_field(c, NT_F_PRIMARY_DOMAIN, "8.217.50.114.nip.io", NT_POS_NONE);
     comp(c, NT_C_GATEWAY, "traefik", "traefik");
-    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpsNodePort", "30443",
+    nt_component_set_addition(nt_cluster_component(c, NT_C_GATEWAY), "httpsNodePort", "30443",
                               NT_POS_NONE);
-    nt_component_set_addition(&nt_cluster_components(c)[NT_C_GATEWAY], "httpNodePort", "30080",
+    nt_component_set_addition(nt_cluster_component(c, NT_C_GATEWAY), "httpNodePort", "30080",
                               NT_POS_NONE);
     comp(c, NT_C_OAUTH_PROXY, "oauth2-proxy", "oauth2-proxy");
     comp(c, NT_C_SECRET_MANAGEMENT, "vault", "vault");
@@ -121,7 +122,7 @@ static void test_v03_virtual_writes_rendered_files_and_reads_back_every_field(vo
     nt_diag d = NT_DIAG_INIT;
     /* a v0.3 host: drop the v0.4 components and use the seed fields */
     for (int k = 0; k < NT_C_COUNT; k++)
-        nt_cluster_components(h)[k].declared = false;
+        nt_cluster_component(h, k)->declared = false;
     nt_cluster_set_field(h, NT_F_TRAEFIK_HTTP_NODE_PORT, "30080", NT_POS_NONE);
     nt_cluster_set_field(h, NT_F_TRAEFIK_HTTPS_NODE_PORT, "30443", NT_POS_NONE);
     assert_int_equal(nt_tenant_write_cluster(nt_fixture_root, h, NT_GEN_V03, NULL, &changed, &d),

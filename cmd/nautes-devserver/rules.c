@@ -62,10 +62,10 @@ static bool matches(const char *re, const char *s)
     return ok;
 }
 
-static void set_if_empty(nt_value *v, const char *s)
+static void set_if_empty(nt_cluster *c, nt_field f, const char *s)
 {
-    if (empty(v->s))
-        nt_value_set(v, s, NT_POS_NONE);
+    if (empty(c->f[f].s))
+        nt_cluster_set_field(c, f, s, NT_POS_NONE);
 }
 
 /* Which v0.4 categories a kind keeps (docs/api-server.md §3.2). */
@@ -105,7 +105,7 @@ static const nt_component_info *by_default_name(const char *name)
 /* Fill category k of c with its default, or complete a given name with its namespace. */
 static void fill_component(nt_cluster *c, nt_component_kind k)
 {
-    nt_component *comp = &nt_cluster_components(c)[k];
+    nt_component *comp = nt_cluster_component(c, k);
     const nt_component_info *ci = &nt_components[k];
     if (!comp->declared || comp->is_null) {
         comp->declared = true;
@@ -263,7 +263,7 @@ static void rule_message(const nt_cluster *c, nt_api_gen gen, const nt_diag_item
     case NT_RULE_COMPONENT_UNKNOWN: {
         const char *name = "", *cat = "";
         for (int k = 0; k < NT_C_COUNT; k++) {
-            const nt_component *comp = &c->comp[k];
+            const nt_component *comp = c->comp[k];
             if (comp->declared && !comp->is_null && !empty(comp->name.s) &&
                 !by_default_name(comp->name.s)) {
                 name = comp->name.s;
@@ -322,7 +322,7 @@ static int check_additions(const nt_cluster *c, nt_buf *msg)
                 {"argocd", "host", HOST_RE},
                 {"tekton", "host", HOST_RE}};
     for (int k = 0; k < NT_C_COUNT; k++) {
-        const nt_component *comp = &c->comp[k];
+        const nt_component *comp = c->comp[k];
         if (!comp->declared || comp->is_null || empty(comp->name.s))
             continue;
         for (size_t d = 0; d < sizeof(defs) / sizeof(defs[0]); d++) {
@@ -353,25 +353,26 @@ static int apply_defaults(nt_cluster *c, nt_api_gen gen, nt_buf *msg)
     int rc = -1;
     nt_buf b = NT_BUF_INIT;
 
-    set_if_empty(&c->f[NT_F_HOST_CLUSTER], "");
-    set_if_empty(&c->f[NT_F_WORKER_TYPE], "");
+    set_if_empty(c, NT_F_HOST_CLUSTER, "");
+    set_if_empty(c, NT_F_WORKER_TYPE, "");
     if (empty(c->f[NT_F_PRIMARY_DOMAIN].s)) {
         if (ip)
             nt_buf_addf(&b, "%s.nip.io", host);
         else
             nt_buf_adds(&b, host ? host : "");
-        nt_value_set(&c->f[NT_F_PRIMARY_DOMAIN], nt_buf_str(&b), NT_POS_NONE);
+        nt_cluster_set_field(c, NT_F_PRIMARY_DOMAIN, nt_buf_str(&b), NT_POS_NONE);
     }
-    nt_value_clear(&c->f[NT_F_KUBECONFIG]); /* kept in the kubeconfig store only */
+    nt_cluster_set_field(c, NT_F_KUBECONFIG, NULL,
+                         NT_POS_NONE); /* kept in the kubeconfig store only */
     c->has_components = true;
 
     /* the vcluster port: the given one, else the api_server's (v0.3 pipeline workers always
      * take the api_server's) */
     if (virt && worker) {
         if (empty(c->f[NT_F_VCLUSTER_HTTPS_NODE_PORT].s) || (gen == NT_GEN_V03 && pipe))
-            nt_value_set(&c->f[NT_F_VCLUSTER_HTTPS_NODE_PORT], port ? port : "", NT_POS_NONE);
+            nt_cluster_set_field(c, NT_F_VCLUSTER_HTTPS_NODE_PORT, port ? port : "", NT_POS_NONE);
     } else {
-        nt_value_clear(&c->f[NT_F_VCLUSTER_HTTPS_NODE_PORT]);
+        nt_cluster_set_field(c, NT_F_VCLUSTER_HTTPS_NODE_PORT, NULL, NT_POS_NONE);
         c->has_vcluster = false;
     }
 
@@ -380,53 +381,55 @@ static int apply_defaults(nt_cluster *c, nt_api_gen gen, nt_buf *msg)
             if (nt_components[k].flags & NT_COMP_V03)
                 fill_component(c, (nt_component_kind)k);
             else
-                nt_component_clear(&nt_cluster_components(c)[k]);
+                nt_cluster_drop_component(c, (nt_component_kind)k);
         }
         for (int k = 0; k < NT_C_COUNT; k++) {
-            nt_component *comp = &nt_cluster_components(c)[k];
+            if (!c->comp[k]->declared)
+                continue;
+            nt_component *comp = nt_cluster_component(c, (nt_component_kind)k);
             nt_component_clear_additions(comp);
             comp->additions_declared = false;
         }
         c->has_reserved = c->has_allowed = true;
         if (nt_cluster_is_physical(c)) {
-            set_if_empty(&c->f[NT_F_TRAEFIK_HTTP_NODE_PORT], "");
-            set_if_empty(&c->f[NT_F_TRAEFIK_HTTPS_NODE_PORT], "");
+            set_if_empty(c, NT_F_TRAEFIK_HTTP_NODE_PORT, "");
+            set_if_empty(c, NT_F_TRAEFIK_HTTPS_NODE_PORT, "");
         } else {
-            nt_value_clear(&c->f[NT_F_TRAEFIK_HTTP_NODE_PORT]);
-            nt_value_clear(&c->f[NT_F_TRAEFIK_HTTPS_NODE_PORT]);
+            nt_cluster_set_field(c, NT_F_TRAEFIK_HTTP_NODE_PORT, NULL, NT_POS_NONE);
+            nt_cluster_set_field(c, NT_F_TRAEFIK_HTTPS_NODE_PORT, NULL, NT_POS_NONE);
             c->has_traefik = false;
         }
         if (worker) {
             nt_buf_reset(&b);
             nt_buf_addf(&b, "argocd.%s.%s.nip.io", c->name, host ? host : "");
-            set_if_empty(&c->f[NT_F_ARGOCD_HOST], nt_buf_str(&b));
+            set_if_empty(c, NT_F_ARGOCD_HOST, nt_buf_str(&b));
         } else {
-            nt_value_clear(&c->f[NT_F_ARGOCD_HOST]);
+            nt_cluster_set_field(c, NT_F_ARGOCD_HOST, NULL, NT_POS_NONE);
         }
         if (worker && pipe) {
             nt_buf_reset(&b);
             nt_buf_addf(&b, "tekton.%s.%s.nip.io", c->name, host ? host : "");
-            set_if_empty(&c->f[NT_F_TEKTON_HOST], nt_buf_str(&b));
+            set_if_empty(c, NT_F_TEKTON_HOST, nt_buf_str(&b));
         } else {
-            nt_value_clear(&c->f[NT_F_TEKTON_HOST]);
+            nt_cluster_set_field(c, NT_F_TEKTON_HOST, NULL, NT_POS_NONE);
         }
     } else {
         /* the seed's fields are unknown keys to v0.4: dropped */
-        nt_value_clear(&c->f[NT_F_TRAEFIK_HTTP_NODE_PORT]);
-        nt_value_clear(&c->f[NT_F_TRAEFIK_HTTPS_NODE_PORT]);
-        nt_value_clear(&c->f[NT_F_ARGOCD_HOST]);
-        nt_value_clear(&c->f[NT_F_TEKTON_HOST]);
+        nt_cluster_set_field(c, NT_F_TRAEFIK_HTTP_NODE_PORT, NULL, NT_POS_NONE);
+        nt_cluster_set_field(c, NT_F_TRAEFIK_HTTPS_NODE_PORT, NULL, NT_POS_NONE);
+        nt_cluster_set_field(c, NT_F_ARGOCD_HOST, NULL, NT_POS_NONE);
+        nt_cluster_set_field(c, NT_F_TEKTON_HOST, NULL, NT_POS_NONE);
         c->has_traefik = false;
         for (int k = 0; k < NT_C_COUNT; k++) {
             if (v04_applies(c, (nt_component_kind)k))
                 fill_component(c, (nt_component_kind)k);
             else
-                nt_component_clear(&nt_cluster_components(c)[k]);
+                nt_cluster_drop_component(c, (nt_component_kind)k);
         }
         for (int k = 0; k < NT_C_COUNT; k++) {
-            nt_component *comp = &nt_cluster_components(c)[k];
-            if (!comp->declared || empty(comp->name.s))
+            if (!c->comp[k]->declared || empty(c->comp[k]->name.s))
                 continue;
+            nt_component *comp = nt_cluster_component(c, (nt_component_kind)k);
             nt_buf_reset(&b);
             if (!strcmp(comp->name.s, "traefik")) {
                 default_addition(comp, "httpNodePort", "30080");
@@ -441,14 +444,14 @@ static int apply_defaults(nt_cluster *c, nt_api_gen gen, nt_buf *msg)
             goto done;
         /* the seed fields, as the additions show them (the reader finds them there too) */
         nt_addition *a;
-        if ((a = nt_component_addition(&c->comp[NT_C_GATEWAY], "httpNodePort")))
-            nt_value_set(&c->f[NT_F_TRAEFIK_HTTP_NODE_PORT], a->value.s, NT_POS_NONE);
-        if ((a = nt_component_addition(&c->comp[NT_C_GATEWAY], "httpsNodePort")))
-            nt_value_set(&c->f[NT_F_TRAEFIK_HTTPS_NODE_PORT], a->value.s, NT_POS_NONE);
-        if (worker && (a = nt_component_addition(&c->comp[NT_C_DEPLOYMENT], "host")))
-            nt_value_set(&c->f[NT_F_ARGOCD_HOST], a->value.s, NT_POS_NONE);
-        if (worker && pipe && (a = nt_component_addition(&c->comp[NT_C_PIPELINE], "host")))
-            nt_value_set(&c->f[NT_F_TEKTON_HOST], a->value.s, NT_POS_NONE);
+        if ((a = nt_component_addition(c->comp[NT_C_GATEWAY], "httpNodePort")))
+            nt_cluster_set_field(c, NT_F_TRAEFIK_HTTP_NODE_PORT, a->value.s, NT_POS_NONE);
+        if ((a = nt_component_addition(c->comp[NT_C_GATEWAY], "httpsNodePort")))
+            nt_cluster_set_field(c, NT_F_TRAEFIK_HTTPS_NODE_PORT, a->value.s, NT_POS_NONE);
+        if (worker && (a = nt_component_addition(c->comp[NT_C_DEPLOYMENT], "host")))
+            nt_cluster_set_field(c, NT_F_ARGOCD_HOST, a->value.s, NT_POS_NONE);
+        if (worker && pipe && (a = nt_component_addition(c->comp[NT_C_PIPELINE], "host")))
+            nt_cluster_set_field(c, NT_F_TEKTON_HOST, a->value.s, NT_POS_NONE);
     }
     rc = 0;
 done:

@@ -147,15 +147,25 @@ void nt_diag_format(const nt_diag *d, nt_buf *out, bool color)
         nt_diag_format_item(&d->items[i], out, color);
 }
 
+void nt_diag_truncate(nt_diag *d, size_t n)
+{
+    while (d->n > n) {
+        nt_diag_item *it = &d->items[--d->n];
+        if (it->sev == NT_SEV_ERROR)
+            d->n_errors--;
+        else if (it->sev == NT_SEV_WARNING)
+            d->n_warnings--;
+        free(it->msg);
+        free(it->file);
+        free(it->cluster);
+    }
+}
+
 void nt_diag_free(nt_diag *d)
 {
     if (!d)
         return;
-    for (size_t i = 0; i < d->n; i++) {
-        free(d->items[i].msg);
-        free(d->items[i].file);
-        free(d->items[i].cluster);
-    }
+    nt_diag_truncate(d, 0);
     free(d->items);
     memset(d, 0, sizeof(*d));
 }

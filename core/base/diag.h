@@ -30,11 +30,11 @@ typedef struct nt_pos {
 
 typedef struct nt_diag_item {
     nt_severity sev;
-    int code;       /* nt_rule (validate.h) or 0 */
+    int code; /* nt_rule (validate.h) or 0 */
     char *msg;
-    char *file;     /* owned copy, NULL when no position */
+    char *file; /* owned copy, NULL when no position */
     unsigned line, col;
-    char *cluster;  /* owned copy, NULL when not about one cluster */
+    char *cluster; /* owned copy, NULL when not about one cluster */
 } nt_diag_item;
 
 typedef struct nt_diag {
@@ -43,12 +43,15 @@ typedef struct nt_diag {
     size_t n_errors, n_warnings;
 } nt_diag;
 
-#define NT_DIAG_INIT {NULL, 0, 0, 0, 0}
+#define NT_DIAG_INIT                                                                               \
+    {                                                                                              \
+        NULL, 0, 0, 0, 0                                                                           \
+    }
 
 /* Append a diagnostic. Returns -1 for NT_SEV_ERROR and 0 otherwise, so an error can be
  * raised and returned in one statement: `return nt_diag_add(d, NT_SEV_ERROR, ...);` */
-int nt_diag_add(nt_diag *d, nt_severity sev, nt_pos pos, const char *cluster, const char *fmt,
-                ...) __attribute__((format(printf, 5, 6)));
+int nt_diag_add(nt_diag *d, nt_severity sev, nt_pos pos, const char *cluster, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 int nt_diag_addc(nt_diag *d, nt_severity sev, int code, nt_pos pos, const char *cluster,
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Shorthand for an error without a position or cluster. Returns -1. */
@@ -57,6 +60,8 @@ int nt_diag_error(nt_diag *d, const char *fmt, ...) __attribute__((format(printf
 bool nt_diag_has_errors(const nt_diag *d);
 /* Move every item of src to the end of dst; src is left empty. */
 void nt_diag_move(nt_diag *dst, nt_diag *src);
+/* Drop the items after the first n (the ones added since d->n was n), as if never added. */
+void nt_diag_truncate(nt_diag *d, size_t n);
 /* Stable sort by file, line, column (items without a position keep their order, last). */
 void nt_diag_sort(nt_diag *d);
 /* One line per item: "file:line:col: error: message (cluster NAME)". With `color`, the
@@ -64,6 +69,6 @@ void nt_diag_sort(nt_diag *d);
 void nt_diag_format(const nt_diag *d, nt_buf *out, bool color);
 void nt_diag_format_item(const nt_diag_item *it, nt_buf *out, bool color);
 const char *nt_severity_name(nt_severity sev);
-void nt_diag_free(nt_diag *d);   /* frees the items; d itself may be reused afterwards */
+void nt_diag_free(nt_diag *d); /* frees the items; d itself may be reused afterwards */
 
 #endif

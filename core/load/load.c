@@ -3,8 +3,15 @@
  * libyaml's event parser feeds a small tree of our own (scalars, mappings, sequences with
  * 1-based positions), which the walkers below turn into clusters. Building the tree ourselves
  * keeps hostile input bounded: aliases are refused (no expansion, so no alias bomb), nesting
- * stops at NT_LOAD_MAX_DEPTH, the node count at LOAD_MAX_NODES, and a file is never larger
- * than NT_LOAD_MAX_FILE. */
+ * stops at NT_LOAD_MAX_DEPTH, the nodes held at once at LOAD_MAX_NODES, and a file is never
+ * larger than NT_LOAD_MAX_FILE.
+ *
+ * The tree never holds a whole large file: each document is loaded and freed when it ends,
+ * and each entry of a `clusters:` list as soon as it is complete (a 100,000-cluster file
+ * is read one entry at a time). What a file's loading adds to the set and to the messages is
+ * taken back when the file turns out to be invalid YAML further on (a syntax error reports
+ * itself alone, as if nothing had been read), and a document's streamed entries are taken back
+ * when the document turns out to be a `kind: Cluster` one. */
 #include "core/load/load.h"
 
 #include "core/base/alloc.h"
@@ -35,31 +42,36 @@ typedef enum { N_SCALAR, N_MAP, N_SEQ, N_ALIAS } ntype;
 typedef struct node {
     ntype t;
     nt_pos pos;
-    char *s; /* scalar text (NUL-terminated; may hold NULs from escapes, len is exact) */
+    char *s; /* scalar text, in the node's own block (NUL-terminated; may hold NULs from
+                escapes, len is exact) */
     size_t len;
     yaml_scalar_style_t style;
     struct node **kids; /* mapping: key, value, key, value ... */
     size_t n, cap;
 } node;
 
-static void node_free(node *n)
+/* Frees n and what it holds; returns how many nodes that was (0 for NULL). */
+static size_t node_free(node *n)
 {
     if (!n)
-        return;
+        return 0;
+    size_t count = 1;
     for (size_t i = 0; i < n->n; i++)
-        node_free(n->kids[i]);
+        count += node_free(n->kids[i]);
     free(n->kids);
-    free(n->s);
     free(n);
+    return count;
 }
 
 typedef struct ctx {
     nt_cluster_set *set;
     const char *file; /* interned */
     unsigned flags;
-    nt_diag *diag;
-    nt_buf subs; /* every substituted value, for the input hash */
-    size_t nodes;
+    nt_diag *diag;   /* what loading finds: kept only when the whole file parses */
+    nt_diag *parse;  /* the parser's own errors (the caller's list) */
+    nt_buf subs;     /* every substituted value, for the input hash */
+    size_t nodes;    /* held at once */
+    size_t nonempty; /* documents that are not empty */
     bool alias_reported;
 } ctx;
 
@@ -119,7 +131,7 @@ static nt_pos offset_pos(const ctx *x, const char *data, size_t len, size_t off)
 static void report_parser_error(ctx *x, yaml_parser_t *p, const char *data, size_t len)
 {
     if (p->error == YAML_MEMORY_ERROR) {
-        nt_diag_add(x->diag, NT_SEV_ERROR, file_pos(x->file), NULL, "out of memory while parsing");
+        nt_diag_add(x->parse, NT_SEV_ERROR, file_pos(x->file), NULL, "out of memory while parsing");
         return;
     }
     if (p->error == YAML_READER_ERROR) {
@@ -137,7 +149,7 @@ static void report_parser_error(ctx *x, yaml_parser_t *p, const char *data, size
             }
         }
         nt_pos at = offset_pos(x, data, len, off);
-        nt_diag_add(x->diag, NT_SEV_ERROR, at, NULL,
+        nt_diag_add(x->parse, NT_SEV_ERROR, at, NULL,
                     "invalid input: %s (byte 0x%02x); the file must be UTF-8 text",
                     p->problem ? p->problem : "unreadable", byte);
         return;
@@ -147,10 +159,10 @@ static void report_parser_error(ctx *x, yaml_parser_t *p, const char *data, size
     if (p->problem_mark.index < len && data[p->problem_mark.index] == '\t')
         hint = "; YAML does not allow tabs for indentation, use spaces";
     if (p->context)
-        nt_diag_add(x->diag, NT_SEV_ERROR, at, NULL, "invalid YAML: %s %s%s", p->problem,
+        nt_diag_add(x->parse, NT_SEV_ERROR, at, NULL, "invalid YAML: %s %s%s", p->problem,
                     p->context, hint);
     else
-        nt_diag_add(x->diag, NT_SEV_ERROR, at, NULL, "invalid YAML: %s%s",
+        nt_diag_add(x->parse, NT_SEV_ERROR, at, NULL, "invalid YAML: %s%s",
                     p->problem ? p->problem : "syntax error", hint);
 }
 
@@ -166,24 +178,70 @@ static void attach(node **root, node **stack, size_t depth, node *n)
     parent->kids[parent->n++] = n;
 }
 
-/* Parse the whole stream into one tree per document. Returns 0, or -1 after reporting the
- * first problem (what was parsed until then is discarded). */
-static int parse_stream(ctx *x, const char *data, size_t len, node ***docs, size_t *ndocs,
-                        size_t *cap_docs)
+static void load_root(ctx *x, const node *root);
+static bool looks_like_document(const node *root);
+static void native_entry(ctx *x, const node *e);
+
+/* What the stream has read of the current document: the marks that take its streamed entries
+ * back, and the `clusters:` sequence whose entries are loaded as they complete. */
+typedef struct doc_state {
+    size_t diag_mark, set_mark, subs_mark;
+    size_t streamed; /* entries of `seq` loaded so far */
+    node *seq;       /* the root mapping's `clusters:` sequence, or NULL */
+} doc_state;
+
+static void doc_begin(ctx *x, doc_state *d)
+{
+    d->diag_mark = x->diag->n;
+    d->set_mark = x->set->n;
+    d->subs_mark = x->subs.len;
+    d->streamed = 0;
+    d->seq = NULL;
+}
+
+/* The last entry of the streamed sequence is complete: load it, then free it. */
+static void stream_entry(ctx *x, doc_state *d)
+{
+    node *e = d->seq->kids[--d->seq->n];
+    native_entry(x, e);
+    x->nodes -= node_free(e);
+    d->streamed++;
+}
+
+/* A document has ended: load it (taking back its streamed entries when it is a `kind: Cluster`
+ * document after all), then free it. */
+static void doc_end(ctx *x, doc_state *d, node *root)
+{
+    if (d->streamed && root && root->t == N_MAP && looks_like_document(root)) {
+        nt_diag_truncate(x->diag, d->diag_mark);
+        nt_cluster_set_truncate(x->set, d->set_mark);
+        x->subs.len = d->subs_mark;
+    }
+    load_root(x, root);
+    x->nodes -= node_free(root);
+    d->seq = NULL;
+}
+
+/* Parse the stream, loading each document as it ends (and each entry of a root `clusters:`
+ * sequence as it completes). Returns 0, or -1 after reporting the first problem in x->parse
+ * (the caller then takes back what was loaded). */
+static int parse_stream(ctx *x, const char *data, size_t len)
 {
     yaml_parser_t p;
     yaml_event_t ev;
     node *stack[NT_LOAD_MAX_DEPTH + 1];
     size_t depth = 0;
     node *root = NULL;
+    doc_state doc;
     int rc = 0;
     bool done = false;
 
     if (!yaml_parser_initialize(&p)) {
-        nt_diag_add(x->diag, NT_SEV_ERROR, file_pos(x->file), NULL,
+        nt_diag_add(x->parse, NT_SEV_ERROR, file_pos(x->file), NULL,
                     "could not initialise the YAML parser");
         return -1;
     }
+    doc_begin(x, &doc);
     yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
     while (!done) {
         if (!yaml_parser_parse(&p, &ev)) {
@@ -192,24 +250,25 @@ static int parse_stream(ctx *x, const char *data, size_t len, node ***docs, size
             break;
         }
         node *n = NULL;
+        bool entry_done = false;
         switch (ev.type) {
         case YAML_STREAM_END_EVENT:
             done = true;
             break;
         case YAML_DOCUMENT_START_EVENT:
-            node_free(root);
+            x->nodes -= node_free(root);
             root = NULL;
             depth = 0;
+            doc_begin(x, &doc);
             break;
         case YAML_DOCUMENT_END_EVENT:
-            NT_GROW(*docs, *cap_docs, *ndocs + 1);
-            (*docs)[(*ndocs)++] = root;
+            doc_end(x, &doc, root);
             root = NULL;
             break;
         case YAML_ALIAS_EVENT:
             if (!x->alias_reported) {
                 x->alias_reported = true;
-                nt_diag_add(x->diag, NT_SEV_ERROR, mark_pos(x, ev.start_mark), NULL,
+                nt_diag_add(x->parse, NT_SEV_ERROR, mark_pos(x, ev.start_mark), NULL,
                             "YAML aliases ('*%s') are not supported; write the value out",
                             (const char *)ev.data.alias.anchor);
             }
@@ -218,17 +277,19 @@ static int parse_stream(ctx *x, const char *data, size_t len, node ***docs, size
             n->pos = mark_pos(x, ev.start_mark);
             break;
         case YAML_SCALAR_EVENT:
-            n = nt_xcalloc(1, sizeof(node));
+            /* one allocation for the node and its text: a large file holds millions */
+            n = nt_xcalloc(1, sizeof(node) + ev.data.scalar.length + 1);
             n->t = N_SCALAR;
             n->pos = mark_pos(x, ev.start_mark);
             n->len = ev.data.scalar.length;
-            n->s = nt_xstrndup((const char *)ev.data.scalar.value, n->len);
+            n->s = (char *)(n + 1);
+            memcpy(n->s, ev.data.scalar.value, n->len);
             n->style = ev.data.scalar.style;
             break;
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:
             if (depth >= NT_LOAD_MAX_DEPTH) {
-                nt_diag_add(x->diag, NT_SEV_ERROR, mark_pos(x, ev.start_mark), NULL,
+                nt_diag_add(x->parse, NT_SEV_ERROR, mark_pos(x, ev.start_mark), NULL,
                             "nesting is deeper than %d levels", NT_LOAD_MAX_DEPTH);
                 rc = -1;
                 done = true;
@@ -242,26 +303,38 @@ static int parse_stream(ctx *x, const char *data, size_t len, node ***docs, size
         case YAML_MAPPING_END_EVENT:
             if (depth > 0)
                 depth--;
+            /* an entry (a mapping, or anything else) of the streamed sequence has ended */
+            entry_done = doc.seq && depth == 2 && stack[1] == doc.seq;
             break;
         default:
             break;
         }
         if (n) {
             if (++x->nodes > LOAD_MAX_NODES) {
-                nt_diag_add(x->diag, NT_SEV_ERROR, n->pos, NULL,
-                            "the file holds more than %u YAML values", LOAD_MAX_NODES);
+                nt_diag_add(x->parse, NT_SEV_ERROR, n->pos, NULL,
+                            "the file holds more than %u YAML values at once", LOAD_MAX_NODES);
                 node_free(n);
+                x->nodes--;
                 rc = -1;
                 done = true;
             } else {
+                /* the root mapping's `clusters:` sequence: its entries are loaded one by one */
+                if (n->t == N_SEQ && depth == 1 && root->t == N_MAP && root->n % 2 == 1 &&
+                    root->kids[root->n - 1]->t == N_SCALAR &&
+                    !strcmp(root->kids[root->n - 1]->s, "clusters"))
+                    doc.seq = n;
                 attach(&root, stack, depth, n);
                 if (n->t == N_MAP || n->t == N_SEQ)
                     stack[depth++] = n;
+                else
+                    entry_done = doc.seq && depth == 2 && stack[1] == doc.seq;
             }
         }
+        if (entry_done)
+            stream_entry(x, &doc);
         yaml_event_delete(&ev);
     }
-    node_free(root);
+    x->nodes -= node_free(root);
     yaml_parser_delete(&p);
     return rc;
 }
@@ -424,6 +497,17 @@ static void set_value(ctx *x, nt_value *v, const node *n, const char *what, cons
     free(s);
 }
 
+static void set_field(ctx *x, nt_cluster *c, nt_field f, const node *n, const char *what)
+{
+    char *s = NULL;
+    if (get_str(x, n, what, c->name, &s) == 0 && s)
+        nt_cluster_set_field(c, f, s, n->pos);
+    if (nt_fields[f].flags & NT_FIELD_SENSITIVE)
+        nt_wipe_free(s);
+    else
+        free(s);
+}
+
 /* ---- cluster entries ------------------------------------------------------------------------ */
 
 typedef enum { STYLE_NATIVE, STYLE_CAMEL } key_style;
@@ -476,7 +560,7 @@ static void load_nested(ctx *x, nt_cluster *c, const node *v, const char *obj, k
             nt_buf_free(&where);
             continue;
         }
-        set_value(x, &c->f[ids[j]], val, field_key(ids[j], st), c->name);
+        set_field(x, c, ids[j], val, field_key(ids[j], st));
     }
 }
 
@@ -553,7 +637,7 @@ static void load_components(ctx *x, nt_cluster *c, const node *v, key_style st)
             continue;
         }
         nt_component_kind kind = nt_component_by_name(k->s);
-        load_component(x, c, &nt_cluster_components(c)[kind], val, k->s);
+        load_component(x, c, nt_cluster_component(c, kind), val, k->s);
     }
 }
 
@@ -693,7 +777,7 @@ static void kubeconfig_unread(ctx *x, nt_cluster *c, const char *full, int e)
     free(c->kubeconfig_unread);
     c->kubeconfig_unread = nt_buf_detach(&why);
     if (!(x->flags & NT_LOAD_KUBECONFIG_QUIET))
-        nt_diag_add(x->diag, NT_SEV_NOTE, c->kubeconfig_file.pos, c->name,
+        nt_diag_add(x->diag, NT_SEV_NOTE, nt_cluster_pos(c, NT_AT_KUBECONFIG_FILE), c->name,
                     "not read: kubeconfig_file '%s' (%s); apply needs it to save this cluster",
                     c->kubeconfig_file.s, c->kubeconfig_unread);
 }
@@ -710,17 +794,17 @@ static bool kubeconfig_file_ok(ctx *x, nt_cluster *c, const char *full, const st
         nt_buf_addf(&named, " (%s)", full);
     bool ok = false;
     if (!S_ISREG(st->st_mode))
-        err(x, c->kubeconfig_file.pos, c->name,
+        err(x, nt_cluster_pos(c, NT_AT_KUBECONFIG_FILE), c->name,
             "kubeconfig_file %s is %s, not a regular file; name the file that holds the "
             "kubeconfig",
             nt_buf_str(&named), file_type(st->st_mode));
     else if (st->st_size == 0)
-        err(x, c->kubeconfig_file.pos, c->name,
+        err(x, nt_cluster_pos(c, NT_AT_KUBECONFIG_FILE), c->name,
             "kubeconfig_file %s is empty (0 bytes); put the cluster's kubeconfig in it",
             nt_buf_str(&named));
     else if ((unsigned long long)st->st_size > NT_LOAD_MAX_FILE)
-        err(x, c->kubeconfig_file.pos, c->name, "kubeconfig_file %s: %s", nt_buf_str(&named),
-            read_error(EFBIG));
+        err(x, nt_cluster_pos(c, NT_AT_KUBECONFIG_FILE), c->name, "kubeconfig_file %s: %s",
+            nt_buf_str(&named), read_error(EFBIG));
     else
         ok = true;
     nt_buf_free(&named);
@@ -731,13 +815,15 @@ static void load_kubeconfig_file(ctx *x, nt_cluster *c)
 {
     const char *path = c->kubeconfig_file.s;
     if (c->f[NT_F_KUBECONFIG].s) {
-        err(x, c->kubeconfig_file.pos, c->name,
+        err(x, nt_cluster_pos(c, NT_AT_KUBECONFIG_FILE), c->name,
             "give either kubeconfig or kubeconfig_file, not both (kubeconfig at line %u:%u)",
-            c->f[NT_F_KUBECONFIG].pos.line, c->f[NT_F_KUBECONFIG].pos.col);
+            nt_cluster_field_pos(c, NT_F_KUBECONFIG).line,
+            nt_cluster_field_pos(c, NT_F_KUBECONFIG).col);
         return;
     }
     if (!*path) {
-        err(x, c->kubeconfig_file.pos, c->name, "kubeconfig_file is empty; name a file");
+        err(x, nt_cluster_pos(c, NT_AT_KUBECONFIG_FILE), c->name,
+            "kubeconfig_file is empty; name a file");
         return;
     }
     for (const char *d = strchr(path, '$'); d; d = strchr(d + 1, '$'))
@@ -749,7 +835,7 @@ static void load_kubeconfig_file(ctx *x, nt_cluster *c)
          * other users' homes): it is said rather than read as a relative "~user" */
         const char *home = getenv("HOME");
         if (path[1] && path[1] != '/') {
-            err(x, c->kubeconfig_file.pos, c->name,
+            err(x, nt_cluster_pos(c, NT_AT_KUBECONFIG_FILE), c->name,
                 "kubeconfig_file '%s': only ~/ (your home) is expanded, not ~user; write the "
                 "path out",
                 path);
@@ -757,7 +843,7 @@ static void load_kubeconfig_file(ctx *x, nt_cluster *c)
             return;
         }
         if (!home || !*home) {
-            err(x, c->kubeconfig_file.pos, c->name,
+            err(x, nt_cluster_pos(c, NT_AT_KUBECONFIG_FILE), c->name,
                 "kubeconfig_file '%s': HOME is not set, so ~ cannot be expanded; write the path "
                 "out",
                 path);
@@ -796,15 +882,15 @@ static void load_kubeconfig_file(ctx *x, nt_cluster *c)
     if (read_fd(fd, &data, &len) < 0) {
         kubeconfig_unread(x, c, fp, errno);
     } else if (len == 0) {
-        err(x, c->kubeconfig_file.pos, c->name,
+        err(x, nt_cluster_pos(c, NT_AT_KUBECONFIG_FILE), c->name,
             "kubeconfig_file '%s' is empty (0 bytes); put the cluster's kubeconfig in it", path);
     } else if (memchr(data, '\0', len)) {
-        err(x, c->kubeconfig_file.pos, c->name,
+        err(x, nt_cluster_pos(c, NT_AT_KUBECONFIG_FILE), c->name,
             "kubeconfig_file '%s' is not text (it contains NUL bytes)", path);
     } else {
         /* not an input of a saved plan: a plan made without the file (a CI job holding no
          * credentials) must apply where the file is; its contents are never compared */
-        nt_cluster_set_field(c, NT_F_KUBECONFIG, data, c->kubeconfig_file.pos);
+        nt_cluster_set_field(c, NT_F_KUBECONFIG, data, nt_cluster_pos(c, NT_AT_KUBECONFIG_FILE));
     }
 done:
     if (fd >= 0)
@@ -855,13 +941,7 @@ static void load_fields(ctx *x, nt_cluster *c, const node *m, key_style st)
                 !strcmp(field_key((nt_field)j, st), k->s))
                 f = (nt_field)j;
         if (f != NT_F_COUNT) {
-            char *s = NULL;
-            if (get_str(x, v, k->s, c->name, &s) == 0 && s)
-                nt_cluster_set_field(c, f, s, v->pos);
-            if (f == NT_F_KUBECONFIG)
-                nt_wipe_free(s);
-            else
-                free(s);
+            set_field(x, c, f, v, k->s);
         } else if (!strcmp(k->s, "traefik")) {
             c->has_traefik = true;
             nt_cluster_set_pos(c, NT_AT_TRAEFIK, v->pos);
@@ -877,7 +957,10 @@ static void load_fields(ctx *x, nt_cluster *c, const node *m, key_style st)
         } else if (!strcmp(k->s, k_allowed)) {
             load_allowed(x, c, v, k->s);
         } else if (st == STYLE_NATIVE && !strcmp(k->s, "kubeconfig_file")) {
-            set_value(x, &c->kubeconfig_file, v, "kubeconfig_file", c->name);
+            char *path = NULL;
+            if (get_str(x, v, "kubeconfig_file", c->name, &path) == 0 && path)
+                nt_cluster_set_kubeconfig_file(c, path, v->pos);
+            free(path);
         } else if (st == STYLE_NATIVE && !strcmp(k->s, "state")) {
             char *s = NULL;
             if (get_str(x, v, "state", c->name, &s) == 0) {
@@ -946,6 +1029,12 @@ static void load_native_entry(ctx *x, const node *m)
     add_cluster(x, c);
 }
 
+static void native_entry(ctx *x, const node *e)
+{
+    if (expect(x, e, N_MAP, "a cluster entry", NULL))
+        load_native_entry(x, e);
+}
+
 static void load_native(ctx *x, const node *root)
 {
     static const char *const keys[] = {"clusters"};
@@ -961,13 +1050,10 @@ static void load_native(ctx *x, const node *root)
                         keys, 1, NULL);
             continue;
         }
-        if (!expect(x, v, N_SEQ, "clusters", NULL))
-            continue;
-        for (size_t j = 0; j < v->n; j++) {
-            const node *e = v->kids[j];
-            if (expect(x, e, N_MAP, "a cluster entry", NULL))
-                load_native_entry(x, e);
-        }
+        /* the entries parse_stream did not already load (all of them, unless streamed) */
+        if (expect(x, v, N_SEQ, "clusters", NULL))
+            for (size_t j = 0; j < v->n; j++)
+                native_entry(x, v->kids[j]);
     }
 }
 
@@ -1052,40 +1138,44 @@ static bool looks_like_document(const node *root)
            map_get(root, "metadata");
 }
 
+/* Load one document's root (what parse_stream has not already streamed of it). */
+static void load_root(ctx *x, const node *root)
+{
+    if (is_null(root))
+        return;
+    x->nonempty++;
+    if (root->t != N_MAP) {
+        if (root->t != N_ALIAS)
+            err(x, root->pos, NULL,
+                "expected a mapping ('clusters:' or a 'kind: Cluster' document), found %s",
+                type_name(root));
+    } else if (looks_like_document(root)) {
+        load_document(x, root);
+    } else {
+        load_native(x, root);
+    }
+}
+
 static int load_data(nt_cluster_set *set, const char *name, const char *data, size_t len,
                      unsigned flags, nt_diag *diag)
 {
-    size_t errors_before = diag->n_errors;
-    ctx x = {set, nt_cluster_set_intern(set, name), flags, diag, NT_BUF_INIT, 0, false};
-    node **docs = NULL;
-    size_t ndocs = 0, cap = 0, nonempty = 0;
+    size_t errors_before = diag->n_errors, set_before = set->n;
+    nt_diag found = NT_DIAG_INIT;
+    ctx x = {set, nt_cluster_set_intern(set, name), flags, &found, diag, NT_BUF_INIT, 0, 0, false};
 
     if (len > NT_LOAD_MAX_FILE) {
         err(&x, file_pos(x.file), NULL, "the file is larger than the 64 MiB limit");
         goto done;
     }
-    if (parse_stream(&x, data, len, &docs, &ndocs, &cap) == 0) {
-        for (size_t i = 0; i < ndocs; i++) {
-            const node *root = docs[i];
-            if (is_null(root))
-                continue;
-            nonempty++;
-            if (root->t != N_MAP) {
-                if (root->t != N_ALIAS)
-                    err(&x, root->pos, NULL,
-                        "expected a mapping ('clusters:' or a 'kind: Cluster' document), "
-                        "found %s",
-                        type_name(root));
-            } else if (looks_like_document(root)) {
-                load_document(&x, root);
-            } else {
-                load_native(&x, root);
-            }
-        }
-        if (nonempty == 0)
-            err(&x, file_pos(x.file), NULL,
-                "no clusters declared: the file is empty (write 'clusters:' and a list of "
-                "entries)");
+    if (parse_stream(&x, data, len) < 0) {
+        /* invalid YAML: the parser's message alone, as if nothing had been read */
+        nt_diag_free(&found);
+        nt_cluster_set_truncate(set, set_before);
+        nt_wipe_buf_free(&x.subs);
+    } else if (x.nonempty == 0) {
+        err(&x, file_pos(x.file), NULL,
+            "no clusters declared: the file is empty (write 'clusters:' and a list of "
+            "entries)");
     }
     /* The input hash covers the raw bytes and then every substituted value (each followed by
      * a NUL): it changes when the file or anything it pulled from the environment changes. */
@@ -1101,9 +1191,7 @@ static int load_data(nt_cluster_set *set, const char *name, const char *data, si
     }
     nt_cluster_set_add_input(set, x.file, sha);
 done:
-    for (size_t i = 0; i < ndocs; i++)
-        node_free(docs[i]);
-    free(docs);
+    nt_diag_move(diag, &found);
     nt_wipe_buf_free(&x.subs);
     return diag->n_errors > errors_before ? -1 : 0;
 }

@@ -33,9 +33,8 @@ static bool empty(const char *s)
 
 static nt_pos fpos(const nt_cluster *c, nt_field f)
 {
-    if (c->f[f].s && c->f[f].pos.line)
-        return c->f[f].pos;
-    return nt_cluster_name_pos(c);
+    nt_pos p = nt_cluster_field_pos(c, f);
+    return c->f[f].s && p.line ? p : nt_cluster_name_pos(c);
 }
 
 static nt_pos cpos(const nt_cluster *c)
@@ -201,7 +200,7 @@ static const nt_component_info *component_by_default_name(const char *name)
 /* The namespace a server gives category `cat` of cluster c (after defaults), or NULL. */
 static const char *component_ns(const nt_cluster *c, nt_component_kind cat)
 {
-    const nt_component *comp = &c->comp[cat];
+    const nt_component *comp = c->comp[cat];
     if (comp->declared && !comp->is_null) {
         if (!empty(comp->ns.s))
             return comp->ns.s;
@@ -297,7 +296,7 @@ static void check_components(vctx *v)
 {
     const nt_cluster *c = v->c;
     for (int i = 0; i < NT_C_COUNT; i++) {
-        const nt_component *comp = &c->comp[i];
+        const nt_component *comp = c->comp[i];
         if (!comp->declared || comp->is_null || empty(comp->name.s))
             continue;
         if (v->o->server && v->o->gen == NT_GEN_V03 && !empty(comp->ns.s))
@@ -325,7 +324,7 @@ static void check_additions(vctx *v)
     if (v->o->gen == NT_GEN_V03)
         return; /* v0.3 servers ignore additions */
     for (int i = 0; i < NT_C_COUNT; i++) {
-        const nt_component *comp = &c->comp[i];
+        const nt_component *comp = c->comp[i];
         if (!comp->declared || comp->is_null)
             continue;
         const char *name = !empty(comp->name.s) ? comp->name.s : nt_components[i].default_name;
@@ -356,7 +355,7 @@ static void check_additions(vctx *v)
 
 static bool addition_given(const nt_cluster *c, nt_component_kind cat, const char *key)
 {
-    const nt_component *comp = &c->comp[cat];
+    const nt_component *comp = c->comp[cat];
     for (size_t i = 0; i < comp->n_additions; i++)
         if (!strcmp(comp->additions[i].key, key) && !empty(comp->additions[i].value.s))
             return true;
@@ -372,20 +371,21 @@ static void check_spellings(vctx *v)
         return; /* a v0.3 server reads the seed spelling only */
     for (size_t i = 0; i < NT_SEED_ADDITIONS; i++) {
         const nt_seed_addition *sa = &nt_seed_additions[i];
-        const nt_value *seed = &c->f[sa->field], *add = nt_cluster_seed_addition(c, sa->field);
-        if (!seed->s || !add)
+        const char *seed = c->f[sa->field].s;
+        const nt_value *add = nt_cluster_seed_addition(c, sa->field);
+        if (!seed || !add)
             continue;
         bool port = (nt_fields[sa->field].flags & NT_FIELD_PORT) != 0;
         if (port ? !all_digits(add->s) || !valid_port(add->s) : !dns_name(add->s))
             continue; /* check_additions reported it */
-        char *x = nt_normalize_port(seed->s), *y = nt_normalize_port(add->s);
+        char *x = nt_normalize_port(seed), *y = nt_normalize_port(add->s);
         if (strcmp(x, y))
             nt_diag_addc(v->diag, NT_SEV_ERROR, NT_RULE_SPELLINGS_DIFFER, add->pos, c->name,
                          "components_list.%s.additions.%s is '%s' but %s (line %u) is '%s': "
                          "a v0.3 server reads %s and a v0.4 server the addition; give both "
                          "the same value, or only one of them",
                          nt_components[sa->kind].snake, sa->key, add->s, nt_fields[sa->field].snake,
-                         seed->pos.line, seed->s, nt_fields[sa->field].snake);
+                         nt_cluster_field_pos(c, sa->field).line, seed, nt_fields[sa->field].snake);
         free(x);
         free(y);
     }
@@ -522,15 +522,17 @@ static void check_client_extras(vctx *v)
         if (!s || (nt_fields[i].flags & NT_FIELD_SENSITIVE))
             continue;
         if (has_placeholder(s))
-            check_placeholder(v, nt_fields[i].snake, s, c->f[i].pos);
+            check_placeholder(v, nt_fields[i].snake, s, nt_cluster_field_pos(c, (nt_field)i));
         else if ((nt_fields[i].flags & NT_FIELD_PORT) && !valid_port(s))
-            nt_diag_addc(v->diag, NT_SEV_ERROR, NT_RULE_PORT_INVALID, c->f[i].pos, c->name,
+            nt_diag_addc(v->diag, NT_SEV_ERROR, NT_RULE_PORT_INVALID,
+                         nt_cluster_field_pos(c, (nt_field)i), c->name,
                          "%s must be a port number (1-65535), not '%s'", nt_fields[i].snake, s);
     }
-    check_placeholder(v, "kubeconfig_file", c->kubeconfig_file.s, c->kubeconfig_file.pos);
+    check_placeholder(v, "kubeconfig_file", c->kubeconfig_file.s,
+                      nt_cluster_pos(c, NT_AT_KUBECONFIG_FILE));
     check_api_server_port(v);
     for (int i = 0; i < NT_C_COUNT; i++) {
-        const nt_component *comp = &c->comp[i];
+        const nt_component *comp = c->comp[i];
         check_placeholder(v, "a component name", comp->name.s, comp->name.pos);
         check_placeholder(v, "a component namespace", comp->ns.s, comp->ns.pos);
         for (size_t j = 0; j < comp->n_additions; j++)

@@ -117,9 +117,56 @@ static void value_copy(nt_value *dst, const nt_value *src)
     dst->pos = src->pos;
 }
 
+/* The words the enumerated fields (cluster_kind, cluster_type, usage, worker_type) take: a
+ * field holding one points at it here instead of a copy of its own (four allocations less
+ * per cluster, observed or loaded). */
+static const char *const k_words[] = {"kubernetes", "physical",   "virtual", "host",
+                                      "worker",     "deployment", "pipeline"};
+
+static bool enumerated(nt_field f)
+{
+    return f == NT_F_CLUSTER_KIND || f == NT_F_CLUSTER_TYPE || f == NT_F_USAGE ||
+           f == NT_F_WORKER_TYPE;
+}
+
+static const char *text_copy(nt_field f, const char *s)
+{
+    if (s && enumerated(f))
+        for (size_t i = 0; i < sizeof k_words / sizeof *k_words; i++)
+            if (!strcmp(s, k_words[i]))
+                return k_words[i];
+    return nt_xstrdup(s);
+}
+
+static void text_free(nt_field f, const char *s)
+{
+    for (size_t i = 0; enumerated(f) && i < sizeof k_words / sizeof *k_words; i++)
+        if (s == k_words[i])
+            return;
+    if (nt_fields[f].flags & NT_FIELD_SENSITIVE)
+        nt_wipe_free((char *)s);
+    else
+        free((char *)s);
+}
+
+/* Record pos at `which` when there is one, or when positions are already kept (a value
+ * replaced without a position must not keep the old one). */
+static void record_pos(nt_cluster *c, nt_at which, nt_pos pos)
+{
+    if (pos.line || pos.file || c->at)
+        nt_cluster_set_pos(c, which, pos);
+}
+
 /* ---- cluster ----------------------------------------------------------------------------- */
 
-static const nt_component k_no_components[NT_C_COUNT];
+/* What comp[k] reads for a component that was not given, and the array of a cluster that
+ * gave none. */
+static const nt_component k_no_component;
+static const nt_component *const k_no_components[NT_C_COUNT] = {
+    &k_no_component, &k_no_component, &k_no_component, &k_no_component, &k_no_component,
+    &k_no_component, &k_no_component, &k_no_component, &k_no_component, &k_no_component,
+    &k_no_component, &k_no_component, &k_no_component};
+_Static_assert(NT_C_COUNT == 13, "k_no_components lists one entry per component kind");
 
 nt_cluster *nt_cluster_new(void)
 {
@@ -128,11 +175,27 @@ nt_cluster *nt_cluster_new(void)
     return c;
 }
 
-nt_component *nt_cluster_components(nt_cluster *c)
+nt_component *nt_cluster_component(nt_cluster *c, nt_component_kind k)
 {
-    if (c->comp == k_no_components || !c->comp)
-        c->comp = nt_xcalloc(NT_C_COUNT, sizeof(nt_component));
-    return (nt_component *)c->comp; /* allocated here: never the shared array */
+    if (c->comp == k_no_components) {
+        const nt_component **own = nt_xmalloc(NT_C_COUNT * sizeof *own);
+        memcpy(own, k_no_components, sizeof k_no_components);
+        c->comp = own;
+    }
+    const nt_component **own = (const nt_component **)c->comp; /* the cluster's own array */
+    if (own[k] == &k_no_component)
+        own[k] = nt_xcalloc(1, sizeof(nt_component));
+    return (nt_component *)own[k]; /* allocated here: never the shared one */
+}
+
+void nt_cluster_drop_component(nt_cluster *c, nt_component_kind k)
+{
+    if (c->comp[k] == &k_no_component)
+        return;
+    const nt_component **own = (const nt_component **)c->comp;
+    nt_component_clear((nt_component *)own[k]);
+    free((nt_component *)own[k]);
+    own[k] = &k_no_component;
 }
 
 void nt_component_clear_additions(nt_component *comp)
@@ -160,21 +223,16 @@ void nt_cluster_free(nt_cluster *c)
     if (!c)
         return;
     free(c->name);
-    for (int i = 0; i < NT_F_COUNT; i++) {
-        if (nt_fields[i].flags & NT_FIELD_SENSITIVE)
-            nt_wipe_free(c->f[i].s);
-        else
-            free(c->f[i].s);
-    }
-    free(c->kubeconfig_file.s);
+    for (int i = 0; i < NT_F_COUNT; i++)
+        text_free((nt_field)i, c->f[i].s);
+    free((char *)c->kubeconfig_file.s);
     free(c->at);
     free(c->kubeconfig_unread);
     free(c->failed_keys);
-    if (c->comp != k_no_components && c->comp) {
-        nt_component *comp = (nt_component *)c->comp;
+    if (c->comp != k_no_components) {
         for (int i = 0; i < NT_C_COUNT; i++)
-            nt_component_clear(&comp[i]);
-        free(comp);
+            nt_cluster_drop_component(c, (nt_component_kind)i);
+        free((void *)c->comp);
     }
     for (size_t i = 0; i < c->n_reserved; i++) {
         free(c->reserved[i].ns);
@@ -207,14 +265,16 @@ nt_cluster *nt_cluster_clone(const nt_cluster *c)
         memcpy(d->at, c->at, NT_AT_COUNT * sizeof *d->at);
     }
     for (int i = 0; i < NT_F_COUNT; i++)
-        value_copy(&d->f[i], &c->f[i]);
-    value_copy(&d->kubeconfig_file, &c->kubeconfig_file);
+        d->f[i].s = text_copy((nt_field)i, c->f[i].s);
+    d->kubeconfig_file.s = nt_xstrdup(c->kubeconfig_file.s);
     d->kubeconfig_unread = c->kubeconfig_unread ? nt_xstrdup(c->kubeconfig_unread) : NULL;
     d->failed_keys = c->failed_keys ? nt_xstrdup(c->failed_keys) : NULL;
     d->comp = k_no_components;
-    for (int i = 0; i < NT_C_COUNT && c->comp != k_no_components && c->comp; i++) {
-        const nt_component *s = &c->comp[i];
-        nt_component *t = &nt_cluster_components(d)[i];
+    for (int i = 0; i < NT_C_COUNT; i++) {
+        const nt_component *s = c->comp[i];
+        if (s == &k_no_component)
+            continue;
+        nt_component *t = nt_cluster_component(d, (nt_component_kind)i);
         *t = *s;
         value_copy(&t->name, &s->name);
         value_copy(&t->ns, &s->ns);
@@ -253,11 +313,18 @@ const char *nt_cluster_get(const nt_cluster *c, nt_field f)
 
 void nt_cluster_set_field(nt_cluster *c, nt_field f, const char *s, nt_pos pos)
 {
-    if (nt_fields[f].flags & NT_FIELD_SENSITIVE) {
-        nt_wipe_free(c->f[f].s);
-        c->f[f].s = NULL;
-    }
-    nt_value_set(&c->f[f], s, pos);
+    const char *old = c->f[f].s;
+    c->f[f].s = text_copy(f, s); /* before the old one goes: s may be it */
+    text_free(f, old);
+    record_pos(c, NT_AT_FIELD + f, pos);
+}
+
+void nt_cluster_set_kubeconfig_file(nt_cluster *c, const char *path, nt_pos pos)
+{
+    const char *old = c->kubeconfig_file.s;
+    c->kubeconfig_file.s = nt_xstrdup(path);
+    free((char *)old);
+    record_pos(c, NT_AT_KUBECONFIG_FILE, pos);
 }
 
 static bool field_is(const nt_cluster *c, nt_field f, const char *want)
@@ -469,6 +536,15 @@ int nt_cluster_set_remove(nt_cluster_set *set, const char *name)
     return -1;
 }
 
+void nt_cluster_set_truncate(nt_cluster_set *set, size_t n)
+{
+    if (n >= set->n)
+        return;
+    while (set->n > n)
+        nt_cluster_free(set->items[--set->n]);
+    nt_name_table_index(&set->index, set->n, cluster_name_at, set->items);
+}
+
 static int cmp_cluster(const void *a, const void *b)
 {
     const nt_cluster *x = *(nt_cluster *const *)a;
@@ -531,23 +607,29 @@ const nt_value *nt_cluster_seed_addition(const nt_cluster *c, nt_field f)
     const nt_seed_addition *sa = nt_seed_addition_of(f);
     if (!sa)
         return NULL;
-    const nt_component *comp = &c->comp[sa->kind];
+    const nt_component *comp = c->comp[sa->kind];
     for (size_t i = 0; i < comp->n_additions; i++)
         if (!strcmp(comp->additions[i].key, sa->key))
             return comp->additions[i].value.s ? &comp->additions[i].value : NULL;
     return NULL;
 }
 
-const nt_value *nt_cluster_either(const nt_cluster *c, nt_field f)
+const char *nt_cluster_either(const nt_cluster *c, nt_field f)
 {
     if (c->f[f].s)
-        return &c->f[f];
-    return nt_cluster_seed_addition(c, f);
+        return c->f[f].s;
+    const nt_value *add = nt_cluster_seed_addition(c, f);
+    return add ? add->s : NULL;
 }
 
 nt_pos nt_cluster_pos(const nt_cluster *c, nt_at which)
 {
     return c && c->at ? c->at[which] : NT_POS_NONE;
+}
+
+nt_pos nt_cluster_field_pos(const nt_cluster *c, nt_field f)
+{
+    return nt_cluster_pos(c, NT_AT_FIELD + f);
 }
 
 nt_pos nt_cluster_name_pos(const nt_cluster *c)

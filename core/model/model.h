@@ -8,7 +8,8 @@
  * "Declared" is the rule everywhere: a value whose `s` is NULL was not given (desired side)
  * or could not be seen (observed side). An empty string "" is a given, empty value.
  *
- * Ownership: a set owns its clusters; a cluster owns its strings. Positions (nt_pos.file)
+ * Ownership: a set owns its clusters; a cluster owns its strings (but for the words of the
+ * enumerated fields, shared constants: see nt_text) and its components. Positions (nt_pos.file)
  * point at file names interned in the set that loaded the cluster, so a cluster must not
  * outlive that set (nt_cluster_clone keeps the same pointers). Every *_free takes NULL. */
 #ifndef NT_MODEL_H
@@ -63,11 +64,21 @@ extern const nt_field_info nt_fields[NT_F_COUNT];
 /* Look a field up by its snake or camel dotted name; NT_F_COUNT when unknown. */
 nt_field nt_field_by_name(const char *name);
 
-/* A scalar with the position it was read from. s == NULL: not declared / not visible. */
+/* A scalar with the position it was read from. s == NULL: not declared / not visible. Used
+ * inside components, additions and lists, which are allocated only when given. */
 typedef struct nt_value {
     char *s;
     nt_pos pos;
 } nt_value;
+
+/* A cluster field's text: s == NULL: not declared / not visible. Where a loaded cluster wrote
+ * it is kept beside the cluster (nt_cluster_field_pos), not in every cluster: an observed
+ * cluster has no positions, and a list answer can hold a million clusters. Read-only: the
+ * words of the enumerated fields ("kubernetes", "virtual", "worker", ...) are one shared
+ * constant each, not a copy per cluster; set through nt_cluster_set_field. */
+typedef struct nt_text {
+    const char *s;
+} nt_text;
 
 /* components_list categories: the union of both generations' keys (docs/api-server.md §3.2) and
  * the server-only ones that appear in Cluster files (7.4). */
@@ -171,29 +182,32 @@ typedef enum nt_at {
     NT_AT_RESERVED,
     NT_AT_ALLOWED,
     NT_AT_STATE,
-    NT_AT_COUNT
+    NT_AT_KUBECONFIG_FILE,
+    NT_AT_FIELD, /* NT_AT_FIELD + f: field f's value (nt_cluster_field_pos) */
+    NT_AT_COUNT = NT_AT_FIELD + NT_F_COUNT
 } nt_at;
 
 typedef struct nt_cluster {
     char *name;
     nt_pos *at; /* NT_AT_COUNT positions when loaded from a file (nt_cluster_pos), else NULL */
 
-    nt_value f[NT_F_COUNT];
-    nt_value kubeconfig_file; /* the path as written; contents go to f[NT_F_KUBECONFIG] */
-    char *kubeconfig_unread;  /* why kubeconfig_file could not be read ("path: reason"), else NULL;
-                                 a plan goes on without it, apply needs it (core/load/load.h) */
-    char *failed_keys;        /* " key key ": the entry's keys whose value raised a load error,
-                                 and the known key an unknown one resembles (validate does not
-                                 repeat those as "required"); NULL when none */
+    nt_text f[NT_F_COUNT];   /* set through nt_cluster_set_field */
+    nt_text kubeconfig_file; /* the path as written; contents go to f[NT_F_KUBECONFIG] */
+    char *kubeconfig_unread; /* why kubeconfig_file could not be read ("path: reason"), else NULL;
+                                a plan goes on without it, apply needs it (core/load/load.h) */
+    char *failed_keys;       /* " key key ": the entry's keys whose value raised a load error,
+                                and the known key an unknown one resembles (validate does not
+                                repeat those as "required"); NULL when none */
 
     bool has_traefik; /* the traefik object was given (even empty) */
     bool has_vcluster;
 
     bool has_components;
-    /* the components, indexed by nt_component_kind: read through comp[k]; a shared all-empty
-     * array until one is written through nt_cluster_components(), so that a cluster declaring
-     * none (most observed ones) does not carry 13 of them */
-    const nt_component *comp;
+    /* the components, indexed by nt_component_kind: read through comp[k] (never NULL: an
+     * undeclared one is a shared empty component). A cluster that declares none (most observed
+     * ones) shares one array of those; nt_cluster_component() gives the cluster an array of its
+     * own and allocates the one component written, so each costs memory only when given. */
+    const nt_component *const *comp;
 
     bool has_reserved;
     nt_ns_products *reserved;
@@ -219,13 +233,19 @@ nt_pos nt_cluster_pos(const nt_cluster *c, nt_at which);
 nt_pos nt_cluster_name_pos(const nt_cluster *c);
 /* Record where `which` was written (the side record is allocated on the first call). */
 void nt_cluster_set_pos(nt_cluster *c, nt_at which, nt_pos pos);
+/* Where field f's value was written; NT_POS_NONE when not known. */
+nt_pos nt_cluster_field_pos(const nt_cluster *c, nt_field f);
 
 /* Replace v's string with a copy of s (NULL clears it); pos recorded. */
 void nt_value_set(nt_value *v, const char *s, nt_pos pos);
 void nt_value_clear(nt_value *v);
 /* The field's value, or NULL when not declared. */
 const char *nt_cluster_get(const nt_cluster *c, nt_field f);
+/* Replace field f's text with a copy of s (NULL clears it; a secret's old bytes are wiped) and
+ * record pos (NT_POS_NONE: not from a file). */
 void nt_cluster_set_field(nt_cluster *c, nt_field f, const char *s, nt_pos pos);
+/* The same for kubeconfig_file (NT_AT_KUBECONFIG_FILE). */
+void nt_cluster_set_kubeconfig_file(nt_cluster *c, const char *path, nt_pos pos);
 
 /* A worker of type pipeline (worker_type: pipeline). */
 bool nt_cluster_is_pipeline(const nt_cluster *c);
@@ -239,8 +259,10 @@ bool nt_cluster_is_worker(const nt_cluster *c);
 /* "physical host", "virtual worker (deployment)", ... for messages. */
 const char *nt_cluster_kind_label(const nt_cluster *c, char *buf, size_t bufsz);
 
-/* The cluster's components, writable (allocated on the first call). */
-nt_component *nt_cluster_components(nt_cluster *c);
+/* Component k of the cluster, writable (allocated on the first call for that kind). */
+nt_component *nt_cluster_component(nt_cluster *c, nt_component_kind k);
+/* Forget component k (comp[k] reads as not given again); nothing is allocated. */
+void nt_cluster_drop_component(nt_cluster *c, nt_component_kind k);
 
 /* Component helpers. nt_component_clear frees a component's strings and zeroes it. */
 void nt_component_clear(nt_component *comp);
@@ -260,7 +282,7 @@ const nt_seed_addition *nt_seed_addition_of(nt_field f);
 const nt_value *nt_cluster_seed_addition(const nt_cluster *c, nt_field f);
 /* Seed field f as the file gives it in either spelling: the seed field, else its addition;
  * NULL when neither is given. */
-const nt_value *nt_cluster_either(const nt_cluster *c, nt_field f);
+const char *nt_cluster_either(const nt_cluster *c, nt_field f);
 
 /* An input file of a desired set: its path and the SHA-256 (hex) of its contents after
  * interpolation. Saved plans compare these to refuse stale plans. */
@@ -306,6 +328,8 @@ nt_cluster *nt_cluster_set_find(const nt_cluster_set *set, const char *name);
 size_t nt_cluster_set_position(const nt_cluster_set *set, const char *name);
 /* Remove and free the named cluster; returns 0, or -1 when absent. */
 int nt_cluster_set_remove(nt_cluster_set *set, const char *name);
+/* Free the clusters added after the first n (a loader taking back what it added). */
+void nt_cluster_set_truncate(nt_cluster_set *set, size_t n);
 /* Sort items by name (byte order) and rebuild the index. */
 void nt_cluster_set_sort(nt_cluster_set *set);
 void nt_cluster_set_add_input(nt_cluster_set *set, const char *path, const char sha256_hex[65]);

@@ -350,7 +350,7 @@ void nt_normalize_desired(const nt_cluster *c, nt_norm *out)
         }
     }
     for (int k = 0; k < NT_C_COUNT; k++) {
-        const nt_component *comp = &c->comp[k];
+        const nt_component *comp = c->comp[k];
         if (comp->declared && !comp->is_null)
             add_component(comp, (nt_component_kind)k, true, NULL, out);
     }
@@ -407,7 +407,7 @@ void nt_normalize_observed(const nt_cluster *c, const nt_cluster_set *set, nt_no
     }
     if (set->visible_extras) {
         for (int k = 0; k < NT_C_COUNT; k++) {
-            const nt_component *comp = &c->comp[k];
+            const nt_component *comp = c->comp[k];
             if (comp->is_null || (!comp->name.s && !comp->ns.s && !comp->n_additions))
                 continue;
             if (nt_normalize_visible(set, comp_paths[k][0]))

@@ -52,12 +52,6 @@ static void body_addition(cJSON *list, nt_component_kind k, const char *key, con
         cJSON_AddStringToObject(adds, key, v);
 }
 
-static const char *either(const nt_cluster *c, nt_field f)
-{
-    const nt_value *v = nt_cluster_either(c, f);
-    return v ? v->s : NULL;
-}
-
 char *nt_api_body_build(const nt_cluster *c)
 {
     cJSON *o = cJSON_CreateObject();
@@ -78,22 +72,22 @@ char *nt_api_body_build(const nt_cluster *c)
     }
     /* each seed field in both spellings, whichever the file gave (3.4): a v0.3 server reads
      * traefik/argocd_host/tekton_host, a v0.4 server the components additions */
-    const char *http = either(c, NT_F_TRAEFIK_HTTP_NODE_PORT);
-    const char *https = either(c, NT_F_TRAEFIK_HTTPS_NODE_PORT);
+    const char *http = nt_cluster_either(c, NT_F_TRAEFIK_HTTP_NODE_PORT);
+    const char *https = nt_cluster_either(c, NT_F_TRAEFIK_HTTPS_NODE_PORT);
     if (c->has_traefik || http || https) {
         cJSON *t = cJSON_AddObjectToObject(o, "traefik");
         add_str(t, "http_node_port", http);
         add_str(t, "https_node_port", https);
     }
-    const char *argocd = either(c, NT_F_ARGOCD_HOST);
-    const char *tekton = either(c, NT_F_TEKTON_HOST);
+    const char *argocd = nt_cluster_either(c, NT_F_ARGOCD_HOST);
+    const char *tekton = nt_cluster_either(c, NT_F_TEKTON_HOST);
     add_str(o, "argocd_host", argocd);
     add_str(o, "tekton_host", tekton);
 
     if (c->has_components || http || https || argocd || tekton) {
         cJSON *list = cJSON_AddObjectToObject(o, "components_list");
         for (int k = 0; k < NT_C_COUNT; k++) {
-            const nt_component *comp = &c->comp[k];
+            const nt_component *comp = c->comp[k];
             const char *snake = nt_components[k].snake;
             if (!snake || !comp->declared)
                 continue;
@@ -153,18 +147,31 @@ void nt_api_body_free(char *body)
 
 /* ---- client: list and cluster objects (4) ------------------------------------------------ */
 
-/* A string member: absent or null leaves *v untouched; a string is copied; another type is an
- * error. */
-static int get_string(const cJSON *obj, const char *key, nt_value *v, const char *what, nt_buf *err)
+/* A string member: *out is its text (borrowed from obj), or NULL when absent or null; another
+ * type is an error. */
+static int member_string(const cJSON *obj, const char *key, const char **out, const char *what,
+                         nt_buf *err)
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+    *out = NULL;
     if (!j || cJSON_IsNull(j))
         return 0;
     if (!cJSON_IsString(j)) {
         nt_buf_addf(err, "\"%s\"%s%s is not a string", key, what ? " of " : "", what ? what : "");
         return -1;
     }
-    nt_value_set(v, j->valuestring, NT_POS_NONE);
+    *out = j->valuestring;
+    return 0;
+}
+
+/* A string member into v (left untouched when absent or null). */
+static int get_string(const cJSON *obj, const char *key, nt_value *v, const char *what, nt_buf *err)
+{
+    const char *s;
+    if (member_string(obj, key, &s, what, err) < 0)
+        return -1;
+    if (s)
+        nt_value_set(v, s, NT_POS_NONE);
     return 0;
 }
 
@@ -232,9 +239,13 @@ int nt_api_cluster_from_json(const cJSON *obj, nt_cluster **out, nt_buf *err)
     }
     nt_cluster *c = nt_cluster_new();
     c->name = nt_xstrdup(name->valuestring);
-    for (size_t f = 0; f < sizeof(scalar_keys) / sizeof(scalar_keys[0]); f++)
-        if (get_string(obj, scalar_keys[f], &c->f[f], c->name, err) < 0)
+    for (size_t f = 0; f < sizeof(scalar_keys) / sizeof(scalar_keys[0]); f++) {
+        const char *s;
+        if (member_string(obj, scalar_keys[f], &s, c->name, err) < 0)
             goto fail;
+        if (s)
+            nt_cluster_set_field(c, (nt_field)f, s, NT_POS_NONE);
+    }
 
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(obj, "components_list");
     if (list && !cJSON_IsNull(list)) {
@@ -249,19 +260,19 @@ int nt_api_cluster_from_json(const cJSON *obj, nt_cluster **out, nt_buf *err)
             nt_component_kind k = nt_component_by_name(e->string);
             if (k == NT_C_COUNT || !nt_components[k].snake)
                 continue; /* a newer server's category: not ours to compare */
-            if (component_from_json(e, &nt_cluster_components(c)[k], e->string, err) < 0)
+            if (component_from_json(e, nt_cluster_component(c, k), e->string, err) < 0)
                 goto fail;
         }
         /* v0.4 shows what v0.3 had as top-level fields through additions (3.4). */
         nt_addition *a;
-        if ((a = nt_component_addition(&c->comp[NT_C_GATEWAY], "httpNodePort")))
-            nt_value_set(&c->f[NT_F_TRAEFIK_HTTP_NODE_PORT], a->value.s, NT_POS_NONE);
-        if ((a = nt_component_addition(&c->comp[NT_C_GATEWAY], "httpsNodePort")))
-            nt_value_set(&c->f[NT_F_TRAEFIK_HTTPS_NODE_PORT], a->value.s, NT_POS_NONE);
-        if ((a = nt_component_addition(&c->comp[NT_C_DEPLOYMENT], "host")))
-            nt_value_set(&c->f[NT_F_ARGOCD_HOST], a->value.s, NT_POS_NONE);
-        if ((a = nt_component_addition(&c->comp[NT_C_PIPELINE], "host")))
-            nt_value_set(&c->f[NT_F_TEKTON_HOST], a->value.s, NT_POS_NONE);
+        if ((a = nt_component_addition(c->comp[NT_C_GATEWAY], "httpNodePort")))
+            nt_cluster_set_field(c, NT_F_TRAEFIK_HTTP_NODE_PORT, a->value.s, NT_POS_NONE);
+        if ((a = nt_component_addition(c->comp[NT_C_GATEWAY], "httpsNodePort")))
+            nt_cluster_set_field(c, NT_F_TRAEFIK_HTTPS_NODE_PORT, a->value.s, NT_POS_NONE);
+        if ((a = nt_component_addition(c->comp[NT_C_DEPLOYMENT], "host")))
+            nt_cluster_set_field(c, NT_F_ARGOCD_HOST, a->value.s, NT_POS_NONE);
+        if ((a = nt_component_addition(c->comp[NT_C_PIPELINE], "host")))
+            nt_cluster_set_field(c, NT_F_TEKTON_HOST, a->value.s, NT_POS_NONE);
     }
 
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, "reserved_namespaces_allowed_products");

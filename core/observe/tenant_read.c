@@ -185,7 +185,7 @@ static int complete_field(read_ctx *rc, nt_cluster_set *set, nt_cluster *c, nt_f
         goto done;
     }
     if (r == 0)
-        nt_value_set(&c->f[f], nt_buf_str(&v), pos);
+        nt_cluster_set_field(c, f, nt_buf_str(&v), pos);
 done:
     nt_buf_free(&data);
     nt_buf_free(&err);
@@ -241,8 +241,8 @@ int nt_tenant_read(const nt_tree_reader *r, const char *label, nt_cluster_set **
     for (size_t i = 0; i < set->n; i++) {
         nt_cluster *c = set->items[i];
         nt_buf rel = NT_BUF_INIT;
-        if (c->comp[NT_C_GATEWAY].declared || c->comp[NT_C_OAUTH_PROXY].declared ||
-            c->comp[NT_C_SECRET_MANAGEMENT].declared)
+        if (c->comp[NT_C_GATEWAY]->declared || c->comp[NT_C_OAUTH_PROXY]->declared ||
+            c->comp[NT_C_SECRET_MANAGEMENT]->declared)
             v04 = true;
         else
             v03 = true;

@@ -71,7 +71,7 @@ static int check_kubeconfigs(const nt_plan *p, nt_diag *diag)
         const char *verb = a->kind == NT_ACT_CREATE    ? "create"
                            : a->kind == NT_ACT_REPLACE ? "re-create"
                                                        : "save";
-        rc = nt_diag_add(diag, NT_SEV_ERROR, d->kubeconfig_file.pos, d->name,
+        rc = nt_diag_add(diag, NT_SEV_ERROR, nt_cluster_pos(d, NT_AT_KUBECONFIG_FILE), d->name,
                          "apply would %s physical cluster %s, which needs its kubeconfig on "
                          "every save, but kubeconfig_file '%s' was not read (%s); nothing was "
                          "sent",

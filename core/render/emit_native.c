@@ -143,7 +143,7 @@ static bool str_eq(const char *a, const char *b)
 
 static const char *addition(const nt_cluster *c, nt_component_kind k, const char *name)
 {
-    nt_addition *a = nt_component_addition(&c->comp[k], name);
+    nt_addition *a = nt_component_addition(c->comp[k], name);
     return a ? a->value.s : NULL;
 }
 
@@ -284,7 +284,7 @@ static void emit_components(emitter *e, const nt_cluster *c)
 {
     bool any = false;
     for (int k = 0; k < NT_C_COUNT; k++) {
-        const nt_component *comp = &c->comp[k];
+        const nt_component *comp = c->comp[k];
         const nt_component_info *info = &nt_components[k];
         if ((info->flags & NT_COMP_SERVER_ONLY) || !info->snake || !comp->declared ||
             comp->is_null || component_is_default(comp, (nt_component_kind)k))
