@@ -196,7 +196,7 @@ static int cluster_file(const nt_cluster *c, nt_api_gen gen, nt_buf *out)
     em_kv(&em, "clusterKind", c->f[NT_F_CLUSTER_KIND].s);
     em_kv(&em, "clusterType", c->f[NT_F_CLUSTER_TYPE].s);
     /* componentsList keys sorted by camel name */
-    const char *keys[NT_C_COUNT];
+    const char *keys[NT_C_COUNT] = {0};
     size_t nk = 0;
     for (int k = 0; k < NT_C_COUNT; k++)
         if (comp_in_file(c->comp[k], (nt_component_kind)k, gen))
