@@ -50,7 +50,7 @@ awk -v n="$N" -v dir="$dir" -v desired="$tmp/clusters.yaml" 'BEGIN {
 }'
 git -C "$repo" init -q -b main
 git -C "$repo" add -A
-git -C "$repo" -c user.name=bench -c user.email=bench@example.com commit -q -m "[API] Save_Cluster"
+git -C "$repo" -c gc.auto=0 -c user.name=bench -c user.email=bench@example.com commit -q -m "[API] Save_Cluster"
 t1=$(date +%s.%N)
 
 # run NAME SPEC: one plan; prints a table row

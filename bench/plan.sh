@@ -88,7 +88,7 @@ gen() {
     }'
     git -C "$1/repo" init -q -b main
     git -C "$1/repo" add -A
-    git -C "$1/repo" -c user.name=bench -c user.email=bench@local commit -q -m "bench state"
+    git -C "$1/repo" -c gc.auto=0 -c user.name=bench -c user.email=bench@local commit -q -m "bench state"
 }
 
 echo "| clusters | changed | GET (curl) | GET (nautes) | plan wall | tool's own time | max RSS |"
