@@ -552,6 +552,27 @@ static int cmp_cluster(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+static int cmp_item_name(const void *a, const void *b, void *ctx)
+{
+    const nt_cluster_set *sort_set = ctx;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return strcmp(sort_set->items[x]->name, sort_set->items[y]->name);
+}
+
+size_t *nt_cluster_set_name_order(const nt_cluster_set *set)
+{
+    size_t *order = nt_xcalloc(set->n + 1, sizeof(*order));
+    bool sorted = true;
+    for (size_t i = 0; i < set->n; i++) {
+        order[i] = i;
+        if (i && sorted && strcmp(set->items[i - 1]->name, set->items[i]->name) > 0)
+            sorted = false;
+    }
+    if (!sorted) /* an observed set is sorted already: the common case costs one pass */
+        qsort_r(order, set->n, sizeof(*order), cmp_item_name, (void *)set);
+    return order;
+}
+
 void nt_cluster_set_sort(nt_cluster_set *set)
 {
     size_t i = 1;

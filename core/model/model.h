@@ -330,6 +330,8 @@ size_t nt_cluster_set_position(const nt_cluster_set *set, const char *name);
 int nt_cluster_set_remove(nt_cluster_set *set, const char *name);
 /* Free the clusters added after the first n (a loader taking back what it added). */
 void nt_cluster_set_truncate(nt_cluster_set *set, size_t n);
+/* The item positions in name order (byte order), n of them; the caller frees the array. */
+size_t *nt_cluster_set_name_order(const nt_cluster_set *set);
 /* Sort items by name (byte order) and rebuild the index. */
 void nt_cluster_set_sort(nt_cluster_set *set);
 void nt_cluster_set_add_input(nt_cluster_set *set, const char *path, const char sha256_hex[65]);

@@ -454,13 +454,6 @@ void nt_norm_hash(const char *name, const nt_norm *n, char out[65])
     hex_of(md, out);
 }
 
-static int cmp_index(const void *a, const void *b, void *ctx)
-{
-    const nt_cluster_set *sort_set = ctx;
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return strcmp(sort_set->items[x]->name, sort_set->items[y]->name);
-}
-
 void nt_normalize_fingerprint(const nt_cluster_set *set, char out[65], char (*hashes)[65])
 {
     char(*h)[65] = hashes ? hashes : nt_xcalloc(set->n + 1, sizeof(*h));
@@ -475,10 +468,7 @@ void nt_normalize_fingerprint_of(const nt_cluster_set *set, char (*const hashes)
 {
     size_t n = set->n;
     char(*const h)[65] = hashes;
-    size_t *order = nt_xcalloc(n + 1, sizeof(*order));
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
-    qsort_r(order, n, sizeof(*order), cmp_index, (void *)set);
+    size_t *order = nt_cluster_set_name_order(set);
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned mdlen = 0;

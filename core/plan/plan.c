@@ -27,23 +27,13 @@ static void strv_free(char **v, size_t n)
     free(v);
 }
 
-static int cmp_index(const void *a, const void *b, void *ctx)
-{
-    const nt_cluster_set *sort_set = ctx;
-    return strcmp(sort_set->items[*(const size_t *)a]->name,
-                  sort_set->items[*(const size_t *)b]->name);
-}
-
 /* Per-cluster hashes of the observed set (h, in item order, from the diff), sorted by name,
  * and the fingerprint over them. */
 static void fingerprint(nt_plan *p, const nt_cluster_set *actual, char (*h)[65])
 {
     size_t n = actual->n;
     nt_normalize_fingerprint_of(actual, h, p->fingerprint);
-    size_t *order = nt_xcalloc(n + 1, sizeof(size_t));
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
-    qsort_r(order, n, sizeof(size_t), cmp_index, (void *)actual);
+    size_t *order = nt_cluster_set_name_order(actual);
     p->observed_names = nt_xcalloc(n + 1, sizeof(char *));
     p->observed_sha = nt_xcalloc(n + 1, sizeof(*p->observed_sha));
     for (size_t i = 0; i < n; i++) {

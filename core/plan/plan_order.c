@@ -288,7 +288,12 @@ int nt_order_build(nt_plan *p, const nt_plan_opts *opts, nt_diag *diag)
             placed[i] = true;
             order[nord++] = i;
         }
-    qsort_r(order + first_noop, nord - first_noop, sizeof(size_t), cmp_noop, &sc);
+    /* the unchanged clusters come in the observed set's order, by name already as a rule */
+    bool sorted = true;
+    for (size_t i = first_noop + 1; sorted && i < nord; i++)
+        sorted = cmp_noop(&order[i - 1], &order[i], &sc) <= 0;
+    if (!sorted)
+        qsort_r(order + first_noop, nord - first_noop, sizeof(size_t), cmp_noop, &sc);
 
     nt_action *acts = nt_xcalloc(nord + 1, sizeof(nt_action));
     for (size_t i = 0; i < nord; i++) {
