@@ -730,6 +730,31 @@ static void test_a_long_list_is_loaded_entry_by_entry_past_the_node_limit(void *
     nt_buf_free(&text);
 }
 
+static void test_loading_stops_after_ten_thousand_errors_in_a_file(void **state)
+{
+    (void)state;
+    /* 10,050 entries that are not mappings: ten thousand messages, then one that says the
+     * rest was not read (a hostile file of millions costs no more) */
+    nt_buf text = NT_BUF_INIT;
+    nt_buf_adds(&text, "clusters: [x");
+    for (int i = 1; i < 10050; i++)
+        nt_buf_adds(&text, ", x");
+    nt_buf_adds(&text, "]\n");
+    nt_cluster_set *set = nt_cluster_set_new();
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_load_buffer(set, "bad.yaml", text.data, text.len, 0, &d), -1);
+    assert_int_equal(d.n_errors, 10001);
+    assert_non_null(strstr(d.items[0].msg, "a cluster entry"));
+    assert_string_equal(d.items[d.n - 1].msg, "stopped after 10000 errors: the rest of the file "
+                                              "was not read (fix these first)");
+    assert_string_equal(d.items[d.n - 1].file, "bad.yaml");
+    assert_int_equal(d.items[d.n - 1].line, 0);
+    assert_int_equal(set->n, 0);
+    nt_diag_free(&d);
+    nt_cluster_set_free(set);
+    nt_buf_free(&text);
+}
+
 static void test_a_megabyte_scalar_loads(void **state)
 {
     (void)state;
@@ -1159,6 +1184,7 @@ int main(void)
         cmocka_unit_test(test_a_syntax_error_after_loaded_entries_reports_itself_alone),
         cmocka_unit_test(test_a_clusters_list_in_a_cluster_document_is_not_loaded),
         cmocka_unit_test(test_a_long_list_is_loaded_entry_by_entry_past_the_node_limit),
+        cmocka_unit_test(test_loading_stops_after_ten_thousand_errors_in_a_file),
         cmocka_unit_test(test_a_megabyte_scalar_loads),
         cmocka_unit_test_setup_teardown(test_a_kubeconfig_file_under_tilde_is_read_from_home,
                                         make_tmpdir, remove_tmpdir),

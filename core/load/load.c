@@ -3,8 +3,9 @@
  * libyaml's event parser feeds a small tree of our own (scalars, mappings, sequences with
  * 1-based positions), which the walkers below turn into clusters. Building the tree ourselves
  * keeps hostile input bounded: aliases are refused (no expansion, so no alias bomb), nesting
- * stops at NT_LOAD_MAX_DEPTH, the nodes held at once at LOAD_MAX_NODES, and a file is never
- * larger than NT_LOAD_MAX_FILE.
+ * stops at NT_LOAD_MAX_DEPTH, the nodes held at once at LOAD_MAX_NODES and those of a file at
+ * LOAD_MAX_FILE_NODES, a file's errors at LOAD_MAX_ERRORS, and a file is never larger than
+ * NT_LOAD_MAX_FILE.
  *
  * The tree never holds a whole large file: each document is loaded and freed when it ends,
  * and each entry of a `clusters:` list as soon as it is complete (a 100,000-cluster file
@@ -32,7 +33,9 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#define LOAD_MAX_NODES 2000000u
+#define LOAD_MAX_NODES 2000000u      /* held at once */
+#define LOAD_MAX_FILE_NODES 4000000u /* in one file */
+#define LOAD_MAX_ERRORS 10000u       /* a file's entries after these are not read */
 #define API_VERSION "nautes.resource.nautes.io/v1alpha1"
 
 /* ---- the tree ------------------------------------------------------------------------------ */
@@ -71,8 +74,10 @@ typedef struct ctx {
     nt_diag *parse;  /* the parser's own errors (the caller's list) */
     nt_buf subs;     /* every substituted value, for the input hash */
     size_t nodes;    /* held at once */
+    size_t total;    /* read from the file */
     size_t nonempty; /* documents that are not empty */
     bool alias_reported;
+    bool stopped; /* LOAD_MAX_ERRORS reached: the rest of the file is parsed, not loaded */
 } ctx;
 
 /* A whole-file position: printed as "file: error: ..." */
@@ -216,6 +221,7 @@ static void doc_end(ctx *x, doc_state *d, node *root)
         nt_diag_truncate(x->diag, d->diag_mark);
         nt_cluster_set_truncate(x->set, d->set_mark);
         x->subs.len = d->subs_mark;
+        x->stopped = x->diag->n_errors >= LOAD_MAX_ERRORS;
     }
     load_root(x, root);
     x->nodes -= node_free(root);
@@ -310,9 +316,14 @@ static int parse_stream(ctx *x, const char *data, size_t len)
             break;
         }
         if (n) {
-            if (++x->nodes > LOAD_MAX_NODES) {
-                nt_diag_add(x->parse, NT_SEV_ERROR, n->pos, NULL,
-                            "the file holds more than %u YAML values at once", LOAD_MAX_NODES);
+            x->nodes++;
+            if (++x->total > LOAD_MAX_FILE_NODES || x->nodes > LOAD_MAX_NODES) {
+                if (x->total > LOAD_MAX_FILE_NODES)
+                    nt_diag_add(x->parse, NT_SEV_ERROR, n->pos, NULL,
+                                "the file holds more than %u YAML values", LOAD_MAX_FILE_NODES);
+                else
+                    nt_diag_add(x->parse, NT_SEV_ERROR, n->pos, NULL,
+                                "the file holds more than %u YAML values at once", LOAD_MAX_NODES);
                 node_free(n);
                 x->nodes--;
                 rc = -1;
@@ -1029,8 +1040,19 @@ static void load_native_entry(ctx *x, const node *m)
     add_cluster(x, c);
 }
 
+/* Whether the file's errors reached LOAD_MAX_ERRORS: what follows is then not loaded (a
+ * hostile file of millions of bad entries costs no more than ten thousand messages). */
+static bool stop_loading(ctx *x)
+{
+    if (x->diag->n_errors >= LOAD_MAX_ERRORS)
+        x->stopped = true;
+    return x->stopped;
+}
+
 static void native_entry(ctx *x, const node *e)
 {
+    if (stop_loading(x))
+        return;
     if (expect(x, e, N_MAP, "a cluster entry", NULL))
         load_native_entry(x, e);
 }
@@ -1141,7 +1163,7 @@ static bool looks_like_document(const node *root)
 /* Load one document's root (what parse_stream has not already streamed of it). */
 static void load_root(ctx *x, const node *root)
 {
-    if (is_null(root))
+    if (is_null(root) || stop_loading(x))
         return;
     x->nonempty++;
     if (root->t != N_MAP) {
@@ -1161,7 +1183,9 @@ static int load_data(nt_cluster_set *set, const char *name, const char *data, si
 {
     size_t errors_before = diag->n_errors, set_before = set->n;
     nt_diag found = NT_DIAG_INIT;
-    ctx x = {set, nt_cluster_set_intern(set, name), flags, &found, diag, NT_BUF_INIT, 0, 0, false};
+    ctx x = {
+        set,  nt_cluster_set_intern(set, name), flags, &found, diag, NT_BUF_INIT, 0, 0, 0, false,
+        false};
 
     if (len > NT_LOAD_MAX_FILE) {
         err(&x, file_pos(x.file), NULL, "the file is larger than the 64 MiB limit");
@@ -1172,6 +1196,10 @@ static int load_data(nt_cluster_set *set, const char *name, const char *data, si
         nt_diag_free(&found);
         nt_cluster_set_truncate(set, set_before);
         nt_wipe_buf_free(&x.subs);
+    } else if (x.stopped) {
+        err(&x, file_pos(x.file), NULL,
+            "stopped after %u errors: the rest of the file was not read (fix these first)",
+            LOAD_MAX_ERRORS);
     } else if (x.nonempty == 0) {
         err(&x, file_pos(x.file), NULL,
             "no clusters declared: the file is empty (write 'clusters:' and a list of "

@@ -459,16 +459,18 @@ void nt_normalize_fingerprint(const nt_cluster_set *set, char out[65], char (*ha
     char(*h)[65] = hashes ? hashes : nt_xcalloc(set->n + 1, sizeof(*h));
     for (size_t i = 0; i < set->n; i++)
         nt_normalize_cluster_hash(set->items[i], set, h[i]);
-    nt_normalize_fingerprint_of(set, h, out);
+    nt_normalize_fingerprint_of(set, h, NULL, out);
     if (!hashes)
         free(h);
 }
 
-void nt_normalize_fingerprint_of(const nt_cluster_set *set, char (*const hashes)[65], char out[65])
+void nt_normalize_fingerprint_of(const nt_cluster_set *set, char (*const hashes)[65],
+                                 const size_t *name_order, char out[65])
 {
     size_t n = set->n;
     char(*const h)[65] = hashes;
-    size_t *order = nt_cluster_set_name_order(set);
+    size_t *own = name_order ? NULL : nt_cluster_set_name_order(set);
+    const size_t *order = name_order ? name_order : own;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned mdlen = 0;
@@ -483,5 +485,5 @@ void nt_normalize_fingerprint_of(const nt_cluster_set *set, char (*const hashes)
     EVP_DigestFinal_ex(ctx, md, &mdlen);
     EVP_MD_CTX_free(ctx);
     hex_of(md, out);
-    free(order);
+    free(own);
 }

@@ -104,8 +104,10 @@ char *nt_normalize_port(const char *s);
 void nt_normalize_cluster_hash(const nt_cluster *c, const nt_cluster_set *set, char out[65]);
 /* The same from an already normalised observed form n of the cluster `name`. */
 void nt_norm_hash(const char *name, const nt_norm *n, char out[65]);
-/* The set fingerprint from per-cluster hashes given in the set's item order. */
-void nt_normalize_fingerprint_of(const nt_cluster_set *set, char (*const hashes)[65], char out[65]);
+/* The set fingerprint from per-cluster hashes given in the set's item order; name_order is
+ * nt_cluster_set_name_order(set) when the caller has it, else NULL. */
+void nt_normalize_fingerprint_of(const nt_cluster_set *set, char (*const hashes)[65],
+                                 const size_t *name_order, char out[65]);
 
 /* The fingerprint of an observed set: SHA-256 over every cluster sorted by name, of
  * "name SHA\n" with each cluster's nt_normalize_cluster_hash. hashes (may be NULL) receives

@@ -32,8 +32,8 @@ static void strv_free(char **v, size_t n)
 static void fingerprint(nt_plan *p, const nt_cluster_set *actual, char (*h)[65])
 {
     size_t n = actual->n;
-    nt_normalize_fingerprint_of(actual, h, p->fingerprint);
     size_t *order = nt_cluster_set_name_order(actual);
+    nt_normalize_fingerprint_of(actual, h, order, p->fingerprint);
     p->observed_names = nt_xcalloc(n + 1, sizeof(char *));
     p->observed_sha = nt_xcalloc(n + 1, sizeof(*p->observed_sha));
     for (size_t i = 0; i < n; i++) {
