@@ -71,21 +71,30 @@ void nt_buf_add_escaped_n(nt_buf *b, const char *s, size_t len, unsigned how)
     if (quoted)
         nt_buf_addc(b, '"');
     const unsigned char *p = (const unsigned char *)(s ? s : ""), *end = p + (s ? len : 0);
+    const unsigned char *run = p; /* the characters kept as they are, added in one piece */
     while (p < end) {
         unsigned cp = *p;
         size_t n = hex ? 1 : utf8_len(p, (size_t)(end - p), &cp);
-        if (!n || (hex && (cp < 0x20 || cp >= 0x7f || cp == '"' || cp == '\\'))) {
-            nt_buf_addf(b, "\\x%02x", *p++); /* not UTF-8, or not printable ASCII in hex */
+        bool bad = !n || (hex && (cp < 0x20 || cp >= 0x7f || cp == '"' || cp == '\\'));
+        if (!bad && !control(cp) && !(quoted && (cp == '"' || cp == '\\'))) {
+            p += n;
             continue;
         }
-        if (control(cp))
-            add_control(b, cp);
-        else if (quoted && (cp == '"' || cp == '\\'))
-            nt_buf_addf(b, "\\%c", (char)cp);
-        else
-            nt_buf_add(b, p, n);
-        p += n;
+        if (p > run)
+            nt_buf_add(b, run, (size_t)(p - run));
+        if (bad) {
+            nt_buf_addf(b, "\\x%02x", *p++); /* not UTF-8, or not printable ASCII in hex */
+        } else {
+            if (control(cp))
+                add_control(b, cp);
+            else
+                nt_buf_addf(b, "\\%c", (char)cp);
+            p += n;
+        }
+        run = p;
     }
+    if (p > run)
+        nt_buf_add(b, run, (size_t)(p - run));
     if (quoted)
         nt_buf_addc(b, '"');
 }
