@@ -51,6 +51,7 @@ awk -v n="$N" -v dir="$dir" -v desired="$tmp/clusters.yaml" 'BEGIN {
 git -C "$repo" init -q -b main
 git -C "$repo" add -A
 git -C "$repo" -c gc.auto=0 -c user.name=bench -c user.email=bench@example.com commit -q -m "[API] Save_Cluster"
+sync # write the new files and objects out now, not during the measurements (bench/plan.sh)
 t1=$(date +%s.%N)
 
 # run NAME SPEC: one plan; prints a table row

@@ -7,8 +7,9 @@
 # nautes-devserver is started on it (it loads an existing repository at startup), so no
 # 10,000 POSTs are needed. The tool's own time is the plan's wall time minus the time of the
 # one GET (as the tool's own trace times it); its CPU time is user + system (the work the
-# tool did, whatever its neighbours on a shared machine do; best of 3 each); peak memory is
-# /usr/bin/time's max RSS.
+# tool did, whatever its neighbours on a shared machine do); peak memory is /usr/bin/time's
+# max RSS. Each is the best of 5 rounds, and a round plans every size once, so that the sizes
+# compared are measured in the same minutes.
 # Prints a markdown table. Not a test: machines here are shared and noisy.
 set -euo pipefail
 BUILD=${1:-build}
@@ -21,12 +22,7 @@ NAUTES=$BUILD/nautes
 DEVSERVER=$BUILD/nautes-devserver
 [ -x "$NAUTES" ] && [ -x "$DEVSERVER" ] || { echo "build $NAUTES and $DEVSERVER first (make)"; exit 1; }
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/nautes-bench-plan.XXXXXX")
-SERVER_PID=
-cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+trap 'rm -rf "$TMP"' EXIT
 
 # gen DIR N: DIR/clusters.yaml (desired, 1% of the virtual clusters with another
 # primary_domain) and DIR/repo (the tenant repository holding all N as the server stored them).
@@ -93,17 +89,29 @@ gen() {
     git -C "$1/repo" -c gc.auto=0 -c user.name=bench -c user.email=bench@local commit -q -m "bench state"
 }
 
-OWNS=() CPUS=()
-echo "| clusters | changed | GET (curl) | GET (nautes) | plan wall | tool's own time | tool's CPU | max RSS |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+# Every size is set up first (its fixture written out, its server started and warmed up), then
+# the plans run in rounds, one of each size per round: a shared machine's speed drifts over
+# minutes, and timing the sizes one after the other compared a fast minute with a slow one.
+declare -A URL_OF TOKEN_OF CHANGED_OF GET_OF OWN_OF CPU_OF WALL_OF RSS_OF TOOLGET_OF TIMING_OF
+SERVER_PIDS=()
+cleanup() {
+    for p in "${SERVER_PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
 for N in "${SIZES[@]}"; do
     D=$TMP/n$N
     mkdir -p "$D"
-    CHANGED=$(gen "$D" "$N")
+    CHANGED_OF[$N]=$(gen "$D" "$N")
+    # the fixture is hundreds of megabytes of new files and git objects: write them out now,
+    # or the kernel's writeback of them runs during the measurements (it made 100,000
+    # clusters look 30% slower, the 10,000 ones much less)
+    sync
     TOKEN=bench-$RANDOM
     "$DEVSERVER" --listen 127.0.0.1:0 --repo "$D/repo" --token "$TOKEN" --api-version v0.4 \
         >"$D/server.out" 2>"$D/server.err" &
     SERVER_PID=$!
+    SERVER_PIDS+=("$SERVER_PID")
     URL=
     # the server reads every Cluster file at startup: allow minutes for 100,000
     for _ in $(seq 1 3000); do
@@ -113,50 +121,64 @@ for N in "${SIZES[@]}"; do
         sleep 0.2
     done
     case "$URL" in http*://*) ;; *) echo "devserver did not start: $(cat "$D/server.err")"; exit 1 ;; esac
-    # warm up, then the best of 3 for the GET and for the plan
+    # warm up, then the best of 3 for the GET
     curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL/api/v1/clusters"
     best_get=999
     for _ in 1 2 3; do
         t=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$URL/api/v1/clusters")
         best_get=$(awk -v a="$best_get" -v b="$t" 'BEGIN { print (b < a ? b : a) }')
     done
-    best_wall=999 rss=0 best_own=999 tool_get=0 best_cpu=999
-    for _ in 1 2 3; do
-        (cd "$D" && NAUTES_API_SERVER=$URL NAUTES_TOKEN=$TOKEN /usr/bin/time -v "$NAUTES" plan clusters.yaml \
-            --verbose --detailed-exitcode >"$D/plan.out" 2>"$D/plan.err") || [ $? = 2 ]
-        w=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$D/plan.err" |
-            awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
-        r=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$D/plan.err")
-        cpu=$(sed -n 's/.*\(User\|System\) time (seconds): //p' "$D/plan.err" | awk '{ t += $1 } END { print t }')
-        best_cpu=$(awk -v a="$best_cpu" -v b="$cpu" 'BEGIN { print (b < a ? b : a) }')
-        # the GET as the tool's own trace timed it: "< 200 (546 ms, 36535231 bytes)"
-        g=$(sed -n 's/^< 200 (\([0-9]*\) ms.*/\1/p' "$D/plan.err" | head -1)
-        own_now=$(awk -v w="$w" -v g="${g:-0}" 'BEGIN { print w - g / 1000 }')
-        if awk -v a="$own_now" -v b="$best_own" 'BEGIN { exit !(a < b) }'; then
-            best_own=$own_now
-            tool_get=$(awk -v g="${g:-0}" 'BEGIN { print g / 1000 }')
-        fi
-        best_wall=$(awk -v a="$best_wall" -v b="$w" 'BEGIN { print (b < a ? b : a) }')
-        rss=$(awk -v a="$rss" -v b="$r" 'BEGIN { print (b > a ? b : a) }')
-    done
-    grep -q "Plan: 0 to add, $CHANGED to change, 0 to replace, 0 to destroy." "$D/plan.out" ||
+    URL_OF[$N]=$URL TOKEN_OF[$N]=$TOKEN GET_OF[$N]=$best_get
+    OWN_OF[$N]=999 CPU_OF[$N]=999 WALL_OF[$N]=999 RSS_OF[$N]=0 TOOLGET_OF[$N]=0
+done
+
+# one plan of N clusters: keeps the best own time (and the GET that came with it), the best CPU
+# and wall time, the largest RSS
+plan_once() {
+    local N=$1 D=$TMP/n$1 w r cpu g own_now
+    (cd "$D" && NAUTES_API_SERVER=${URL_OF[$N]} NAUTES_TOKEN=${TOKEN_OF[$N]} /usr/bin/time -v \
+        "$NAUTES" plan clusters.yaml --verbose --detailed-exitcode >"$D/plan.out" 2>"$D/plan.err") ||
+        [ $? = 2 ]
+    grep -q "Plan: 0 to add, ${CHANGED_OF[$N]} to change, 0 to replace, 0 to destroy." "$D/plan.out" ||
         { echo "unexpected plan:"; tail -3 "$D/plan.out"; exit 1; }
+    w=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$D/plan.err" |
+        awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
+    r=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$D/plan.err")
+    cpu=$(sed -n 's/.*\(User\|System\) time (seconds): //p' "$D/plan.err" | awk '{ t += $1 } END { print t }')
+    # the GET as the tool's own trace timed it: "< 200 (546 ms, 36535231 bytes)"
+    g=$(sed -n 's/^< 200 (\([0-9]*\) ms.*/\1/p' "$D/plan.err" | head -1)
+    own_now=$(awk -v w="$w" -v g="${g:-0}" 'BEGIN { print w - g / 1000 }')
+    if awk -v a="$own_now" -v b="${OWN_OF[$N]}" 'BEGIN { exit !(a < b) }'; then
+        OWN_OF[$N]=$own_now
+        TOOLGET_OF[$N]=$(awk -v g="${g:-0}" 'BEGIN { print g / 1000 }')
+        TIMING_OF[$N]=$(grep "nautes: timing" "$D/plan.err" || true)
+    fi
+    CPU_OF[$N]=$(awk -v a="${CPU_OF[$N]}" -v b="$cpu" 'BEGIN { print (b < a ? b : a) }')
+    WALL_OF[$N]=$(awk -v a="${WALL_OF[$N]}" -v b="$w" 'BEGIN { print (b < a ? b : a) }')
+    RSS_OF[$N]=$(awk -v a="${RSS_OF[$N]}" -v b="$r" 'BEGIN { print (b > a ? b : a) }')
+}
+
+# the best of 5 rounds, each size once per round
+for _ in 1 2 3 4 5; do
+    for N in "${SIZES[@]}"; do plan_once "$N"; done
+done
+
+echo "| clusters | changed | GET (curl) | GET (nautes) | plan wall | tool's own time | tool's CPU | max RSS |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+for N in "${SIZES[@]}"; do
     # the tool's own time: its wall time minus its own GET (the server's answer and transfer)
-    own=$(awk -v o="$best_own" 'BEGIN { printf "%.2f s", (o > 0 ? o : 0) }')
-    printf '| %d | %d | %.2f s | %.2f s | %.2f s | %s | %.2f s | %d MB |\n' "$N" "$CHANGED" \
-        "$best_get" "$tool_get" "$best_wall" "$own" "$best_cpu" $((rss / 1024))
-    grep "nautes: timing" "$D/plan.err" | sed 's/^/    <!-- /; s/$/ -->/'
-    OWNS+=("$best_own") CPUS+=("$best_cpu")
-    kill "$SERVER_PID"
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-    rm -rf "$D"
+    own=$(awk -v o="${OWN_OF[$N]}" 'BEGIN { printf "%.2f s", (o > 0 ? o : 0) }')
+    printf '| %d | %d | %.2f s | %.2f s | %.2f s | %s | %.2f s | %d MB |\n' "$N" "${CHANGED_OF[$N]}" \
+        "${GET_OF[$N]}" "${TOOLGET_OF[$N]}" "${WALL_OF[$N]}" "$own" "${CPU_OF[$N]}" \
+        $((${RSS_OF[$N]} / 1024))
+    echo "${TIMING_OF[$N]}" | sed 's/^/    <!-- /; s/$/ -->/'
 done
 # each size against the first: how the time grows (the goal in docs/benchmarks.md: 10 times
 # the clusters in under 10 times the time)
 for i in $(seq 1 $((${#SIZES[@]} - 1))); do
-    awk -v n0="${SIZES[0]}" -v n="${SIZES[$i]}" -v o0="${OWNS[0]}" -v o="${OWNS[$i]}" \
-        -v c0="${CPUS[0]}" -v c="${CPUS[$i]}" 'BEGIN {
+    N0=${SIZES[0]} N=${SIZES[$i]}
+    awk -v n0="$N0" -v n="$N" -v o0="${OWN_OF[$N0]}" -v o="${OWN_OF[$N]}" \
+        -v c0="${CPU_OF[$N0]}" -v c="${CPU_OF[$N]}" 'BEGIN {
         printf "%d against %d clusters: %.1fx the own time, %.1fx the CPU time\n", n, n0,
                (o0 > 0 ? o / o0 : 0), (c0 > 0 ? c / c0 : 0) }'
 done
