@@ -29,11 +29,12 @@ PKGS = yaml-0.1 libcurl libcjson libgit2 libmicrohttpd libcrypto
 # Debian packages: the build (compiler, pkg-config, -dev libraries), then what the demo
 # adds (curl and git drive the local server), then what the tests add (cmocka; openssl makes
 # test certificates; xmllint checks the JUnit report; groff and col render the man pages;
-# ca-certificates is the system CA bundle the TLS tests trust without --cacert).
+# ca-certificates is the system CA bundle the TLS tests trust without --cacert; time is the
+# /usr/bin/time the benchmarks, which a test runs at a small size, measure with).
 BUILD_DEBS = gcc libc6-dev pkg-config libyaml-dev libcurl4-openssl-dev libcjson-dev libgit2-dev \
              libmicrohttpd-dev libssl-dev
 DEMO_DEBS = curl git
-TEST_DEBS = libcmocka-dev openssl libxml2-utils groff-base bsdextrautils ca-certificates \
+TEST_DEBS = libcmocka-dev openssl libxml2-utils groff-base bsdextrautils ca-certificates time \
             build-essential dpkg-dev debhelper fakeroot lintian
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -94,7 +95,8 @@ demo-deps: deps
 
 test-deps: demo-deps
 	$(call need,pkg-config --exists cmocka && command -v openssl && command -v xmllint && \
-	    command -v groff && command -v col && test -r /etc/ssl/certs/ca-certificates.crt,$(TEST_DEBS))
+	    command -v groff && command -v col && test -r /etc/ssl/certs/ca-certificates.crt && \
+	    test -x /usr/bin/time,$(TEST_DEBS))
 
 # ---- release build ------------------------------------------------------------------------
 $(REL)/%.o: %.c | deps
