@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "core/base/alloc.h"
 #include "core/base/buf.h"
 
 #include <stdlib.h>
@@ -48,6 +49,30 @@ static void test_grows_to_hold_a_megabyte(void **state)
     nt_buf_addf(&b, "%0*d", 5000, 7);
     assert_int_equal(b.len, 1024 * 1024 + 5000);
     nt_buf_free(&b);
+}
+
+static void test_appending_doubles_the_capacity(void **state)
+{
+    (void)state;
+    nt_buf b = NT_BUF_INIT;
+    size_t grew = 0, cap = 0;
+    for (int i = 0; i < 100000; i++) {
+        nt_buf_addc(&b, 'x');
+        if (b.cap != cap) {
+            assert_true(b.cap >= 2 * cap); /* never a step smaller than doubling */
+            cap = b.cap;
+            grew++;
+        }
+    }
+    assert_int_equal(b.cap, 131072); /* 64, 128, ..., 2^17: room for 100,000 and the NUL */
+    assert_int_equal(grew, 12);
+    assert_int_equal(b.data[99999], 'x');
+    nt_buf_free(&b);
+    /* the capacity rule itself */
+    assert_int_equal(nt_grow_cap(0, 1, 8), 8);
+    assert_int_equal(nt_grow_cap(8, 9, 8), 16);
+    assert_int_equal(nt_grow_cap(16, 16, 8), 16);
+    assert_int_equal(nt_grow_cap(0, 1000, 64), 1024);
 }
 
 static void test_binary_data_keeps_its_nul_bytes(void **state)
@@ -180,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_an_empty_buffer_reads_as_the_empty_string),
         cmocka_unit_test(test_appends_strings_characters_and_formats),
         cmocka_unit_test(test_grows_to_hold_a_megabyte),
+        cmocka_unit_test(test_appending_doubles_the_capacity),
         cmocka_unit_test(test_binary_data_keeps_its_nul_bytes),
         cmocka_unit_test(test_reset_and_truncate_keep_the_memory),
         cmocka_unit_test(test_detach_hands_over_the_string_and_empties_the_buffer),

@@ -28,16 +28,22 @@ void *nt_xrealloc(void *p, size_t n)
     return q;
 }
 
-void nt_xgrow(void **p, size_t *cap, size_t need, size_t size)
+size_t nt_grow_cap(size_t cap, size_t need, size_t first)
 {
-    if (need <= *cap)
-        return;
-    size_t ncap = *cap ? *cap : 8;
+    size_t ncap = cap ? cap : first;
     while (ncap < need) {
         if (ncap > SIZE_MAX / 2)
             abort();
         ncap *= 2;
     }
+    return ncap;
+}
+
+void nt_xgrow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return;
+    size_t ncap = nt_grow_cap(*cap, need, 8);
     if (ncap > SIZE_MAX / size)
         abort();
     *p = nt_xrealloc(*p, ncap * size);

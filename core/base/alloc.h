@@ -11,9 +11,13 @@
 void *nt_xmalloc(size_t n);
 void *nt_xcalloc(size_t count, size_t size);
 void *nt_xrealloc(void *p, size_t n);
-/* Grow *p (an array of *cap items of `size` bytes) so that it holds at least `need` items. */
+/* Grow *p (an array of *cap items of `size` bytes) so that it holds at least `need` items; the
+ * new items are zeroed. */
 void nt_xgrow(void **p, size_t *cap, size_t need, size_t size);
-char *nt_xstrdup(const char *s);              /* NULL in, NULL out */
+/* The capacity that holds `need` items: cap (first when cap is 0) doubled as often as needed,
+ * so that growing one item at a time costs O(1) each. Aborts when it would overflow. */
+size_t nt_grow_cap(size_t cap, size_t need, size_t first);
+char *nt_xstrdup(const char *s); /* NULL in, NULL out */
 char *nt_xstrndup(const char *s, size_t n);
 
 #define NT_GROW(arr, cap, need) nt_xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr)))

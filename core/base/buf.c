@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,15 +20,8 @@ static void reserve(nt_buf *b, size_t extra)
     size_t need = b->len + extra + 1;
     if (need < b->len)
         abort();
-    if (need <= b->cap)
-        return;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < need) {
-        if (cap > SIZE_MAX / 2)
-            abort();
-        cap *= 2;
-    }
-    nt_buf_reserve(b, cap - b->len - 1);
+    if (need > b->cap)
+        nt_buf_reserve(b, nt_grow_cap(b->cap, need, 64) - b->len - 1);
 }
 
 void nt_buf_reserve(nt_buf *b, size_t extra)
