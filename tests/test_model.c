@@ -291,6 +291,61 @@ static void test_a_cluster_holds_only_the_components_and_positions_it_was_given(
     nt_cluster_free(c);
 }
 
+/* The components' default names and namespaces are one shared word each, not a copy per
+ * value (an observed v0.4 cluster repeats them in every component); any other text is a copy
+ * of its own. Each is freed as it should be: ASan fails this test if a shared word is freed
+ * or a copy is leaked. */
+static void test_default_component_words_are_shared_and_other_values_copied(void **state)
+{
+    (void)state;
+    nt_cluster *a = named("a"), *b = named("b");
+    nt_component *ca = nt_cluster_component(a, NT_C_DEPLOYMENT);
+    nt_component *cb = nt_cluster_component(b, NT_C_DEPLOYMENT);
+    char name[] = "argocd", ns[] = "argocd";
+    nt_value_set(&ca->name, name, NT_POS_NONE);
+    nt_value_set(&cb->name, "argocd", NT_POS_NONE);
+    nt_value_set(&ca->ns, ns, NT_POS_NONE);
+    assert_ptr_equal(ca->name.s, cb->name.s); /* one word, whatever text it was set from */
+    assert_ptr_equal(ca->name.s, ca->ns.s);
+    assert_ptr_not_equal(ca->name.s, name);
+    name[0] = 'X'; /* the value never pointed at the caller's text */
+    assert_string_equal(ca->name.s, "argocd");
+    for (size_t k = 0; k < NT_C_COUNT; k++) { /* every default is one of the words */
+        nt_value v = {NULL, NT_POS_NONE}, w = {NULL, NT_POS_NONE};
+        nt_value_set(&v, nt_components[k].default_name, NT_POS_NONE);
+        nt_value_set(&w, nt_components[k].default_namespace, NT_POS_NONE);
+        nt_value_set(&v, v.s, NT_POS_NONE); /* set from itself */
+        assert_string_equal(w.s, nt_components[k].default_namespace);
+        assert_string_equal(v.s, nt_components[k].default_name);
+        nt_value u = {NULL, NT_POS_NONE};
+        nt_value_set(&u, nt_components[k].default_name, NT_POS_NONE);
+        assert_ptr_equal(u.s, v.s);
+        nt_value_clear(&u);
+        nt_value_clear(&v);
+        nt_value_clear(&w);
+    }
+    /* near misses are copies: a prefix, a longer word, another case */
+    nt_value_set(&cb->ns, "argocd-system", NT_POS_NONE);
+    nt_component_set_addition(cb, "host", "argo", NT_POS_NONE);
+    nt_component_set_addition(cb, "x", "Vault", NT_POS_NONE);
+    nt_component_set_addition(cb, "y", "vault", NT_POS_NONE);
+    assert_string_equal(cb->ns.s, "argocd-system");
+    assert_string_equal(nt_component_addition(cb, "host")->value.s, "argo");
+    nt_value t = {NULL, NT_POS_NONE};
+    nt_value_set(&t, "vault", NT_POS_NONE);
+    assert_ptr_equal(nt_component_addition(cb, "y")->value.s, t.s);
+    assert_ptr_not_equal(nt_component_addition(cb, "x")->value.s, t.s);
+    nt_value_clear(&t);
+    /* a clone shares the words too; each cluster frees what it owns */
+    nt_cluster *c = nt_cluster_clone(b);
+    assert_ptr_equal(c->comp[NT_C_DEPLOYMENT]->name.s, cb->name.s);
+    assert_string_equal(c->comp[NT_C_DEPLOYMENT]->ns.s, "argocd-system");
+    assert_ptr_not_equal(c->comp[NT_C_DEPLOYMENT]->ns.s, cb->ns.s);
+    nt_cluster_free(a);
+    nt_cluster_free(b);
+    nt_cluster_free(c);
+}
+
 /* A hostile map: 200,000 keys are set, found, overwritten, cloned and cleared (hashed, so
  * this stays linear; it once took minutes). */
 static void test_a_huge_additions_map_keeps_order_and_finds_every_key(void **state)
@@ -360,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_kind_helpers_and_label_read_the_declared_strings),
         cmocka_unit_test(test_interned_file_names_are_shared),
         cmocka_unit_test(test_a_cluster_holds_only_the_components_and_positions_it_was_given),
+        cmocka_unit_test(test_default_component_words_are_shared_and_other_values_copied),
         cmocka_unit_test(test_a_huge_additions_map_keeps_order_and_finds_every_key),
         cmocka_unit_test(test_every_rule_has_a_name_and_none_twice),
     };

@@ -97,31 +97,68 @@ nt_component_kind nt_component_by_name(const char *name)
 
 /* ---- values ---------------------------------------------------------------------------- */
 
+/* Words many clusters hold: a value or field holding one points at the word here instead of
+ * a copy of its own. k_words: what the enumerated fields (cluster_kind, cluster_type, usage,
+ * worker_type) take (four allocations less per cluster, observed or loaded); k_value_words:
+ * the components' default names and namespaces (nt_components[]), which an observed v0.4
+ * cluster repeats in every component it lists (ten allocations less per virtual cluster). */
+static const char *const k_words[] = {"kubernetes", "physical",   "virtual", "host",
+                                      "worker",     "deployment", "pipeline"};
+static const char *const k_value_words[] = {
+    "hnc",    "hnc-system",       "external-secrets", "traefik",      "argocd", "argo-rollouts",
+    "tekton", "tekton-pipelines", "argo-events",      "cert-manager", "vault",  "oauth2-proxy"};
+#define NT_WORDS(a) (a), sizeof(a) / sizeof *(a)
+
+/* The word of `words` equal to s, or NULL. */
+static const char *shared_word(const char *const *words, size_t n, const char *s)
+{
+    for (size_t i = 0; s && i < n; i++)
+        if (words[i][0] == s[0] && !strcmp(words[i], s))
+            return words[i];
+    return NULL;
+}
+
+/* s is one of `words` itself (not a copy): it is not freed. */
+static bool is_shared_word(const char *const *words, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s == words[i])
+            return true;
+    return false;
+}
+
+static const char *value_copy_of(const char *s)
+{
+    const char *w = shared_word(NT_WORDS(k_value_words), s);
+    return w ? w : nt_xstrdup(s);
+}
+
+static void value_free(const char *s)
+{
+    if (!is_shared_word(NT_WORDS(k_value_words), s))
+        free((char *)s);
+}
+
 void nt_value_set(nt_value *v, const char *s, nt_pos pos)
 {
-    free(v->s);
-    v->s = nt_xstrdup(s);
+    const char *old = v->s;
+    v->s = value_copy_of(s); /* before the old one goes: s may be it */
+    value_free(old);
     v->pos = pos;
 }
 
 void nt_value_clear(nt_value *v)
 {
-    free(v->s);
+    value_free(v->s);
     v->s = NULL;
     v->pos = NT_POS_NONE;
 }
 
 static void value_copy(nt_value *dst, const nt_value *src)
 {
-    dst->s = nt_xstrdup(src->s);
+    dst->s = value_copy_of(src->s);
     dst->pos = src->pos;
 }
-
-/* The words the enumerated fields (cluster_kind, cluster_type, usage, worker_type) take: a
- * field holding one points at it here instead of a copy of its own (four allocations less
- * per cluster, observed or loaded). */
-static const char *const k_words[] = {"kubernetes", "physical",   "virtual", "host",
-                                      "worker",     "deployment", "pipeline"};
 
 static bool enumerated(nt_field f)
 {
@@ -131,18 +168,14 @@ static bool enumerated(nt_field f)
 
 static const char *text_copy(nt_field f, const char *s)
 {
-    if (s && enumerated(f))
-        for (size_t i = 0; i < sizeof k_words / sizeof *k_words; i++)
-            if (!strcmp(s, k_words[i]))
-                return k_words[i];
-    return nt_xstrdup(s);
+    const char *w = enumerated(f) ? shared_word(NT_WORDS(k_words), s) : NULL;
+    return w ? w : nt_xstrdup(s);
 }
 
 static void text_free(nt_field f, const char *s)
 {
-    for (size_t i = 0; enumerated(f) && i < sizeof k_words / sizeof *k_words; i++)
-        if (s == k_words[i])
-            return;
+    if (enumerated(f) && is_shared_word(NT_WORDS(k_words), s))
+        return;
     if (nt_fields[f].flags & NT_FIELD_SENSITIVE)
         nt_wipe_free((char *)s);
     else
@@ -202,7 +235,7 @@ void nt_component_clear_additions(nt_component *comp)
 {
     for (size_t i = 0; i < comp->n_additions; i++) {
         free(comp->additions[i].key);
-        free(comp->additions[i].value.s);
+        value_free(comp->additions[i].value.s);
     }
     free(comp->additions);
     nt_name_table_free(&comp->additions_index);
@@ -237,15 +270,15 @@ void nt_cluster_free(nt_cluster *c)
     for (size_t i = 0; i < c->n_reserved; i++) {
         free(c->reserved[i].ns);
         for (size_t j = 0; j < c->reserved[i].n; j++)
-            free(c->reserved[i].products[j].s);
+            value_free(c->reserved[i].products[j].s);
         free(c->reserved[i].products);
     }
     free(c->reserved);
     for (size_t i = 0; i < c->n_allowed; i++) {
         free(c->allowed[i].product);
         for (size_t j = 0; j < c->allowed[i].n; j++) {
-            free(c->allowed[i].items[j].kind.s);
-            free(c->allowed[i].items[j].group.s);
+            value_free(c->allowed[i].items[j].kind.s);
+            value_free(c->allowed[i].items[j].group.s);
         }
         free(c->allowed[i].items);
     }

@@ -9,7 +9,8 @@
  * or could not be seen (observed side). An empty string "" is a given, empty value.
  *
  * Ownership: a set owns its clusters; a cluster owns its strings (but for the words of the
- * enumerated fields, shared constants: see nt_text) and its components. Positions (nt_pos.file)
+ * enumerated fields and the components' default names and namespaces, shared constants: see
+ * nt_text and nt_value) and its components. Positions (nt_pos.file)
  * point at file names interned in the set that loaded the cluster, so a cluster must not
  * outlive that set (nt_cluster_clone keeps the same pointers). Every *_free takes NULL. */
 #ifndef NT_MODEL_H
@@ -65,9 +66,11 @@ extern const nt_field_info nt_fields[NT_F_COUNT];
 nt_field nt_field_by_name(const char *name);
 
 /* A scalar with the position it was read from. s == NULL: not declared / not visible. Used
- * inside components, additions and lists, which are allocated only when given. */
+ * inside components, additions and lists, which are allocated only when given. Read-only, as
+ * nt_text: the components' default names and namespaces ("argocd", "vault", ...) are one
+ * shared constant each, not a copy per value; set through nt_value_set. */
 typedef struct nt_value {
-    char *s;
+    const char *s;
     nt_pos pos;
 } nt_value;
 
