@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include "core/base/alloc.h"
 #include "core/model/model.h"
 #include "core/model/rules.h"
 
@@ -346,6 +347,81 @@ static void test_default_component_words_are_shared_and_other_values_copied(void
     nt_cluster_free(c);
 }
 
+/* Reserved components come from the array's own allocation; more than reserved are allocated
+ * one by one; a dropped one is not reused. ASan fails this test if a reserved component is
+ * freed on its own or one allocated alone is leaked. */
+static void test_reserved_components_live_in_the_array_allocation(void **state)
+{
+    (void)state;
+    nt_cluster *c = named("c");
+    nt_cluster_reserve_components(c, 0); /* nothing to reserve: still the shared array */
+    assert_false(c->comp[NT_C_GATEWAY]->declared);
+    nt_cluster_reserve_components(c, 2);
+    assert_int_equal(c->comp_room, 2);
+    const char *lo = (const char *)c->comp + NT_C_COUNT * sizeof *c->comp;
+    const char *hi = lo + 2 * sizeof(nt_component);
+    nt_component *g = nt_cluster_component(c, NT_C_GATEWAY);
+    nt_component *d = nt_cluster_component(c, NT_C_DEPLOYMENT);
+    assert_true((const char *)g >= lo && (const char *)g < hi);
+    assert_true((const char *)d >= lo && (const char *)d < hi);
+    assert_ptr_not_equal(g, d);
+    assert_ptr_equal(nt_cluster_component(c, NT_C_GATEWAY), g); /* taken once */
+    nt_component *p = nt_cluster_component(c, NT_C_PIPELINE);   /* beyond the room */
+    assert_true((const char *)p < lo || (const char *)p >= hi);
+    nt_value_set(&g->name, "traefik", NT_POS_NONE);
+    nt_component_set_addition(g, "httpNodePort", "30080", NT_POS_NONE);
+    nt_value_set(&d->name, "argo", NT_POS_NONE);
+    nt_value_set(&p->ns, "ci", NT_POS_NONE);
+    nt_cluster_reserve_components(c, 5); /* the cluster has its array: nothing changes */
+    assert_int_equal(c->comp_room, 2);
+    assert_int_equal(c->comp_room_used, 2);
+
+    nt_cluster *k = nt_cluster_clone(c); /* the clone reserves what it copies */
+    assert_int_equal(k->comp_room, 3);
+    assert_string_equal(k->comp[NT_C_DEPLOYMENT]->name.s, "argo");
+    assert_string_equal(nt_component_addition(k->comp[NT_C_GATEWAY], "httpNodePort")->value.s,
+                        "30080");
+    assert_string_equal(k->comp[NT_C_PIPELINE]->ns.s, "ci");
+
+    nt_cluster_drop_component(c, NT_C_DEPLOYMENT); /* a reserved one: cleared, not freed */
+    assert_false(c->comp[NT_C_DEPLOYMENT]->declared);
+    nt_component *again = nt_cluster_component(c, NT_C_DEPLOYMENT);
+    assert_true((const char *)again < lo || (const char *)again >= hi);
+    nt_cluster_drop_component(c, NT_C_PIPELINE);
+    nt_cluster_free(c);
+    nt_cluster_free(k);
+
+    nt_cluster *all = named("all"); /* more than there are kinds: room for each kind */
+    nt_cluster_reserve_components(all, 1000);
+    assert_int_equal(all->comp_room, NT_C_COUNT);
+    for (int i = 0; i < NT_C_COUNT; i++)
+        nt_cluster_component(all, (nt_component_kind)i)->declared = true;
+    assert_int_equal(all->comp_room_used, NT_C_COUNT);
+    nt_cluster_free(all);
+}
+
+/* A loaded cluster's positions share its allocation; a clone gets its own copy. */
+static void test_a_loaded_cluster_keeps_its_positions_in_its_allocation(void **state)
+{
+    (void)state;
+    nt_cluster *c = nt_cluster_new_loaded();
+    c->name = nt_xstrdup("c");
+    assert_non_null(c->at);
+    assert_ptr_equal(c->at, (const void *)(c + 1));
+    assert_int_equal(nt_cluster_pos(c, NT_AT_ENTRY).line, 0);
+    nt_pos p = {"f.yaml", 3, 5};
+    nt_cluster_set_pos(c, NT_AT_ENTRY, p);
+    nt_cluster_set_field(c, NT_F_API_SERVER, "https://10.0.0.1:6443", (nt_pos){"f.yaml", 4, 3});
+    nt_cluster *k = nt_cluster_clone(c);
+    assert_ptr_not_equal(k->at, c->at);
+    assert_ptr_not_equal(k->at, (const void *)(k + 1));
+    assert_int_equal(nt_cluster_pos(k, NT_AT_ENTRY).col, 5);
+    assert_int_equal(nt_cluster_field_pos(k, NT_F_API_SERVER).line, 4);
+    nt_cluster_free(c);
+    assert_int_equal(nt_cluster_field_pos(k, NT_F_API_SERVER).line, 4);
+    nt_cluster_free(k);
+}
+
 /* A hostile map: 200,000 keys are set, found, overwritten, cloned and cleared (hashed, so
  * this stays linear; it once took minutes). */
 static void test_a_huge_additions_map_keeps_order_and_finds_every_key(void **state)
@@ -416,6 +492,8 @@ int main(void)
         cmocka_unit_test(test_interned_file_names_are_shared),
         cmocka_unit_test(test_a_cluster_holds_only_the_components_and_positions_it_was_given),
         cmocka_unit_test(test_default_component_words_are_shared_and_other_values_copied),
+        cmocka_unit_test(test_reserved_components_live_in_the_array_allocation),
+        cmocka_unit_test(test_a_loaded_cluster_keeps_its_positions_in_its_allocation),
         cmocka_unit_test(test_a_huge_additions_map_keeps_order_and_finds_every_key),
         cmocka_unit_test(test_every_rule_has_a_name_and_none_twice),
     };

@@ -557,6 +557,7 @@ static void load_nested(ctx *x, nt_cluster *c, const node *v, const char *obj, k
     if (!expect(x, v, N_MAP, obj, c->name))
         return;
     check_keys(x, v, c->name, NULL);
+    nt_cluster_reserve_components(c, v->n / 2); /* one allocation for the array and them */
     for (size_t i = 0; i + 1 < v->n; i += 2) {
         const node *k = v->kids[i], *val = v->kids[i + 1];
         if (k->t != N_SCALAR)
@@ -1020,7 +1021,7 @@ static void add_cluster(ctx *x, nt_cluster *c)
 
 static void load_native_entry(ctx *x, const node *m)
 {
-    nt_cluster *c = nt_cluster_new();
+    nt_cluster *c = nt_cluster_new_loaded();
     nt_cluster_set_pos(c, NT_AT_ENTRY, m->pos);
     const node *nn = map_get(m, "name");
     char *name = NULL;
@@ -1111,7 +1112,7 @@ static void load_document(ctx *x, const node *root)
         err(x, api->pos, NULL, "apiVersion must be '%s'", API_VERSION);
 
     const node *meta = map_get(root, "metadata"), *spec = map_get(root, "spec");
-    nt_cluster *c = nt_cluster_new();
+    nt_cluster *c = nt_cluster_new_loaded();
     nt_cluster_set_pos(c, NT_AT_ENTRY, root->pos);
     const node *name_node = NULL;
     char *spec_name = NULL, *meta_name = NULL;

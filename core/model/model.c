@@ -208,16 +208,60 @@ nt_cluster *nt_cluster_new(void)
     return c;
 }
 
+/* The positions of a cluster from nt_cluster_new_loaded: right after it, in its allocation. */
+static nt_pos *inline_at(const nt_cluster *c)
+{
+    return (nt_pos *)(void *)((char *)(void *)(uintptr_t)c + sizeof(nt_cluster));
+}
+
+nt_cluster *nt_cluster_new_loaded(void)
+{
+    _Static_assert(sizeof(nt_cluster) % _Alignof(nt_pos) == 0, "positions follow the cluster");
+    nt_cluster *c = nt_xcalloc(1, sizeof(nt_cluster) + NT_AT_COUNT * sizeof(nt_pos));
+    c->comp = k_no_components;
+    c->at = inline_at(c);
+    return c;
+}
+
+/* The components reserved with a cluster's array: right after its NT_C_COUNT pointers. */
+static nt_component *comp_room(const nt_cluster *c)
+{
+    return (nt_component *)(void *)((char *)(void *)(uintptr_t)c->comp +
+                                    NT_C_COUNT * sizeof *c->comp);
+}
+
+static bool in_comp_room(const nt_cluster *c, const nt_component *comp)
+{
+    uintptr_t p = (uintptr_t)comp, room = (uintptr_t)comp_room(c);
+    return c->comp_room && p >= room && p < room + c->comp_room * sizeof(nt_component);
+}
+
+/* The cluster's own array (and room for n components after it). */
+static void own_components(nt_cluster *c, size_t n)
+{
+    _Static_assert(NT_C_COUNT * sizeof(nt_component *) % _Alignof(nt_component) == 0,
+                   "components follow the array");
+    const nt_component **own = nt_xcalloc(1, NT_C_COUNT * sizeof *own + n * sizeof(nt_component));
+    memcpy(own, k_no_components, sizeof k_no_components);
+    c->comp = own;
+    c->comp_room = (unsigned char)n;
+    c->comp_room_used = 0;
+}
+
+void nt_cluster_reserve_components(nt_cluster *c, size_t n)
+{
+    if (c->comp == k_no_components && n)
+        own_components(c, n < NT_C_COUNT ? n : NT_C_COUNT);
+}
+
 nt_component *nt_cluster_component(nt_cluster *c, nt_component_kind k)
 {
-    if (c->comp == k_no_components) {
-        const nt_component **own = nt_xmalloc(NT_C_COUNT * sizeof *own);
-        memcpy(own, k_no_components, sizeof k_no_components);
-        c->comp = own;
-    }
+    if (c->comp == k_no_components)
+        own_components(c, 0);
     const nt_component **own = (const nt_component **)c->comp; /* the cluster's own array */
     if (own[k] == &k_no_component)
-        own[k] = nt_xcalloc(1, sizeof(nt_component));
+        own[k] = c->comp_room_used < c->comp_room ? &comp_room(c)[c->comp_room_used++]
+                                                  : nt_xcalloc(1, sizeof(nt_component));
     return (nt_component *)own[k]; /* allocated here: never the shared one */
 }
 
@@ -226,8 +270,10 @@ void nt_cluster_drop_component(nt_cluster *c, nt_component_kind k)
     if (c->comp[k] == &k_no_component)
         return;
     const nt_component **own = (const nt_component **)c->comp;
-    nt_component_clear((nt_component *)own[k]);
-    free((nt_component *)own[k]);
+    nt_component *comp = (nt_component *)own[k];
+    nt_component_clear(comp);
+    if (!in_comp_room(c, comp)) /* a reserved one goes with the array */
+        free(comp);
     own[k] = &k_no_component;
 }
 
@@ -259,7 +305,8 @@ void nt_cluster_free(nt_cluster *c)
     for (int i = 0; i < NT_F_COUNT; i++)
         text_free((nt_field)i, c->f[i].s);
     free((char *)c->kubeconfig_file.s);
-    free(c->at);
+    if (c->at != inline_at(c))
+        free(c->at);
     free(c->kubeconfig_unread);
     free(c->failed_keys);
     if (c->comp != k_no_components) {
@@ -303,6 +350,11 @@ nt_cluster *nt_cluster_clone(const nt_cluster *c)
     d->kubeconfig_unread = c->kubeconfig_unread ? nt_xstrdup(c->kubeconfig_unread) : NULL;
     d->failed_keys = c->failed_keys ? nt_xstrdup(c->failed_keys) : NULL;
     d->comp = k_no_components;
+    d->comp_room = d->comp_room_used = 0;
+    size_t given = 0;
+    for (int i = 0; i < NT_C_COUNT; i++)
+        given += c->comp[i] != &k_no_component;
+    nt_cluster_reserve_components(d, given);
     for (int i = 0; i < NT_C_COUNT; i++) {
         const nt_component *s = c->comp[i];
         if (s == &k_no_component)

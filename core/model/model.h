@@ -206,10 +206,12 @@ typedef struct nt_cluster {
     bool has_vcluster;
 
     bool has_components;
+    unsigned char comp_room, comp_room_used; /* nt_cluster_reserve_components: given, taken */
     /* the components, indexed by nt_component_kind: read through comp[k] (never NULL: an
      * undeclared one is a shared empty component). A cluster that declares none (most observed
      * ones) shares one array of those; nt_cluster_component() gives the cluster an array of its
-     * own and allocates the one component written, so each costs memory only when given. */
+     * own and allocates the one component written, so each costs memory only when given. A
+     * reader that knows how many it will write reserves them with the array (one allocation). */
     const nt_component *const *comp;
 
     bool has_reserved;
@@ -225,6 +227,8 @@ typedef struct nt_cluster {
 } nt_cluster;
 
 nt_cluster *nt_cluster_new(void);
+/* A cluster read from a file: its positions (nt_cluster_pos) in the same allocation. */
+nt_cluster *nt_cluster_new_loaded(void);
 /* Deep copy; positions keep pointing at the same interned file names. */
 nt_cluster *nt_cluster_clone(const nt_cluster *c);
 /* Frees everything; the kubeconfig's bytes are wiped first. */
@@ -264,6 +268,11 @@ const char *nt_cluster_kind_label(const nt_cluster *c, char *buf, size_t bufsz);
 
 /* Component k of the cluster, writable (allocated on the first call for that kind). */
 nt_component *nt_cluster_component(nt_cluster *c, nt_component_kind k);
+/* Room for n components (at most NT_C_COUNT) in the cluster's own array, allocated with it:
+ * the next n nt_cluster_component() calls allocate nothing. A reader that knows how many a
+ * cluster gives (a list answer's components_list) calls it first; it does nothing once the
+ * cluster has an array of its own. */
+void nt_cluster_reserve_components(nt_cluster *c, size_t n);
 /* Forget component k (comp[k] reads as not given again); nothing is allocated. */
 void nt_cluster_drop_component(nt_cluster *c, nt_component_kind k);
 
