@@ -292,10 +292,10 @@ static void test_a_cluster_holds_only_the_components_and_positions_it_was_given(
     nt_cluster_free(c);
 }
 
-/* The components' default names and namespaces are one shared word each, not a copy per
- * value (an observed v0.4 cluster repeats them in every component); any other text is a copy
- * of its own. Each is freed as it should be: ASan fails this test if a shared word is freed
- * or a copy is leaked. */
+/* The components' default names and namespaces, and the seed fields' additions keys, are one
+ * shared word each, not a copy per value (an observed v0.4 cluster repeats them in every
+ * component); any other text is a copy of its own. Each is freed as it should be: ASan fails this
+ * test if a shared word is freed or a copy is leaked. */
 static void test_default_component_words_are_shared_and_other_values_copied(void **state)
 {
     (void)state;
@@ -337,6 +337,17 @@ static void test_default_component_words_are_shared_and_other_values_copied(void
     assert_ptr_equal(nt_component_addition(cb, "y")->value.s, t.s);
     assert_ptr_not_equal(nt_component_addition(cb, "x")->value.s, t.s);
     nt_value_clear(&t);
+    /* the seed fields' additions keys are shared words too; other keys are copies */
+    nt_component *ga = nt_cluster_component(a, NT_C_GATEWAY);
+    for (size_t i = 0; i < NT_SEED_ADDITIONS; i++)
+        nt_component_set_addition(ga, nt_seed_additions[i].key, "1", NT_POS_NONE);
+    assert_ptr_equal(nt_component_addition(ga, "host")->key,
+                     nt_component_addition(cb, "host")->key);
+    char key[] = "httpsNodePort";
+    nt_component_set_addition(cb, key, "30443", NT_POS_NONE);
+    assert_ptr_equal(nt_component_addition(cb, key)->key,
+                     nt_component_addition(ga, "httpsNodePort")->key);
+    assert_ptr_not_equal(nt_component_addition(cb, "x")->key, "x");
     /* a clone shares the words too; each cluster frees what it owns */
     nt_cluster *c = nt_cluster_clone(b);
     assert_ptr_equal(c->comp[NT_C_DEPLOYMENT]->name.s, cb->name.s);

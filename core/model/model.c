@@ -101,12 +101,14 @@ nt_component_kind nt_component_by_name(const char *name)
  * a copy of its own. k_words: what the enumerated fields (cluster_kind, cluster_type, usage,
  * worker_type) take (four allocations less per cluster, observed or loaded); k_value_words:
  * the components' default names and namespaces (nt_components[]), which an observed v0.4
- * cluster repeats in every component it lists (ten allocations less per virtual cluster). */
+ * cluster repeats in every component it lists (ten allocations less per virtual cluster), and
+ * the additions keys of the seed fields (nt_seed_additions[]), shared by values and keys. */
 static const char *const k_words[] = {"kubernetes", "physical",   "virtual", "host",
                                       "worker",     "deployment", "pipeline"};
 static const char *const k_value_words[] = {
     "hnc",    "hnc-system",       "external-secrets", "traefik",      "argocd", "argo-rollouts",
-    "tekton", "tekton-pipelines", "argo-events",      "cert-manager", "vault",  "oauth2-proxy"};
+    "tekton", "tekton-pipelines", "argo-events",      "cert-manager", "vault",  "oauth2-proxy",
+    "host",   "httpNodePort",     "httpsNodePort"};
 #define NT_WORDS(a) (a), sizeof(a) / sizeof *(a)
 
 /* The word of `words` equal to s, or NULL. */
@@ -280,7 +282,7 @@ void nt_cluster_drop_component(nt_cluster *c, nt_component_kind k)
 void nt_component_clear_additions(nt_component *comp)
 {
     for (size_t i = 0; i < comp->n_additions; i++) {
-        free(comp->additions[i].key);
+        value_free(comp->additions[i].key);
         value_free(comp->additions[i].value.s);
     }
     free(comp->additions);
@@ -487,7 +489,7 @@ void nt_component_set_addition(nt_component *comp, const char *key, const char *
     if (!a) {
         NT_GROW(comp->additions, comp->cap_additions, comp->n_additions + 1);
         a = &comp->additions[comp->n_additions++];
-        a->key = nt_xstrdup(key);
+        a->key = value_copy_of(key);
         a->value.s = NULL;
         if (comp->n_additions > NT_ADDITIONS_LINEAR) {
             size_t from = comp->additions_index.cap ? comp->n_additions - 1 : 0;

@@ -121,7 +121,7 @@ extern const nt_component_info nt_components[NT_C_COUNT];
 nt_component_kind nt_component_by_name(const char *snake_or_camel); /* NT_C_COUNT if unknown */
 
 typedef struct nt_addition {
-    char *key; /* camelCase map key, e.g. "httpNodePort" */
+    const char *key; /* camelCase map key, e.g. "httpNodePort" (read-only, as nt_value) */
     nt_value value;
 } nt_addition;
 
