@@ -9,12 +9,15 @@
 # one GET (as the tool's own trace times it); its CPU time is user + system (the work the
 # tool did, whatever its neighbours on a shared machine do); peak memory is /usr/bin/time's
 # max RSS. Each is the best of 5 rounds, and a round plans every size once, so that the sizes
-# compared are measured in the same minutes.
+# compared are measured in the same minutes. BENCH_SETTLE=S waits S seconds between the set-up
+# and the rounds (default 0; docs/benchmarks.md, "Fewer allocations per cluster").
 # Prints a markdown table. Not a test: machines here are shared and noisy.
 set -euo pipefail
 BUILD=${1:-build}
 shift || true
 SIZES=("$@")
+SETTLE=${BENCH_SETTLE:-0}
+case "$SETTLE" in '' | *[!0-9]*) echo "BENCH_SETTLE must be a number of seconds, not '$SETTLE'"; exit 1 ;; esac
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(10000 100000)
 cd "$(dirname "$0")/.."
 case "$BUILD" in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
@@ -157,6 +160,12 @@ plan_once() {
     WALL_OF[$N]=$(awk -v a="${WALL_OF[$N]}" -v b="$w" 'BEGIN { print (b < a ? b : a) }')
     RSS_OF[$N]=$(awk -v a="${RSS_OF[$N]}" -v b="$r" 'BEGIN { print (b > a ? b : a) }')
 }
+
+# the machine may still be busy with what the set-up wrote and freed: BENCH_SETTLE seconds
+if [ "$SETTLE" -gt 0 ]; then
+    echo "waited $SETTLE s between the set-up and the timing (BENCH_SETTLE)"
+    sleep "$SETTLE"
+fi
 
 # the best of 5 rounds, each size once per round
 for _ in 1 2 3 4 5; do

@@ -21,6 +21,20 @@ assert_match "bench/plan.sh: the ratio of the sizes" "$out" \
     '^100 against 50 clusters: [0-9.]+x the own time, [0-9.]+x the CPU time$'
 assert_eq "bench/plan.sh stopped the servers it started" \
     "$(pgrep -f "$BIN/nautes-devserver .*--repo .*/nautes-bench-plan\\." || true)" ""
+assert_not_contains "bench/plan.sh waits only when BENCH_SETTLE is given" "$out" "BENCH_SETTLE"
+
+# BENCH_SETTLE: seconds between the set-up and the timing; anything but a number is refused
+rc=0
+out=$(BENCH_SETTLE=1 "$ROOT/bench/plan.sh" "$BIN" 50 2>&1) || rc=$?
+assert_eq "BENCH_SETTLE=1 bench/plan.sh 50 exits 0" "$rc" 0
+assert_contains "BENCH_SETTLE=1: the bench says it waited" "$out" \
+    "waited 1 s between the set-up and the timing (BENCH_SETTLE)"
+assert_match "BENCH_SETTLE=1: the row for 50 clusters" "$out" '^\| 50 \| 1 \| '
+rc=0
+out=$(BENCH_SETTLE=soon "$ROOT/bench/plan.sh" "$BIN" 50 2>&1) || rc=$?
+assert_eq "BENCH_SETTLE=soon is refused" "$rc" 1
+assert_eq "BENCH_SETTLE=soon: what it must be" "$out" \
+    "BENCH_SETTLE must be a number of seconds, not 'soon'"
 
 rc=0
 out=$(bash "$ROOT/bench/git.sh" "$BIN" 30 2>&1) || rc=$?
