@@ -103,6 +103,25 @@ static void test_native_entries_load_every_field_with_positions(void **state)
     nt_buf_free(&out);
 }
 
+/* Only a components_list reserves components: a traefik or vcluster object does not. */
+static void test_only_a_components_list_reserves_components(void **state)
+{
+    (void)state;
+    nt_buf out = NT_BUF_INIT;
+    nt_cluster_set *set =
+        load("r.yaml",
+             "clusters:\n"
+             "  - name: h\n"
+             "    traefik: {http_node_port: \"30080\", https_node_port: \"30443\"}\n"
+             "  - name: v\n"
+             "    vcluster: {https_node_port: \"31443\"}\n",
+             0, &out, NULL);
+    for (size_t i = 0; i < set->n; i++)
+        assert_int_equal(set->items[i]->comp_room, 0);
+    nt_cluster_set_free(set);
+    nt_buf_free(&out);
+}
+
 static void test_components_and_both_maps_load_in_the_native_format(void **state)
 {
     (void)state;
@@ -133,6 +152,9 @@ static void test_components_and_both_maps_load_in_the_native_format(void **state
     assert_true(c->comp[NT_C_SECRET_SYNC]->is_null);
     assert_false(c->comp[NT_C_DEPLOYMENT]->declared);
     assert_string_equal(c->comp[NT_C_CERT_MGT]->ns.s, "cert-manager");
+    /* the three given were reserved with the component array: one allocation for them */
+    assert_int_equal(c->comp_room, 3);
+    assert_int_equal(c->comp_room_used, 3);
     assert_int_equal(c->n_reserved, 2);
     assert_string_equal(c->reserved[0].ns, "tekton-pipelines");
     assert_int_equal(c->reserved[0].n, 2);
@@ -1158,6 +1180,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_native_entries_load_every_field_with_positions),
+        cmocka_unit_test(test_only_a_components_list_reserves_components),
         cmocka_unit_test(test_components_and_both_maps_load_in_the_native_format),
         cmocka_unit_test(test_go_cli_documents_load_with_camel_case_keys),
         cmocka_unit_test(test_a_v04_cluster_resource_file_loads_with_the_resource_flag),

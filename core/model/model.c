@@ -210,18 +210,13 @@ nt_cluster *nt_cluster_new(void)
     return c;
 }
 
-/* The positions of a cluster from nt_cluster_new_loaded: right after it, in its allocation. */
-static nt_pos *inline_at(const nt_cluster *c)
-{
-    return (nt_pos *)(void *)((char *)(void *)(uintptr_t)c + sizeof(nt_cluster));
-}
-
 nt_cluster *nt_cluster_new_loaded(void)
 {
     _Static_assert(sizeof(nt_cluster) % _Alignof(nt_pos) == 0, "positions follow the cluster");
     nt_cluster *c = nt_xcalloc(1, sizeof(nt_cluster) + NT_AT_COUNT * sizeof(nt_pos));
     c->comp = k_no_components;
-    c->at = inline_at(c);
+    c->at = (nt_pos *)(void *)((char *)c + sizeof(nt_cluster)); /* right after it */
+    c->at_inline = true;
     return c;
 }
 
@@ -307,7 +302,7 @@ void nt_cluster_free(nt_cluster *c)
     for (int i = 0; i < NT_F_COUNT; i++)
         text_free((nt_field)i, c->f[i].s);
     free((char *)c->kubeconfig_file.s);
-    if (c->at != inline_at(c))
+    if (!c->at_inline)
         free(c->at);
     free(c->kubeconfig_unread);
     free(c->failed_keys);
@@ -342,6 +337,7 @@ nt_cluster *nt_cluster_clone(const nt_cluster *c)
     nt_cluster *d = nt_cluster_new();
     *d = *c; /* scalars, flags, positions; pointers replaced below */
     d->name = nt_xstrdup(c->name);
+    d->at_inline = false;
     if (c->at) {
         d->at = nt_xmalloc(NT_AT_COUNT * sizeof *d->at);
         memcpy(d->at, c->at, NT_AT_COUNT * sizeof *d->at);

@@ -207,6 +207,7 @@ typedef struct nt_cluster {
 
     bool has_components;
     unsigned char comp_room, comp_room_used; /* nt_cluster_reserve_components: given, taken */
+    bool at_inline; /* `at` lives in the cluster's allocation (nt_cluster_new_loaded) */
     /* the components, indexed by nt_component_kind: read through comp[k] (never NULL: an
      * undeclared one is a shared empty component). A cluster that declares none (most observed
      * ones) shares one array of those; nt_cluster_component() gives the cluster an array of its
