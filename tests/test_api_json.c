@@ -159,6 +159,11 @@ static void test_v04_list_is_sorted_detected_and_maps_additions_back(void **stat
     assert_int_equal(b->n_allowed, 1);
     assert_string_equal(b->allowed[0].items[0].kind.s, "k");
     assert_string_equal(nt_cluster_get(set->items[0], NT_F_ARGOCD_HOST), "argocd.a");
+    /* the components each item lists were reserved with its component array */
+    assert_int_equal(b->comp_room, 7);
+    assert_int_equal(b->comp_room_used, 7);
+    assert_int_equal(set->items[0]->comp_room, 1);
+    assert_int_equal(set->items[0]->comp_room_used, 1);
     nt_cluster_set_free(set);
     nt_diag_free(&d);
 }

@@ -635,7 +635,7 @@ static void load_components(ctx *x, nt_cluster *c, const node *v, key_style st)
         !expect(x, v, N_MAP, st == STYLE_NATIVE ? "components_list" : "componentsList", c->name))
         return;
     check_keys(x, v, c->name, NULL);
-    nt_cluster_reserve_components(c, v->n / 2); /* one allocation for the array and them */
+    nt_cluster_reserve_components(c, v->n / 2); /* the keys given: allocated with the array */
     for (size_t i = 0; i + 1 < v->n; i += 2) {
         const node *k = v->kids[i], *val = v->kids[i + 1];
         if (k->t != N_SCALAR)

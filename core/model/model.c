@@ -223,8 +223,7 @@ nt_cluster *nt_cluster_new_loaded(void)
 /* The components reserved with a cluster's array: right after its NT_C_COUNT pointers. */
 static nt_component *comp_room(const nt_cluster *c)
 {
-    return (nt_component *)(void *)((char *)(void *)(uintptr_t)c->comp +
-                                    NT_C_COUNT * sizeof *c->comp);
+    return (nt_component *)(uintptr_t)((const char *)c->comp + NT_C_COUNT * sizeof *c->comp);
 }
 
 static bool in_comp_room(const nt_cluster *c, const nt_component *comp)

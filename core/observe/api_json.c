@@ -255,13 +255,9 @@ int nt_api_cluster_from_json(const cJSON *obj, nt_cluster **out, nt_buf *err)
         }
         c->has_components = true;
         const cJSON *e;
-        size_t n = 0; /* the components this cluster gives: allocated with its array */
-        cJSON_ArrayForEach(e, list)
-        {
-            nt_component_kind k = nt_component_by_name(e->string);
-            n += k != NT_C_COUNT && nt_components[k].snake;
-        }
-        nt_cluster_reserve_components(c, n);
+        /* room for the components given, allocated with the array (a newer server's category
+         * is skipped below: its room stays unused) */
+        nt_cluster_reserve_components(c, (size_t)cJSON_GetArraySize(list));
         cJSON_ArrayForEach(e, list)
         {
             nt_component_kind k = nt_component_by_name(e->string);
