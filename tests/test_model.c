@@ -411,6 +411,51 @@ static void test_reserved_components_live_in_the_array_allocation(void **state)
     nt_cluster_free(all);
 }
 
+/* A component given as null without a position shares one constant: nothing is allocated
+ * for it, it reads declared and null, and writing it gives the cluster a copy of its own that
+ * is still declared and null. ASan fails this test if the constant is ever freed. */
+static void test_null_components_share_one_constant_until_written(void **state)
+{
+    (void)state;
+    nt_cluster *a = named("a"), *b = named("b");
+    nt_cluster_set_component_null(a, NT_C_PIPELINE);
+    nt_cluster_set_component_null(a, NT_C_GATEWAY);
+    nt_cluster_set_component_null(b, NT_C_PIPELINE);
+    assert_true(a->comp[NT_C_PIPELINE]->declared);
+    assert_true(a->comp[NT_C_PIPELINE]->is_null);
+    assert_ptr_equal(a->comp[NT_C_PIPELINE], b->comp[NT_C_PIPELINE]);
+    assert_ptr_equal(a->comp[NT_C_PIPELINE], a->comp[NT_C_GATEWAY]);
+    assert_false(a->comp[NT_C_DEPLOYMENT]->declared);
+
+    nt_cluster *k = nt_cluster_clone(a); /* a clone shares it too and reserves nothing for it */
+    assert_int_equal(k->comp_room, 0);
+    assert_ptr_equal(k->comp[NT_C_PIPELINE], b->comp[NT_C_PIPELINE]);
+
+    nt_component *g = nt_cluster_component(a, NT_C_GATEWAY); /* written: a copy of its own */
+    assert_ptr_not_equal(g, b->comp[NT_C_PIPELINE]);
+    assert_true(g->declared && g->is_null);
+    g->is_null = false;
+    nt_value_set(&g->name, "traefik", NT_POS_NONE);
+    assert_true(b->comp[NT_C_PIPELINE]->is_null);   /* the shared one is untouched */
+    nt_cluster_set_component_null(a, NT_C_GATEWAY); /* the copy is freed, null again */
+    assert_true(a->comp[NT_C_GATEWAY]->is_null);
+    assert_null(a->comp[NT_C_GATEWAY]->name.s);
+    nt_cluster_drop_component(a, NT_C_PIPELINE); /* not given at all */
+    assert_false(a->comp[NT_C_PIPELINE]->declared);
+    assert_true(b->comp[NT_C_PIPELINE]->declared);
+
+    nt_component *d = nt_cluster_component(k, NT_C_DEPLOYMENT); /* additions start small */
+    nt_component_set_addition(d, "host", "argocd.k", NT_POS_NONE);
+    assert_int_equal(d->cap_additions, 2);
+    nt_component_set_addition(d, "a", "1", NT_POS_NONE);
+    nt_component_set_addition(d, "b", "2", NT_POS_NONE);
+    assert_int_equal(d->cap_additions, 4);
+    assert_string_equal(nt_component_addition(d, "host")->value.s, "argocd.k");
+    nt_cluster_free(a);
+    nt_cluster_free(b);
+    nt_cluster_free(k);
+}
+
 /* A loaded cluster's positions share its allocation; a clone gets its own copy. */
 static void test_a_loaded_cluster_keeps_its_positions_in_its_allocation(void **state)
 {
@@ -428,6 +473,23 @@ static void test_a_loaded_cluster_keeps_its_positions_in_its_allocation(void **s
     assert_ptr_not_equal(k->at, (const void *)(k + 1));
     assert_int_equal(nt_cluster_pos(k, NT_AT_ENTRY).col, 5);
     assert_int_equal(nt_cluster_field_pos(k, NT_F_API_SERVER).line, 4);
+    /* the file is kept once, a line and column per position */
+    assert_int_equal(sizeof *c->at, 2 * sizeof(unsigned));
+    assert_string_equal(nt_cluster_field_pos(c, NT_F_API_SERVER).file, "f.yaml");
+    assert_null(nt_cluster_pos(c, NT_AT_STATE).file); /* not recorded: no position at all */
+    assert_null(c->at_other);
+    /* a position in another file (a v0.3 tenant's rendered files) keeps its file */
+    nt_cluster_set_pos(c, NT_AT_STATE, (nt_pos){"g.yaml", 9, 1});
+    assert_non_null(c->at_other);
+    assert_string_equal(nt_cluster_pos(c, NT_AT_STATE).file, "g.yaml");
+    assert_int_equal(nt_cluster_pos(c, NT_AT_STATE).line, 9);
+    assert_string_equal(nt_cluster_pos(c, NT_AT_ENTRY).file, "f.yaml");
+    nt_cluster *k2 = nt_cluster_clone(c);
+    nt_cluster_set_pos(c, NT_AT_STATE, (nt_pos){"f.yaml", 10, 2}); /* back in its own file */
+    assert_string_equal(nt_cluster_pos(c, NT_AT_STATE).file, "f.yaml");
+    assert_string_equal(nt_cluster_pos(k2, NT_AT_STATE).file, "g.yaml");
+    assert_int_equal(nt_cluster_pos(k2, NT_AT_STATE).line, 9);
+    nt_cluster_free(k2);
     nt_cluster_free(c);
     assert_int_equal(nt_cluster_field_pos(k, NT_F_API_SERVER).line, 4);
     nt_cluster_free(k);
@@ -504,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_a_cluster_holds_only_the_components_and_positions_it_was_given),
         cmocka_unit_test(test_default_component_words_are_shared_and_other_values_copied),
         cmocka_unit_test(test_reserved_components_live_in_the_array_allocation),
+        cmocka_unit_test(test_null_components_share_one_constant_until_written),
         cmocka_unit_test(test_a_loaded_cluster_keeps_its_positions_in_its_allocation),
         cmocka_unit_test(test_a_huge_additions_map_keeps_order_and_finds_every_key),
         cmocka_unit_test(test_every_rule_has_a_name_and_none_twice),

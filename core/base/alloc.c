@@ -41,9 +41,14 @@ size_t nt_grow_cap(size_t cap, size_t need, size_t first)
 
 void nt_xgrow(void **p, size_t *cap, size_t need, size_t size)
 {
+    nt_xgrow_from(p, cap, need, size, 8);
+}
+
+void nt_xgrow_from(void **p, size_t *cap, size_t need, size_t size, size_t first)
+{
     if (need <= *cap)
         return;
-    size_t ncap = nt_grow_cap(*cap, need, 8);
+    size_t ncap = nt_grow_cap(*cap, need, first);
     if (ncap > SIZE_MAX / size)
         abort();
     *p = nt_xrealloc(*p, ncap * size);

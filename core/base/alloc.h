@@ -14,6 +14,9 @@ void *nt_xrealloc(void *p, size_t n);
 /* Grow *p (an array of *cap items of `size` bytes) so that it holds at least `need` items; the
  * new items are zeroed. */
 void nt_xgrow(void **p, size_t *cap, size_t need, size_t size);
+/* The same, starting at `first` items instead of 8: for arrays that most owners keep short
+ * (a component's additions: one or two in every cluster a list answer holds). */
+void nt_xgrow_from(void **p, size_t *cap, size_t need, size_t size, size_t first);
 /* The capacity that holds `need` items: cap (first when cap is 0) doubled as often as needed,
  * so that growing one item at a time costs O(1) each. Aborts when it would overflow. */
 size_t nt_grow_cap(size_t cap, size_t need, size_t first);
@@ -21,5 +24,7 @@ char *nt_xstrdup(const char *s); /* NULL in, NULL out */
 char *nt_xstrndup(const char *s, size_t n);
 
 #define NT_GROW(arr, cap, need) nt_xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+#define NT_GROW_FROM(arr, cap, need, first)                                                        \
+    nt_xgrow_from((void **)&(arr), &(cap), (need), sizeof(*(arr)), (first))
 
 #endif

@@ -197,6 +197,9 @@ static void record_pos(nt_cluster *c, nt_at which, nt_pos pos)
 /* What comp[k] reads for a component that was not given, and the array of a cluster that
  * gave none. */
 static const nt_component k_no_component;
+/* What comp[k] reads for a component given as null by a reader that keeps no positions
+ * (nt_cluster_set_component_null): an API answer lists every category, most of them null. */
+static const nt_component k_null_component = {.declared = true, .is_null = true};
 static const nt_component *const k_no_components[NT_C_COUNT] = {
     &k_no_component, &k_no_component, &k_no_component, &k_no_component, &k_no_component,
     &k_no_component, &k_no_component, &k_no_component, &k_no_component, &k_no_component,
@@ -212,10 +215,10 @@ nt_cluster *nt_cluster_new(void)
 
 nt_cluster *nt_cluster_new_loaded(void)
 {
-    _Static_assert(sizeof(nt_cluster) % _Alignof(nt_pos) == 0, "positions follow the cluster");
-    nt_cluster *c = nt_xcalloc(1, sizeof(nt_cluster) + NT_AT_COUNT * sizeof(nt_pos));
+    _Static_assert(sizeof(nt_cluster) % _Alignof(nt_at_pos) == 0, "positions follow the cluster");
+    nt_cluster *c = nt_xcalloc(1, sizeof(nt_cluster) + NT_AT_COUNT * sizeof(nt_at_pos));
     c->comp = k_no_components;
-    c->at = (nt_pos *)(void *)((char *)c + sizeof(nt_cluster)); /* right after it */
+    c->at = (nt_at_pos *)(void *)((char *)c + sizeof(nt_cluster)); /* right after it */
     c->at_inline = true;
     return c;
 }
@@ -255,9 +258,12 @@ nt_component *nt_cluster_component(nt_cluster *c, nt_component_kind k)
     if (c->comp == k_no_components)
         own_components(c, 0);
     const nt_component **own = (const nt_component **)c->comp; /* the cluster's own array */
-    if (own[k] == &k_no_component)
-        own[k] = c->comp_room_used < c->comp_room ? &comp_room(c)[c->comp_room_used++]
-                                                  : nt_xcalloc(1, sizeof(nt_component));
+    if (own[k] == &k_no_component || own[k] == &k_null_component) {
+        nt_component *comp = c->comp_room_used < c->comp_room ? &comp_room(c)[c->comp_room_used++]
+                                                              : nt_xcalloc(1, sizeof(nt_component));
+        *comp = *own[k]; /* a shared null one stays given as null until written */
+        own[k] = comp;
+    }
     return (nt_component *)own[k]; /* allocated here: never the shared one */
 }
 
@@ -266,11 +272,23 @@ void nt_cluster_drop_component(nt_cluster *c, nt_component_kind k)
     if (c->comp[k] == &k_no_component)
         return;
     const nt_component **own = (const nt_component **)c->comp;
+    if (own[k] == &k_null_component) {
+        own[k] = &k_no_component;
+        return;
+    }
     nt_component *comp = (nt_component *)own[k];
     nt_component_clear(comp);
     if (!in_comp_room(c, comp)) /* a reserved one goes with the array */
         free(comp);
     own[k] = &k_no_component;
+}
+
+void nt_cluster_set_component_null(nt_cluster *c, nt_component_kind k)
+{
+    nt_cluster_drop_component(c, k);
+    if (c->comp == k_no_components)
+        own_components(c, 0);
+    ((const nt_component **)c->comp)[k] = &k_null_component;
 }
 
 void nt_component_clear_additions(nt_component *comp)
@@ -303,6 +321,7 @@ void nt_cluster_free(nt_cluster *c)
     free((char *)c->kubeconfig_file.s);
     if (!c->at_inline)
         free(c->at);
+    free(c->at_other);
     free(c->kubeconfig_unread);
     free(c->failed_keys);
     if (c->comp != k_no_components) {
@@ -341,6 +360,10 @@ nt_cluster *nt_cluster_clone(const nt_cluster *c)
         d->at = nt_xmalloc(NT_AT_COUNT * sizeof *d->at);
         memcpy(d->at, c->at, NT_AT_COUNT * sizeof *d->at);
     }
+    if (c->at_other) {
+        d->at_other = nt_xmalloc(NT_AT_COUNT * sizeof *d->at_other);
+        memcpy(d->at_other, c->at_other, NT_AT_COUNT * sizeof *d->at_other);
+    }
     for (int i = 0; i < NT_F_COUNT; i++)
         d->f[i].s = text_copy((nt_field)i, c->f[i].s);
     d->kubeconfig_file.s = nt_xstrdup(c->kubeconfig_file.s);
@@ -350,12 +373,16 @@ nt_cluster *nt_cluster_clone(const nt_cluster *c)
     d->comp_room = d->comp_room_used = 0;
     size_t given = 0;
     for (int i = 0; i < NT_C_COUNT; i++)
-        given += c->comp[i] != &k_no_component;
+        given += c->comp[i] != &k_no_component && c->comp[i] != &k_null_component;
     nt_cluster_reserve_components(d, given);
     for (int i = 0; i < NT_C_COUNT; i++) {
         const nt_component *s = c->comp[i];
         if (s == &k_no_component)
             continue;
+        if (s == &k_null_component) {
+            nt_cluster_set_component_null(d, (nt_component_kind)i);
+            continue;
+        }
         nt_component *t = nt_cluster_component(d, (nt_component_kind)i);
         *t = *s;
         value_copy(&t->name, &s->name);
@@ -482,7 +509,7 @@ void nt_component_set_addition(nt_component *comp, const char *key, const char *
 {
     nt_addition *a = nt_component_addition(comp, key);
     if (!a) {
-        NT_GROW(comp->additions, comp->cap_additions, comp->n_additions + 1);
+        NT_GROW_FROM(comp->additions, comp->cap_additions, comp->n_additions + 1, 2);
         a = &comp->additions[comp->n_additions++];
         a->key = value_copy_of(key);
         a->value.s = NULL;
@@ -727,7 +754,10 @@ const char *nt_cluster_either(const nt_cluster *c, nt_field f)
 
 nt_pos nt_cluster_pos(const nt_cluster *c, nt_at which)
 {
-    return c && c->at ? c->at[which] : NT_POS_NONE;
+    if (!c || !c->at || !c->at[which].line)
+        return NT_POS_NONE;
+    const char *file = c->at_other && c->at_other[which] ? c->at_other[which] : c->at_file;
+    return (nt_pos){file, c->at[which].line, c->at[which].col};
 }
 
 nt_pos nt_cluster_field_pos(const nt_cluster *c, nt_field f)
@@ -745,5 +775,12 @@ void nt_cluster_set_pos(nt_cluster *c, nt_at which, nt_pos pos)
 {
     if (!c->at)
         c->at = nt_xcalloc(NT_AT_COUNT, sizeof *c->at);
-    c->at[which] = pos;
+    if (pos.file && !c->at_file)
+        c->at_file = pos.file;
+    bool other = pos.file && pos.file != c->at_file && strcmp(pos.file, c->at_file);
+    if (other && !c->at_other)
+        c->at_other = nt_xcalloc(NT_AT_COUNT, sizeof *c->at_other);
+    if (c->at_other)
+        c->at_other[which] = other ? pos.file : NULL;
+    c->at[which] = (nt_at_pos){pos.line, pos.col};
 }

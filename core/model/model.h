@@ -175,7 +175,10 @@ typedef enum { NT_STATE_PRESENT = 0, NT_STATE_ABSENT } nt_state;
 
 /* Where a loaded cluster's entry and its blocks were written. These live beside the cluster,
  * not in it: a cluster observed from the API or git has none (nt_cluster.at == NULL), and
- * nt_cluster_pos answers NT_POS_NONE for it. */
+ * nt_cluster_pos answers NT_POS_NONE for it. A file's entry is written in one file, so a
+ * cluster keeps that file once (nt_cluster.at_file) and a line and column per position; a
+ * cluster read from several files (a v0.3 tenant repository's rendered files) also keeps the
+ * file of each position that is in another one (nt_cluster.at_other). */
 typedef enum nt_at {
     NT_AT_ENTRY = 0, /* start of the entry / document */
     NT_AT_NAME,
@@ -190,9 +193,19 @@ typedef enum nt_at {
     NT_AT_COUNT = NT_AT_FIELD + NT_F_COUNT
 } nt_at;
 
+/* One position of a loaded cluster, in its file (nt_cluster.at_file unless at_other names
+ * another); line 0: not recorded. */
+typedef struct nt_at_pos {
+    unsigned line, col;
+} nt_at_pos;
+
 typedef struct nt_cluster {
     char *name;
-    nt_pos *at; /* NT_AT_COUNT positions when loaded from a file (nt_cluster_pos), else NULL */
+    nt_at_pos *at;         /* NT_AT_COUNT positions when loaded from a file (nt_cluster_pos), else
+                                NULL */
+    const char *at_file;   /* the file of the positions (of the first one recorded) */
+    const char **at_other; /* NT_AT_COUNT files: a position's when not at_file, else NULL;
+                              allocated only for a cluster read from several files */
 
     nt_text f[NT_F_COUNT];   /* set through nt_cluster_set_field */
     nt_text kubeconfig_file; /* the path as written; contents go to f[NT_F_KUBECONFIG] */
@@ -239,7 +252,9 @@ void nt_cluster_free(nt_cluster *c);
 nt_pos nt_cluster_pos(const nt_cluster *c, nt_at which);
 /* The entry position when the name has none: what a message about the whole cluster cites. */
 nt_pos nt_cluster_name_pos(const nt_cluster *c);
-/* Record where `which` was written (the side record is allocated on the first call). */
+/* Record where `which` was written (the side record is allocated on the first call). The
+ * first position recorded with a file names the cluster's file; a position in another one
+ * keeps its file in at_other. A position without a file is in the cluster's file. */
 void nt_cluster_set_pos(nt_cluster *c, nt_at which, nt_pos pos);
 /* Where field f's value was written; NT_POS_NONE when not known. */
 nt_pos nt_cluster_field_pos(const nt_cluster *c, nt_field f);
@@ -276,6 +291,10 @@ nt_component *nt_cluster_component(nt_cluster *c, nt_component_kind k);
 void nt_cluster_reserve_components(nt_cluster *c, size_t n);
 /* Forget component k (comp[k] reads as not given again); nothing is allocated. */
 void nt_cluster_drop_component(nt_cluster *c, nt_component_kind k);
+/* Component k given as null, without a position: comp[k] reads declared and null, and shares
+ * one constant instead of allocating (an API answer lists every category, most of them null).
+ * nt_cluster_component(c, k) still gives a writable copy, declared and null until written. */
+void nt_cluster_set_component_null(nt_cluster *c, nt_component_kind k);
 
 /* Component helpers. nt_component_clear frees a component's strings and zeroes it. */
 void nt_component_clear(nt_component *comp);

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,44 +176,38 @@ static int get_string(const cJSON *obj, const char *key, nt_value *v, const char
     return 0;
 }
 
+/* A component given as an object (a null one is nt_cluster_set_component_null). key is one of
+ * the known category names, so "components_list.KEY" fits in `what`. */
 static int component_from_json(const cJSON *j, nt_component *comp, const char *key, nt_buf *err)
 {
     comp->declared = true;
-    if (cJSON_IsNull(j)) {
-        comp->is_null = true;
-        return 0;
-    }
     if (!cJSON_IsObject(j)) {
         nt_buf_addf(err, "components_list.%s is not an object", key);
         return -1;
     }
-    nt_buf what = NT_BUF_INIT;
-    nt_buf_addf(&what, "components_list.%s", key);
-    int rc = -1;
-    if (get_string(j, "name", &comp->name, nt_buf_str(&what), err) < 0 ||
-        get_string(j, "namespace", &comp->ns, nt_buf_str(&what), err) < 0)
-        goto done;
+    char what[64];
+    snprintf(what, sizeof what, "components_list.%s", key);
+    if (get_string(j, "name", &comp->name, what, err) < 0 ||
+        get_string(j, "namespace", &comp->ns, what, err) < 0)
+        return -1;
     const cJSON *adds = cJSON_GetObjectItemCaseSensitive(j, "additions");
-    if (adds && !cJSON_IsNull(adds)) {
-        if (!cJSON_IsObject(adds)) {
-            nt_buf_addf(err, "%s.additions is not an object", nt_buf_str(&what));
-            goto done;
-        }
-        comp->additions_declared = true;
-        const cJSON *a;
-        cJSON_ArrayForEach(a, adds)
-        {
-            if (!cJSON_IsString(a)) {
-                nt_buf_addf(err, "%s.additions.%s is not a string", nt_buf_str(&what), a->string);
-                goto done;
-            }
-            nt_component_set_addition(comp, a->string, a->valuestring, NT_POS_NONE);
-        }
+    if (!adds || cJSON_IsNull(adds))
+        return 0;
+    if (!cJSON_IsObject(adds)) {
+        nt_buf_addf(err, "%s.additions is not an object", what);
+        return -1;
     }
-    rc = 0;
-done:
-    nt_buf_free(&what);
-    return rc;
+    comp->additions_declared = true;
+    const cJSON *a;
+    cJSON_ArrayForEach(a, adds)
+    {
+        if (!cJSON_IsString(a)) {
+            nt_buf_addf(err, "%s.additions.%s is not a string", what, a->string);
+            return -1;
+        }
+        nt_component_set_addition(comp, a->string, a->valuestring, NT_POS_NONE);
+    }
+    return 0;
 }
 
 static const char *const scalar_keys[] = {
@@ -255,15 +250,20 @@ int nt_api_cluster_from_json(const cJSON *obj, nt_cluster **out, nt_buf *err)
         }
         c->has_components = true;
         const cJSON *e;
-        /* room for the components given, allocated with the array (a newer server's category
-         * is skipped below: its room stays unused) */
-        nt_cluster_reserve_components(c, (size_t)cJSON_GetArraySize(list));
+        /* room for the components given as objects, allocated with the array (a newer
+         * server's category is skipped below: its room stays unused); the null ones (most
+         * of a v0.4 answer's categories) share one constant */
+        size_t given = 0;
+        cJSON_ArrayForEach(e, list) given += !cJSON_IsNull(e);
+        nt_cluster_reserve_components(c, given);
         cJSON_ArrayForEach(e, list)
         {
             nt_component_kind k = nt_component_by_name(e->string);
             if (k == NT_C_COUNT || !nt_components[k].snake)
                 continue; /* a newer server's category: not ours to compare */
-            if (component_from_json(e, nt_cluster_component(c, k), e->string, err) < 0)
+            if (cJSON_IsNull(e))
+                nt_cluster_set_component_null(c, k);
+            else if (component_from_json(e, nt_cluster_component(c, k), e->string, err) < 0)
                 goto fail;
         }
         /* v0.4 shows what v0.3 had as top-level fields through additions (3.4). */
