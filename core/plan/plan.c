@@ -27,18 +27,28 @@ static void strv_free(char **v, size_t n)
     free(v);
 }
 
-/* Per-cluster hashes of the observed set (h, in item order, from the diff), sorted by name,
- * and the fingerprint over them. */
-static void fingerprint(nt_plan *p, const nt_cluster_set *actual, char (*h)[65])
+/* Per-cluster hashes of the observed set (*h, in item order, from the diff), sorted by name,
+ * and the fingerprint over them. An observed set is read sorted (nt_cluster_set_sort), so the
+ * plan takes the hashes as they are (*h becomes NULL) instead of copying each one. */
+static void fingerprint(nt_plan *p, const nt_cluster_set *actual, char (**h)[65])
 {
     size_t n = actual->n;
     size_t *order = nt_cluster_set_name_order(actual);
-    nt_normalize_fingerprint_of(actual, h, order, p->fingerprint);
+    nt_normalize_fingerprint_of(actual, *h, order, p->fingerprint);
+    bool sorted = true;
+    for (size_t i = 0; i < n && sorted; i++)
+        sorted = order[i] == i;
     p->observed_names = nt_xcalloc(n + 1, sizeof(char *));
-    p->observed_sha = nt_xcalloc(n + 1, sizeof(*p->observed_sha));
+    if (sorted) {
+        p->observed_sha = *h;
+        *h = NULL;
+    } else {
+        p->observed_sha = nt_xcalloc(n + 1, sizeof(*p->observed_sha));
+    }
     for (size_t i = 0; i < n; i++) {
         p->observed_names[i] = nt_xstrdup(actual->items[order[i]]->name);
-        memcpy(p->observed_sha[i], h[order[i]], 65);
+        if (!sorted)
+            memcpy(p->observed_sha[i], (*h)[order[i]], 65);
     }
     p->n_observed = n;
     free(order);
@@ -115,7 +125,7 @@ int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster
     if (rc < 0)
         goto done;
 
-    fingerprint(p, actual, hashes);
+    fingerprint(p, actual, &hashes);
     p->inputs = nt_xcalloc(desired->n_inputs + 1, sizeof(nt_input));
     for (size_t i = 0; i < desired->n_inputs; i++) {
         p->inputs[i].path = nt_xstrdup(desired->inputs[i].path);

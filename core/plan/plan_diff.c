@@ -242,10 +242,15 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
     size_t cap = 0, unseen_cap = 0, unmanaged_cap = 0;
     nt_name_index ix = NT_NAME_TABLE_INIT;
 
+    /* which desired clusters exist: found once here, not looked up again below */
+    bool *observed = nt_xcalloc(desired->n ? desired->n : 1, sizeof *observed);
     /* every observed cluster is normalised once: for its diff and for the fingerprint */
     for (size_t i = 0; i < actual->n; i++) {
         const nt_cluster *o = actual->items[i];
-        const nt_cluster *d = nt_cluster_set_find(desired, o->name);
+        size_t at = nt_cluster_set_position(desired, o->name);
+        const nt_cluster *d = at == SIZE_MAX ? NULL : desired->items[at];
+        if (d)
+            observed[at] = true;
         nt_norm no = NT_NORM_INIT;
         nt_normalize_observed(o, actual, &no);
         if (hashes)
@@ -287,7 +292,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
 
     for (size_t i = 0; i < desired->n; i++) {
         const nt_cluster *d = desired->items[i];
-        if (nt_cluster_set_find(actual, d->name))
+        if (observed[i])
             continue;
         if (opts && opts->destroy && d->state != NT_STATE_ABSENT) {
             size_t k = new_action(p, &cap, d->name, NT_ACT_NOOP);
@@ -386,8 +391,10 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
 
     for (size_t i = 0; i < p->n_actions; i++) {
         nt_action *a = &p->actions[i];
-        const nt_cluster *d = nt_cluster_set_find(desired, a->cluster);
-        if ((a->kind == NT_ACT_DELETE || a->kind == NT_ACT_REPLACE) && d && d->prevent_destroy)
+        const nt_cluster *d = a->kind == NT_ACT_DELETE || a->kind == NT_ACT_REPLACE
+                                  ? nt_cluster_set_find(desired, a->cluster)
+                                  : NULL;
+        if (d && d->prevent_destroy)
             rc = nt_diag_add(diag, NT_SEV_ERROR, nt_cluster_pos(d, NT_AT_ENTRY), d->name,
                              "cluster %s has prevent_destroy: true, but this plan would %s it "
                              "(%s); remove prevent_destroy to allow it",
@@ -407,5 +414,6 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
                             a->cluster);
     }
     nt_name_index_free(&ix);
+    free(observed);
     return rc;
 }
