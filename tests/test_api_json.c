@@ -175,6 +175,61 @@ static void test_v04_list_is_sorted_detected_and_maps_additions_back(void **stat
     nt_diag_free(&d);
 }
 
+/* Components that name the default deployment and give no additions share one constant per
+ * kind and spelling (an empty additions map, as v0.4 answers give, or none, as v0.3): nothing
+ * is reserved or allocated for them; one with another name or with additions is the
+ * cluster's own. */
+static void test_default_components_share_constants(void **state)
+{
+    (void)state;
+    static const char body[] =
+        "{\"items\":[{\"name\":\"x\",\"components_list\":{"
+        "\"multi_tenant\":{\"name\":\"hnc\",\"namespace\":\"hnc-system\",\"additions\":{}},"
+        "\"secret_sync\":{\"name\":\"external-secrets\",\"namespace\":\"external-secrets\"},"
+        "\"progressive_delivery\":{\"name\":\"rollouts\",\"namespace\":\"argo-rollouts\","
+        "\"additions\":{}},"
+        "\"deployment\":{\"name\":\"argocd\",\"namespace\":\"argocd\",\"additions\":"
+        "{\"host\":\"argocd.x\"}}}},"
+        "{\"name\":\"y\",\"components_list\":{"
+        "\"multi_tenant\":{\"name\":\"hnc\",\"namespace\":\"hnc-system\",\"additions\":{}},"
+        "\"secret_sync\":{\"name\":\"external-secrets\",\"namespace\":\"external-secrets\","
+        "\"additions\":null}}}]}";
+    nt_cluster_set *set = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_api_list_parse(body, strlen(body), &set, &d), 0);
+    nt_cluster *x = nt_cluster_set_find(set, "x"), *y = nt_cluster_set_find(set, "y");
+    const nt_component *mt = x->comp[NT_C_MULTI_TENANT], *ss = x->comp[NT_C_SECRET_SYNC];
+    assert_ptr_equal(mt, y->comp[NT_C_MULTI_TENANT]);
+    assert_ptr_equal(ss, y->comp[NT_C_SECRET_SYNC]); /* no additions key and null: the same */
+    assert_true(mt->declared && !mt->is_null && mt->additions_declared);
+    assert_false(ss->additions_declared);
+    assert_string_equal(mt->name.s, "hnc");
+    assert_string_equal(mt->ns.s, "hnc-system");
+    assert_int_equal(mt->n_additions, 0);
+    /* the deployment has additions: reserved with the array; rollouts is not the default
+     * name: allocated alone */
+    assert_int_equal(x->comp_room, 1);
+    assert_int_equal(x->comp_room_used, 1);
+    assert_string_equal(x->comp[NT_C_PROGRESSIVE_DELIVERY]->name.s, "rollouts");
+    assert_true(x->comp[NT_C_PROGRESSIVE_DELIVERY]->additions_declared);
+    assert_string_equal(nt_cluster_get(x, NT_F_ARGOCD_HOST), "argocd.x");
+    assert_int_equal(y->comp_room, 0);
+    /* written: a copy of its own, the shared one untouched */
+    nt_component *w = nt_cluster_component(y, NT_C_MULTI_TENANT);
+    assert_ptr_not_equal(w, mt);
+    assert_string_equal(w->name.s, "hnc");
+    nt_value_set(&w->name, "hnc2", NT_POS_NONE);
+    nt_component_set_addition(w, "k", "v", NT_POS_NONE);
+    assert_string_equal(mt->name.s, "hnc");
+    assert_int_equal(mt->n_additions, 0);
+    nt_cluster *k = nt_cluster_clone(x); /* a clone shares them too */
+    assert_ptr_equal(k->comp[NT_C_MULTI_TENANT], mt);
+    assert_int_equal(k->comp_room, 2);
+    nt_cluster_free(k);
+    nt_cluster_set_free(set);
+    nt_diag_free(&d);
+}
+
 static void test_v03_list_hides_seed_fields(void **state)
 {
     (void)state;
@@ -478,6 +533,7 @@ int main(void)
         cmocka_unit_test(test_body_maps_hosts_into_additions),
         cmocka_unit_test(test_body_derives_the_seed_spelling_from_additions),
         cmocka_unit_test(test_v04_list_is_sorted_detected_and_maps_additions_back),
+        cmocka_unit_test(test_default_components_share_constants),
         cmocka_unit_test(test_v03_list_hides_seed_fields),
         cmocka_unit_test(test_empty_list_is_unknown_generation),
         cmocka_unit_test(test_html_truncated_and_wrong_types_give_one_clear_error),

@@ -28,28 +28,33 @@ const nt_field_info nt_fields[NT_F_COUNT] = {
     {NT_F_KUBECONFIG, "kubeconfig", "kubeconfig", NT_FIELD_SENSITIVE},
 };
 
-const nt_component_info nt_components[NT_C_COUNT] = {
-    {NT_C_MULTI_TENANT, "multi_tenant", "multiTenant", "hnc", "hnc-system",
-     NT_COMP_V03 | NT_COMP_V04},
-    {NT_C_SECRET_SYNC, "secret_sync", "secretSync", "external-secrets", "external-secrets",
-     NT_COMP_V03 | NT_COMP_V04},
-    {NT_C_GATEWAY, "gateway", "gateway", "traefik", "traefik", NT_COMP_V04},
-    {NT_C_DEPLOYMENT, "deployment", "deployment", "argocd", "argocd", NT_COMP_V03 | NT_COMP_V04},
-    {NT_C_PROGRESSIVE_DELIVERY, "progressive_delivery", "progressiveDelivery", "argo-rollouts",
-     "argo-rollouts", NT_COMP_V03 | NT_COMP_V04},
-    {NT_C_PIPELINE, "pipeline", "pipeline", "tekton", "tekton-pipelines",
-     NT_COMP_V03 | NT_COMP_V04},
-    {NT_C_EVENT_LISTENER, "event_listener", "eventListener", "argo-events", "argo-events",
-     NT_COMP_V03 | NT_COMP_V04},
-    {NT_C_CERT_MGT, "cert_mgt", "certMgt", "cert-manager", "cert-manager", NT_COMP_V03},
-    {NT_C_SECRET_MGT, "secret_mgt", "secretMgt", "vault", "vault", NT_COMP_V03},
-    {NT_C_INGRESS_CONTROLLER, "ingress_controller", "ingressController", "traefik", "traefik",
-     NT_COMP_V03},
-    {NT_C_OAUTH_PROXY, NULL, "oauthProxy", "oauth2-proxy", "oauth2-proxy", NT_COMP_SERVER_ONLY},
-    {NT_C_SECRET_MANAGEMENT, NULL, "secretManagement", "vault", "vault", NT_COMP_SERVER_ONLY},
-    {NT_C_CERT_MANAGEMENT, NULL, "certManagement", "cert-manager", "cert-manager",
-     NT_COMP_SERVER_ONLY},
-};
+/* One line per component kind: its API and file keys, default name and namespace, flags.
+ * nt_components[] and the shared default components (nt_cluster_set_component_default) are
+ * both built from it. */
+#define COMPONENT_KINDS(X)                                                                         \
+    X(NT_C_MULTI_TENANT, "multi_tenant", "multiTenant", "hnc", "hnc-system",                       \
+      NT_COMP_V03 | NT_COMP_V04)                                                                   \
+    X(NT_C_SECRET_SYNC, "secret_sync", "secretSync", "external-secrets", "external-secrets",       \
+      NT_COMP_V03 | NT_COMP_V04)                                                                   \
+    X(NT_C_GATEWAY, "gateway", "gateway", "traefik", "traefik", NT_COMP_V04)                       \
+    X(NT_C_DEPLOYMENT, "deployment", "deployment", "argocd", "argocd", NT_COMP_V03 | NT_COMP_V04)  \
+    X(NT_C_PROGRESSIVE_DELIVERY, "progressive_delivery", "progressiveDelivery", "argo-rollouts",   \
+      "argo-rollouts", NT_COMP_V03 | NT_COMP_V04)                                                  \
+    X(NT_C_PIPELINE, "pipeline", "pipeline", "tekton", "tekton-pipelines",                         \
+      NT_COMP_V03 | NT_COMP_V04)                                                                   \
+    X(NT_C_EVENT_LISTENER, "event_listener", "eventListener", "argo-events", "argo-events",        \
+      NT_COMP_V03 | NT_COMP_V04)                                                                   \
+    X(NT_C_CERT_MGT, "cert_mgt", "certMgt", "cert-manager", "cert-manager", NT_COMP_V03)           \
+    X(NT_C_SECRET_MGT, "secret_mgt", "secretMgt", "vault", "vault", NT_COMP_V03)                   \
+    X(NT_C_INGRESS_CONTROLLER, "ingress_controller", "ingressController", "traefik", "traefik",    \
+      NT_COMP_V03)                                                                                 \
+    X(NT_C_OAUTH_PROXY, NULL, "oauthProxy", "oauth2-proxy", "oauth2-proxy", NT_COMP_SERVER_ONLY)   \
+    X(NT_C_SECRET_MANAGEMENT, NULL, "secretManagement", "vault", "vault", NT_COMP_SERVER_ONLY)     \
+    X(NT_C_CERT_MANAGEMENT, NULL, "certManagement", "cert-manager", "cert-manager",                \
+      NT_COMP_SERVER_ONLY)
+
+#define AS_INFO(id, snake, camel, dname, dns, flags) {id, snake, camel, dname, dns, flags},
+const nt_component_info nt_components[NT_C_COUNT] = {COMPONENT_KINDS(AS_INFO)};
 
 const char *nt_gen_name(nt_api_gen gen)
 {
@@ -200,6 +205,22 @@ static const nt_component k_no_component;
 /* What comp[k] reads for a component given as null by a reader that keeps no positions
  * (nt_cluster_set_component_null): an API answer lists every category, most of them null. */
 static const nt_component k_null_component = {.declared = true, .is_null = true};
+/* What comp[k] reads for a component given with kind k's default name and namespace and no
+ * additions, by such a reader (nt_cluster_set_component_default): most of what an answer
+ * lists. [0]: without an additions key (v0.3), [1]: with an empty one (v0.4). */
+#define AS_DEFAULT(id, snake, camel, dname, dns, flags)                                            \
+    [id] = {.declared = true, .name = {.s = dname}, .ns = {.s = dns}},
+#define AS_DEFAULT_ADDITIONS(id, snake, camel, dname, dns, flags)                                  \
+    [id] = {.declared = true, .name = {.s = dname}, .ns = {.s = dns}, .additions_declared = true},
+static const nt_component k_default_components[2][NT_C_COUNT] = {
+    {COMPONENT_KINDS(AS_DEFAULT)}, {COMPONENT_KINDS(AS_DEFAULT_ADDITIONS)}};
+
+/* Component k of c is one of the shared constants above (never freed, never written). */
+static bool shared_component(const nt_cluster *c, nt_component_kind k)
+{
+    return c->comp[k] == &k_null_component || c->comp[k] == &k_default_components[0][k] ||
+           c->comp[k] == &k_default_components[1][k];
+}
 static const nt_component *const k_no_components[NT_C_COUNT] = {
     &k_no_component, &k_no_component, &k_no_component, &k_no_component, &k_no_component,
     &k_no_component, &k_no_component, &k_no_component, &k_no_component, &k_no_component,
@@ -258,10 +279,12 @@ nt_component *nt_cluster_component(nt_cluster *c, nt_component_kind k)
     if (c->comp == k_no_components)
         own_components(c, 0);
     const nt_component **own = (const nt_component **)c->comp; /* the cluster's own array */
-    if (own[k] == &k_no_component || own[k] == &k_null_component) {
+    if (own[k] == &k_no_component || shared_component(c, k)) {
         nt_component *comp = c->comp_room_used < c->comp_room ? &comp_room(c)[c->comp_room_used++]
                                                               : nt_xcalloc(1, sizeof(nt_component));
-        *comp = *own[k]; /* a shared null one stays given as null until written */
+        *comp = *own[k]; /* a shared one stays as it reads until written */
+        comp->name.s = value_copy_of(comp->name.s);
+        comp->ns.s = value_copy_of(comp->ns.s);
         own[k] = comp;
     }
     return (nt_component *)own[k]; /* allocated here: never the shared one */
@@ -272,7 +295,7 @@ void nt_cluster_drop_component(nt_cluster *c, nt_component_kind k)
     if (c->comp[k] == &k_no_component)
         return;
     const nt_component **own = (const nt_component **)c->comp;
-    if (own[k] == &k_null_component) {
+    if (shared_component(c, k)) {
         own[k] = &k_no_component;
         return;
     }
@@ -283,12 +306,22 @@ void nt_cluster_drop_component(nt_cluster *c, nt_component_kind k)
     own[k] = &k_no_component;
 }
 
-void nt_cluster_set_component_null(nt_cluster *c, nt_component_kind k)
+static void share_component(nt_cluster *c, nt_component_kind k, const nt_component *shared)
 {
     nt_cluster_drop_component(c, k);
     if (c->comp == k_no_components)
         own_components(c, 0);
-    ((const nt_component **)c->comp)[k] = &k_null_component;
+    ((const nt_component **)c->comp)[k] = shared;
+}
+
+void nt_cluster_set_component_null(nt_cluster *c, nt_component_kind k)
+{
+    share_component(c, k, &k_null_component);
+}
+
+void nt_cluster_set_component_default(nt_cluster *c, nt_component_kind k, bool additions_declared)
+{
+    share_component(c, k, &k_default_components[additions_declared][k]);
 }
 
 void nt_component_clear_additions(nt_component *comp)
@@ -373,14 +406,14 @@ nt_cluster *nt_cluster_clone(const nt_cluster *c)
     d->comp_room = d->comp_room_used = 0;
     size_t given = 0;
     for (int i = 0; i < NT_C_COUNT; i++)
-        given += c->comp[i] != &k_no_component && c->comp[i] != &k_null_component;
+        given += c->comp[i] != &k_no_component && !shared_component(c, (nt_component_kind)i);
     nt_cluster_reserve_components(d, given);
     for (int i = 0; i < NT_C_COUNT; i++) {
         const nt_component *s = c->comp[i];
         if (s == &k_no_component)
             continue;
-        if (s == &k_null_component) {
-            nt_cluster_set_component_null(d, (nt_component_kind)i);
+        if (shared_component(c, (nt_component_kind)i)) {
+            share_component(d, (nt_component_kind)i, s);
             continue;
         }
         nt_component *t = nt_cluster_component(d, (nt_component_kind)i);

@@ -295,6 +295,10 @@ void nt_cluster_drop_component(nt_cluster *c, nt_component_kind k);
  * one constant instead of allocating (an API answer lists every category, most of them null).
  * nt_cluster_component(c, k) still gives a writable copy, declared and null until written. */
 void nt_cluster_set_component_null(nt_cluster *c, nt_component_kind k);
+/* Component k given with its default name and namespace (nt_components[k]) and no additions
+ * (additions_declared: an empty additions map was given, as v0.4 answers do), without
+ * positions: shared the same way (most components of an answer). */
+void nt_cluster_set_component_default(nt_cluster *c, nt_component_kind k, bool additions_declared);
 
 /* Component helpers. nt_component_clear frees a component's strings and zeroes it. */
 void nt_component_clear(nt_component *comp);

@@ -210,6 +210,25 @@ static int component_from_json(const cJSON *j, nt_component *comp, const char *k
     return 0;
 }
 
+/* A component object without additions: none given, null, or an empty map. */
+static bool plain_component(const cJSON *j)
+{
+    const cJSON *adds = cJSON_GetObjectItemCaseSensitive(j, "additions");
+    return cJSON_IsObject(j) &&
+           (!adds || cJSON_IsNull(adds) || (cJSON_IsObject(adds) && !adds->child));
+}
+
+/* A plain component that names kind k's default deployment: what component_from_json would
+ * read from it is one of nt_cluster_set_component_default's constants. */
+static bool default_component(const cJSON *j, nt_component_kind k)
+{
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
+    const cJSON *ns = cJSON_GetObjectItemCaseSensitive(j, "namespace");
+    return plain_component(j) && cJSON_IsString(name) && cJSON_IsString(ns) &&
+           !strcmp(name->valuestring, nt_components[k].default_name) &&
+           !strcmp(ns->valuestring, nt_components[k].default_namespace);
+}
+
 static const char *const scalar_keys[] = {
     [NT_F_CLUSTER_KIND] = "cluster_kind",
     [NT_F_CLUSTER_TYPE] = "cluster_type",
@@ -250,11 +269,12 @@ int nt_api_cluster_from_json(const cJSON *obj, nt_cluster **out, nt_buf *err)
         }
         c->has_components = true;
         const cJSON *e;
-        /* room for the components given as objects, allocated with the array (a newer
-         * server's category is skipped below: its room stays unused); the null ones (most
-         * of a v0.4 answer's categories) share one constant */
+        /* Most of a v0.4 answer's categories are null or name the default deployment
+         * (name and namespace only): those share constants. Room for the ones with additions
+         * is allocated with the array (a newer server's category is skipped below: its room
+         * stays unused); one with another name, without additions, is allocated alone. */
         size_t given = 0;
-        cJSON_ArrayForEach(e, list) given += !cJSON_IsNull(e);
+        cJSON_ArrayForEach(e, list) given += !cJSON_IsNull(e) && !plain_component(e);
         nt_cluster_reserve_components(c, given);
         cJSON_ArrayForEach(e, list)
         {
@@ -263,6 +283,9 @@ int nt_api_cluster_from_json(const cJSON *obj, nt_cluster **out, nt_buf *err)
                 continue; /* a newer server's category: not ours to compare */
             if (cJSON_IsNull(e))
                 nt_cluster_set_component_null(c, k);
+            else if (default_component(e, k))
+                nt_cluster_set_component_default(
+                    c, k, cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(e, "additions")));
             else if (component_from_json(e, nt_cluster_component(c, k), e->string, err) < 0)
                 goto fail;
         }
