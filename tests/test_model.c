@@ -296,6 +296,28 @@ static void test_a_cluster_holds_only_the_components_and_positions_it_was_given(
  * shared word each, not a copy per value (an observed v0.4 cluster repeats them in every
  * component); any other text is a copy of its own. Each is freed as it should be: ASan fails this
  * test if a shared word is freed or a copy is leaked. */
+/* A taken value becomes the field itself; an enumerated word is freed for the shared one.
+ * ASan fails this test on a leak or a double free. */
+static void test_a_taken_field_is_the_callers_allocation(void **state)
+{
+    (void)state;
+    nt_cluster *a = named("a"), *b = named("b");
+    char *api = nt_xstrdup("https://10.0.0.1:6443");
+    nt_cluster_take_field(a, NT_F_API_SERVER, api, (nt_pos){"f.yaml", 3, 4});
+    assert_ptr_equal(nt_cluster_get(a, NT_F_API_SERVER), api);
+    assert_int_equal(nt_cluster_field_pos(a, NT_F_API_SERVER).line, 3);
+    nt_cluster_take_field(a, NT_F_CLUSTER_TYPE, nt_xstrdup("virtual"), NT_POS_NONE);
+    nt_cluster_set_field(b, NT_F_CLUSTER_TYPE, "virtual", NT_POS_NONE);
+    assert_ptr_equal(nt_cluster_get(a, NT_F_CLUSTER_TYPE), nt_cluster_get(b, NT_F_CLUSTER_TYPE));
+    nt_cluster_take_field(a, NT_F_API_SERVER, nt_xstrdup("https://h:6443"), NT_POS_NONE);
+    assert_string_equal(nt_cluster_get(a, NT_F_API_SERVER), "https://h:6443");
+    nt_cluster_take_field(a, NT_F_KUBECONFIG, nt_xstrdup("secret"), NT_POS_NONE);
+    nt_cluster_take_field(a, NT_F_PRIMARY_DOMAIN, NULL, NT_POS_NONE);
+    assert_null(nt_cluster_get(a, NT_F_PRIMARY_DOMAIN));
+    nt_cluster_free(a);
+    nt_cluster_free(b);
+}
+
 static void test_default_component_words_are_shared_and_other_values_copied(void **state)
 {
     (void)state;
@@ -567,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_default_component_words_are_shared_and_other_values_copied),
         cmocka_unit_test(test_reserved_components_live_in_the_array_allocation),
         cmocka_unit_test(test_null_components_share_one_constant_until_written),
+        cmocka_unit_test(test_a_taken_field_is_the_callers_allocation),
         cmocka_unit_test(test_a_loaded_cluster_keeps_its_positions_in_its_allocation),
         cmocka_unit_test(test_a_huge_additions_map_keeps_order_and_finds_every_key),
         cmocka_unit_test(test_every_rule_has_a_name_and_none_twice),

@@ -479,7 +479,8 @@ static int get_str(ctx *x, const node *n, const char *what, const char *cluster,
     }
     if (memchr(n->s, '\0', n->len))
         return err(x, n->pos, cluster, "%s: the value contains a NUL character", what);
-    if (x->flags & NT_LOAD_NO_ENV) {
+    /* without a '$' there is nothing to substitute: the text itself, in a block its size */
+    if ((x->flags & NT_LOAD_NO_ENV) || !memchr(n->s, '$', n->len)) {
         *out = nt_xstrndup(n->s, n->len);
         return 0;
     }
@@ -512,11 +513,7 @@ static void set_field(ctx *x, nt_cluster *c, nt_field f, const node *n, const ch
 {
     char *s = NULL;
     if (get_str(x, n, what, c->name, &s) == 0 && s)
-        nt_cluster_set_field(c, f, s, n->pos);
-    if (nt_fields[f].flags & NT_FIELD_SENSITIVE)
-        nt_wipe_free(s);
-    else
-        free(s);
+        nt_cluster_take_field(c, f, s, n->pos);
 }
 
 /* ---- cluster entries ------------------------------------------------------------------------ */

@@ -461,6 +461,17 @@ void nt_cluster_set_field(nt_cluster *c, nt_field f, const char *s, nt_pos pos)
     record_pos(c, NT_AT_FIELD + f, pos);
 }
 
+void nt_cluster_take_field(nt_cluster *c, nt_field f, char *s, nt_pos pos)
+{
+    const char *w = s && enumerated(f) ? shared_word(NT_WORDS(k_words), s) : NULL;
+    if (w)
+        free(s); /* an enumerated word: not a secret */
+    const char *old = c->f[f].s;
+    c->f[f].s = w ? w : s;
+    text_free(f, old);
+    record_pos(c, NT_AT_FIELD + f, pos);
+}
+
 void nt_cluster_set_kubeconfig_file(nt_cluster *c, const char *path, nt_pos pos)
 {
     const char *old = c->kubeconfig_file.s;

@@ -126,14 +126,14 @@ typedef struct nt_addition {
 } nt_addition;
 
 typedef struct nt_component {
-    bool declared; /* the key was present (possibly null) */
-    bool is_null;  /* given as null */
+    bool declared;           /* the key was present (possibly null) */
+    bool is_null;            /* given as null */
+    bool additions_declared; /* an additions map was given (possibly empty) */
     nt_value name;
     nt_value ns;
     nt_addition *additions; /* in the order given */
     size_t n_additions, cap_additions;
     nt_name_table additions_index; /* key → position, once the map is large */
-    bool additions_declared;
     nt_pos pos;
 } nt_component;
 
@@ -215,12 +215,17 @@ typedef struct nt_cluster {
                                 and the known key an unknown one resembles (validate does not
                                 repeat those as "required"); NULL when none */
 
+    /* the flags side by side: 8 bytes, not 8 bytes each */
     bool has_traefik; /* the traefik object was given (even empty) */
     bool has_vcluster;
-
     bool has_components;
+    bool has_reserved;
+    bool has_allowed;
     unsigned char comp_room, comp_room_used; /* nt_cluster_reserve_components: given, taken */
     bool at_inline; /* `at` lives in the cluster's allocation (nt_cluster_new_loaded) */
+    nt_state state;
+    bool prevent_destroy;
+
     /* the components, indexed by nt_component_kind: read through comp[k] (never NULL: an
      * undeclared one is a shared empty component). A cluster that declares none (most observed
      * ones) shares one array of those; nt_cluster_component() gives the cluster an array of its
@@ -228,16 +233,11 @@ typedef struct nt_cluster {
      * reader that knows how many it will write reserves them with the array (one allocation). */
     const nt_component *const *comp;
 
-    bool has_reserved;
     nt_ns_products *reserved;
     size_t n_reserved, cap_reserved;
 
-    bool has_allowed;
     nt_product_resources *allowed;
     size_t n_allowed, cap_allowed;
-
-    nt_state state;
-    bool prevent_destroy;
 } nt_cluster;
 
 nt_cluster *nt_cluster_new(void);
@@ -267,6 +267,9 @@ const char *nt_cluster_get(const nt_cluster *c, nt_field f);
 /* Replace field f's text with a copy of s (NULL clears it; a secret's old bytes are wiped) and
  * record pos (NT_POS_NONE: not from a file). */
 void nt_cluster_set_field(nt_cluster *c, nt_field f, const char *s, nt_pos pos);
+/* The same, taking s (an allocation the caller gives up, or NULL) instead of copying it: a
+ * loader's value becomes the field without a second allocation. */
+void nt_cluster_take_field(nt_cluster *c, nt_field f, char *s, nt_pos pos);
 /* The same for kubeconfig_file (NT_AT_KUBECONFIG_FILE). */
 void nt_cluster_set_kubeconfig_file(nt_cluster *c, const char *path, nt_pos pos);
 
