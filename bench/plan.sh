@@ -9,8 +9,12 @@
 # one GET (as the tool's own trace times it); its CPU time is user + system (the work the
 # tool did, whatever its neighbours on a shared machine do); peak memory is /usr/bin/time's
 # max RSS. Each is the best of 5 rounds, and a round plans every size once, so that the sizes
-# compared are measured in the same minutes. BENCH_SETTLE=S waits S seconds between the set-up
-# and the rounds (default 0; docs/benchmarks.md, "Fewer allocations per cluster").
+# compared are measured in the same minutes; each timed plan follows an untimed one of the
+# same size, so that every size runs on memory the one before it just freed (a machine that
+# hands freed memory back to its host makes a plan after a smaller one pay for fresh memory:
+# docs/benchmarks.md, "Smaller records, and the heap"). BENCH_SETTLE=S waits S seconds
+# between the set-up and the rounds (default 0; docs/benchmarks.md, "Fewer allocations per
+# cluster").
 # Prints a markdown table. Not a test: machines here are shared and noisy.
 set -euo pipefail
 BUILD=${1:-build}
@@ -167,9 +171,20 @@ if [ "$SETTLE" -gt 0 ]; then
     sleep "$SETTLE"
 fi
 
-# the best of 5 rounds, each size once per round
+# one untimed plan of N clusters, the same command: what the timed one after it starts from
+plan_warm() {
+    local rc=0
+    (cd "$TMP/n$1" && NAUTES_API_SERVER=${URL_OF[$1]} NAUTES_TOKEN=${TOKEN_OF[$1]} \
+        "$NAUTES" plan clusters.yaml --detailed-exitcode >/dev/null 2>&1) || rc=$?
+    [ "$rc" = 0 ] || [ "$rc" = 2 ] || { echo "the untimed plan of $1 clusters failed (exit $rc)"; exit 1; }
+}
+
+# the best of 5 rounds, each size once per round, each after an untimed plan of its size
 for _ in 1 2 3 4 5; do
-    for N in "${SIZES[@]}"; do plan_once "$N"; done
+    for N in "${SIZES[@]}"; do
+        plan_warm "$N"
+        plan_once "$N"
+    done
 done
 
 echo "| clusters | changed | GET (curl) | GET (nautes) | plan wall | tool's own time | tool's CPU | max RSS |"

@@ -1,6 +1,7 @@
 /* nautes — declarative reconciler for the runtime clusters of a Nautes tenant.
  * The entry point only finds the command in the table and calls it (docs/architecture.md §8, after
  * git.c). */
+#include "core/base/alloc.h"
 #include "cmd/nautes/commands.h"
 #include "cmd/nautes/version.h"
 
@@ -48,6 +49,7 @@ static const struct command *find(const char *name)
 
 int main(int argc, char **argv)
 {
+    nt_heap_setup();
     if (argc < 2) {
         usage(stderr);
         return NT_EXIT_ERROR;
