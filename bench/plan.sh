@@ -171,12 +171,18 @@ if [ "$SETTLE" -gt 0 ]; then
     sleep "$SETTLE"
 fi
 
-# one untimed plan of N clusters, the same command: what the timed one after it starts from
+# one untimed plan of N clusters (the timed one's plan, without its --verbose trace and
+# /usr/bin/time): what the timed one after it starts from
 plan_warm() {
     local rc=0
     (cd "$TMP/n$1" && NAUTES_API_SERVER=${URL_OF[$1]} NAUTES_TOKEN=${TOKEN_OF[$1]} \
-        "$NAUTES" plan clusters.yaml --detailed-exitcode >/dev/null 2>&1) || rc=$?
-    [ "$rc" = 0 ] || [ "$rc" = 2 ] || { echo "the untimed plan of $1 clusters failed (exit $rc)"; exit 1; }
+        "$NAUTES" plan clusters.yaml --detailed-exitcode >/dev/null 2>"$TMP/n$1/warm.err") ||
+        rc=$?
+    [ "$rc" = 0 ] || [ "$rc" = 2 ] || {
+        echo "the untimed plan of $1 clusters failed (exit $rc):"
+        tail -3 "$TMP/n$1/warm.err"
+        exit 1
+    }
 }
 
 # the best of 5 rounds, each size once per round, each after an untimed plan of its size

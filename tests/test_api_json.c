@@ -178,7 +178,7 @@ static void test_v04_list_is_sorted_detected_and_maps_additions_back(void **stat
 /* Components that name the default deployment and give no additions share one constant per
  * kind and spelling (an empty additions map, as v0.4 answers give, or none, as v0.3): nothing
  * is reserved or allocated for them; one with another name or with additions is the
- * cluster's own. */
+ * cluster's own, reserved with its array. */
 static void test_default_components_share_constants(void **state)
 {
     (void)state;
@@ -206,10 +206,10 @@ static void test_default_components_share_constants(void **state)
     assert_string_equal(mt->name.s, "hnc");
     assert_string_equal(mt->ns.s, "hnc-system");
     assert_int_equal(mt->n_additions, 0);
-    /* the deployment has additions: reserved with the array; rollouts is not the default
-     * name: allocated alone */
-    assert_int_equal(x->comp_room, 1);
-    assert_int_equal(x->comp_room_used, 1);
+    /* the deployment has additions and rollouts is not the default name: both reserved with
+     * the array */
+    assert_int_equal(x->comp_room, 2);
+    assert_int_equal(x->comp_room_used, 2);
     assert_string_equal(x->comp[NT_C_PROGRESSIVE_DELIVERY]->name.s, "rollouts");
     assert_true(x->comp[NT_C_PROGRESSIVE_DELIVERY]->additions_declared);
     assert_string_equal(nt_cluster_get(x, NT_F_ARGOCD_HOST), "argocd.x");

@@ -73,6 +73,7 @@ static void test_appending_doubles_the_capacity(void **state)
     assert_int_equal(nt_grow_cap(8, 9, 8), 16);
     assert_int_equal(nt_grow_cap(16, 16, 8), 16);
     assert_int_equal(nt_grow_cap(0, 1000, 64), 1024);
+    assert_int_equal(nt_grow_cap(0, 5, 0), 8); /* no first size: from 1, not a loop on 0 */
 }
 
 static void test_binary_data_keeps_its_nul_bytes(void **state)

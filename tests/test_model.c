@@ -292,10 +292,6 @@ static void test_a_cluster_holds_only_the_components_and_positions_it_was_given(
     nt_cluster_free(c);
 }
 
-/* The components' default names and namespaces, and the seed fields' additions keys, are one
- * shared word each, not a copy per value (an observed v0.4 cluster repeats them in every
- * component); any other text is a copy of its own. Each is freed as it should be: ASan fails this
- * test if a shared word is freed or a copy is leaked. */
 /* A taken value becomes the field itself; an enumerated word is freed for the shared one.
  * ASan fails this test on a leak or a double free. */
 static void test_a_taken_field_is_the_callers_allocation(void **state)
@@ -318,6 +314,10 @@ static void test_a_taken_field_is_the_callers_allocation(void **state)
     nt_cluster_free(b);
 }
 
+/* The components' default names and namespaces, and the seed fields' additions keys, are one
+ * shared word each, not a copy per value (an observed v0.4 cluster repeats them in every
+ * component); any other text is a copy of its own. Each is freed as it should be: ASan fails this
+ * test if a shared word is freed or a copy is leaked. */
 static void test_default_component_words_are_shared_and_other_values_copied(void **state)
 {
     (void)state;

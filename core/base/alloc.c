@@ -10,11 +10,15 @@
 
 /* ---- the process heap (nt_heap_setup) ---------------------------------------------------- */
 
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
+
 /* How much the heap grows by at a time once set up: a few huge pages' worth, so that each
  * step can be backed by 2 MiB pages instead of 512 faults of 4 KiB each. */
 #define HEAP_STEP ((size_t)32 << 20)
 
-/* The end of the heap as far as it was advised for huge pages; 0 until nt_heap_setup. */
+/* The end of the heap as far as it was advised for huge pages; 0 until nt_heap_setup. Read
+ * and written by the allocation functions below on the thread that called nt_heap_setup (nautes
+ * starts no thread of its own; libcurl's resolver thread and libgit2 call malloc directly). */
 static uintptr_t g_heap_advised;
 
 static uintptr_t page_down(uintptr_t a)
@@ -23,9 +27,10 @@ static uintptr_t page_down(uintptr_t a)
     return a & ~(page - 1);
 }
 
-/* Advise what the heap grew by since the last call (allocation functions call it; sbrk(0)
- * reads the break without a system call). Errors are ignored: a kernel without transparent
- * huge pages just keeps 4 KiB pages. */
+/* Advise what the heap grew by since the last call (the nt_x* functions call it; sbrk(0)
+ * reads the break without a system call). Growth made by a library's own malloc (libyaml,
+ * cJSON, libcurl) is advised at the next nt_x* call: what it touched before is in 4 KiB pages.
+ * Errors are ignored: a kernel without transparent huge pages just keeps 4 KiB pages. */
 static void heap_advise_growth(void)
 {
     if (!g_heap_advised || (uintptr_t)sbrk(0) <= g_heap_advised)
@@ -46,6 +51,14 @@ void nt_heap_setup(void)
     (void)mallopt(M_TOP_PAD, (int)HEAP_STEP);
     g_heap_advised = page_down((uintptr_t)sbrk(0));
 }
+
+#else /* another C library or kernel: the allocator's defaults */
+
+static void heap_advise_growth(void) {}
+
+void nt_heap_setup(void) {}
+
+#endif
 
 void *nt_xmalloc(size_t n)
 {
@@ -76,7 +89,7 @@ void *nt_xrealloc(void *p, size_t n)
 
 size_t nt_grow_cap(size_t cap, size_t need, size_t first)
 {
-    size_t ncap = cap ? cap : first;
+    size_t ncap = cap ? cap : first ? first : 1;
     while (ncap < need) {
         if (ncap > SIZE_MAX / 2)
             abort();

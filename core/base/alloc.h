@@ -9,12 +9,14 @@
 #include <stddef.h>
 
 /* Tune the process heap for a program that builds large sets and exits: call it first in
- * main(), before anything allocates much. Large blocks come from the heap instead of their own
- * mappings (M_MMAP_MAX 0) and freed memory stays with the process (M_TRIM_THRESHOLD), so a file
- * buffer or a list answer, once freed, holds the clusters built next instead of being unmapped
- * and faulted in again; the heap grows 32 MiB at a time and the allocation functions below
- * advise each growth for transparent huge pages (MADV_HUGEPAGE). docs/benchmarks.md has the
- * measurements ("Smaller records, and the heap"). A second call does nothing. */
+ * main(), on the main thread, before anything allocates much. Large blocks come from the heap
+ * instead of their own mappings (M_MMAP_MAX 0) and freed memory stays with the process
+ * (M_TRIM_THRESHOLD) until it exits, so a file buffer or a list answer, once freed, holds the
+ * clusters built next instead of being unmapped and faulted in again; the heap grows 32 MiB at
+ * a time and the allocation functions below advise what it grew by for transparent huge pages
+ * (MADV_HUGEPAGE; growth made by a library's own malloc is advised at their next call).
+ * docs/benchmarks.md has the measurements ("Smaller records, and the heap"). glibc on Linux
+ * only (elsewhere it does nothing); a second call does nothing. */
 void nt_heap_setup(void);
 void *nt_xmalloc(size_t n);
 void *nt_xcalloc(size_t count, size_t size);

@@ -203,7 +203,7 @@ typedef struct nt_cluster {
     char *name;
     nt_at_pos *at;         /* NT_AT_COUNT positions when loaded from a file (nt_cluster_pos), else
                                 NULL */
-    const char *at_file;   /* the file of the positions (of the first one recorded) */
+    const char *at_file;   /* the positions' file: that of the first one recorded with a file */
     const char **at_other; /* NT_AT_COUNT files: a position's when not at_file, else NULL;
                               allocated only for a cluster read from several files */
 

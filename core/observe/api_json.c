@@ -269,12 +269,16 @@ int nt_api_cluster_from_json(const cJSON *obj, nt_cluster **out, nt_buf *err)
         }
         c->has_components = true;
         const cJSON *e;
-        /* Most of a v0.4 answer's categories are null or name the default deployment
-         * (name and namespace only): those share constants. Room for the ones with additions
-         * is allocated with the array (a newer server's category is skipped below: its room
-         * stays unused); one with another name, without additions, is allocated alone. */
+        /* Most of an answer's categories are null or name the default deployment (name and
+         * namespace, no additions): those share constants. Room for the others is allocated
+         * with the array (a newer server's category is skipped below: its room stays
+         * unused). */
         size_t given = 0;
-        cJSON_ArrayForEach(e, list) given += !cJSON_IsNull(e) && !plain_component(e);
+        cJSON_ArrayForEach(e, list)
+        {
+            nt_component_kind k = nt_component_by_name(e->string);
+            given += k != NT_C_COUNT && !cJSON_IsNull(e) && !default_component(e, k);
+        }
         nt_cluster_reserve_components(c, given);
         cJSON_ArrayForEach(e, list)
         {
