@@ -222,6 +222,14 @@ static void test_default_components_share_constants(void **state)
     nt_component_set_addition(w, "k", "v", NT_POS_NONE);
     assert_string_equal(mt->name.s, "hnc");
     assert_int_equal(mt->n_additions, 0);
+    /* a server-only category (oauthProxy) is skipped and gets no room */
+    static const char only[] = "{\"items\":[{\"name\":\"z\",\"components_list\":{"
+                               "\"oauthProxy\":{\"name\":\"o\",\"namespace\":\"o\"}}}]}";
+    nt_cluster_set *zs = NULL;
+    assert_int_equal(nt_api_list_parse(only, strlen(only), &zs, &d), 0);
+    assert_int_equal(zs->items[0]->comp_room, 0);
+    assert_false(zs->items[0]->comp[NT_C_OAUTH_PROXY]->declared);
+    nt_cluster_set_free(zs);
     nt_cluster *k = nt_cluster_clone(x); /* a clone shares them too */
     assert_ptr_equal(k->comp[NT_C_MULTI_TENANT], mt);
     assert_int_equal(k->comp_room, 2);

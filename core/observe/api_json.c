@@ -210,6 +210,14 @@ static int component_from_json(const cJSON *j, nt_component *comp, const char *k
     return 0;
 }
 
+/* The kind of an answer's components_list key; NT_C_COUNT for one the API does not have (a
+ * newer server's category, or a server-only one such as oauthProxy): skipped, not reserved. */
+static nt_component_kind api_category(const char *key)
+{
+    nt_component_kind k = nt_component_by_name(key);
+    return k != NT_C_COUNT && nt_components[k].snake ? k : NT_C_COUNT;
+}
+
 /* A component object without additions: none given, null, or an empty map. */
 static bool plain_component(const cJSON *j)
 {
@@ -276,14 +284,14 @@ int nt_api_cluster_from_json(const cJSON *obj, nt_cluster **out, nt_buf *err)
         size_t given = 0;
         cJSON_ArrayForEach(e, list)
         {
-            nt_component_kind k = nt_component_by_name(e->string);
+            nt_component_kind k = api_category(e->string);
             given += k != NT_C_COUNT && !cJSON_IsNull(e) && !default_component(e, k);
         }
         nt_cluster_reserve_components(c, given);
         cJSON_ArrayForEach(e, list)
         {
-            nt_component_kind k = nt_component_by_name(e->string);
-            if (k == NT_C_COUNT || !nt_components[k].snake)
+            nt_component_kind k = api_category(e->string);
+            if (k == NT_C_COUNT)
                 continue; /* a newer server's category: not ours to compare */
             if (cJSON_IsNull(e))
                 nt_cluster_set_component_null(c, k);
