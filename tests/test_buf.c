@@ -197,6 +197,104 @@ static void test_reading_a_pipe_or_an_empty_file_gives_all_of_it(void **state)
     nt_buf_free(&b);
 }
 
+/* test_buf sees each block a secret buffer gives up, after its wipe and before its free */
+static size_t g_released, g_released_dirty;
+
+static void on_release(const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    g_released++;
+    for (size_t i = 0; i < n; i++)
+        g_released_dirty += c[i] != 0;
+}
+
+static void test_a_secret_buffer_leaves_no_byte_behind_as_it_grows(void **state)
+{
+    (void)state;
+    nt_buf_test_on_release = on_release;
+    g_released = g_released_dirty = 0;
+    nt_buf b = NT_BUF_SECRET_INIT;
+    char *before = NULL;
+    size_t moves = 0;
+    for (int i = 0; i < 2000; i++) { /* a kubeconfig substituted line by line */
+        nt_buf_addf(&b, "token-%04d\n", i);
+        if (b.data != before)
+            moves++;
+        before = b.data;
+    }
+    assert_int_equal(b.len, 2000 * 11);
+    assert_memory_equal(b.data, "token-0000\ntoken-0001\n", 22);
+    assert_memory_equal(b.data + b.len - 11, "token-1999\n", 11);
+    /* every block it outgrew was given up wiped: none is freed with the secret in it */
+    assert_true(moves > 5);
+    assert_int_equal(g_released, moves - 1);
+    assert_int_equal(g_released_dirty, 0);
+
+    /* what truncate drops is wiped; the rest stays */
+    nt_buf_truncate(&b, 11);
+    assert_string_equal(nt_buf_str(&b), "token-0000\n");
+    for (size_t i = 12; i < 2000 * 11; i++)
+        if (b.data[i])
+            fail_msg("byte %zu after the truncation is not wiped", i);
+    nt_buf_reset(&b);
+    assert_memory_equal(b.data, "\0\0\0\0\0\0\0\0\0\0\0", 11);
+
+    /* reserve moves it too, and free gives the last block up wiped */
+    nt_buf_adds(&b, "secret");
+    size_t n = g_released;
+    nt_buf_reserve(&b, b.cap * 4);
+    assert_int_equal(g_released, n + 1);
+    assert_string_equal(nt_buf_str(&b), "secret");
+    nt_buf_free(&b);
+    assert_int_equal(g_released, n + 2);
+    assert_int_equal(g_released_dirty, 0);
+    assert_null(b.data);
+    assert_true(b.secret); /* still a secret buffer, ready to be used again */
+
+    /* a plain buffer is not watched (it grows by realloc) */
+    nt_buf plain = NT_BUF_INIT;
+    n = g_released;
+    for (int i = 0; i < 2000; i++)
+        nt_buf_addf(&plain, "line-%04d\n", i);
+    nt_buf_free(&plain);
+    assert_int_equal(g_released, n);
+    nt_buf_test_on_release = NULL;
+}
+
+/* A secret read through a pipe grows as it is read: none of it is left behind either. */
+static void test_a_secret_read_from_a_pipe_leaves_no_byte_behind(void **state)
+{
+    (void)state;
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    static char big[300000];
+    memset(big, 'k', sizeof(big));
+    if (fork() == 0) {
+        close(p[0]);
+        size_t off = 0;
+        while (off < sizeof(big)) {
+            ssize_t w = write(p[1], big + off, sizeof(big) - off);
+            if (w <= 0)
+                _exit(1);
+            off += (size_t)w;
+        }
+        _exit(0);
+    }
+    close(p[1]);
+    nt_buf_test_on_release = on_release;
+    g_released = g_released_dirty = 0;
+    nt_buf b = NT_BUF_SECRET_INIT;
+    assert_int_equal(nt_buf_read_fd(&b, p[0], 0), 0);
+    close(p[0]);
+    wait(NULL);
+    assert_int_equal(b.len, sizeof(big));
+    assert_memory_equal(b.data, big, sizeof(big));
+    assert_true(g_released >= 2); /* 64 KiB, doubled at least twice */
+    nt_buf_free(&b);
+    assert_int_equal(g_released_dirty, 0);
+    nt_buf_test_on_release = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +308,8 @@ int main(void)
         cmocka_unit_test(test_binary_data_keeps_its_nul_bytes),
         cmocka_unit_test(test_reset_and_truncate_keep_the_memory),
         cmocka_unit_test(test_detach_hands_over_the_string_and_empties_the_buffer),
+        cmocka_unit_test(test_a_secret_buffer_leaves_no_byte_behind_as_it_grows),
+        cmocka_unit_test(test_a_secret_read_from_a_pipe_leaves_no_byte_behind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #include "devserver.h"
 
 #include "core/base/alloc.h"
+#include "core/base/json_read.h"
 #include "core/base/wipe.h"
 #include "core/base/atomic_write.h"
 #include "core/model/tenant_layout.h"
@@ -57,7 +58,7 @@ static int kube_load(const ds_server *s, cJSON **out, nt_buf *err)
         return 0;
     }
     const char *why = NULL;
-    nt_buf b = NT_BUF_INIT;
+    nt_buf b = NT_BUF_SECRET_INIT;
     cJSON *j = NULL;
     if (!S_ISREG(st.st_mode)) {
         why = "not a regular file";
@@ -84,6 +85,7 @@ static int kube_load(const ds_server *s, cJSON **out, nt_buf *err)
         *out = j;
         return 0;
     }
+    nt_json_wipe(j);
     cJSON_Delete(j);
     nt_buf_addf(err,
                 "cannot read the kubeconfig store %s (%s); it is left as it is: restore it, or "
@@ -99,7 +101,8 @@ int ds_store_put_kubeconfig(ds_server *s, const char *name, const char *kubeconf
         return -1;
     cJSON_DeleteItemFromObjectCaseSensitive(j, name);
     cJSON_AddStringToObject(j, name, kubeconfig);
-    char *text = cJSON_Print(j);
+    char *text = nt_json_print_secret(j, true);
+    nt_json_wipe(j);
     cJSON_Delete(j);
     int rc = -1;
     if (!text) {
@@ -419,6 +422,7 @@ int ds_store_open(ds_server *s, nt_buf *err)
     cJSON *kube = NULL;
     if (kube_load(s, &kube, err) < 0)
         return -1;
+    nt_json_wipe(kube);
     cJSON_Delete(kube);
 
     nt_tree_reader r = nt_tree_reader_fs;

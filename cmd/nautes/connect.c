@@ -59,7 +59,7 @@ static char *clean_token(char *s, const char *where, nt_diag *diag)
 static char *read_token_file(const char *path, nt_diag *diag)
 {
     char *tok = NULL;
-    nt_buf buf = NT_BUF_INIT;
+    nt_buf buf = NT_BUF_SECRET_INIT;
     struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {

@@ -15,6 +15,21 @@
 /* Room for `extra` more bytes, the capacity doubling: appends cost O(1) each. The new room is
  * not zeroed (nothing reads past len): a rendered plan of 100,000 clusters is megabytes, and
  * zeroing each doubling touched every new page once more. */
+#ifdef NT_TEST_BUILD
+void (*nt_buf_test_on_release)(const void *p, size_t n);
+#endif
+
+/* Free a secret buffer's block, wiped first (test builds let test_buf look at it then). */
+static void release_wiped(char *p, size_t cap)
+{
+    nt_wipe(p, cap);
+#ifdef NT_TEST_BUILD
+    if (p && nt_buf_test_on_release)
+        nt_buf_test_on_release(p, cap);
+#endif
+    free(p);
+}
+
 static void reserve(nt_buf *b, size_t extra)
 {
     size_t need = b->len + extra + 1;
@@ -29,10 +44,19 @@ void nt_buf_reserve(nt_buf *b, size_t extra)
     size_t need = b->len + extra + 1;
     if (need < b->len)
         abort();
-    if (need > b->cap) {
+    if (need <= b->cap)
+        return;
+    if (b->secret && b->data) {
+        /* realloc could free the old block with the secret in it: move, then wipe */
+        char *moved = nt_xmalloc(need);
+        memcpy(moved, b->data, b->len);
+        moved[b->len] = '\0';
+        release_wiped(b->data, b->cap);
+        b->data = moved;
+    } else {
         b->data = nt_xrealloc(b->data, need);
-        b->cap = need;
     }
+    b->cap = need;
 }
 
 void nt_buf_add(nt_buf *b, const void *data, size_t len)
@@ -144,6 +168,8 @@ void nt_buf_reset(nt_buf *b)
 void nt_buf_truncate(nt_buf *b, size_t len)
 {
     if (len < b->len) {
+        if (b->secret)
+            nt_wipe(b->data + len, b->len - len);
         b->len = len;
         b->data[len] = '\0';
     }
@@ -161,7 +187,10 @@ void nt_buf_free(nt_buf *b)
 {
     if (!b)
         return;
-    free(b->data);
+    if (b->secret)
+        release_wiped(b->data, b->cap);
+    else
+        free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
 }

@@ -11,17 +11,28 @@
 #define NT_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct nt_buf {
     char *data;
     size_t len;
     size_t cap;
+    bool secret; /* NT_BUF_SECRET_INIT: no byte of it is ever left behind in freed memory */
 } nt_buf;
 
 #define NT_BUF_INIT                                                                                \
     {                                                                                              \
-        NULL, 0, 0                                                                                 \
+        NULL, 0, 0, false                                                                          \
+    }
+
+/* A buffer that will hold a secret (a token, a kubeconfig, a substituted ${VAR}): when it grows
+ * its bytes are moved to a new block and the old block is wiped before it is freed (realloc
+ * would free it as it is), and what reset, truncate and free drop is wiped (core/base/wipe.h).
+ * nt_buf_detach hands the bytes over: the caller wipes them (nt_wipe_free). */
+#define NT_BUF_SECRET_INIT                                                                         \
+    {                                                                                              \
+        NULL, 0, 0, true                                                                           \
     }
 
 void nt_buf_add(nt_buf *b, const void *data, size_t len);
@@ -39,9 +50,16 @@ int nt_buf_read_file(nt_buf *b, const char *path, size_t max);
 int nt_buf_read_fd(nt_buf *b, int fd, size_t max);
 void nt_buf_reserve(nt_buf *b, size_t extra); /* room for `extra` more bytes, grown exactly */
 const char *nt_buf_str(const nt_buf *b);
-void nt_buf_reset(nt_buf *b); /* length 0, memory kept */
+void nt_buf_reset(nt_buf *b); /* length 0, memory kept (a secret buffer's bytes wiped) */
 void nt_buf_truncate(nt_buf *b, size_t len);
-char *nt_buf_detach(nt_buf *b); /* caller owns the string (never NULL); b is emptied */
+char *nt_buf_detach(nt_buf *b); /* caller owns the string (never NULL); b is emptied, and
+                                 * keeps being a secret buffer if it was one */
 void nt_buf_free(nt_buf *b);
+
+#ifdef NT_TEST_BUILD
+/* Test builds: called with each block a secret buffer gives up, after the wipe and before the
+ * free (test_buf checks that no byte of the secret is left in it). */
+extern void (*nt_buf_test_on_release)(const void *p, size_t n);
+#endif
 
 #endif

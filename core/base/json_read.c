@@ -17,6 +17,39 @@ void nt_json_wipe(cJSON *j)
     }
 }
 
+/* An estimate of the printed size: every string as if each byte needed a two-byte escape
+ * (\n, \"), and room for the punctuation and the indentation of each node. */
+static size_t print_estimate(const cJSON *j, size_t depth)
+{
+    size_t n = 0;
+    for (; j; j = j->next) {
+        n += 2 * depth + 16;
+        if (j->string)
+            n += 2 * strlen(j->string);
+        if (j->valuestring)
+            n += 2 * strlen(j->valuestring);
+        if (cJSON_IsNumber(j))
+            n += 32;
+        n += print_estimate(j->child, depth + 1);
+    }
+    return n;
+}
+
+char *nt_json_print_secret(const cJSON *j, bool format)
+{
+    size_t cap = print_estimate(j, 1) + 64;
+    for (;;) {
+        if (cap > (size_t)1 << 30)
+            return NULL;
+        char *out = nt_xmalloc(cap);
+        if (cJSON_PrintPreallocated((cJSON *)j, out, (int)cap, format))
+            return out;
+        nt_wipe(out, cap); /* what was printed before it ran out of room */
+        free(out);
+        cap *= 2;
+    }
+}
+
 /* Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
 bool nt_utf8_valid(const unsigned char *s, size_t len)
 {

@@ -1,7 +1,7 @@
 /* json_read.h — reading JSON from an untrusted peer, for the client (core/observe/api_json.c)
  * and the local server (devserver/api_body.c) alike: a length-delimited parse that reports
  * where it stopped, strict UTF-8, line and column of an offset, and wiping a tree that may
- * hold a secret. */
+ * hold a secret (and printing one without leaving copies of it behind). */
 #ifndef NT_BASE_JSON_READ_H
 #define NT_BASE_JSON_READ_H
 
@@ -11,6 +11,12 @@
 
 /* Wipe every string of a tree (it may hold a kubeconfig) before it is freed. */
 void nt_json_wipe(cJSON *j);
+/* cJSON_Print (format) or cJSON_PrintUnformatted of a tree that may hold a secret, into a
+ * block of the caller's (free it with nt_wipe_free): cJSON's own printing grows its buffer by
+ * realloc and frees the smaller copies as they are; this prints into a block sized from the
+ * tree, and a block that was too small is wiped before a larger one is tried. NULL only when
+ * the text would be larger than 1 GiB. */
+char *nt_json_print_secret(const cJSON *j, bool format);
 /* Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
 bool nt_utf8_valid(const unsigned char *s, size_t len);
 /* Parse a length-delimited buffer as one JSON value. On failure (NULL) *err_at is the byte

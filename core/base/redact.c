@@ -3,6 +3,7 @@
 #include "core/base/redact.h"
 
 #include "core/base/alloc.h"
+#include "core/base/json_read.h"
 #include "core/base/wipe.h"
 
 #include <cjson/cJSON.h>
@@ -156,10 +157,7 @@ void nt_secrets_add(nt_secrets *s, const char *secret)
 {
     if (!secret || !*secret)
         return;
-    if (s->n_whole == s->cap_whole) {
-        s->cap_whole = s->cap_whole ? s->cap_whole * 2 : 8;
-        s->whole = nt_xrealloc(s->whole, s->cap_whole * sizeof(*s->whole));
-    }
+    NT_GROW_FROM(s->whole, s->cap_whole, s->n_whole + 1, 8);
     s->whole[s->n_whole++] = nt_xstrdup(secret);
 }
 
@@ -197,6 +195,7 @@ static void gram_put(nt_secrets *s, uint64_t h)
         for (size_t i = 0; i < old_cap; i++)
             if (old[i])
                 gram_put(s, old[i]);
+        nt_wipe(old, old_cap * sizeof(*old)); /* hashes of a secret's windows, as at the end */
         free(old);
     }
     size_t mask = s->cap_grams - 1;
@@ -373,17 +372,17 @@ static void add_kubeconfig(nt_secrets *s, const char *text, int depth)
     nt_secrets_add(s, text);
     /* as it stands in a JSON body: "apiVersion: v1\nclusters:..." */
     cJSON *str = cJSON_CreateString(text);
-    char *json = str ? cJSON_PrintUnformatted(str) : NULL;
+    char *json = str ? nt_json_print_secret(str, false) : NULL;
     if (json) {
         size_t jl = strlen(json);
         if (jl >= 2) {
             json[jl - 1] = 0;
             nt_secrets_add(s, json + 1);
         }
-        nt_wipe(json, jl);
-        cJSON_free(json);
+        nt_wipe_free(json);
     }
-    cJSON_Delete(str); /* cJSON frees the copy of the text without wiping it: accepted */
+    nt_json_wipe(str); /* cJSON's copy of the text */
+    cJSON_Delete(str);
     add_base64_of(s, text, len);
     add_secret_lines(s, text);
     size_t dl = 0;

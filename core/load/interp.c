@@ -109,7 +109,7 @@ static int interp(const char *s, size_t len, nt_pos pos, bool exact, nt_buf *out
                                  NT_INTERP_MAX_DEPTH - 1, nt_buf_str(&name));
                 break;
             }
-            nt_buf v = NT_BUF_INIT;
+            nt_buf v = NT_BUF_SECRET_INIT;
             bool ex = exact && !memchr(s, '\n', def);
             int r = interp(s + def, deflen, pos_at(s, def, pos, exact), ex, &v, NULL, cluster, diag,
                            depth + 1);

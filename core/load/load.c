@@ -72,7 +72,7 @@ typedef struct ctx {
     unsigned flags;
     nt_diag *diag;   /* what loading finds: kept only when the whole file parses */
     nt_diag *parse;  /* the parser's own errors (the caller's list) */
-    nt_buf subs;     /* every substituted value, for the input hash */
+    nt_buf subs;     /* every substituted value, for the input hash (a secret buffer) */
     size_t nodes;    /* held at once */
     size_t total;    /* read from the file */
     size_t nonempty; /* documents that are not empty */
@@ -484,7 +484,7 @@ static int get_str(ctx *x, const node *n, const char *what, const char *cluster,
         *out = nt_xstrndup(n->s, n->len);
         return 0;
     }
-    nt_buf b = NT_BUF_INIT;
+    nt_buf b = NT_BUF_SECRET_INIT; /* a ${VAR} may be a token or a kubeconfig */
     bool exact = n->style == YAML_PLAIN_SCALAR_STYLE ||
                  n->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
                  n->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
@@ -739,7 +739,7 @@ static char *dir_of(const char *file)
 /* Read everything from fd (nt_buf_read_fd), at most NT_LOAD_MAX_FILE bytes. */
 static int read_fd(int fd, char **out, size_t *len)
 {
-    nt_buf b = NT_BUF_INIT;
+    nt_buf b = NT_BUF_SECRET_INIT; /* a kubeconfig through a pipe grows as it is read */
     *out = NULL;
     *len = 0;
     if (nt_buf_read_fd(&b, fd, NT_LOAD_MAX_FILE) < 0) {
@@ -1181,9 +1181,12 @@ static int load_data(nt_cluster_set *set, const char *name, const char *data, si
 {
     size_t errors_before = diag->n_errors, set_before = set->n;
     nt_diag found = NT_DIAG_INIT;
-    ctx x = {
-        set,  nt_cluster_set_intern(set, name), flags, &found, diag, NT_BUF_INIT, 0, 0, 0, false,
-        false};
+    ctx x = {.set = set,
+             .file = nt_cluster_set_intern(set, name),
+             .flags = flags,
+             .diag = &found,
+             .parse = diag,
+             .subs = NT_BUF_SECRET_INIT}; /* the values of ${VAR}s: tokens, kubeconfigs */
 
     if (len > NT_LOAD_MAX_FILE) {
         err(&x, file_pos(x.file), NULL, "the file is larger than the 64 MiB limit");
@@ -1207,7 +1210,7 @@ static int load_data(nt_cluster_set *set, const char *name, const char *data, si
      * a NUL): it changes when the file or anything it pulled from the environment changes. */
     char sha[65];
     if (x.subs.len) {
-        nt_buf all = NT_BUF_INIT;
+        nt_buf all = NT_BUF_SECRET_INIT;
         nt_buf_add(&all, data, len);
         nt_buf_add(&all, x.subs.data, x.subs.len);
         nt_sha256_hex(all.data, all.len, sha);

@@ -132,11 +132,11 @@ char *nt_api_body_build(const nt_cluster *c)
             }
         }
     }
-    char *out = cJSON_PrintUnformatted(o);
+    char *out = nt_json_print_secret(o, false); /* the kubeconfig is in it */
     nt_json_wipe(o);
     cJSON_Delete(o);
     if (!out)
-        abort(); /* cJSON only fails on allocation */
+        abort(); /* a body over 1 GiB: no file the loader reads (64 MiB at most) makes one */
     return out;
 }
 

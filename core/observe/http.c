@@ -117,7 +117,7 @@ int nt_http_req_init(nt_http_req *r, const nt_http_config *cfg, const char *meth
     r->cfg = cfg;
     r->method = nt_xstrdup(method);
     r->path = nt_xstrdup(path);
-    nt_buf url = NT_BUF_INIT, auth = NT_BUF_INIT;
+    nt_buf url = NT_BUF_INIT, auth = NT_BUF_SECRET_INIT;
     int rc = -1;
 
     if (!cfg->base_url || !*cfg->base_url) {
