@@ -746,17 +746,22 @@ void nt_cluster_set_add_input(nt_cluster_set *set, const char *path, const char 
     in->sha256[64] = '\0';
 }
 
-void nt_sha256_hex(const void *data, size_t len, char out[65])
+void nt_sha256_digest_hex(const unsigned char md[32], char out[65])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
     static const char hex[] = "0123456789abcdef";
     for (unsigned i = 0; i < 32; i++) {
         out[2 * i] = hex[md[i] >> 4];
         out[2 * i + 1] = hex[md[i] & 15];
     }
     out[64] = '\0';
+}
+
+void nt_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+    nt_sha256_digest_hex(md, out);
 }
 
 /* ---- the two spellings of the seed fields (docs/api-server.md §3.4) ----------------------- */

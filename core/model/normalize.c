@@ -418,16 +418,6 @@ void nt_normalize_observed(const nt_cluster *c, const nt_cluster_set *set, nt_no
     norm_finish(out);
 }
 
-static void hex_of(const unsigned char *md, char out[65])
-{
-    static const char hex[] = "0123456789abcdef";
-    for (unsigned i = 0; i < 32; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[64] = '\0';
-}
-
 void nt_normalize_cluster_hash(const nt_cluster *c, const nt_cluster_set *set, char out[65])
 {
     nt_norm n = NT_NORM_INIT;
@@ -451,7 +441,7 @@ void nt_norm_hash(const char *name, const nt_norm *n, char out[65])
     }
     EVP_DigestFinal_ex(ctx, md, &mdlen);
     EVP_MD_CTX_free(ctx);
-    hex_of(md, out);
+    nt_sha256_digest_hex(md, out);
 }
 
 void nt_normalize_fingerprint(const nt_cluster_set *set, char out[65], char (*hashes)[65])
@@ -484,6 +474,6 @@ void nt_normalize_fingerprint_of(const nt_cluster_set *set, char (*const hashes)
     }
     EVP_DigestFinal_ex(ctx, md, &mdlen);
     EVP_MD_CTX_free(ctx);
-    hex_of(md, out);
+    nt_sha256_digest_hex(md, out);
     free(own);
 }
