@@ -164,18 +164,16 @@ static void test_reading_leaves_the_buffer_as_it_was_when_it_fails(void **state)
     nt_buf_free(&b);
 }
 
-static void test_reading_a_pipe_or_an_empty_file_gives_all_of_it(void **state)
+/* The read end of a pipe a child process writes data to (then exits); wait() for it after. */
+static int pipe_from_child(const char *data, size_t n)
 {
-    (void)state;
     int p[2];
     assert_int_equal(pipe(p), 0);
-    char big[100000];
-    memset(big, 'x', sizeof(big));
     if (fork() == 0) {
         close(p[0]);
         size_t off = 0;
-        while (off < sizeof(big)) {
-            ssize_t w = write(p[1], big + off, sizeof(big) - off);
+        while (off < n) {
+            ssize_t w = write(p[1], data + off, n - off);
             if (w <= 0)
                 _exit(1);
             off += (size_t)w;
@@ -183,9 +181,18 @@ static void test_reading_a_pipe_or_an_empty_file_gives_all_of_it(void **state)
         _exit(0);
     }
     close(p[1]);
+    return p[0];
+}
+
+static void test_reading_a_pipe_or_an_empty_file_gives_all_of_it(void **state)
+{
+    (void)state;
+    char big[100000];
+    memset(big, 'x', sizeof(big));
+    int fd = pipe_from_child(big, sizeof(big));
     nt_buf b = NT_BUF_INIT;
-    assert_int_equal(nt_buf_read_fd(&b, p[0], 0), 0);
-    close(p[0]);
+    assert_int_equal(nt_buf_read_fd(&b, fd, 0), 0);
+    close(fd);
     wait(NULL);
     assert_int_equal(b.len, sizeof(big));
     assert_memory_equal(b.data, big, sizeof(big));
@@ -265,27 +272,14 @@ static void test_a_secret_buffer_leaves_no_byte_behind_as_it_grows(void **state)
 static void test_a_secret_read_from_a_pipe_leaves_no_byte_behind(void **state)
 {
     (void)state;
-    int p[2];
-    assert_int_equal(pipe(p), 0);
     static char big[300000];
     memset(big, 'k', sizeof(big));
-    if (fork() == 0) {
-        close(p[0]);
-        size_t off = 0;
-        while (off < sizeof(big)) {
-            ssize_t w = write(p[1], big + off, sizeof(big) - off);
-            if (w <= 0)
-                _exit(1);
-            off += (size_t)w;
-        }
-        _exit(0);
-    }
-    close(p[1]);
+    int fd = pipe_from_child(big, sizeof(big));
     nt_buf_test_on_release = on_release;
     g_released = g_released_dirty = 0;
     nt_buf b = NT_BUF_SECRET_INIT;
-    assert_int_equal(nt_buf_read_fd(&b, p[0], 0), 0);
-    close(p[0]);
+    assert_int_equal(nt_buf_read_fd(&b, fd, 0), 0);
+    close(fd);
     wait(NULL);
     assert_int_equal(b.len, sizeof(big));
     assert_memory_equal(b.data, big, sizeof(big));
