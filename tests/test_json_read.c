@@ -51,17 +51,19 @@ static void test_a_secret_tree_prints_as_cjson_prints_it(void **state)
     cJSON *s = cJSON_CreateString("");
     same_as_cjson(s);
     cJSON_Delete(s);
+    assert_null(nt_json_print_secret(NULL, false));
 }
 
-/* Control characters print as six-byte escapes, more than the first block allows: the block
- * is found too small and a larger one is tried, with the same text at the end. */
-static void test_a_string_of_escapes_outgrows_the_first_block(void **state)
+/* It prints once, into a block as large as the text can be: the largest text there is (every
+ * byte a control character, six bytes as \u00XX, in keys and values, formatted and not, 50
+ * levels deep) still fits; were the bound short, the print would fail (NULL). */
+static void test_the_worst_text_fits_the_one_block(void **state)
 {
     (void)state;
     size_t n = 100000;
     char *raw = nt_xmalloc(n + 1);
     for (size_t i = 0; i < n; i++)
-        raw[i] = (char)(i % 3 == 0 ? '\x01' : i % 3 == 1 ? '"' : '\n');
+        raw[i] = (char)(1 + i % 31); /* \x01 to \x1f: \t, \n, ... two bytes, the rest six */
     raw[n] = 0;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "kubeconfig", raw);
@@ -69,6 +71,10 @@ static void test_a_string_of_escapes_outgrows_the_first_block(void **state)
     for (int d = 0; d < 50; d++)
         deep = cJSON_AddObjectToObject(deep, "nested");
     cJSON_AddStringToObject(deep, "leaf", raw);
+    cJSON_AddStringToObject(deep, raw, "a key of control characters");
+    cJSON *arr = cJSON_AddArrayToObject(deep, "numbers");
+    for (int i = 0; i < 100; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber(-1.2345678901234567e-300 * (i + 1)));
     same_as_cjson(o);
     nt_json_wipe(o);
     /* every string of the tree is wiped */
@@ -109,7 +115,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_secret_tree_prints_as_cjson_prints_it),
-        cmocka_unit_test(test_a_string_of_escapes_outgrows_the_first_block),
+        cmocka_unit_test(test_the_worst_text_fits_the_one_block),
         cmocka_unit_test(test_a_parse_error_says_where_it_stopped),
         cmocka_unit_test(test_utf8_is_strict),
     };

@@ -262,6 +262,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     ds_conn *c = *req_cls;
     if (!c) {
         c = nt_xcalloc(1, sizeof(*c));
+        c->body.secret = true; /* a save's body holds the kubeconfig: wiped as it grows */
         c->start = nt_now_sec();
         c->sec = (long)time(NULL);
         c->method = nt_xstrdup(method);

@@ -53,14 +53,17 @@ static int kube_load(const ds_server *s, cJSON **out, nt_buf *err)
 {
     *out = NULL;
     struct stat st;
-    if (stat(s->kube_store, &st) < 0 && errno == ENOENT) {
+    int stat_rc = stat(s->kube_store, &st), stat_errno = errno;
+    if (stat_rc < 0 && stat_errno == ENOENT) {
         *out = cJSON_CreateObject();
         return 0;
     }
     const char *why = NULL;
     nt_buf b = NT_BUF_SECRET_INIT;
     cJSON *j = NULL;
-    if (!S_ISREG(st.st_mode)) {
+    if (stat_rc < 0) {
+        why = strerror(stat_errno);
+    } else if (!S_ISREG(st.st_mode)) {
         why = "not a regular file";
     } else if (nt_buf_read_file(&b, s->kube_store, 0) < 0) {
         why = strerror(errno);
@@ -99,7 +102,9 @@ int ds_store_put_kubeconfig(ds_server *s, const char *name, const char *kubeconf
     cJSON *j;
     if (kube_load(s, &j, err) < 0)
         return -1;
-    cJSON_DeleteItemFromObjectCaseSensitive(j, name);
+    cJSON *old = cJSON_DetachItemFromObjectCaseSensitive(j, name);
+    nt_json_wipe(old); /* the kubeconfig it replaces */
+    cJSON_Delete(old);
     cJSON_AddStringToObject(j, name, kubeconfig);
     char *text = nt_json_print_secret(j, true);
     nt_json_wipe(j);

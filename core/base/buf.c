@@ -12,9 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Room for `extra` more bytes, the capacity doubling: appends cost O(1) each. The new room is
- * not zeroed (nothing reads past len): a rendered plan of 100,000 clusters is megabytes, and
- * zeroing each doubling touched every new page once more. */
 #ifdef NT_TEST_BUILD
 void (*nt_buf_test_on_release)(const void *p, size_t n);
 #endif
@@ -30,10 +27,13 @@ static void release_wiped(char *p, size_t cap)
     free(p);
 }
 
+/* Room for `extra` more bytes, the capacity doubling: appends cost O(1) each. The new room is
+ * not zeroed (nothing reads past len): a rendered plan of 100,000 clusters is megabytes, and
+ * zeroing each doubling touched every new page once more. */
 static void reserve(nt_buf *b, size_t extra)
 {
     size_t need = b->len + extra + 1;
-    if (need < b->len)
+    if (need <= extra) /* wrapped around */
         abort();
     if (need > b->cap)
         nt_buf_reserve(b, nt_grow_cap(b->cap, need, 64) - b->len - 1);
@@ -42,7 +42,7 @@ static void reserve(nt_buf *b, size_t extra)
 void nt_buf_reserve(nt_buf *b, size_t extra)
 {
     size_t need = b->len + extra + 1;
-    if (need < b->len)
+    if (need <= extra) /* wrapped around */
         abort();
     if (need <= b->cap)
         return;
@@ -50,12 +50,12 @@ void nt_buf_reserve(nt_buf *b, size_t extra)
         /* realloc could free the old block with the secret in it: move, then wipe */
         char *moved = nt_xmalloc(need);
         memcpy(moved, b->data, b->len);
-        moved[b->len] = '\0';
         release_wiped(b->data, b->cap);
         b->data = moved;
     } else {
         b->data = nt_xrealloc(b->data, need);
     }
+    b->data[b->len] = '\0'; /* a buffer reserved before anything is added reads as "" */
     b->cap = need;
 }
 

@@ -29,7 +29,8 @@ typedef struct nt_buf {
 /* A buffer that will hold a secret (a token, a kubeconfig, a substituted ${VAR}): when it grows
  * its bytes are moved to a new block and the old block is wiped before it is freed (realloc
  * would free it as it is), and what reset, truncate and free drop is wiped (core/base/wipe.h).
- * nt_buf_detach hands the bytes over: the caller wipes them (nt_wipe_free). */
+ * nt_buf_detach hands the bytes over: the caller wipes them (nt_wipe_free). Since a secret
+ * buffer always moves when it grows, never append a part of its own data to it. */
 #define NT_BUF_SECRET_INIT                                                                         \
     {                                                                                              \
         NULL, 0, 0, true                                                                           \

@@ -4,6 +4,7 @@
 #include "core/base/alloc.h"
 #include "core/base/wipe.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,37 +18,36 @@ void nt_json_wipe(cJSON *j)
     }
 }
 
-/* An estimate of the printed size: every string as if each byte needed a two-byte escape
- * (\n, \"), and room for the punctuation and the indentation of each node. */
-static size_t print_estimate(const cJSON *j, size_t depth)
+/* An upper bound of the printed size by cJSON's rules: a string's byte takes at most 6
+ * (\u00XX for a control character) and its quotes 2; a number at most 26 bytes, a literal 5;
+ * each member its colon, comma, newline, the tab after the colon and its indentation, and each
+ * object or array its brackets and the closing bracket's indentation (formatted). */
+static size_t print_bound(const cJSON *j, size_t depth)
 {
     size_t n = 0;
     for (; j; j = j->next) {
-        n += 2 * depth + 16;
-        if (j->string)
-            n += 2 * strlen(j->string);
-        if (j->valuestring)
-            n += 2 * strlen(j->valuestring);
-        if (cJSON_IsNumber(j))
-            n += 32;
-        n += print_estimate(j->child, depth + 1);
+        n += j->string ? 6 * strlen(j->string) + 2 : 0;
+        n += j->valuestring ? 6 * strlen(j->valuestring) + 2 : 0;
+        n += 32 + 2 * depth;
+        if (j->child)
+            n += print_bound(j->child, depth + 1);
     }
     return n;
 }
 
 char *nt_json_print_secret(const cJSON *j, bool format)
 {
-    size_t cap = print_estimate(j, 1) + 64;
-    for (;;) {
-        if (cap > (size_t)1 << 30)
-            return NULL;
-        char *out = nt_xmalloc(cap);
-        if (cJSON_PrintPreallocated((cJSON *)j, out, (int)cap, format))
-            return out;
-        nt_wipe(out, cap); /* what was printed before it ran out of room */
-        free(out);
-        cap *= 2;
-    }
+    if (!j)
+        return NULL;
+    size_t cap = print_bound(j, 1) + 64; /* + the NUL and cJSON's documented 5 bytes of slack */
+    if (cap > INT_MAX)
+        return NULL;
+    char *out = nt_xmalloc(cap);
+    if (cJSON_PrintPreallocated((cJSON *)j, out, (int)cap, format))
+        return out;
+    nt_wipe(out, cap); /* what was printed before cJSON gave up */
+    free(out);
+    return NULL;
 }
 
 /* Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */

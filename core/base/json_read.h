@@ -13,9 +13,9 @@
 void nt_json_wipe(cJSON *j);
 /* cJSON_Print (format) or cJSON_PrintUnformatted of a tree that may hold a secret, into a
  * block of the caller's (free it with nt_wipe_free): cJSON's own printing grows its buffer by
- * realloc and frees the smaller copies as they are; this prints into a block sized from the
- * tree, and a block that was too small is wiped before a larger one is tried. NULL only when
- * the text would be larger than 1 GiB. */
+ * realloc and frees the smaller copies as they are; this prints once, into a block as large as
+ * the text can be (up to 6 bytes for each byte of a string). NULL for a NULL tree, a text that
+ * could exceed INT_MAX bytes, or a tree cJSON cannot print (the block is wiped first). */
 char *nt_json_print_secret(const cJSON *j, bool format);
 /* Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
 bool nt_utf8_valid(const unsigned char *s, size_t len);

@@ -69,8 +69,13 @@ static int check_yaml(const unsigned char *s, size_t len, const char **why)
     }
     rc = 0;
 done:
-    if (have_doc)
+    if (have_doc) {
+        /* libyaml's copy of every value (a client key, a token): wiped before it is freed */
+        for (yaml_node_t *n = doc.nodes.start; n < doc.nodes.top; n++)
+            if (n->type == YAML_SCALAR_NODE)
+                nt_wipe(n->data.scalar.value, n->data.scalar.length);
         yaml_document_delete(&doc);
+    }
     yaml_parser_delete(&parser);
     return rc;
 }

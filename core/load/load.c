@@ -220,7 +220,7 @@ static void doc_end(ctx *x, doc_state *d, node *root)
     if (d->streamed && root && root->t == N_MAP && looks_like_document(root)) {
         nt_diag_truncate(x->diag, d->diag_mark);
         nt_cluster_set_truncate(x->set, d->set_mark);
-        x->subs.len = d->subs_mark;
+        nt_buf_truncate(&x->subs, d->subs_mark);
         x->stopped = x->diag->n_errors >= LOAD_MAX_ERRORS;
     }
     load_root(x, root);
@@ -739,7 +739,7 @@ static char *dir_of(const char *file)
 /* Read everything from fd (nt_buf_read_fd), at most NT_LOAD_MAX_FILE bytes. */
 static int read_fd(int fd, char **out, size_t *len)
 {
-    nt_buf b = NT_BUF_SECRET_INIT; /* a kubeconfig through a pipe grows as it is read */
+    nt_buf b = NT_BUF_SECRET_INIT; /* a kubeconfig: should the file grow while it is read */
     *out = NULL;
     *len = 0;
     if (nt_buf_read_fd(&b, fd, NT_LOAD_MAX_FILE) < 0) {
@@ -1209,15 +1209,7 @@ static int load_data(nt_cluster_set *set, const char *name, const char *data, si
     /* The input hash covers the raw bytes and then every substituted value (each followed by
      * a NUL): it changes when the file or anything it pulled from the environment changes. */
     char sha[65];
-    if (x.subs.len) {
-        nt_buf all = NT_BUF_SECRET_INIT;
-        nt_buf_add(&all, data, len);
-        nt_buf_add(&all, x.subs.data, x.subs.len);
-        nt_sha256_hex(all.data, all.len, sha);
-        nt_wipe_buf_free(&all);
-    } else {
-        nt_sha256_hex(data, len, sha);
-    }
+    nt_sha256_hex2(data, len, x.subs.data, x.subs.len, sha); /* no joined copy of the secrets */
     nt_cluster_set_add_input(set, x.file, sha);
 done:
     nt_diag_move(diag, &found);
@@ -1233,7 +1225,7 @@ int nt_load_buffer(nt_cluster_set *set, const char *name, const char *data, size
 
 static int load_file(nt_cluster_set *set, const char *path, unsigned flags, nt_diag *diag)
 {
-    nt_buf b = NT_BUF_INIT;
+    nt_buf b = NT_BUF_SECRET_INIT; /* an inline `kubeconfig: |` is a secret: wiped when freed */
     if (nt_buf_read_file(&b, path, NT_LOAD_MAX_FILE) < 0) {
         int e = errno;
         nt_buf_free(&b);

@@ -758,9 +758,22 @@ void nt_sha256_digest_hex(const unsigned char md[32], char out[65])
 
 void nt_sha256_hex(const void *data, size_t len, char out[65])
 {
+    nt_sha256_hex2(data, len, NULL, 0, out);
+}
+
+void nt_sha256_hex2(const void *a, size_t alen, const void *b, size_t blen, char out[65])
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
-    EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+    if (!ctx)
+        abort(); /* libcrypto fails only on allocation */
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    EVP_DigestUpdate(ctx, a, alen);
+    if (blen)
+        EVP_DigestUpdate(ctx, b, blen);
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
     nt_sha256_digest_hex(md, out);
 }
 

@@ -377,6 +377,8 @@ void nt_cluster_set_add_input(nt_cluster_set *set, const char *path, const char 
 
 /* SHA-256 of data as 64 lowercase hex digits + NUL (OpenSSL's libcrypto). */
 void nt_sha256_hex(const void *data, size_t len, char out[65]);
+/* SHA-256 of a followed by b (b may be NULL when blen is 0), without joining them in memory. */
+void nt_sha256_hex2(const void *a, size_t alen, const void *b, size_t blen, char out[65]);
 /* A SHA-256 digest computed elsewhere (an EVP context fed piece by piece), written the same way. */
 void nt_sha256_digest_hex(const unsigned char md[32], char out[65]);
 

@@ -136,7 +136,8 @@ char *nt_api_body_build(const nt_cluster *c)
     nt_json_wipe(o);
     cJSON_Delete(o);
     if (!out)
-        abort(); /* a body over 1 GiB: no file the loader reads (64 MiB at most) makes one */
+        abort(); /* a body over 2 GiB: the loader's values are far smaller (a file at most
+                  * 64 MiB, an environment string at most 128 KiB on Linux) */
     return out;
 }
 
