@@ -560,11 +560,58 @@ static void test_fingerprint_does_not_depend_on_list_order(void **state)
     assert_string_equal(pa->observed_names[0], "cluster-host");
 }
 
+/* Each observed cluster meets its own desired one whatever the two orders are: the diff looks
+ * first right after the last one it found (a file in the server's order), else by name. Each
+ * observed cluster has a primary_domain of its own, so the old value of its change says which
+ * desired cluster it met. */
+static void test_each_observed_cluster_meets_its_own_desired_one_in_any_order(void **state)
+{
+#define NEW_PD "    primary_domain: new.example.com\n"
+    fx_case *fx = *state;
+    nt_cluster_set *want = fx->want = fx_load("clusters:\n" Y_HOST("a") NEW_PD Y_HOST("b")
+                                                  NEW_PD Y_HOST("c") NEW_PD Y_HOST("d") NEW_PD);
+#undef NEW_PD
+    fx_obs a = FX_HOST("a"), b = FX_HOST("b"), c = FX_HOST("c"), d = FX_HOST("d");
+    fx_obs x = FX_HOST("x"); /* not declared */
+    a.pd = "a.old", b.pd = "b.old", c.pd = "c.old", d.pd = "d.old", x.pd = "x.old";
+    const fx_obs orders[][5] = {
+        {a, b, c, d},    /* the file's order */
+        {d, c, b, a},    /* reversed */
+        {x, a, b, c, d}, /* one not declared, first */
+        {a, c, x, d},    /* b missing, one not declared in between */
+        {b, a, d, c},    /* pairs swapped */
+    };
+    const size_t n[] = {4, 4, 5, 4, 4};
+    for (size_t k = 0; k < sizeof(n) / sizeof(n[0]); k++) {
+        nt_cluster_set_free(fx->have);
+        nt_cluster_set *have = fx->have = fx_observe(NT_GEN_V04, orders[k], n[k]);
+        nt_plan *p = fx_case_plan(fx, want, have, NULL);
+        assert_non_null(p);
+        size_t updates = 0;
+        for (size_t i = 0; i < n[k]; i++) {
+            if (orders[k][i].pd == x.pd)
+                continue;
+            const nt_action *act = fx_action(p, orders[k][i].name);
+            assert_non_null(act);
+            assert_int_equal(act->kind, NT_ACT_UPDATE);
+            assert_int_equal(act->n_changes, 1);
+            assert_string_equal(act->changes[0].old_val, orders[k][i].pd);
+            updates++;
+        }
+        assert_int_equal(p->n_update, updates);
+        assert_int_equal(p->n_create, 4 - updates); /* b, when it is missing */
+        assert_int_equal(p->n_unmanaged, n[k] - updates);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_matching_file_plans_no_change_against_v04,
                                         fx_case_setup, fx_case_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_each_observed_cluster_meets_its_own_desired_one_in_any_order, fx_case_setup,
+            fx_case_teardown),
         cmocka_unit_test_setup_teardown(
             test_matching_file_plans_no_change_against_v03_and_lists_seed_fields_once,
             fx_case_setup, fx_case_teardown),
