@@ -347,9 +347,14 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
     }
 
     /* A replaced host takes its virtual clusters with it: they are deleted before the host
-     * and created again after it. A deleted host must not keep any. */
-    nt_name_index_build(&ix, p);
-    for (size_t i = 0; i < actual->n; i++) {
+     * and created again after it. A deleted host must not keep any. Only a plan that replaces
+     * or deletes something has anything to check here (most plans: no name is looked up). */
+    bool removes = false;
+    for (size_t i = 0; i < p->n_actions && !removes; i++)
+        removes = p->actions[i].kind == NT_ACT_REPLACE || p->actions[i].kind == NT_ACT_DELETE;
+    if (removes)
+        nt_name_index_build(&ix, p);
+    for (size_t i = 0; removes && i < actual->n; i++) {
         const nt_cluster *v = actual->items[i];
         const char *h = nt_cluster_host(v);
         size_t hk = h ? nt_name_index_get(&ix, p, h) : NT_NO_ACTION;
@@ -385,7 +390,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
                          "the files do not declare it)",
                          ha->kind == NT_ACT_REPLACE ? "replaces" : "deletes", h, v->name, v->name);
     }
-    for (size_t i = 0; i < desired->n; i++) {
+    for (size_t i = 0; removes && i < desired->n; i++) {
         const nt_cluster *d = desired->items[i];
         const char *h = d->state == NT_STATE_PRESENT ? nt_cluster_host(d) : NULL;
         size_t hk = h ? nt_name_index_get(&ix, p, h) : NT_NO_ACTION;
