@@ -790,9 +790,10 @@ int nt_validate_hosts(const nt_cluster_set *desired, const nt_cluster_set *actua
         if (c->state == NT_STATE_ABSENT || !nt_cluster_is_virtual(c) || empty(h))
             continue;
         const nt_cluster *d = nt_cluster_set_find(desired, h);
-        const nt_cluster *a = actual ? nt_cluster_set_find(actual, h) : NULL;
         if (d && d->state == NT_STATE_PRESENT && nt_cluster_is_host(d))
             continue;
+        /* the server's cluster only when the files do not settle it (most do) */
+        const nt_cluster *a = actual && !d ? nt_cluster_set_find(actual, h) : NULL;
         if (d && d->state == NT_STATE_ABSENT) {
             nt_diag_addc(diag, NT_SEV_ERROR, NT_RULE_HOST_ABSENT_IN_USE, fpos(c, NT_F_HOST_CLUSTER),
                          c->name, "host_cluster '%s' is marked absent in these files", h);
