@@ -26,6 +26,6 @@ void nt_wipe_buf_free(nt_buf *b)
 {
     if (!b)
         return;
-    nt_wipe(b->data, b->cap);
+    b->secret = true; /* freed as a secret buffer is (buf.c): wiped once, whatever it was */
     nt_buf_free(b);
 }

@@ -13,6 +13,7 @@
 void nt_wipe(void *p, size_t n);  /* zero n bytes at p */
 void nt_wipe_str(char *s);        /* zero the bytes of the string s (up to its NUL) */
 void nt_wipe_free(char *s);       /* nt_wipe_str, then free */
-void nt_wipe_buf_free(nt_buf *b); /* zero all of b's memory (its capacity), then nt_buf_free */
+void nt_wipe_buf_free(nt_buf *b); /* zero all of b's memory (its capacity), then free it: what
+                                     nt_buf_free does for an NT_BUF_SECRET_INIT buffer */
 
 #endif
