@@ -169,6 +169,47 @@ static void test_reindexing_follows_items_that_moved(void **state)
     nt_name_table_free(&t);
 }
 
+static void test_adding_a_name_already_there_gives_its_position_and_adds_nothing(void **state)
+{
+    (void)state;
+    char *names[] = {"a", "b", "a", "b", "c"};
+    nt_name_table t = NT_NAME_TABLE_INIT;
+    assert_int_equal(nt_name_table_add(&t, 0, name_at, names), 0);
+    assert_int_equal(nt_name_table_add(&t, 1, name_at, names), 1);
+    assert_int_equal(nt_name_table_add(&t, 2, name_at, names), 0);
+    assert_int_equal(nt_name_table_add(&t, 3, name_at, names), 1);
+    assert_int_equal(t.n, 2);
+    assert_int_equal(nt_name_table_add(&t, 4, name_at, names), 4);
+    assert_int_equal(t.n, 3);
+    assert_int_equal(nt_name_table_find(&t, "a", name_at, names), 0);
+    assert_int_equal(nt_name_table_find(&t, "c", name_at, names), 4);
+    nt_name_table_free(&t);
+}
+
+static void test_an_index_is_sized_once_as_adding_would_size_it(void **state)
+{
+    (void)state;
+    enum { N = 200000 };
+    char **names = make_names(N);
+    static const size_t sizes[] = {1, 7, 8, 100, 4095, 4096, N};
+    for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+        size_t n = sizes[k];
+        nt_name_table added = NT_NAME_TABLE_INIT, indexed = NT_NAME_TABLE_INIT;
+        for (size_t i = 0; i < n; i++)
+            nt_name_table_add(&added, i, name_at, names);
+        nt_name_table_index(&indexed, n, name_at, names);
+        assert_int_equal(indexed.cap, added.cap);
+        assert_int_equal(indexed.n, n);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(nt_name_table_find(&indexed, names[i], name_at, names), i);
+        assert_true(nt_name_table_find(&indexed, names[n < N ? n : 0], name_at, names) ==
+                    (n < N ? SIZE_MAX : 0));
+        nt_name_table_free(&added);
+        nt_name_table_free(&indexed);
+    }
+    free_names(names, N);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +221,8 @@ int main(void)
         cmocka_unit_test(test_many_names_are_found_and_others_are_not),
         cmocka_unit_test(test_a_name_added_twice_is_found_at_its_first_position),
         cmocka_unit_test(test_reindexing_follows_items_that_moved),
+        cmocka_unit_test(test_adding_a_name_already_there_gives_its_position_and_adds_nothing),
+        cmocka_unit_test(test_an_index_is_sized_once_as_adding_would_size_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

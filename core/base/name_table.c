@@ -49,12 +49,21 @@ static void grow(nt_name_table *t)
     free(old);
 }
 
-void nt_name_table_add(nt_name_table *t, size_t pos, nt_name_at_fn *at, const void *items)
+size_t nt_name_table_add(nt_name_table *t, size_t pos, nt_name_at_fn *at, const void *items)
 {
     if (((size_t)t->n + 1) * 2 > t->cap)
         grow(t);
-    put(t, hash32(at(items, pos)), pos);
+    const char *name = at(items, pos);
+    uint32_t hash = hash32(name);
+    size_t mask = (size_t)t->cap - 1, i = hash & mask;
+    for (; t->slot[i]; i = (i + 1) & mask) {
+        size_t at_pos = (size_t)(uint32_t)t->slot[i] - 1;
+        if ((uint32_t)(t->slot[i] >> 32) == hash && !strcmp(at(items, at_pos), name))
+            return at_pos;
+    }
+    t->slot[i] = (uint64_t)hash << 32 | (uint64_t)(pos + 1);
     t->n++;
+    return pos;
 }
 
 size_t nt_name_table_find(const nt_name_table *t, const char *name, nt_name_at_fn *at,
@@ -74,11 +83,34 @@ size_t nt_name_table_find(const nt_name_table *t, const char *name, nt_name_at_f
     return SIZE_MAX;
 }
 
+/* How far ahead nt_name_table_index asks for the slot it will write: a table of a large set
+ * does not fit the cache, and each insertion would otherwise wait for its slot's line. */
+#define INDEX_PREFETCH 8
+
 void nt_name_table_index(nt_name_table *t, size_t n, nt_name_at_fn *at, const void *items)
 {
     nt_name_table_free(t);
+    if (!n)
+        return;
+    size_t cap = 16;
+    while (n * 2 > cap) /* as n additions would size it: at most half full */
+        cap *= 2;
+    if (cap > ((size_t)1 << 31))
+        abort();
+    /* every hash first (the names are read in order), then every slot, each one fetched a few
+     * insertions before it is written */
+    uint32_t *hash = nt_xcalloc(n, sizeof(*hash));
     for (size_t i = 0; i < n; i++)
-        nt_name_table_add(t, i, at, items);
+        hash[i] = hash32(at(items, i));
+    t->slot = nt_xcalloc(cap, sizeof(uint64_t));
+    t->cap = (uint32_t)cap;
+    for (size_t i = 0; i < n; i++) {
+        if (i + INDEX_PREFETCH < n)
+            __builtin_prefetch(&t->slot[hash[i + INDEX_PREFETCH] & (cap - 1)], 1);
+        put(t, hash[i], i);
+    }
+    t->n = (uint32_t)n;
+    free(hash);
 }
 
 void nt_name_table_free(nt_name_table *t)

@@ -6,7 +6,8 @@
  * a plan, without copying a name.
  *
  *   nt_name_table t = NT_NAME_TABLE_INIT;
- *   nt_name_table_add(&t, i, name_at, items);        after items[i] is in place
+ *   size_t at = nt_name_table_add(&t, i, name_at, items);   after items[i] is in place;
+ *                                                   at != i: the name was at position at
  *   size_t i = nt_name_table_find(&t, "a", name_at, items);   SIZE_MAX when absent
  *   nt_name_table_free(&t);
  *
@@ -35,13 +36,15 @@ typedef struct nt_name_table {
 /* FNV-1a of a NUL-terminated name (the project's one string hash). */
 uint64_t nt_name_hash(const char *s);
 
-/* Add position pos, whose name is at(items, pos). A name added twice is found at its first
- * position; callers look a name up before adding it when names must be unique. */
-void nt_name_table_add(nt_name_table *t, size_t pos, nt_name_at_fn *at, const void *items);
+/* Add position pos, whose name is at(items, pos), unless the table holds that name already.
+ * Returns the position the name is found at: pos when it was added, the earlier one when it
+ * was there (one hash and one probe sequence for "add it unless it is there"). */
+size_t nt_name_table_add(nt_name_table *t, size_t pos, nt_name_at_fn *at, const void *items);
 /* The position of `name`, or SIZE_MAX (also for an empty table or a NULL name). */
 size_t nt_name_table_find(const nt_name_table *t, const char *name, nt_name_at_fn *at,
                           const void *items);
-/* Forget every position, then add positions 0..n-1 (after the items moved: a sort, a removal). */
+/* Forget every position, then add positions 0..n-1 (after the items moved: a sort, a removal),
+ * sized once for n; a name given twice is found at its first position. */
 void nt_name_table_index(nt_name_table *t, size_t n, nt_name_at_fn *at, const void *items);
 void nt_name_table_free(nt_name_table *t); /* back to NT_NAME_TABLE_INIT; NULL is fine */
 

@@ -639,7 +639,7 @@ const char *nt_cluster_set_intern(nt_cluster_set *set, const char *path)
         return set->files[i];
     NT_GROW(set->files, set->cap_files, set->n_files + 1);
     set->files[set->n_files] = nt_xstrdup(path);
-    nt_name_table_add(&set->file_index, set->n_files, file_at, set->files);
+    (void)nt_name_table_add(&set->file_index, set->n_files, file_at, set->files);
     return set->files[set->n_files++];
 }
 
@@ -663,15 +663,15 @@ nt_cluster *nt_cluster_set_find(const nt_cluster_set *set, const char *name)
 
 int nt_cluster_set_add(nt_cluster_set *set, nt_cluster *c, nt_cluster **existing)
 {
-    nt_cluster *old = nt_cluster_set_find(set, c->name);
-    if (old) {
+    NT_GROW(set->items, set->cap, set->n + 1);
+    set->items[set->n] = c; /* in place for the table to read; kept only when added */
+    size_t at = nt_name_table_add(&set->index, set->n, cluster_name_at, set->items);
+    if (at != set->n) {
         if (existing)
-            *existing = old;
+            *existing = set->items[at];
         return -1;
     }
-    NT_GROW(set->items, set->cap, set->n + 1);
-    set->items[set->n] = c;
-    nt_name_table_add(&set->index, set->n++, cluster_name_at, set->items);
+    set->n++;
     return 0;
 }
 
