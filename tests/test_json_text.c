@@ -8,6 +8,8 @@
 
 #include "core/base/json_text.h"
 
+#include <stdlib.h>
+
 static void test_a_document_is_indented_with_two_spaces_and_one_after_each_colon(void **state)
 {
     (void)state;
@@ -44,11 +46,33 @@ static void test_a_tab_inside_a_string_stays_an_escape_and_controls_are_escaped(
     nt_buf_free(&out);
 }
 
+static void test_the_compact_form_is_cjsons_own_without_whitespace_or_added_escapes(void **state)
+{
+    (void)state;
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(doc, "products");
+    cJSON_AddItemToArray(arr, cJSON_CreateString("a\tb"));
+    cJSON_AddItemToArray(arr, cJSON_CreateString("c\xc2\x85"
+                                                 "d")); /* U+0085, a C1 control */
+    cJSON_AddNullToObject(doc, "none");
+    char *s = nt_json_compact(doc);
+    assert_string_equal(s, "{\"products\":[\"a\\tb\",\"c\xc2\x85"
+                           "d\"],\"none\":null}");
+    free(s);
+    cJSON *empty = cJSON_CreateArray();
+    s = nt_json_compact(empty);
+    assert_string_equal(s, "[]");
+    free(s);
+    cJSON_Delete(empty);
+    cJSON_Delete(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_document_is_indented_with_two_spaces_and_one_after_each_colon),
         cmocka_unit_test(test_a_tab_inside_a_string_stays_an_escape_and_controls_are_escaped),
+        cmocka_unit_test(test_the_compact_form_is_cjsons_own_without_whitespace_or_added_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 
 #include "core/base/alloc.h"
 #include "core/base/escape.h"
+#include "core/base/json_text.h"
 #include "core/base/wipe.h"
 #include "core/observe/api_json.h"
 #include "devserver/api_body.h"
@@ -29,12 +30,12 @@ void ds_reply_error(ds_reply *r, int status, const char *reason, const char *mes
     cJSON_AddStringToObject(j, "reason", reason ? reason : "");
     cJSON_AddStringToObject(j, "message", message ? message : "");
     cJSON_AddObjectToObject(j, "metadata");
-    char *s = cJSON_PrintUnformatted(j);
+    char *s = nt_json_compact(j);
     cJSON_Delete(j);
     r->status = status;
     r->ctype = "application/json";
     nt_buf_reset(&r->body);
-    nt_buf_adds(&r->body, s ? s : "{}");
+    nt_buf_adds(&r->body, s);
     free(s);
 }
 
@@ -48,11 +49,11 @@ void ds_reply_text(ds_reply *r, int status, const char *text)
 
 static void reply_json(ds_reply *r, cJSON *j)
 {
-    char *s = cJSON_PrintUnformatted(j);
+    char *s = nt_json_compact(j);
     r->status = 200;
     r->ctype = "application/json";
     nt_buf_reset(&r->body);
-    nt_buf_adds(&r->body, s ? s : "{}");
+    nt_buf_adds(&r->body, s);
     free(s);
 }
 

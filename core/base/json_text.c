@@ -1,6 +1,9 @@
 #include "core/base/json_text.h"
 
+#include "core/base/alloc.h"
+
 #include <stdbool.h>
+#include <stdlib.h>
 
 int nt_json_print(const cJSON *doc, nt_buf *out)
 {
@@ -25,4 +28,14 @@ int nt_json_print(const cJSON *doc, nt_buf *out)
     nt_buf_addc(out, '\n');
     cJSON_free(s);
     return 0;
+}
+
+char *nt_json_compact(const cJSON *doc)
+{
+    char *s = cJSON_PrintUnformatted(doc);
+    if (!s)
+        abort();
+    char *r = nt_xstrdup(s);
+    cJSON_free(s);
+    return r;
 }

@@ -13,4 +13,10 @@
  * memory), with nothing appended. */
 int nt_json_print(const cJSON *doc, nt_buf *out);
 
+/* The compact form of `doc` (no whitespace), exactly as cJSON prints it (nothing escaped on
+ * top), as a string to free(): what a value is compared and hashed as (the normalised maps, a
+ * saved plan's digest) and what the local server answers. Never NULL: cJSON prints every tree
+ * it builds, so only memory can run out, and that aborts (core/base/alloc.h). */
+char *nt_json_compact(const cJSON *doc);
+
 #endif

@@ -3,6 +3,7 @@
 
 #include "core/base/alloc.h"
 #include "core/base/buf.h"
+#include "core/base/json_text.h"
 
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
@@ -136,9 +137,7 @@ static char *products_json(const nt_ns_products *e)
     for (size_t i = 0; i < k; i++)
         if (i == 0 || strcmp(v[i], v[i - 1]))
             cJSON_AddItemToArray(arr, cJSON_CreateString(v[i]));
-    char *s = cJSON_PrintUnformatted(arr);
-    char *out = nt_xstrdup(s);
-    cJSON_free(s);
+    char *out = nt_json_compact(arr);
     cJSON_Delete(arr);
     free(v);
     return out;
@@ -172,9 +171,7 @@ static char *resources_json(const nt_product_resources *e)
         cJSON_AddStringToObject(o, "kind", v[i].kind);
         cJSON_AddItemToArray(arr, o);
     }
-    char *s = cJSON_PrintUnformatted(arr);
-    char *out = nt_xstrdup(s);
-    cJSON_free(s);
+    char *out = nt_json_compact(arr);
     cJSON_Delete(arr);
     free(v);
     return out;

@@ -288,9 +288,7 @@ static char *content_text(const nt_plan *p)
     cJSON *f = cJSON_AddArrayToObject(opt, "force_update");
     for (size_t i = 0; i < p->n_force; i++)
         cJSON_AddItemToArray(f, cJSON_CreateString(p->force[i]));
-    char *s = cJSON_PrintUnformatted(c);
-    char *r = nt_xstrdup(s ? s : "");
-    cJSON_free(s);
+    char *r = nt_json_compact(c);
     cJSON_Delete(c);
     cJSON_Delete(doc);
     return r;
@@ -403,12 +401,8 @@ static char *dup_value(const cJSON *o, const char *key)
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     if (cJSON_IsString(v))
         return nt_xstrdup(v->valuestring);
-    if (cJSON_IsArray(v)) {
-        char *s = cJSON_PrintUnformatted(v);
-        char *r = nt_xstrdup(s);
-        cJSON_free(s);
-        return r;
-    }
+    if (cJSON_IsArray(v))
+        return nt_json_compact(v);
     return NULL;
 }
 
@@ -708,12 +702,12 @@ static void describe_difference(const nt_plan *saved, const nt_plan *fresh, nt_b
             const cJSON *u = cJSON_GetArrayItem(ca, j), *v = cJSON_GetArrayItem(cb, j);
             if (u && v && cJSON_Compare(u, v, true))
                 continue;
-            char *su = u ? cJSON_PrintUnformatted(u) : NULL;
-            char *sv = v ? cJSON_PrintUnformatted(v) : NULL;
+            char *su = u ? nt_json_compact(u) : NULL;
+            char *sv = v ? nt_json_compact(v) : NULL;
             nt_buf_addf(out, "the plan file shows the change %s, planning again gives %s",
                         su ? su : "(none)", sv ? sv : "(none)");
-            cJSON_free(su);
-            cJSON_free(sv);
+            free(su);
+            free(sv);
             break;
         }
         if (out->len && out->data[out->len - 2] == ':')
