@@ -11,6 +11,7 @@
 #include "core/load/load.h"
 #include "core/load/validate.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -847,10 +848,109 @@ static void test_kubeconfig_check_accepts_yaml_and_base64_and_explains_failures(
     assert_non_null(strstr(why, "not a YAML mapping"));
 }
 
+/* ---- validating again for the observed generation ------------------------------------ */
+
+/* nt_validate_set_again for gen, made from the NT_GEN_UNKNOWN findings, adds what
+ * nt_validate_set for gen adds, item by item. Returns how many items that was. */
+static size_t assert_again_is_a_full_pass(const nt_cluster_set *set, nt_api_gen gen)
+{
+    nt_diag unknown = NT_DIAG_INIT, again = NT_DIAG_INIT, full = NT_DIAG_INIT;
+    size_t *ends = calloc(set->n + 1, sizeof(*ends));
+    assert_non_null(ends);
+    nt_validate_set_marked(set, &client, &unknown, ends);
+    nt_validate_opts o = {gen, false};
+    int rf = nt_validate_set(set, &o, &full);
+    int ra = nt_validate_set_again(set, gen, &unknown, ends, &again);
+    assert_int_equal(ra, rf);
+    assert_int_equal(again.n, full.n);
+    assert_int_equal(again.n_errors, full.n_errors);
+    assert_int_equal(again.n_warnings, full.n_warnings);
+    for (size_t i = 0; i < full.n; i++) {
+        const nt_diag_item *a = &again.items[i], *f = &full.items[i];
+        assert_int_equal(a->sev, f->sev);
+        assert_int_equal(a->code, f->code);
+        assert_string_equal(a->msg, f->msg);
+        assert_string_equal(a->file ? a->file : "", f->file ? f->file : "");
+        assert_int_equal(a->line, f->line);
+        assert_int_equal(a->col, f->col);
+        assert_string_equal(a->cluster ? a->cluster : "", f->cluster ? f->cluster : "");
+    }
+    size_t n = full.n;
+    free(ends);
+    nt_diag_free(&unknown);
+    nt_diag_free(&again);
+    nt_diag_free(&full);
+    return n;
+}
+
+static void
+test_validating_again_for_a_generation_is_a_full_pass_on_the_rules_it_reads(void **state)
+{
+    (void)state;
+    /* each rule that reads the generation, and clusters it does not touch around them */
+    result r =
+        check("  - name: host-a\n    api_server: https://10.0.0.1:6443\n"
+              "    cluster_type: physical\n    usage: host\n    kubeconfig: x\n"
+              "  - name: vc\n    api_server: https://10.0.0.1:31000\n"
+              "    cluster_type: virtual\n    usage: worker\n    worker_type: deployment\n"
+              "    host_cluster: host-a\n"
+              "    argocd_host: a.example.com\n"
+              "    components_list:\n      deployment:\n        additions: {host: b.example.com}\n"
+              "  - name: ns\n    api_server: https://10.0.0.1:31001\n"
+              "    cluster_type: virtual\n    usage: worker\n    worker_type: deployment\n"
+              "    host_cluster: host-a\n"
+              "    reserved_namespaces_allowed_products:\n      argo-events: [p]\n"
+              "      argocd: [p]\n      nowhere: [p]\n"
+              "  - name: gone\n    state: absent\n",
+              &client);
+    assert_true(r.d.n > 0);
+    size_t n03 = assert_again_is_a_full_pass(r.set, NT_GEN_V03);
+    size_t n04 = assert_again_is_a_full_pass(r.set, NT_GEN_V04);
+    assert_true(n03 > 0 && n04 > 0);
+    assert_again_is_a_full_pass(r.set, NT_GEN_UNKNOWN);
+    done(&r);
+}
+
+/* The same on every file of testdata/valid and testdata/invalid that loads into a set. */
+static void test_validating_again_matches_a_full_pass_on_every_test_file(void **state)
+{
+    (void)state;
+    static const char *const dirs[] = {"testdata/valid", "testdata/invalid"};
+    size_t files = 0;
+    for (size_t k = 0; k < 2; k++) {
+        DIR *dir = opendir(dirs[k]);
+        assert_non_null(dir);
+        struct dirent *de;
+        while ((de = readdir(dir))) {
+            size_t len = strlen(de->d_name);
+            if (len < 5 || strcmp(de->d_name + len - 5, ".yaml"))
+                continue;
+            char path[512];
+            snprintf(path, sizeof(path), "%s/%s", dirs[k], de->d_name);
+            const char *paths[] = {path};
+            nt_cluster_set *set = NULL;
+            nt_diag d = NT_DIAG_INIT;
+            nt_load_paths(&set, paths, 1, 0, &d);
+            if (set) {
+                assert_again_is_a_full_pass(set, NT_GEN_V03);
+                assert_again_is_a_full_pass(set, NT_GEN_V04);
+                files++;
+            }
+            nt_cluster_set_free(set);
+            nt_diag_free(&d);
+        }
+        closedir(dir);
+    }
+    assert_true(files >= 40);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_host_and_its_virtual_worker_are_valid),
+        cmocka_unit_test(
+            test_validating_again_for_a_generation_is_a_full_pass_on_the_rules_it_reads),
+        cmocka_unit_test(test_validating_again_matches_a_full_pass_on_every_test_file),
         cmocka_unit_test(test_api_server_is_required),
         cmocka_unit_test(test_cluster_kind_is_optional_for_the_client_and_required_by_the_server),
         cmocka_unit_test(test_cluster_kind_must_be_kubernetes),

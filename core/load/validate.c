@@ -742,9 +742,55 @@ static void check_cycles(const nt_cluster_set *set, nt_diag *diag)
 
 int nt_validate_set(const nt_cluster_set *set, const nt_validate_opts *o, nt_diag *diag)
 {
-    size_t before = diag->n_errors;
-    for (size_t i = 0; i < set->n; i++)
+    return nt_validate_set_marked(set, o, diag, NULL);
+}
+
+/* Whether a client's rules about c read the generation (o->gen) in a way that can change what
+ * they find for `gen` against NT_GEN_UNKNOWN: the traefik rule (physical clusters),
+ * check_reserved (reserved namespaces), and for v0.3 check_additions and check_spellings,
+ * which v0.3 skips. check_components and check_default_ip read it only for the local server's
+ * rules. */
+static bool reads_gen(const nt_cluster *c, nt_api_gen gen)
+{
+    if (gen == NT_GEN_UNKNOWN)
+        return false;
+    return gen == NT_GEN_V03 || nt_cluster_is_physical(c) || c->n_reserved > 0;
+}
+
+static void copy_items(const nt_diag *from, size_t a, size_t b, nt_diag *to)
+{
+    for (size_t i = a; i < b; i++) {
+        const nt_diag_item *it = &from->items[i];
+        nt_diag_addc(to, it->sev, it->code, (nt_pos){it->file, it->line, it->col}, it->cluster,
+                     "%s", it->msg);
+    }
+}
+
+int nt_validate_set_again(const nt_cluster_set *set, nt_api_gen gen, const nt_diag *unknown,
+                          const size_t *ends, nt_diag *diag)
+{
+    size_t before = diag->n_errors, done = 0;
+    nt_validate_opts o = {gen, false};
+    for (size_t i = 0; i < set->n; i++) {
+        if (reads_gen(set->items[i], gen))
+            nt_validate_cluster(set->items[i], &o, diag);
+        else
+            copy_items(unknown, done, ends[i], diag);
+        done = ends[i];
+    }
+    copy_items(unknown, done, unknown->n, diag); /* the whole-set rules read no generation */
+    return diag->n_errors > before ? -1 : 0;
+}
+
+int nt_validate_set_marked(const nt_cluster_set *set, const nt_validate_opts *o, nt_diag *diag,
+                           size_t *ends)
+{
+    size_t before = diag->n_errors, start = diag->n;
+    for (size_t i = 0; i < set->n; i++) {
         nt_validate_cluster(set->items[i], o, diag);
+        if (ends)
+            ends[i] = diag->n - start;
+    }
     if (o->server)
         return diag->n_errors > before ? -1 : 0;
     char label[96];

@@ -11,7 +11,6 @@
 #include "core/model/model.h"
 #include "core/model/rules.h"
 
-
 typedef struct nt_validate_opts {
     nt_api_gen gen; /* UNKNOWN: rules of either generation; v0.3-only ones become warnings */
     bool server;    /* the local server: only the checks the real server makes, in its order */
@@ -23,6 +22,22 @@ int nt_validate_cluster(const nt_cluster *c, const nt_validate_opts *o, nt_diag 
 
 /* nt_validate_cluster for each cluster, then the whole-set rules. */
 int nt_validate_set(const nt_cluster_set *set, const nt_validate_opts *o, nt_diag *diag);
+
+/* nt_validate_set, recording in ends[i] how many items it had added once cluster i was
+ * validated (ends holds set->n sizes): what nt_validate_set_again reads. */
+int nt_validate_set_marked(const nt_cluster_set *set, const nt_validate_opts *o, nt_diag *diag,
+                           size_t *ends);
+
+/* What nt_validate_set(set, {gen, client}) adds to diag, made from what it found for
+ * NT_GEN_UNKNOWN: `unknown` holds exactly the items nt_validate_set_marked added for that
+ * generation, with its ends. Only the clusters whose rules read the generation are validated
+ * again (for v0.4: a physical cluster, traefik; reserved namespaces, the namespaces each
+ * generation gives the components; for v0.3 every cluster: it also skips additions and the
+ * v0.4 spellings); every other cluster's findings and the whole-set findings are copied, in
+ * nt_validate_set's order. tests/test_validate.c checks it against nt_validate_set on every
+ * file in testdata/. Returns nt_validate_set's result. */
+int nt_validate_set_again(const nt_cluster_set *set, nt_api_gen gen, const nt_diag *unknown,
+                          const size_t *ends, nt_diag *diag);
 
 /* After observing: every declared virtual cluster's host_cluster must be a host declared in
  * `desired` (and not absent) or a host present in `actual`. */

@@ -99,6 +99,10 @@ int nt_plan_build(nt_plan **out, const nt_cluster_set *desired, const nt_cluster
         const nt_diag *pre = &own;
         if (opts && opts->validated && opts->validated_gen == actual->gen)
             pre = opts->validated;
+        else if (opts && opts->validated && opts->validated_ends &&
+                 opts->validated_gen == NT_GEN_UNKNOWN)
+            nt_validate_set_again(desired, actual->gen, opts->validated, opts->validated_ends,
+                                  &own);
         else
             nt_validate_set(desired, &vo, &own);
         /* Now that the server was observed, "the host is not declared, it must already

@@ -103,8 +103,11 @@ typedef struct nt_plan_opts {
     bool skip_validation; /* do not re-run nt_validate_set / nt_validate_hosts (unit tests) */
     /* what nt_validate_set found for the generation `validated_gen` already (the run's one
      * validation before any request): used instead of a second pass when the observed
-     * generation is that one; NULL: validate here */
+     * generation is that one, or, made for NT_GEN_UNKNOWN with validated_ends (from
+     * nt_validate_set_marked), the start of nt_validate_set_again for the observed one;
+     * NULL: validate here */
     const nt_diag *validated;
+    const size_t *validated_ends;
     nt_api_gen validated_gen;
     bool need_kubeconfig; /* apply: a physical cluster this plan saves (create, update,
                              replace) whose kubeconfig_file was not read is an error */

@@ -1,10 +1,12 @@
 #include "core/session/session.h"
 
+#include "core/base/alloc.h"
 #include "core/load/load.h"
 #include "core/load/validate.h"
 #include "core/observe/observe.h"
 #include "core/plan/plan_file.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void nt_session_init(nt_session *s)
@@ -30,7 +32,9 @@ int nt_session_load_saved(nt_session *s, const char *path, unsigned load_flags, 
 int nt_session_validate(nt_session *s)
 {
     nt_validate_opts vo = {NT_GEN_UNKNOWN, false};
-    int rc = nt_validate_set(s->desired, &vo, &s->checked);
+    free(s->checked_ends);
+    s->checked_ends = nt_xcalloc(s->desired->n + 1, sizeof(*s->checked_ends));
+    int rc = nt_validate_set_marked(s->desired, &vo, &s->checked, s->checked_ends);
     if (rc < 0 || nt_diag_has_errors(&s->checked)) {
         nt_diag_move(&s->diag, &s->checked);
         return -1;
@@ -58,6 +62,7 @@ int nt_session_plan(nt_session *s, const nt_plan_opts *opts)
     nt_plan_opts po = *opts;
     if (s->validated) {
         po.validated = &s->checked;
+        po.validated_ends = s->checked_ends;
         po.validated_gen = NT_GEN_UNKNOWN;
     }
     if (nt_plan_build(&s->plan, s->desired, s->actual, &po, &s->diag) < 0)
@@ -78,6 +83,7 @@ void nt_session_free(nt_session *s)
     if (s->connected)
         nt_http_config_free(&s->http);
     nt_diag_free(&s->checked);
+    free(s->checked_ends);
     nt_diag_free(&s->diag);
     memset(s, 0, sizeof(*s));
 }

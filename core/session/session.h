@@ -34,6 +34,7 @@ typedef struct nt_session {
     nt_cluster_set *desired; /* load */
     nt_plan *saved;          /* nt_session_load_saved: the plan file as read */
     nt_diag checked;         /* validate: the findings, before the plan takes them over */
+    size_t *checked_ends;    /* validate: per cluster, as nt_validate_set_marked records them */
     bool validated;
     nt_http_config http; /* connect (owned; the token is wiped on free) */
     bool connected;
