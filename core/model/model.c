@@ -667,6 +667,7 @@ int nt_cluster_set_add(nt_cluster_set *set, nt_cluster *c, nt_cluster **existing
     set->items[set->n] = c; /* in place for the table to read; kept only when added */
     size_t at = nt_name_table_add(&set->index, set->n, cluster_name_at, set->items);
     if (at != set->n) {
+        set->items[set->n] = NULL; /* c stays the caller's: no pointer to it is left behind */
         if (existing)
             *existing = set->items[at];
         return -1;
