@@ -1,5 +1,6 @@
 /* apply.c — `nautes apply [PLAN | FILE...]`: plan, confirm, execute (docs/architecture.md §6). */
 #include "cmd/nautes/commands.h"
+#include "core/base/alloc.h"
 
 #include "core/apply/apply.h"
 #include "core/apply/apply_report.h"
@@ -344,6 +345,7 @@ report:
     if (nt_print_diag(&s.diag, c.no_color))
         rc = NT_EXIT_ERROR;
 done:
+    nt_heap_wind_down(); /* the run is over: free what it built, then exit */
     nt_apply_report_free(report);
     nt_session_free(&s);
     nt_select_free(&sel);

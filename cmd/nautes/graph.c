@@ -1,6 +1,7 @@
 /* graph.c — `nautes graph FILE...`: the declared clusters' dependency graph in Graphviz DOT
  * or Mermaid. No server is needed, and kubeconfig files are not read. */
 #include "cmd/nautes/commands.h"
+#include "core/base/alloc.h"
 
 #include "core/load/load.h"
 #include "core/render/render.h"
@@ -52,6 +53,7 @@ int cmd_graph(int argc, char **argv)
     if (nt_print_diag(&diag, no_color))
         rc = NT_EXIT_ERROR;
 done:
+    nt_heap_wind_down(); /* the run is over: free what it built, then exit */
     nt_cluster_set_free(set);
     nt_diag_free(&diag);
     nt_buf_free(&out);

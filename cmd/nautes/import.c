@@ -166,6 +166,7 @@ done:
         nt_print_diag(diag, common.no_color);
     if (rc == NT_EXIT_OK && set)
         summary(set, out);
+    nt_heap_wind_down(); /* the run is over: free what it built, then exit */
     nt_session_free(&s);
     nt_buf_free(&text);
     nt_buf_free(&err);

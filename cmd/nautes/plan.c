@@ -4,6 +4,7 @@
 
 #include "core/base/clock.h"
 
+#include "core/base/alloc.h"
 #include "core/base/atomic_write.h"
 #include "core/plan/plan_file.h"
 #include "core/render/render.h"
@@ -151,6 +152,7 @@ report:
     if (nt_print_diag(&s.diag, c.no_color))
         rc = NT_EXIT_ERROR;
 done:
+    nt_heap_wind_down(); /* the run is over: free what it built, then exit */
     nt_session_free(&s);
     nt_buf_free(&out);
     nt_select_free(&sel);

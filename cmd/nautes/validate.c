@@ -1,5 +1,6 @@
 /* nautes validate FILE... — load and check desired-state files without touching a server. */
 #include "cmd/nautes/commands.h"
+#include "core/base/alloc.h"
 #include "core/load/load.h"
 #include "core/load/validate.h"
 #include "core/base/atomic_write.h"
@@ -97,6 +98,7 @@ int cmd_validate(int argc, char **argv)
            absent);
     rc = NT_EXIT_OK;
 done:
+    nt_heap_wind_down(); /* the run is over: free what it built, then exit */
     nt_cluster_set_free(set);
     nt_diag_free(&diag);
     nt_strlist_free(&pos);

@@ -60,6 +60,19 @@ void nt_heap_setup(void) {}
 
 #endif
 
+#if defined(__GLIBC__)
+
+void nt_heap_wind_down(void)
+{
+    (void)mallopt(M_MXFAST, 0); /* merges what the fast bins hold now, and keeps them empty */
+}
+
+#else
+
+void nt_heap_wind_down(void) {}
+
+#endif
+
 void *nt_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
