@@ -9,6 +9,8 @@
 #include "core/model/normalize.h"
 #include "tests/plan_fixtures.h"
 
+#include <dirent.h>
+
 static void test_ports_lose_leading_zeros_only_when_all_digits(void **state)
 {
     (void)state;
@@ -187,6 +189,87 @@ static void test_component_paths_follow_the_model_table(void **state)
     }
 }
 
+/* An entry's info (made with the entry) says what parsing the entry's path says; counts the
+ * entries of each kind checked. */
+static void assert_entries_know_their_paths(const nt_norm *n, size_t seen[5])
+{
+    for (size_t i = 0; i < n->n; i++) {
+        const nt_norm_entry *e = &n->e[i];
+        nt_path_info want;
+        nt_path_parse(e->path, &want);
+        assert_int_equal(e->info.kind, want.kind);
+        assert_int_equal(e->info.field, want.field);
+        assert_int_equal(e->info.comp, want.comp);
+        assert_int_equal(e->info.prefix, want.prefix);
+        if (want.key)
+            assert_ptr_equal(e->info.key, want.key); /* into the entry's own path */
+        else
+            assert_null(e->info.key);
+        seen[want.kind]++;
+    }
+}
+
+static void test_each_entry_knows_what_its_path_names_as_its_text_says(void **state)
+{
+    (void)state;
+    size_t seen[5] = {0};
+    /* the desired side: every cluster of every test file that loads */
+    static const char *const dirs[] = {"testdata/valid", "testdata/invalid"};
+    for (size_t k = 0; k < 2; k++) {
+        DIR *dir = opendir(dirs[k]);
+        assert_non_null(dir);
+        struct dirent *de;
+        while ((de = readdir(dir))) {
+            size_t len = strlen(de->d_name);
+            if (len < 5 || strcmp(de->d_name + len - 5, ".yaml"))
+                continue;
+            char path[512];
+            snprintf(path, sizeof(path), "%s/%s", dirs[k], de->d_name);
+            const char *paths[] = {path};
+            nt_cluster_set *set = NULL;
+            nt_diag d = NT_DIAG_INIT;
+            nt_load_paths(&set, paths, 1, 0, &d);
+            for (size_t i = 0; set && i < set->n; i++) {
+                nt_norm n = NT_NORM_INIT;
+                nt_normalize_desired(set->items[i], &n);
+                assert_entries_know_their_paths(&n, seen);
+                nt_norm_free(&n);
+            }
+            nt_cluster_set_free(set);
+            nt_diag_free(&d);
+        }
+        closedir(dir);
+    }
+    /* the observed side: each generation's answer, a pipeline worker, both maps; and the
+     * tenant repository's view, which shows every component */
+    fx_obs o[3] = {FX_HOST("h"), FX_VIRT("v", "h", "31001"), FX_VIRT("p", "h", "31002")};
+    o[2].wt = "pipeline";
+    o[0].maps = "\"reserved_namespaces_allowed_products\":{\"argocd\":[\"p1\",\"p0\"]},"
+                "\"product_allowed_cluster_resources\":{\"p1\":[{\"kind\":\"Namespace\","
+                "\"group\":\"\"}]}";
+    for (int g = NT_GEN_V03; g <= NT_GEN_V04; g++) {
+        for (int git = 0; git < 2; git++) {
+            nt_cluster_set *set = fx_observe((nt_api_gen)g, o, 3);
+            if (git) {
+                set->source_kind = NT_SOURCE_GIT;
+                set->visible_extras = true;
+            }
+            for (size_t i = 0; i < set->n; i++) {
+                nt_norm n = NT_NORM_INIT;
+                nt_normalize_observed(set->items[i], set, &n);
+                assert_entries_know_their_paths(&n, seen);
+                nt_norm_free(&n);
+            }
+            nt_cluster_set_free(set);
+        }
+    }
+    assert_true(seen[NT_PATH_FIELD] > 100);
+    assert_true(seen[NT_PATH_COMPONENT] > 20);
+    assert_true(seen[NT_PATH_ADDITION] > 5);
+    assert_true(seen[NT_PATH_MAP] >= 4);
+    assert_int_equal(seen[NT_PATH_UNKNOWN], 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_each_seed_field_gets_its_other_spelling),
         cmocka_unit_test(test_cluster_hash_changes_with_a_visible_field_only),
         cmocka_unit_test(test_component_paths_follow_the_model_table),
+        cmocka_unit_test(test_each_entry_knows_what_its_path_names_as_its_text_says),
     };
     return cmocka_run_group_tests(tests, 0, 0);
 }

@@ -28,18 +28,55 @@ char *nt_normalize_port(const char *s)
     return nt_xstrdup(s);
 }
 
-static nt_norm_entry *norm_push(nt_norm *n)
+static const char *component_key(nt_component_kind k)
+{
+    return nt_components[k].snake ? nt_components[k].snake : nt_components[k].camel;
+}
+
+/* What the paths this file makes name, said where they are made (nt_path_parse reads the
+ * same from a path's text: tests/test_normalize.c checks that the two agree). */
+static nt_path_info field_info(nt_field f)
+{
+    return (nt_path_info){NT_PATH_FIELD, f, NT_C_COUNT, NULL, strlen(nt_fields[f].snake)};
+}
+
+/* "components_list.<category>" */
+static nt_path_info component_info(nt_component_kind k)
+{
+    return (nt_path_info){NT_PATH_COMPONENT, NT_F_COUNT, k, NULL,
+                          sizeof(COMPONENTS_KEY) + strlen(component_key(k))};
+}
+
+/* "components_list.<category>.additions.<key>": path is that text (NULL: the category's
+ * additions as a whole, for what can be shown of them) */
+static nt_path_info addition_info(nt_component_kind k, const char *path)
+{
+    nt_path_info pi = component_info(k);
+    pi.kind = NT_PATH_ADDITION;
+    pi.prefix += sizeof(".additions") - 1;
+    pi.key = path ? path + pi.prefix + 1 : NULL;
+    return pi;
+}
+
+/* "<map>.<key>", the map's name name_len bytes long: path is that text */
+static nt_path_info map_info(const char *path, size_t name_len)
+{
+    return (nt_path_info){NT_PATH_MAP, NT_F_COUNT, NT_C_COUNT, path + name_len + 1, name_len};
+}
+
+static nt_norm_entry *norm_push(nt_norm *n, const nt_path_info *pi)
 {
     NT_GROW(n->e, n->cap, n->n + 1);
     nt_norm_entry *e = &n->e[n->n++];
     memset(e, 0, sizeof(*e));
+    e->info = *pi;
     return e;
 }
 
 /* Take ownership of path and value. */
-static void norm_add(nt_norm *n, char *path, char *value, bool sensitive)
+static void norm_add(nt_norm *n, char *path, const nt_path_info *pi, char *value, bool sensitive)
 {
-    nt_norm_entry *e = norm_push(n);
+    nt_norm_entry *e = norm_push(n, pi);
     e->path = path;
     e->value = value;
     e->own_path = e->own_value = true;
@@ -48,9 +85,9 @@ static void norm_add(nt_norm *n, char *path, char *value, bool sensitive)
 
 /* Borrow a static path; the value is borrowed unless it needs canonicalising (a number with
  * leading zeros). */
-static void norm_add_static(nt_norm *n, const char *path, const char *value)
+static void norm_add_static(nt_norm *n, const char *path, const nt_path_info *pi, const char *value)
 {
-    nt_norm_entry *e = norm_push(n);
+    nt_norm_entry *e = norm_push(n, pi);
     e->path = path;
     size_t len = strlen(value);
     if (len > 1 && value[0] == '0' && strspn(value, "0123456789") == len) {
@@ -182,12 +219,16 @@ static void add_maps(const nt_cluster *c, nt_norm *out)
     for (size_t i = 0; i < c->n_reserved; i++) {
         nt_buf p = NT_BUF_INIT;
         nt_buf_addf(&p, RESERVED_KEY ".%s", c->reserved[i].ns);
-        norm_add(out, nt_buf_detach(&p), products_json(&c->reserved[i]), false);
+        char *path = nt_buf_detach(&p);
+        nt_path_info pi = map_info(path, sizeof(RESERVED_KEY) - 1);
+        norm_add(out, path, &pi, products_json(&c->reserved[i]), false);
     }
     for (size_t i = 0; i < c->n_allowed; i++) {
         nt_buf p = NT_BUF_INIT;
         nt_buf_addf(&p, ALLOWED_KEY ".%s", c->allowed[i].product);
-        norm_add(out, nt_buf_detach(&p), resources_json(&c->allowed[i]), false);
+        char *path = nt_buf_detach(&p);
+        nt_path_info pi = map_info(path, sizeof(ALLOWED_KEY) - 1);
+        norm_add(out, path, &pi, resources_json(&c->allowed[i]), false);
     }
 }
 
@@ -217,11 +258,6 @@ static const char *const comp_paths[NT_C_COUNT][2] = {
 const char *nt_normalize_component_path(nt_component_kind k, bool ns)
 {
     return comp_paths[k][ns ? 1 : 0];
-}
-
-static const char *component_key(nt_component_kind k)
-{
-    return nt_components[k].snake ? nt_components[k].snake : nt_components[k].camel;
 }
 
 nt_path_kind nt_path_parse(const char *path, nt_path_info *info)
@@ -273,31 +309,41 @@ static void add_component(const nt_component *comp, nt_component_kind k, bool de
                           const nt_cluster_set *set, nt_norm *out)
 {
     const char *key = component_key(k);
+    nt_path_info ci = component_info(k);
     if (comp->name.s)
-        norm_add_static(out, comp_paths[k][0], comp->name.s);
+        norm_add_static(out, comp_paths[k][0], &ci, comp->name.s);
     const char *ns = comp->ns.s;
     if (!ns && desired && comp->name.s)
         ns = default_namespace_of(comp->name.s);
     if (ns)
-        norm_add_static(out, comp_paths[k][1], ns);
+        norm_add_static(out, comp_paths[k][1], &ci, ns);
+    nt_path_info ai = addition_info(k, NULL);
+    if (comp->n_additions && set && !nt_normalize_visible_info(set, &ai))
+        return; /* the source shows no additions of this category */
     for (size_t i = 0; i < comp->n_additions; i++) {
         if (!comp->additions[i].value.s)
             continue;
         nt_buf p = NT_BUF_INIT;
         nt_buf_addf(&p, COMPONENTS_KEY ".%s.additions.%s", key, comp->additions[i].key);
-        if (!set || nt_normalize_visible(set, nt_buf_str(&p)))
-            norm_add(out, nt_buf_detach(&p), nt_normalize_port(comp->additions[i].value.s), false);
-        nt_buf_free(&p);
+        char *path = nt_buf_detach(&p);
+        ai = addition_info(k, path);
+        norm_add(out, path, &ai, nt_normalize_port(comp->additions[i].value.s), false);
     }
 }
 
 nt_field nt_normalize_seed_field(const char *path)
 {
     nt_path_info pi;
-    if (nt_path_parse(path, &pi) != NT_PATH_ADDITION)
+    nt_path_parse(path, &pi);
+    return nt_normalize_seed_field_info(&pi);
+}
+
+nt_field nt_normalize_seed_field_info(const nt_path_info *pi)
+{
+    if (pi->kind != NT_PATH_ADDITION)
         return NT_F_COUNT;
     for (size_t i = 0; i < NT_SEED_ADDITIONS; i++)
-        if (nt_seed_additions[i].kind == pi.comp && !strcmp(pi.key, nt_seed_additions[i].key))
+        if (nt_seed_additions[i].kind == pi->comp && !strcmp(pi->key, nt_seed_additions[i].key))
             return nt_seed_additions[i].field;
     return NT_F_COUNT;
 }
@@ -313,10 +359,13 @@ static void add_derived(const nt_cluster *c, nt_norm *out)
         if (seed && !add) {
             nt_buf p = NT_BUF_INIT;
             nt_buf_addf(&p, COMPONENTS_KEY ".%s.additions.%s", component_key(sa->kind), sa->key);
-            norm_add(out, nt_buf_detach(&p), nt_normalize_port(seed), false);
+            char *path = nt_buf_detach(&p);
+            nt_path_info pi = addition_info(sa->kind, path);
+            norm_add(out, path, &pi, nt_normalize_port(seed), false);
             e = &out->e[out->n - 1];
         } else if (add && !seed) {
-            norm_add_static(out, nt_fields[sa->field].snake, add->s);
+            nt_path_info pi = field_info(sa->field);
+            norm_add_static(out, nt_fields[sa->field].snake, &pi, add->s);
             e = &out->e[out->n - 1];
         } else {
             continue;
@@ -337,13 +386,14 @@ void nt_normalize_desired(const nt_cluster *c, nt_norm *out)
             v = "";
         if (!v)
             continue;
+        nt_path_info pi = field_info((nt_field)f);
         if (nt_fields[f].flags & NT_FIELD_SENSITIVE) {
-            nt_norm_entry *e = norm_push(out);
+            nt_norm_entry *e = norm_push(out, &pi);
             e->path = nt_fields[f].snake;
             e->value = "";
             e->sensitive = true;
         } else {
-            norm_add_static(out, nt_fields[f].snake, v);
+            norm_add_static(out, nt_fields[f].snake, &pi, v);
         }
     }
     for (int k = 0; k < NT_C_COUNT; k++) {
@@ -365,19 +415,25 @@ void nt_normalize_desired(const nt_cluster *c, nt_norm *out)
 bool nt_normalize_visible(const nt_cluster_set *set, const char *path)
 {
     nt_path_info pi;
-    switch (nt_path_parse(path, &pi)) {
+    nt_path_parse(path, &pi);
+    return nt_normalize_visible_info(set, &pi);
+}
+
+bool nt_normalize_visible_info(const nt_cluster_set *set, const nt_path_info *pi)
+{
+    switch (pi->kind) {
     case NT_PATH_COMPONENT:
     case NT_PATH_ADDITION: {
-        if (!set->visible_extras || pi.comp == NT_C_COUNT)
+        if (!set->visible_extras || pi->comp == NT_C_COUNT)
             return false;
-        bool additions = pi.kind == NT_PATH_ADDITION;
+        bool additions = pi->kind == NT_PATH_ADDITION;
         if (set->source_kind == NT_SOURCE_GIT) /* the Cluster files; v0.3 writes no additions */
             return !(additions && set->gen == NT_GEN_V03);
-        unsigned fl = nt_components[pi.comp].flags;
+        unsigned fl = nt_components[pi->comp].flags;
         switch (set->gen) {
         case NT_GEN_V04:
             /* v0.4's converter never returns event_listener (docs/api-server.md §4.1) */
-            return (fl & NT_COMP_V04) && pi.comp != NT_C_EVENT_LISTENER;
+            return (fl & NT_COMP_V04) && pi->comp != NT_C_EVENT_LISTENER;
         case NT_GEN_V03:
             return (fl & NT_COMP_V03) && !additions;
         default:
@@ -387,8 +443,8 @@ bool nt_normalize_visible(const nt_cluster_set *set, const char *path)
     case NT_PATH_MAP:
         return set->visible_extras;
     case NT_PATH_FIELD:
-        return !(nt_fields[pi.field].flags & NT_FIELD_SENSITIVE) &&
-               (set->visible & (1u << pi.field)) != 0;
+        return !(nt_fields[pi->field].flags & NT_FIELD_SENSITIVE) &&
+               (set->visible & (1u << pi->field)) != 0;
     case NT_PATH_UNKNOWN:
         break;
     }
@@ -400,14 +456,16 @@ void nt_normalize_observed(const nt_cluster *c, const nt_cluster_set *set, nt_no
     for (int f = 0; f < NT_F_COUNT; f++) {
         if (!c->f[f].s || !(set->visible & (1u << f)) || (nt_fields[f].flags & NT_FIELD_SENSITIVE))
             continue;
-        norm_add_static(out, nt_fields[f].snake, c->f[f].s);
+        nt_path_info pi = field_info((nt_field)f);
+        norm_add_static(out, nt_fields[f].snake, &pi, c->f[f].s);
     }
     if (set->visible_extras) {
         for (int k = 0; k < NT_C_COUNT; k++) {
             const nt_component *comp = c->comp[k];
             if (comp->is_null || (!comp->name.s && !comp->ns.s && !comp->n_additions))
                 continue;
-            if (nt_normalize_visible(set, comp_paths[k][0]))
+            nt_path_info ci = component_info((nt_component_kind)k);
+            if (nt_normalize_visible_info(set, &ci))
                 add_component(comp, (nt_component_kind)k, false, set, out);
         }
         add_maps(c, out);

@@ -52,6 +52,8 @@ nt_path_kind nt_path_parse(const char *path, nt_path_info *info);
 typedef struct nt_norm_entry {
     const char *path;
     const char *value; /* canonical value; for the map paths a JSON array */
+    nt_path_info info; /* what path names: set where the entry is made, never parsed again
+                          (info.key points into path) */
     bool sensitive;    /* kubeconfig: never printed, never hashed into anything saved */
     bool derived;      /* desired side: the other spelling of what the file gives (model.h
                           nt_seed_additions): compared, never listed as declared */
@@ -85,10 +87,14 @@ void nt_normalize_observed(const nt_cluster *c, const nt_cluster_set *set, nt_no
  * categories only when the generation has them; components additions never by a v0.3
  * server, neither its API nor its tenant repository, which holds none.) */
 bool nt_normalize_visible(const nt_cluster_set *set, const char *path);
+/* The same for a path already known by its kind (an entry's info): nothing to parse. */
+bool nt_normalize_visible_info(const nt_cluster_set *set, const nt_path_info *pi);
 
 /* The seed field whose v0.4 spelling `path` is ("components_list.gateway.additions.
  * httpNodePort" -> NT_F_TRAEFIK_HTTP_NODE_PORT), or NT_F_COUNT. */
 nt_field nt_normalize_seed_field(const char *path);
+/* The same for a path already known by its kind. */
+nt_field nt_normalize_seed_field_info(const nt_path_info *pi);
 
 /* "components_list.<key>.name" (ns false) or ".namespace" (ns true) of a component kind. */
 const char *nt_normalize_component_path(nt_component_kind k, bool ns);

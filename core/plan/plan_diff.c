@@ -11,13 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void add_change(nt_action *a, size_t *cap, const char *path, const char *old_val,
+/* A change of the entry e (of either side): its path and what the path names. */
+static void add_change(nt_action *a, size_t *cap, const nt_norm_entry *e, const char *old_val,
                        const char *new_val, bool sensitive)
 {
     NT_GROW(a->changes, *cap, a->n_changes + 1);
     nt_change *c = &a->changes[a->n_changes++];
-    c->path = nt_xstrdup(path);
-    c->kind = nt_path_parse(path, NULL);
+    c->path = nt_xstrdup(e->path);
+    c->kind = e->info.kind;
     c->old_val = sensitive ? NULL : nt_xstrdup(old_val);
     c->new_val = sensitive ? NULL : nt_xstrdup(new_val);
     c->sensitive = sensitive;
@@ -33,26 +34,24 @@ static size_t new_action(nt_plan *p, size_t *cap, const char *name, nt_action_ki
     return p->n_actions++;
 }
 
-/* Add path's "not compared" name to the set (*set, *n, *cap) unless it holds it: maps collapse
- * to the map's name; few distinct values, so a linear set is enough. */
-static void unseen_set_add(char ***set, size_t *n, size_t *cap, const char *path)
+/* Add entry e's "not compared" name to the set (*set, *n, *cap) unless it holds it: maps
+ * collapse to the map's name; few distinct values, so a linear set is enough. */
+static void unseen_set_add(char ***set, size_t *n, size_t *cap, const nt_norm_entry *e)
 {
     /* a map by its name, a category ("components_list.gateway") or its additions as one */
-    nt_path_info pi;
-    nt_path_parse(path, &pi);
-    size_t len = pi.prefix;
+    size_t len = e->info.prefix;
     for (size_t i = 0; i < *n; i++)
-        if (strlen((*set)[i]) == len && !strncmp((*set)[i], path, len))
+        if (strlen((*set)[i]) == len && !strncmp((*set)[i], e->path, len))
             return;
     NT_GROW(*set, *cap, *n + 1);
-    (*set)[(*n)++] = nt_xstrndup(path, len);
+    (*set)[(*n)++] = nt_xstrndup(e->path, len);
 }
 
 /* A field the source cannot show: in the plan's list, and in the action's. */
-static void unseen_add(nt_plan *p, size_t *cap, nt_action *a, size_t *acap, const char *path)
+static void unseen_add(nt_plan *p, size_t *cap, nt_action *a, size_t *acap, const nt_norm_entry *e)
 {
-    unseen_set_add(&p->unseen, &p->n_unseen, cap, path);
-    unseen_set_add(&a->unseen, &a->n_unseen, acap, path);
+    unseen_set_add(&p->unseen, &p->n_unseen, cap, e);
+    unseen_set_add(&a->unseen, &a->n_unseen, acap, e);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -70,19 +69,17 @@ static const char *or_none(const char *s)
  * silently, and the seed fields (traefik.*, argocd_host, tekton_host) live in those
  * categories' additions: a virtual deployment worker has no gateway, a host no deployment.
  * Declaring one of them is then not a change the server could ever make. */
-static bool kept_nowhere(const nt_norm *obs, const char *path)
+static bool kept_nowhere(const nt_norm *obs, const nt_path_info *pi)
 {
-    nt_path_info pi;
-    switch (nt_path_parse(path, &pi)) {
+    switch (pi->kind) {
     case NT_PATH_FIELD:
-        return (nt_fields[pi.field].flags & NT_FIELD_V03_ONLY) != 0;
+        return (nt_fields[pi->field].flags & NT_FIELD_V03_ONLY) != 0;
     case NT_PATH_COMPONENT:
     case NT_PATH_ADDITION:
         /* kept nowhere when the server shows nothing of the category */
         for (size_t i = 0; i < obs->n; i++) {
-            nt_path_info oi;
-            if (nt_path_parse(obs->e[i].path, &oi) >= NT_PATH_COMPONENT && oi.comp == pi.comp &&
-                oi.kind != NT_PATH_MAP)
+            const nt_path_info *oi = &obs->e[i].info;
+            if (oi->kind >= NT_PATH_COMPONENT && oi->comp == pi->comp && oi->kind != NT_PATH_MAP)
                 return false;
         }
         return true;
@@ -105,20 +102,21 @@ static nt_field compare(nt_plan *p, size_t *unseen_cap, nt_action *a, const nt_c
     nt_normalize_desired(d, &nd);
     for (size_t i = 0; i < nd.n; i++) {
         const nt_norm_entry *e = &nd.e[i];
-        if (!nt_normalize_visible(actual, e->path)) {
+        if (!nt_normalize_visible_info(actual, &e->info)) {
             /* a v0.3 server keeps the seed spelling only: the addition is compared (or
              * listed) through it */
-            if (!(actual->gen == NT_GEN_V03 && nt_normalize_seed_field(e->path) != NT_F_COUNT))
-                unseen_add(p, unseen_cap, a, &ucap, e->path);
+            if (!(actual->gen == NT_GEN_V03 &&
+                  nt_normalize_seed_field_info(&e->info) != NT_F_COUNT))
+                unseen_add(p, unseen_cap, a, &ucap, e);
             continue;
         }
         const nt_norm_entry *ov = nt_norm_find(&no, e->path);
         if (ov && !strcmp(ov->value, e->value))
             continue;
-        if (!ov && kept_nowhere(&no, e->path))
+        if (!ov && kept_nowhere(&no, &e->info))
             continue;
-        add_change(a, &cap, e->path, ov ? ov->value : NULL, e->value, e->sensitive);
-        nt_field f = nt_field_by_name(e->path);
+        add_change(a, &cap, e, ov ? ov->value : NULL, e->value, e->sensitive);
+        nt_field f = e->info.field; /* NT_F_COUNT but for a field */
         if (f != NT_F_COUNT && (nt_fields[f].flags & NT_FIELD_REPLACE) && f < replace)
             replace = f;
     }
@@ -129,7 +127,7 @@ static nt_field compare(nt_plan *p, size_t *unseen_cap, nt_action *a, const nt_c
         size_t plen = strlen(nd.owned[k]);
         for (size_t i = 0; i < no.n; i++)
             if (!strncmp(no.e[i].path, nd.owned[k], plen) && !nt_norm_find(&nd, no.e[i].path))
-                add_change(a, &cap, no.e[i].path, no.e[i].value, NULL, false);
+                add_change(a, &cap, &no.e[i], no.e[i].value, NULL, false);
     }
     if (replace == NT_F_HOST_CLUSTER || replace == NT_F_WORKER_TYPE) {
         /* "" and absent are the same for these two (hosts have neither) */
@@ -326,7 +324,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
         nt_normalize_desired(d, &nd);
         for (size_t j = 0; j < nd.n; j++)
             if (!nd.e[j].derived)
-                add_change(a, &ccap, nd.e[j].path, NULL, nd.e[j].value, nd.e[j].sensitive);
+                add_change(a, &ccap, &nd.e[j], NULL, nd.e[j].value, nd.e[j].sensitive);
         nt_norm_free(&nd);
     }
     if (p->n_unmanaged > 1)
