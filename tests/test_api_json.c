@@ -534,6 +534,39 @@ static void test_a_name_holding_an_escaped_nul_is_refused_not_cut(void **state)
     nt_diag_free(&d);
 }
 
+/* The item-by-item reading finds NUL bytes and \\u0000 escapes as it scans (no pass of its
+ * own over the answer): a NUL byte anywhere, in a key, a value, between tokens, inside an
+ * item or around the list, is refused, as the whole reading refuses it, never read as a
+ * shorter string or as a space. */
+static void test_a_nul_byte_anywhere_in_a_list_is_refused(void **state)
+{
+    (void)state;
+    static const char base[] = "{\"total\": 2, \"items\": [{\"name\": \"ab\", \"usage\": "
+                               "\"worker\", \"x\": [1, {\"y\": \"z\\\\\"}]}, {\"name\": \"cd\"}], "
+                               "\"k\": \"v\"}";
+    size_t n = sizeof base - 1;
+    char buf[sizeof base + 1];
+    for (size_t at = 0; at <= n; at++) {
+        for (int replace = 0; replace < 2 && (!replace || at < n); replace++) {
+            memcpy(buf, base, at);
+            buf[at] = '\0';
+            memcpy(buf + at + 1 - replace, base + at + replace, n - at - replace);
+            nt_cluster_set *set = NULL;
+            nt_diag d = NT_DIAG_INIT;
+            if (nt_api_list_parse(buf, n + 1 - replace, &set, &d) != -1 || set || !d.n)
+                fail_msg("a NUL byte %s offset %zu was not refused", replace ? "at" : "before", at);
+            nt_diag_free(&d);
+        }
+    }
+    /* and the answer without one reads */
+    nt_cluster_set *set = NULL;
+    nt_diag d = NT_DIAG_INIT;
+    assert_int_equal(nt_api_list_parse(base, n, &set, &d), 0);
+    assert_int_equal(set->n, 2);
+    nt_cluster_set_free(set);
+    nt_diag_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +586,7 @@ int main(void)
         cmocka_unit_test(test_get_shape_has_every_key_in_order_per_generation),
         cmocka_unit_test(test_get_shape_round_trips_through_the_list_parser),
         cmocka_unit_test(test_a_name_holding_an_escaped_nul_is_refused_not_cut),
+        cmocka_unit_test(test_a_nul_byte_anywhere_in_a_list_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -611,7 +611,7 @@ done:
  * parsed one by one (each tree freed as soon as its cluster is built); the rest of the object,
  * with "items" emptied, is parsed on its own. Whatever the scan does not recognise as exactly
  * that shape (a syntax error, an escaped or repeated "items" key, deep nesting, a NUL byte
- * or a \\u0000 escape)
+ * or a \\u0000 escape in a string, a NUL byte anywhere else cJSON refuses as a syntax error)
  * is read again by list_parse_whole, so every answer gets the same result and the same error
  * as before. */
 
@@ -622,14 +622,24 @@ static size_t ws_at(const char *b, size_t len, size_t i)
     return i;
 }
 
-/* b[i] is '"': the offset after the closing quote, or 0. */
+/* b[i] is '"': the offset after the closing quote, or 0. 0 too for a string that holds a NUL
+ * byte or a \\u0000 escape, which cJSON would cut the string at: the whole reading words
+ * those. Every string of the answer passes here once (keys, values, those inside the values
+ * skipped), so the answer needs no pass of its own to look for them. */
 static size_t skip_string(const char *b, size_t len, size_t i)
 {
     for (i++; i < len; i++) {
-        if (b[i] == '\\')
+        if (b[i] == '\\') {
+            if (i + 5 < len && !memcmp(b + i + 1, "u0000", 5))
+                return 0;
             i++;
-        else if (b[i] == '"')
+            if (i < len && !b[i])
+                return 0;
+        } else if (b[i] == '"') {
             return i + 1;
+        } else if (!b[i]) {
+            return 0;
+        }
     }
     return 0;
 }
@@ -657,6 +667,8 @@ static size_t skip_value(const char *b, size_t len, size_t i, size_t *depth)
             } else if (c == '}' || c == ']') {
                 if (--d == 0)
                     return i + 1;
+            } else if (!c) {
+                return 0; /* cJSON would take a NUL byte between tokens for a space */
             }
             i++;
         }
@@ -702,8 +714,8 @@ done:
 
 static int list_parse_items(const char *body, size_t len, nt_cluster_set *set)
 {
-    if (!body || strnlen(body, len) != len || memmem(body, len, "\\u0000", 6))
-        return -1; /* a NUL byte or escape: the whole reading refuses it in words */
+    if (!body)
+        return -1;
     list_ctx lc = {set, 0};
     size_t i = ws_at(body, len, 0), open = 0, close = 0, depth;
     if (i >= len || body[i] != '{')
