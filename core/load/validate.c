@@ -700,7 +700,9 @@ static int cmp_size(const void *a, const void *b)
  * graph: one walk per cluster, each stopping at the first cluster an earlier walk already
  * finished, visits every cluster once (linear, however long the chains). A walk that meets
  * its own path has found a cycle; it is reported once, at its smallest name, in set order. */
-static void check_cycles(const nt_cluster_set *set, nt_diag *diag)
+/* host_at[i]: the position of cluster i's host_cluster in the set (SIZE_MAX: none given, or
+ * not declared). */
+static void check_cycles(const nt_cluster_set *set, const size_t *host_at, nt_diag *diag)
 {
     enum { NEW = 0, ON_PATH, DONE };
     unsigned char *colour = nt_xcalloc(set->n ? set->n : 1, 1);
@@ -712,8 +714,7 @@ static void check_cycles(const nt_cluster_set *set, nt_diag *diag)
         while (cur != SIZE_MAX && colour[cur] == NEW) {
             colour[cur] = ON_PATH;
             path[len++] = cur;
-            const char *h = get(set->items[cur], NT_F_HOST_CLUSTER);
-            cur = empty(h) ? SIZE_MAX : nt_cluster_set_position(set, h);
+            cur = host_at[cur];
         }
         if (cur != SIZE_MAX && colour[cur] == ON_PATH) {
             /* the cycle is the path from cur to its end */
@@ -786,20 +787,32 @@ int nt_validate_set_marked(const nt_cluster_set *set, const nt_validate_opts *o,
                            size_t *ends)
 {
     size_t before = diag->n_errors, start = diag->n;
+    /* The whole-set rules below need each cluster's host and whether the host rule applies to
+     * it: both are read here, while the cluster is in the cache, and the rules read only these
+     * arrays (a set of 100,000 clusters does not fit the cache: reading each cluster again
+     * cost more than the rules). */
+    size_t *host_at = o->server ? NULL : nt_xcalloc(set->n + 1, sizeof *host_at);
+    bool *names_host = o->server ? NULL : nt_xcalloc(set->n + 1, sizeof *names_host);
     for (size_t i = 0; i < set->n; i++) {
-        nt_validate_cluster(set->items[i], o, diag);
+        const nt_cluster *c = set->items[i];
+        nt_validate_cluster(c, o, diag);
         if (ends)
             ends[i] = diag->n - start;
+        if (o->server)
+            continue;
+        const char *h = get(c, NT_F_HOST_CLUSTER);
+        host_at[i] = empty(h) ? SIZE_MAX : nt_cluster_set_position(set, h);
+        names_host[i] = c->state != NT_STATE_ABSENT && nt_cluster_is_virtual(c) && !empty(h);
     }
     if (o->server)
         return diag->n_errors > before ? -1 : 0;
     char label[96];
     for (size_t i = 0; i < set->n; i++) {
+        if (!names_host[i])
+            continue;
         const nt_cluster *c = set->items[i];
         const char *h = get(c, NT_F_HOST_CLUSTER);
-        if (c->state == NT_STATE_ABSENT || !nt_cluster_is_virtual(c) || empty(h))
-            continue;
-        const nt_cluster *d = nt_cluster_set_find(set, h);
+        const nt_cluster *d = host_at[i] == SIZE_MAX ? NULL : set->items[host_at[i]];
         if (!d) {
             nt_diag_addc(diag, NT_SEV_NOTE, NT_RULE_HOST_NOT_DECLARED, fpos(c, NT_F_HOST_CLUSTER),
                          c->name,
@@ -822,7 +835,9 @@ int nt_validate_set_marked(const nt_cluster_set *set, const nt_validate_opts *o,
                          nt_cluster_kind_label(d, label, sizeof label));
         }
     }
-    check_cycles(set, diag);
+    check_cycles(set, host_at, diag);
+    free(names_host);
+    free(host_at);
     return diag->n_errors > before ? -1 : 0;
 }
 
