@@ -103,10 +103,28 @@ static int cmp_entry(const void *a, const void *b)
     return strcmp(((const nt_norm_entry *)a)->path, ((const nt_norm_entry *)b)->path);
 }
 
+/* Sort the entries by path, keeping the order of entries with the same path (the later
+ * spelling wins below). A cluster has a dozen entries or so: an insertion sort, without qsort's
+ * setup and indirect calls, which cost more than the comparisons at that size; qsort (a merge
+ * sort in glibc, stable) for a cluster with large maps. */
+static void sort_entries(nt_norm *n)
+{
+    if (n->n > 32) {
+        qsort(n->e, n->n, sizeof(*n->e), cmp_entry);
+        return;
+    }
+    for (size_t i = 1; i < n->n; i++) {
+        nt_norm_entry e = n->e[i];
+        size_t j = i;
+        for (; j > 0 && strcmp(n->e[j - 1].path, e.path) > 0; j--)
+            n->e[j] = n->e[j - 1];
+        n->e[j] = e;
+    }
+}
+
 static void norm_finish(nt_norm *n)
 {
-    if (n->n > 1)
-        qsort(n->e, n->n, sizeof(*n->e), cmp_entry);
+    sort_entries(n);
     size_t w = 0;
     for (size_t i = 0; i < n->n; i++) {
         if (w > 0 && !strcmp(n->e[w - 1].path, n->e[i].path)) {
