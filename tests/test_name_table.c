@@ -143,11 +143,15 @@ static void test_many_names_are_found_and_others_are_not(void **state)
 static void test_a_name_added_twice_is_found_at_its_first_position(void **state)
 {
     (void)state;
-    char *names[] = {"a", "b", "a"};
+    char *names[] = {"a", "b", "a", "c", "b"};
     nt_name_table t = NT_NAME_TABLE_INIT;
-    nt_name_table_index(&t, 3, name_at, names);
+    assert_int_equal(nt_name_table_index(&t, 5, name_at, names), 2); /* the first repeat */
     assert_int_equal(nt_name_table_find(&t, "a", name_at, names), 0);
-    assert_int_equal(t.n, 3);
+    assert_int_equal(nt_name_table_find(&t, "b", name_at, names), 1);
+    assert_int_equal(nt_name_table_find(&t, "c", name_at, names), 3);
+    assert_int_equal(t.n, 3); /* the repeats are not added */
+    assert_true(nt_name_table_index(&t, 2, name_at, names) == SIZE_MAX); /* "a", "b": unique */
+    assert_true(nt_name_table_index(&t, 0, name_at, names) == SIZE_MAX);
     nt_name_table_free(&t);
 }
 

@@ -3,6 +3,7 @@
 
 #include "core/base/alloc.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,11 +88,11 @@ size_t nt_name_table_find(const nt_name_table *t, const char *name, nt_name_at_f
  * does not fit the cache, and each insertion would otherwise wait for its slot's line. */
 #define INDEX_PREFETCH 8
 
-void nt_name_table_index(nt_name_table *t, size_t n, nt_name_at_fn *at, const void *items)
+size_t nt_name_table_index(nt_name_table *t, size_t n, nt_name_at_fn *at, const void *items)
 {
     nt_name_table_free(t);
     if (!n)
-        return;
+        return SIZE_MAX;
     size_t cap = 16;
     while (n * 2 > cap) /* as n additions would size it: at most half full */
         cap *= 2;
@@ -104,13 +105,25 @@ void nt_name_table_index(nt_name_table *t, size_t n, nt_name_at_fn *at, const vo
         hash[i] = hash32(at(items, i));
     t->slot = nt_xcalloc(cap, sizeof(uint64_t));
     t->cap = (uint32_t)cap;
+    size_t first_twice = SIZE_MAX, mask = cap - 1;
     for (size_t i = 0; i < n; i++) {
         if (i + INDEX_PREFETCH < n)
-            __builtin_prefetch(&t->slot[hash[i + INDEX_PREFETCH] & (cap - 1)], 1);
-        put(t, hash[i], i);
+            __builtin_prefetch(&t->slot[hash[i + INDEX_PREFETCH] & mask], 1);
+        size_t k = hash[i] & mask;
+        bool twice = false;
+        for (; t->slot[k] && !twice; k = (k + 1) & mask)
+            twice = (uint32_t)(t->slot[k] >> 32) == hash[i] &&
+                    !strcmp(at(items, (size_t)(uint32_t)t->slot[k] - 1), at(items, i));
+        if (twice) {
+            if (first_twice == SIZE_MAX)
+                first_twice = i;
+            continue;
+        }
+        t->slot[k] = (uint64_t)hash[i] << 32 | (uint64_t)(i + 1);
+        t->n++;
     }
-    t->n = (uint32_t)n;
     free(hash);
+    return first_twice;
 }
 
 void nt_name_table_free(nt_name_table *t)

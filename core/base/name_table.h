@@ -43,9 +43,11 @@ size_t nt_name_table_add(nt_name_table *t, size_t pos, nt_name_at_fn *at, const 
 /* The position of `name`, or SIZE_MAX (also for an empty table or a NULL name). */
 size_t nt_name_table_find(const nt_name_table *t, const char *name, nt_name_at_fn *at,
                           const void *items);
-/* Forget every position, then add positions 0..n-1 (after the items moved: a sort, a removal),
- * sized once for n; a name given twice is found at its first position. */
-void nt_name_table_index(nt_name_table *t, size_t n, nt_name_at_fn *at, const void *items);
+/* Forget every position, then add positions 0..n-1 (after the items moved: a sort, a removal;
+ * or items added without a lookup each), sized once for n. A name given twice is found at its
+ * first position: the later ones are not added. Returns the first position whose name an
+ * earlier one has, or SIZE_MAX when every name is unique. */
+size_t nt_name_table_index(nt_name_table *t, size_t n, nt_name_at_fn *at, const void *items);
 void nt_name_table_free(nt_name_table *t); /* back to NT_NAME_TABLE_INIT; NULL is fine */
 
 #endif

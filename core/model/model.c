@@ -676,6 +676,17 @@ int nt_cluster_set_add(nt_cluster_set *set, nt_cluster *c, nt_cluster **existing
     return 0;
 }
 
+void nt_cluster_set_append(nt_cluster_set *set, nt_cluster *c)
+{
+    NT_GROW(set->items, set->cap, set->n + 1);
+    set->items[set->n++] = c;
+}
+
+size_t nt_cluster_set_reindex(nt_cluster_set *set)
+{
+    return nt_name_table_index(&set->index, set->n, cluster_name_at, set->items);
+}
+
 int nt_cluster_set_remove(nt_cluster_set *set, const char *name)
 {
     for (size_t i = 0; i < set->n; i++) {
@@ -683,7 +694,7 @@ int nt_cluster_set_remove(nt_cluster_set *set, const char *name)
             nt_cluster_free(set->items[i]);
             memmove(&set->items[i], &set->items[i + 1], (set->n - i - 1) * sizeof(*set->items));
             set->n--;
-            nt_name_table_index(&set->index, set->n, cluster_name_at, set->items);
+            nt_cluster_set_reindex(set);
             return 0;
         }
     }
@@ -696,7 +707,7 @@ void nt_cluster_set_truncate(nt_cluster_set *set, size_t n)
         return;
     while (set->n > n)
         nt_cluster_free(set->items[--set->n]);
-    nt_name_table_index(&set->index, set->n, cluster_name_at, set->items);
+    nt_cluster_set_reindex(set);
 }
 
 static int cmp_cluster(const void *a, const void *b)
@@ -735,7 +746,7 @@ void nt_cluster_set_sort(nt_cluster_set *set)
     if (i >= set->n)
         return; /* already in order (a server lists by name): positions and index stand */
     qsort(set->items, set->n, sizeof(*set->items), cmp_cluster);
-    nt_name_table_index(&set->index, set->n, cluster_name_at, set->items);
+    nt_cluster_set_reindex(set);
 }
 
 void nt_cluster_set_add_input(nt_cluster_set *set, const char *path, const char sha256_hex[65])

@@ -362,6 +362,14 @@ const char *nt_cluster_set_intern(nt_cluster_set *set, const char *path);
 /* Take ownership of c (c->name must be set). If a cluster of that name exists, nothing is
  * added, *existing (when non-NULL) points at it, and -1 is returned; the caller still owns c. */
 int nt_cluster_set_add(nt_cluster_set *set, nt_cluster *c, nt_cluster **existing);
+/* Take ownership of c (c->name set) without looking its name up: for a reader that adds many
+ * clusters, then calls nt_cluster_set_reindex once (a list answer: one pass over the index
+ * instead of a lookup per cluster). Until then the set's index does not know c. */
+void nt_cluster_set_append(nt_cluster_set *set, nt_cluster *c);
+/* Index every cluster again (after appends, or after the items moved). Returns the position
+ * of the first cluster whose name an earlier one has (the index finds the earlier one), or
+ * SIZE_MAX when the names are unique. */
+size_t nt_cluster_set_reindex(nt_cluster_set *set);
 nt_cluster *nt_cluster_set_find(const nt_cluster_set *set, const char *name);
 /* The position of the named cluster in set->items, or SIZE_MAX when absent. */
 size_t nt_cluster_set_position(const nt_cluster_set *set, const char *name);

@@ -700,8 +700,7 @@ static int list_item(list_ctx *lc, const char *b, size_t len)
         lc->set->gen = g;
     if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(it, "components_list")))
         lc->set->visible_extras = true;
-    if (nt_cluster_set_add(lc->set, c, NULL) < 0)
-        goto done;
+    nt_cluster_set_append(lc->set, c); /* names are checked once all are in */
     c = NULL;
     lc->idx++;
     rc = 0;
@@ -791,6 +790,10 @@ static int list_parse_items(const char *body, size_t len, nt_cluster_set *set)
     cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
     int rc = cJSON_IsObject(j) && n_items == 1 && cJSON_IsArray(items) && !items->child ? 0 : -1;
     cJSON_Delete(j);
+    /* every name once, indexed in one pass: a name listed twice is for the whole reading to
+     * word */
+    if (rc == 0 && nt_cluster_set_reindex(set) != SIZE_MAX)
+        rc = -1;
     return rc;
 }
 
