@@ -8,8 +8,7 @@
 
 #include "core/model/normalize.h"
 #include "tests/plan_fixtures.h"
-
-#include <dirent.h>
+#include "tests/testdata_files.h"
 
 static void test_ports_lose_leading_zeros_only_when_all_digits(void **state)
 {
@@ -209,37 +208,22 @@ static void assert_entries_know_their_paths(const nt_norm *n, size_t seen[5])
     }
 }
 
+static void entries_of_each_desired_cluster(nt_cluster_set *set, void *seen)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        nt_norm n = NT_NORM_INIT;
+        nt_normalize_desired(set->items[i], &n);
+        assert_entries_know_their_paths(&n, seen);
+        nt_norm_free(&n);
+    }
+}
+
 static void test_each_entry_knows_what_its_path_names_as_its_text_says(void **state)
 {
     (void)state;
     size_t seen[5] = {0};
     /* the desired side: every cluster of every test file that loads */
-    static const char *const dirs[] = {"testdata/valid", "testdata/invalid"};
-    for (size_t k = 0; k < 2; k++) {
-        DIR *dir = opendir(dirs[k]);
-        assert_non_null(dir);
-        struct dirent *de;
-        while ((de = readdir(dir))) {
-            size_t len = strlen(de->d_name);
-            if (len < 5 || strcmp(de->d_name + len - 5, ".yaml"))
-                continue;
-            char path[512];
-            snprintf(path, sizeof(path), "%s/%s", dirs[k], de->d_name);
-            const char *paths[] = {path};
-            nt_cluster_set *set = NULL;
-            nt_diag d = NT_DIAG_INIT;
-            nt_load_paths(&set, paths, 1, 0, &d);
-            for (size_t i = 0; set && i < set->n; i++) {
-                nt_norm n = NT_NORM_INIT;
-                nt_normalize_desired(set->items[i], &n);
-                assert_entries_know_their_paths(&n, seen);
-                nt_norm_free(&n);
-            }
-            nt_cluster_set_free(set);
-            nt_diag_free(&d);
-        }
-        closedir(dir);
-    }
+    assert_true(fx_each_test_file(entries_of_each_desired_cluster, seen) >= 40);
     /* the observed side: each generation's answer, a pipeline worker, both maps; and the
      * tenant repository's view, which shows every component */
     fx_obs o[3] = {FX_HOST("h"), FX_VIRT("v", "h", "31001"), FX_VIRT("p", "h", "31002")};

@@ -10,8 +10,8 @@
 #include "core/load/kubeconfig.h"
 #include "core/load/load.h"
 #include "core/load/validate.h"
+#include "tests/testdata_files.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -912,36 +912,17 @@ test_validating_again_for_a_generation_is_a_full_pass_on_the_rules_it_reads(void
 }
 
 /* The same on every file of testdata/valid and testdata/invalid that loads into a set. */
+static void again_is_a_full_pass_for_both(nt_cluster_set *set, void *ctx)
+{
+    (void)ctx;
+    assert_again_is_a_full_pass(set, NT_GEN_V03);
+    assert_again_is_a_full_pass(set, NT_GEN_V04);
+}
+
 static void test_validating_again_matches_a_full_pass_on_every_test_file(void **state)
 {
     (void)state;
-    static const char *const dirs[] = {"testdata/valid", "testdata/invalid"};
-    size_t files = 0;
-    for (size_t k = 0; k < 2; k++) {
-        DIR *dir = opendir(dirs[k]);
-        assert_non_null(dir);
-        struct dirent *de;
-        while ((de = readdir(dir))) {
-            size_t len = strlen(de->d_name);
-            if (len < 5 || strcmp(de->d_name + len - 5, ".yaml"))
-                continue;
-            char path[512];
-            snprintf(path, sizeof(path), "%s/%s", dirs[k], de->d_name);
-            const char *paths[] = {path};
-            nt_cluster_set *set = NULL;
-            nt_diag d = NT_DIAG_INIT;
-            nt_load_paths(&set, paths, 1, 0, &d);
-            if (set) {
-                assert_again_is_a_full_pass(set, NT_GEN_V03);
-                assert_again_is_a_full_pass(set, NT_GEN_V04);
-                files++;
-            }
-            nt_cluster_set_free(set);
-            nt_diag_free(&d);
-        }
-        closedir(dir);
-    }
-    assert_true(files >= 40);
+    assert_true(fx_each_test_file(again_is_a_full_pass_for_both, NULL) >= 40);
 }
 
 int main(void)
