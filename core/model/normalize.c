@@ -495,33 +495,59 @@ void nt_normalize_cluster_hash(const nt_cluster *c, const nt_cluster_set *set, c
 {
     nt_norm n = NT_NORM_INIT;
     nt_normalize_observed(c, set, &n);
-    nt_norm_hash(c->name, &n, out);
+    nt_norm_hash(NULL, c->name, &n, out);
     nt_norm_free(&n);
 }
 
-void nt_norm_hash(const char *name, const nt_norm *n, char out[65])
+void nt_norm_hasher_free(nt_norm_hasher *h)
 {
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned mdlen = 0;
-    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    EVP_DigestUpdate(ctx, name, strlen(name) + 1);
+    if (!h)
+        return;
+    EVP_MD_CTX_free(h->ctx);
+    EVP_MD_free(h->md);
+    nt_buf_free(&h->text);
+    *h = (nt_norm_hasher)NT_NORM_HASHER_INIT;
+}
+
+void nt_norm_hash(nt_norm_hasher *h, const char *name, const nt_norm *n, char out[65])
+{
+    nt_norm_hasher once = NT_NORM_HASHER_INIT;
+    nt_norm_hasher *use = h ? h : &once;
+    if (!use->ctx) {
+        use->ctx = EVP_MD_CTX_new();
+        use->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+        if (!use->ctx || !use->md)
+            abort(); /* libcrypto fails here only when memory runs out */
+    }
+    nt_buf *t = &use->text;
+    nt_buf_reset(t);
+    nt_buf_add(t, name, strlen(name) + 1);
     for (size_t i = 0; i < n->n; i++) {
         if (n->e[i].sensitive)
             continue;
-        EVP_DigestUpdate(ctx, n->e[i].path, strlen(n->e[i].path) + 1);
-        EVP_DigestUpdate(ctx, n->e[i].value, strlen(n->e[i].value) + 1);
+        nt_buf_add(t, n->e[i].path, strlen(n->e[i].path) + 1);
+        nt_buf_add(t, n->e[i].value, strlen(n->e[i].value) + 1);
     }
-    EVP_DigestFinal_ex(ctx, md, &mdlen);
-    EVP_MD_CTX_free(ctx);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    if (!EVP_DigestInit_ex2(use->ctx, use->md, NULL) ||
+        !EVP_DigestUpdate(use->ctx, t->data, t->len) || !EVP_DigestFinal_ex(use->ctx, md, &mdlen))
+        abort();
     nt_sha256_digest_hex(md, out);
+    nt_norm_hasher_free(&once);
 }
 
 void nt_normalize_fingerprint(const nt_cluster_set *set, char out[65], char (*hashes)[65])
 {
     char(*h)[65] = hashes ? hashes : nt_xcalloc(set->n + 1, sizeof(*h));
-    for (size_t i = 0; i < set->n; i++)
-        nt_normalize_cluster_hash(set->items[i], set, h[i]);
+    nt_norm_hasher hasher = NT_NORM_HASHER_INIT;
+    for (size_t i = 0; i < set->n; i++) {
+        nt_norm n = NT_NORM_INIT;
+        nt_normalize_observed(set->items[i], set, &n);
+        nt_norm_hash(&hasher, set->items[i]->name, &n, h[i]);
+        nt_norm_free(&n);
+    }
+    nt_norm_hasher_free(&hasher);
     nt_normalize_fingerprint_of(set, h, NULL, out);
     if (!hashes)
         free(h);

@@ -239,6 +239,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
     int rc = 0;
     size_t cap = 0, unseen_cap = 0, unmanaged_cap = 0;
     nt_name_index ix = NT_NAME_TABLE_INIT;
+    nt_norm_hasher hasher = NT_NORM_HASHER_INIT;
 
     /* which desired clusters exist: found once here, not looked up again below */
     bool *observed = nt_xcalloc(desired->n ? desired->n : 1, sizeof *observed);
@@ -260,7 +261,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
         nt_norm no = NT_NORM_INIT;
         nt_normalize_observed(o, actual, &no);
         if (hashes)
-            nt_norm_hash(o->name, &no, hashes[i]);
+            nt_norm_hash(&hasher, o->name, &no, hashes[i]);
         if (!d && opts && opts->prune) {
             size_t k = new_action(p, &cap, o->name, NT_ACT_DELETE);
             p->actions[k].actual = o;
@@ -295,6 +296,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
         }
         nt_norm_free(&no);
     }
+    nt_norm_hasher_free(&hasher);
 
     for (size_t i = 0; i < desired->n; i++) {
         const nt_cluster *d = desired->items[i];
