@@ -699,8 +699,8 @@ static int cmp_size(const void *a, const void *b)
 /* Every cluster names at most one host, so the host_cluster references form a functional
  * graph: one walk per cluster, each stopping at the first cluster an earlier walk already
  * finished, visits every cluster once (linear, however long the chains). A walk that meets
- * its own path has found a cycle; it is reported once, at its smallest name, in set order. */
-/* host_at[i]: the position of cluster i's host_cluster in the set (SIZE_MAX: none given, or
+ * its own path has found a cycle; it is reported once, at its smallest name, in set order.
+ * host_at[i] is the position of cluster i's host_cluster in the set (SIZE_MAX: none given, or
  * not declared). */
 static void check_cycles(const nt_cluster_set *set, const size_t *host_at, nt_diag *diag)
 {

@@ -537,22 +537,6 @@ void nt_norm_hash(nt_norm_hasher *h, const char *name, const nt_norm *n, char ou
     nt_norm_hasher_free(&once);
 }
 
-void nt_normalize_fingerprint(const nt_cluster_set *set, char out[65], char (*hashes)[65])
-{
-    char(*h)[65] = hashes ? hashes : nt_xcalloc(set->n + 1, sizeof(*h));
-    nt_norm_hasher hasher = NT_NORM_HASHER_INIT;
-    for (size_t i = 0; i < set->n; i++) {
-        nt_norm n = NT_NORM_INIT;
-        nt_normalize_observed(set->items[i], set, &n);
-        nt_norm_hash(&hasher, set->items[i]->name, &n, h[i]);
-        nt_norm_free(&n);
-    }
-    nt_norm_hasher_free(&hasher);
-    nt_normalize_fingerprint_of(set, h, NULL, out);
-    if (!hashes)
-        free(h);
-}
-
 void nt_normalize_fingerprint_of(const nt_cluster_set *set, char (*const hashes)[65],
                                  const size_t *name_order, char out[65])
 {

@@ -127,14 +127,10 @@ void nt_norm_hasher_free(nt_norm_hasher *h); /* back to NT_NORM_HASHER_INIT; NUL
  * the SHA-256 of the name and of each entry's path and value but a secret's, each followed by a
  * NUL byte. h may be NULL (a hasher for this one call). */
 void nt_norm_hash(nt_norm_hasher *h, const char *name, const nt_norm *n, char out[65]);
-/* The set fingerprint from per-cluster hashes given in the set's item order; name_order is
- * nt_cluster_set_name_order(set) when the caller has it, else NULL. */
+/* The fingerprint of an observed set: SHA-256 over every cluster sorted by name, of
+ * "name SHA\n" with SHA its nt_norm_hash, from those hashes given in the set's item order;
+ * name_order is nt_cluster_set_name_order(set) when the caller has it, else NULL. */
 void nt_normalize_fingerprint_of(const nt_cluster_set *set, char (*const hashes)[65],
                                  const size_t *name_order, char out[65]);
-
-/* The fingerprint of an observed set: SHA-256 over every cluster sorted by name, of
- * "name SHA\n" with each cluster's nt_normalize_cluster_hash. hashes (may be NULL) receives
- * the per-cluster hashes in the set's item order. */
-void nt_normalize_fingerprint(const nt_cluster_set *set, char out[65], char (*hashes)[65]);
 
 #endif

@@ -611,9 +611,8 @@ done:
  * parsed one by one (each tree freed as soon as its cluster is built); the rest of the object,
  * with "items" emptied, is parsed on its own. Whatever the scan does not recognise as exactly
  * that shape (a syntax error, an escaped or repeated "items" key, deep nesting, a NUL byte
- * or a \\u0000 escape in a string, a NUL byte anywhere else cJSON refuses as a syntax error)
- * is read again by list_parse_whole, so every answer gets the same result and the same error
- * as before. */
+ * anywhere, a \\u0000 escape in a string, a name given twice) is read again by
+ * list_parse_whole, so every answer gets the same result and the same error as before. */
 
 static size_t ws_at(const char *b, size_t len, size_t i)
 {
