@@ -11,17 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A change of the entry e (of either side): its path and what the path names. */
+/* A change of the entry e (of either side): its path, what the path names, and whether it is
+ * a secret (then neither value is kept). */
 static void add_change(nt_action *a, size_t *cap, const nt_norm_entry *e, const char *old_val,
-                       const char *new_val, bool sensitive)
+                       const char *new_val)
 {
     NT_GROW(a->changes, *cap, a->n_changes + 1);
     nt_change *c = &a->changes[a->n_changes++];
     c->path = nt_xstrdup(e->path);
     c->kind = e->info.kind;
-    c->old_val = sensitive ? NULL : nt_xstrdup(old_val);
-    c->new_val = sensitive ? NULL : nt_xstrdup(new_val);
-    c->sensitive = sensitive;
+    c->sensitive = e->sensitive;
+    c->old_val = c->sensitive ? NULL : nt_xstrdup(old_val);
+    c->new_val = c->sensitive ? NULL : nt_xstrdup(new_val);
 }
 
 static size_t new_action(nt_plan *p, size_t *cap, const char *name, nt_action_kind kind)
@@ -115,7 +116,7 @@ static nt_field compare(nt_plan *p, size_t *unseen_cap, nt_action *a, const nt_c
             continue;
         if (!ov && kept_nowhere(&no, &e->info))
             continue;
-        add_change(a, &cap, e, ov ? ov->value : NULL, e->value, e->sensitive);
+        add_change(a, &cap, e, ov ? ov->value : NULL, e->value);
         nt_field f = e->info.field; /* NT_F_COUNT but for a field */
         if (f != NT_F_COUNT && (nt_fields[f].flags & NT_FIELD_REPLACE) && f < replace)
             replace = f;
@@ -127,7 +128,7 @@ static nt_field compare(nt_plan *p, size_t *unseen_cap, nt_action *a, const nt_c
         size_t plen = strlen(nd.owned[k]);
         for (size_t i = 0; i < no.n; i++)
             if (!strncmp(no.e[i].path, nd.owned[k], plen) && !nt_norm_find(&nd, no.e[i].path))
-                add_change(a, &cap, &no.e[i], no.e[i].value, NULL, false);
+                add_change(a, &cap, &no.e[i], no.e[i].value, NULL);
     }
     if (replace == NT_F_HOST_CLUSTER || replace == NT_F_WORKER_TYPE) {
         /* "" and absent are the same for these two (hosts have neither) */
@@ -326,7 +327,7 @@ int nt_diff_compute(nt_plan *p, const nt_cluster_set *desired, const nt_cluster_
         nt_normalize_desired(d, &nd);
         for (size_t j = 0; j < nd.n; j++)
             if (!nd.e[j].derived)
-                add_change(a, &ccap, &nd.e[j], NULL, nd.e[j].value, nd.e[j].sensitive);
+                add_change(a, &ccap, &nd.e[j], NULL, nd.e[j].value);
         nt_norm_free(&nd);
     }
     if (p->n_unmanaged > 1)
